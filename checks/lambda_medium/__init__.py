@@ -1,0 +1,42 @@
+"""lambda_medium: Advanced serverless patterns on AWS Lambda (12 tasks, 100 points).
+
+The student-facing text is README_lambda_medium.md at the project root; each task is one module here.
+"""
+
+from checks.lambda_medium import (
+    task01_layer,
+    task02_layer_consumer,
+    task03_vpc,
+    task04_destinations,
+    task05_sqs_trigger,
+    task06_dlq,
+    task07_reserved_concurrency,
+    task08_insights,
+    task09_aliases,
+    task10_provisioned_concurrency,
+    task11_cross_account,
+    task12_alarms,
+)
+from checks.lambda_medium.common import FUNCTIONS
+from grader.rubric import Assessment
+
+ASSESSMENT = Assessment(
+    name="lambda_medium",
+    title="AWS Lambda — advanced serverless patterns (Medium)",
+    tasks=[
+        task01_layer.TASK,
+        task02_layer_consumer.TASK,
+        task03_vpc.TASK,
+        task04_destinations.TASK,
+        task05_sqs_trigger.TASK,
+        task06_dlq.TASK,
+        task07_reserved_concurrency.TASK,
+        task08_insights.TASK,
+        task09_aliases.TASK,
+        task10_provisioned_concurrency.TASK,
+        task11_cross_account.TASK,
+        task12_alarms.TASK,
+    ],
+    landmarks=lambda sid: [f"{prefix}-{sid}" for prefix in FUNCTIONS],
+    readme="README_lambda_medium.md",
+)

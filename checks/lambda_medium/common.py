@@ -1,0 +1,167 @@
+"""Declarative builders for the checks that recur across tasks: a function or queue exists, a setting
+has its value. Each returns the registered :class:`~grader.rubric.Check`, so others can require it."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from grader.rubric import Check, Context, Task, Verdict, failed, passed
+
+# Every function of the assessment, by name prefix (the student ID follows).
+FUNCTIONS = (
+    "layer-consumer",
+    "vpc-lambda",
+    "async-processor",
+    "sqs-consumer",
+    "dlq-processor",
+    "rate-limited-function",
+)
+
+ROLE_HINT = "--role arn:aws:iam::{account}:role/<your-lambda-role>"
+
+
+def create_function_hint(prefix: str, memory: int | None = None, extra: str = "") -> str:
+    memory_option = f" --memory-size {memory}" if memory else ""
+    return (
+        f"aws lambda create-function --function-name {prefix}-{{sid}} --runtime python3.12{memory_option} "
+        f"--handler lambda_function.lambda_handler {ROLE_HINT} --zip-file fileb://function.zip{extra}"
+    )
+
+
+def configuration(ctx: Context, prefix: str) -> dict[str, Any] | None:
+    function = ctx.facts.function(ctx.name(prefix))
+    return None if function is None else function.get("Configuration") or {}
+
+
+def function_exists(task: Task, prefix: str, *, points: float, memory: int | None = None) -> Check:
+    @task.check(f"Function {prefix}-<id> exists", points=points, hint=create_function_hint(prefix, memory))
+    def exists(ctx: Context) -> Verdict:
+        name = ctx.name(prefix)
+        config = configuration(ctx, prefix)
+        if config is None:
+            return failed(f"no function named {name} in {ctx.region}")
+        return passed(f"{name} exists", arn=config.get("FunctionArn"))
+
+    return exists
+
+
+def function_setting(
+    task: Task, exists: Check, prefix: str, key: str, expected: Any, *, points: float, hint: str
+) -> Check:
+    label = {"Runtime": "Runtime", "MemorySize": "Memory (MB)", "Timeout": "Timeout (s)"}.get(key, key)
+
+    @task.check(f"{label} is {expected}", points=points, requires=exists, hint=hint)
+    def setting(ctx: Context) -> Verdict:
+        actual = (configuration(ctx, prefix) or {}).get(key)
+        if actual == expected:
+            return passed(f"{label} is {expected}")
+        return failed(f"{label} of {ctx.name(prefix)} is {actual!r}, expected {expected!r}", actual=actual)
+
+    return setting
+
+
+def runtime_check(task: Task, exists: Check, prefix: str, *, points: float) -> Check:
+    return function_setting(
+        task, exists, prefix, "Runtime", "python3.12", points=points,
+        hint=f"aws lambda update-function-configuration --function-name {prefix}-{{sid}} --runtime python3.12",
+    )
+
+
+def memory_check(task: Task, exists: Check, prefix: str, memory: int, *, points: float) -> Check:
+    return function_setting(
+        task, exists, prefix, "MemorySize", memory, points=points,
+        hint=f"aws lambda update-function-configuration --function-name {prefix}-{{sid}} --memory-size {memory}",
+    )
+
+
+# --- SQS -----------------------------------------------------------------------------------------
+
+
+def queue_url_hint(prefix: str) -> str:
+    return f"$(aws sqs get-queue-url --queue-name {prefix}-{{sid}} --query QueueUrl --output text)"
+
+
+def create_queue_hint(prefix: str, attributes: dict[str, str]) -> str:
+    pairs = ",".join(f"{k}={v}" for k, v in attributes.items())
+    return f"aws sqs create-queue --queue-name {prefix}-{{sid}} --attributes {pairs}"
+
+
+def queue_exists(task: Task, prefix: str, *, points: float, attributes: dict[str, str]) -> Check:
+    @task.check(f"Queue {prefix}-<id> exists", points=points, hint=create_queue_hint(prefix, attributes))
+    def exists(ctx: Context) -> Verdict:
+        name = ctx.name(prefix)
+        queue = ctx.facts.queue(name)
+        if queue is None:
+            return failed(f"no SQS queue named {name} in {ctx.region}")
+        return passed(f"{name} exists", arn=queue.get("QueueArn"))
+
+    return exists
+
+
+def queue_attributes(task: Task, exists: Check, prefix: str, expected: dict[str, str], *, points: float) -> Check:
+    pairs = ",".join(f"{k}={v}" for k, v in expected.items())
+    described = ", ".join(f"{k} {v}" for k, v in expected.items())
+
+    @task.check(
+        f"Queue {described}", points=points, requires=exists,
+        hint=f"aws sqs set-queue-attributes --queue-url {queue_url_hint(prefix)} --attributes {pairs}",
+    )
+    def attributes(ctx: Context) -> Verdict:
+        queue = ctx.facts.queue(ctx.name(prefix)) or {}
+        wrong = {k: queue.get(k) for k, v in expected.items() if str(queue.get(k)) != v}
+        if wrong:
+            found = ", ".join(f"{k} is {v!r} (expected {expected[k]})" for k, v in wrong.items())
+            return failed(f"{ctx.name(prefix)}: {found}")
+        return passed(f"{ctx.name(prefix)} has {described}")
+
+    return attributes
+
+
+def queue_arn(ctx: Context, prefix: str) -> str | None:
+    queue = ctx.facts.queue(ctx.name(prefix))
+    return None if queue is None else queue.get("QueueArn")
+
+
+# --- ARNs ----------------------------------------------------------------------------------------
+
+LAYER_VERSION_ARN = re.compile(
+    r"^arn:aws[a-z-]*:lambda:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):layer:(?P<name>[A-Za-z0-9_-]+):(?P<version>\d+)$"
+)
+
+
+def layer_arns(config: dict[str, Any]) -> list[str]:
+    return [layer.get("Arn", "") for layer in config.get("Layers") or [] if isinstance(layer, dict)]
+
+
+def role_name(role_arn: str | None) -> str | None:
+    """The role's name: the last segment of its ARN (roles may have paths)."""
+    if not role_arn or ":role/" not in role_arn:
+        return None
+    return role_arn.rsplit("/", 1)[-1]
+
+
+# --- IAM -----------------------------------------------------------------------------------------
+
+
+def role_policy_documents(ctx: Context, role_arn: str | None) -> list[Any] | None:
+    """Every policy document of the role (inline and attached), or None when the role does not exist."""
+    name = role_name(role_arn)
+    if name is None:
+        return None
+    attached = ctx.facts.attached_role_policies(name)
+    inline = ctx.facts.inline_role_policies(name)
+    if attached is None or inline is None:
+        return None
+    documents = list(inline.values())
+    for policy in attached:
+        document = ctx.facts.managed_policy_document(policy["PolicyArn"])
+        if document is not None:
+            documents.append(document)
+    return documents
+
+
+def attached_policy_names(ctx: Context, role_arn: str | None) -> set[str]:
+    name = role_name(role_arn)
+    attached = ctx.facts.attached_role_policies(name) if name else None
+    return {p.get("PolicyName", "") for p in attached or []}

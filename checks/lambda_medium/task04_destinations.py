@@ -1,0 +1,77 @@
+"""Task 4: async-processor-<id> sends results to SQS destinations."""
+
+from checks.lambda_medium.common import function_exists, memory_check, queue_arn, runtime_check
+from grader.rubric import Context, Task, Verdict, failed, passed
+
+TASK = Task(4, "Async destinations", points=10)
+FUNCTION = "async-processor"
+SUCCESS, FAILURE = "lambda-success-queue", "lambda-failure-queue"
+INVOKE_CONFIG_HINT = (
+    "aws lambda put-function-event-invoke-config --function-name async-processor-{sid} "
+    "--maximum-retry-attempts 2 --maximum-event-age-in-seconds 21600 --destination-config "
+    "'{\"OnSuccess\":{\"Destination\":\"arn:aws:sqs:{region}:{account}:lambda-success-queue-{sid}\"},"
+    "\"OnFailure\":{\"Destination\":\"arn:aws:sqs:{region}:{account}:lambda-failure-queue-{sid}\"}}'"
+)
+
+exists = function_exists(TASK, FUNCTION, points=2, memory=256)
+runtime = runtime_check(TASK, exists, FUNCTION, points=1)
+memory = memory_check(TASK, exists, FUNCTION, 256, points=1)
+
+
+def invoke_config(ctx: Context) -> dict:
+    return ctx.facts.event_invoke_config(ctx.name(FUNCTION)) or {}
+
+
+@TASK.check("Async invocation: 2 retries, maximum event age 6 hours", points=2, requires=exists,
+            hint=INVOKE_CONFIG_HINT)
+def retries_and_age(ctx: Context) -> Verdict:
+    config = ctx.facts.event_invoke_config(ctx.name(FUNCTION))
+    if config is None:
+        return failed(f"{ctx.name(FUNCTION)} has no asynchronous invocation configuration")
+    retries, age = config.get("MaximumRetryAttempts"), config.get("MaximumEventAgeInSeconds")
+    problems = []
+    if retries != 2:
+        problems.append(f"retry attempts {retries} (expected 2)")
+    if age != 21600:
+        problems.append(f"maximum event age {age} s (expected 21600 s = 6 hours)")
+    if problems:
+        return failed("; ".join(problems))
+    return passed("2 retries, events kept 6 hours")
+
+
+def destination_check(kind: str, queue: str, other: str, points: float):
+    @TASK.check(f"On-{kind.lower()} destination is {queue}-<id>", points=points, requires=exists,
+                hint=INVOKE_CONFIG_HINT)
+    def destination(ctx: Context) -> Verdict:
+        target = ((invoke_config(ctx).get("DestinationConfig") or {}).get(f"On{kind}") or {}).get("Destination")
+        wanted = queue_arn(ctx, queue)
+        if wanted is None:
+            return failed(f"the queue {ctx.name(queue)} does not exist; create it first",
+                          hint=f"aws sqs create-queue --queue-name {queue}-{{sid}} --attributes MessageRetentionPeriod=86400")
+        if target == wanted:
+            return passed(f"on {kind.lower()}: {ctx.name(queue)}")
+        if target and target == queue_arn(ctx, other):
+            return failed(f"on {kind.lower()} goes to {ctx.name(other)}: success and failure are swapped")
+        return failed(f"on {kind.lower()} goes to {target or 'nowhere'}, expected {wanted}", destination=target)
+
+    return destination
+
+
+on_success = destination_check("Success", SUCCESS, FAILURE, 1.5)
+on_failure = destination_check("Failure", FAILURE, SUCCESS, 1.5)
+
+
+@TASK.check("Both destination queues keep messages 1 day", points=1,
+            hint="aws sqs create-queue --queue-name lambda-success-queue-{sid} --attributes MessageRetentionPeriod=86400 "
+            "(and the same for lambda-failure-queue-{sid})")
+def queues(ctx: Context) -> Verdict:
+    problems = []
+    for prefix in (SUCCESS, FAILURE):
+        queue = ctx.facts.queue(ctx.name(prefix))
+        if queue is None:
+            problems.append(f"{ctx.name(prefix)} does not exist")
+        elif str(queue.get("MessageRetentionPeriod")) != "86400":
+            problems.append(f"{ctx.name(prefix)} keeps messages {queue.get('MessageRetentionPeriod')} s (expected 86400)")
+    if problems:
+        return failed("; ".join(problems))
+    return passed("both queues exist with MessageRetentionPeriod 86400")

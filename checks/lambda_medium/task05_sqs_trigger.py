@@ -1,0 +1,72 @@
+"""Task 5: sqs-consumer-<id> is triggered by task-queue-<id> with partial batch responses."""
+
+from checks.lambda_medium.common import (
+    function_exists,
+    memory_check,
+    queue_arn,
+    queue_attributes,
+    queue_exists,
+    runtime_check,
+)
+from grader.rubric import Context, Task, Verdict, failed, passed
+
+TASK = Task(5, "SQS trigger", points=10)
+QUEUE, FUNCTION = "task-queue", "sqs-consumer"
+ATTRIBUTES = {"VisibilityTimeout": "300", "MessageRetentionPeriod": "345600"}
+MAPPING_HINT = (
+    "aws lambda create-event-source-mapping --function-name sqs-consumer-{sid} "
+    "--event-source-arn arn:aws:sqs:{region}:{account}:task-queue-{sid} --batch-size 10 "
+    "--maximum-batching-window-in-seconds 5 --function-response-types ReportBatchItemFailures"
+)
+
+queue = queue_exists(TASK, QUEUE, points=2, attributes=ATTRIBUTES)
+attributes = queue_attributes(TASK, queue, QUEUE, ATTRIBUTES, points=1)
+exists = function_exists(TASK, FUNCTION, points=2, memory=256)
+runtime = runtime_check(TASK, exists, FUNCTION, points=0.5)
+memory = memory_check(TASK, exists, FUNCTION, 256, points=0.5)
+
+
+def mapping(ctx: Context) -> dict | None:
+    source = queue_arn(ctx, QUEUE)
+    for candidate in ctx.facts.event_source_mappings(ctx.name(FUNCTION)):
+        if source and candidate.get("EventSourceArn") == source:
+            return candidate
+    return None
+
+
+@TASK.check("Trigger from task-queue-<id> is enabled", points=2, requires=exists, hint=MAPPING_HINT)
+def trigger(ctx: Context) -> Verdict:
+    if queue_arn(ctx, QUEUE) is None:
+        return failed(f"the queue {ctx.name(QUEUE)} does not exist (see 5.1)")
+    found = mapping(ctx)
+    if found is None:
+        return failed(f"{ctx.name(FUNCTION)} has no trigger from {ctx.name(QUEUE)}")
+    if found.get("State") not in ("Enabled", "Enabling"):
+        return failed(f"the trigger is {found.get('State')}",
+                      hint=f"aws lambda update-event-source-mapping --uuid {found.get('UUID')} --enabled")
+    return passed(f"trigger {found.get('UUID')} is {found.get('State')}", uuid=found.get("UUID"))
+
+
+@TASK.check("Batch size 10, batching window 5 s", points=1, requires=trigger, hint=MAPPING_HINT)
+def batching(ctx: Context) -> Verdict:
+    found = mapping(ctx) or {}
+    size, window = found.get("BatchSize"), found.get("MaximumBatchingWindowInSeconds")
+    if size == 10 and window == 5:
+        return passed("batch size 10, window 5 s")
+    return failed(
+        f"batch size {size}, batching window {window} s (expected 10 and 5)",
+        hint=f"aws lambda update-event-source-mapping --uuid {found.get('UUID')} --batch-size 10 "
+        "--maximum-batching-window-in-seconds 5",
+    )
+
+
+@TASK.check("Reports batch item failures", points=1, requires=trigger, hint=MAPPING_HINT)
+def partial_batches(ctx: Context) -> Verdict:
+    found = mapping(ctx) or {}
+    if "ReportBatchItemFailures" in (found.get("FunctionResponseTypes") or []):
+        return passed("ReportBatchItemFailures is on")
+    return failed(
+        "the trigger does not report batch item failures",
+        hint=f"aws lambda update-event-source-mapping --uuid {found.get('UUID')} "
+        "--function-response-types ReportBatchItemFailures",
+    )

@@ -1,0 +1,44 @@
+"""Task 6: async-processor-<id> sends dead letters to lambda-dlq-<id>, which dlq-processor-<id> drains."""
+
+from checks.lambda_medium.common import configuration, function_exists, queue_arn, queue_attributes, queue_exists
+from grader.rubric import Context, Task, Verdict, failed, passed
+
+TASK = Task(6, "Dead-letter queue", points=8)
+QUEUE, ASYNC, PROCESSOR = "lambda-dlq", "async-processor", "dlq-processor"
+ATTRIBUTES = {"MessageRetentionPeriod": "1209600"}
+
+queue = queue_exists(TASK, QUEUE, points=2, attributes=ATTRIBUTES)
+retention = queue_attributes(TASK, queue, QUEUE, ATTRIBUTES, points=1)
+
+
+@TASK.check(
+    "async-processor-<id> dead-letter queue is lambda-dlq-<id>", points=2, requires=queue,
+    hint="aws lambda update-function-configuration --function-name async-processor-{sid} "
+    "--dead-letter-config TargetArn=arn:aws:sqs:{region}:{account}:lambda-dlq-{sid}",
+)
+def dead_letter_target(ctx: Context) -> Verdict:
+    config = configuration(ctx, ASYNC)
+    if config is None:
+        return failed(f"the function {ctx.name(ASYNC)} does not exist (task 4)")
+    target = (config.get("DeadLetterConfig") or {}).get("TargetArn")
+    if target == queue_arn(ctx, QUEUE):
+        return passed(f"dead letters go to {ctx.name(QUEUE)}")
+    return failed(f"{ctx.name(ASYNC)} dead-letter target is {target or 'not set'}", target=target)
+
+
+processor = function_exists(TASK, PROCESSOR, points=1.5)
+
+
+@TASK.check(
+    "dlq-processor-<id> is triggered by lambda-dlq-<id>", points=1.5, requires=processor,
+    hint="aws lambda create-event-source-mapping --function-name dlq-processor-{sid} "
+    "--event-source-arn arn:aws:sqs:{region}:{account}:lambda-dlq-{sid}",
+)
+def drains_queue(ctx: Context) -> Verdict:
+    source = queue_arn(ctx, QUEUE)
+    if source is None:
+        return failed(f"the queue {ctx.name(QUEUE)} does not exist (see 6.1)")
+    for mapping in ctx.facts.event_source_mappings(ctx.name(PROCESSOR)):
+        if mapping.get("EventSourceArn") == source:
+            return passed(f"trigger {mapping.get('UUID')} reads {ctx.name(QUEUE)}")
+    return failed(f"{ctx.name(PROCESSOR)} has no trigger from {ctx.name(QUEUE)}")

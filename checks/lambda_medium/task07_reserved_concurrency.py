@@ -1,0 +1,33 @@
+"""Task 7: rate-limited-function-<id> never runs more than 5 at once."""
+
+from checks.lambda_medium.common import configuration, function_exists
+from grader.rubric import Context, Task, Verdict, failed, passed
+
+TASK = Task(7, "Reserved concurrency", points=6)
+FUNCTION = "rate-limited-function"
+
+exists = function_exists(TASK, FUNCTION, points=3)
+
+
+@TASK.check(
+    "Reserved concurrency is 5", points=3, requires=exists,
+    hint="aws lambda put-function-concurrency --function-name rate-limited-function-{sid} "
+    "--reserved-concurrent-executions 5",
+)
+def reserved(ctx: Context) -> Verdict:
+    function = ctx.facts.function(ctx.name(FUNCTION)) or {}
+    value = (function.get("Concurrency") or {}).get("ReservedConcurrentExecutions")
+    if value == 5:
+        return passed("reserved concurrency 5")
+    return failed(f"reserved concurrency is {'not set' if value is None else value} (expected 5)", reserved=value)
+
+
+@TASK.check(
+    "Timeout leaves room for the 10 s the handler sleeps", points=0, requires=exists, advisory=True,
+    hint="aws lambda update-function-configuration --function-name rate-limited-function-{sid} --timeout 15",
+)
+def timeout(ctx: Context) -> Verdict:
+    seconds = (configuration(ctx, FUNCTION) or {}).get("Timeout")
+    if isinstance(seconds, int) and seconds > 10:
+        return passed(f"timeout {seconds} s")
+    return failed(f"timeout is {seconds} s: every invocation will time out before its 10 s sleep ends")

@@ -1,0 +1,67 @@
+"""Task 8: Lambda Insights on at least one of the student's functions, with a role that can report."""
+
+from checks.lambda_medium.common import (
+    FUNCTIONS,
+    LAYER_VERSION_ARN,
+    attached_policy_names,
+    configuration,
+    layer_arns,
+    role_policy_documents,
+)
+from grader import iam_policy
+from grader.rubric import Context, Task, Verdict, failed, passed
+
+TASK = Task(8, "Lambda Insights", points=8)
+# The extension is published by a different account in some regions, with its own versions: match the name.
+INSIGHTS_LAYERS = {"LambdaInsightsExtension", "LambdaInsightsExtension-Arm64"}
+INSIGHTS_POLICY = "CloudWatchLambdaInsightsExecutionRolePolicy"
+LOG_ACTIONS = ("logs:CreateLogStream", "logs:PutLogEvents")
+
+
+def functions_with_insights(ctx: Context) -> list[tuple[str, dict]]:
+    found = []
+    for prefix in FUNCTIONS:
+        config = configuration(ctx, prefix)
+        if config is None:
+            continue
+        for arn in layer_arns(config):
+            match = LAYER_VERSION_ARN.match(arn)
+            if match and match["name"] in INSIGHTS_LAYERS:
+                found.append((ctx.name(prefix), config))
+                break
+    return found
+
+
+@TASK.check(
+    "A function of yours has the Lambda Insights extension layer", points=5,
+    hint="aws lambda update-function-configuration --function-name layer-consumer-{sid} --layers "
+    "<your common-utils-layer-{sid} version ARN> "
+    "arn:aws:lambda:{region}:580247275435:layer:LambdaInsightsExtension:<version for {region}>",
+)
+def has_extension(ctx: Context) -> Verdict:
+    found = functions_with_insights(ctx)
+    if found:
+        return passed(f"Lambda Insights on {', '.join(name for name, _ in found)}")
+    return failed("none of your functions has a LambdaInsightsExtension layer")
+
+
+@TASK.check(
+    "That function's role may write Lambda Insights logs", points=3, requires=has_extension,
+    hint="aws iam attach-role-policy --role-name <that function's role> "
+    f"--policy-arn arn:aws:iam::aws:policy/{INSIGHTS_POLICY}",
+)
+def role_can_report(ctx: Context) -> Verdict:
+    reasons = []
+    for name, config in functions_with_insights(ctx):
+        role = config.get("Role")
+        if INSIGHTS_POLICY in attached_policy_names(ctx, role):
+            return passed(f"{name}'s role has {INSIGHTS_POLICY}", role=role)
+        documents = role_policy_documents(ctx, role)
+        if documents is None:
+            reasons.append(f"{name}: role {role} does not exist")
+            continue
+        missing = iam_policy.missing_actions(documents, LOG_ACTIONS)
+        if not missing:
+            return passed(f"{name}'s role allows {' and '.join(LOG_ACTIONS)}", role=role)
+        reasons.append(f"{name}'s role does not allow {', '.join(missing)}")
+    return failed("; ".join(reasons))

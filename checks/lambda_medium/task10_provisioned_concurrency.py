@@ -1,0 +1,73 @@
+"""Task 10: provisioned concurrency on layer-consumer-<id>:PROD, scaled by Application Auto Scaling."""
+
+import math
+
+from grader.rubric import Context, Task, Verdict, failed, passed
+
+TASK = Task(10, "Provisioned concurrency", points=8)
+FUNCTION = "layer-consumer"
+DIMENSION = "lambda:function:ProvisionedConcurrency"  # the only value AWS accepts for Lambda
+TARGET_HINT = (
+    "aws application-autoscaling register-scalable-target --service-namespace lambda "
+    "--resource-id function:layer-consumer-{sid}:PROD --scalable-dimension " + DIMENSION
+    + " --min-capacity 2 --max-capacity 10"
+)
+
+
+def resource_id(ctx: Context) -> str:
+    return f"function:{ctx.name(FUNCTION)}:PROD"
+
+
+@TASK.check(
+    "Provisioned concurrency 2 on PROD", points=3,
+    hint="aws lambda put-provisioned-concurrency-config --function-name layer-consumer-{sid} "
+    "--qualifier PROD --provisioned-concurrent-executions 2",
+)
+def provisioned(ctx: Context) -> Verdict:
+    config = ctx.facts.provisioned_concurrency(ctx.name(FUNCTION), "PROD")
+    if config is None:
+        return failed(f"no provisioned concurrency on {ctx.name(FUNCTION)}:PROD")
+    requested = config.get("RequestedProvisionedConcurrentExecutions")
+    if requested == 2:
+        return passed(f"2 provisioned executions ({config.get('Status')})", status=config.get("Status"))
+    return failed(f"provisioned concurrency on PROD is {requested} (expected 2)")
+
+
+@TASK.check("Scalable target on PROD, capacity 2 to 10", points=3, hint=TARGET_HINT)
+def scalable_target(ctx: Context) -> Verdict:
+    targets = [t for t in ctx.facts.scalable_targets("lambda", resource_id(ctx)) if t.get("ResourceId") == resource_id(ctx)]
+    if not targets:
+        return failed(f"no scalable target for {resource_id(ctx)}")
+    target = next((t for t in targets if t.get("ScalableDimension") == DIMENSION), None)
+    if target is None:
+        return failed(f"the scalable target's dimension is {targets[0].get('ScalableDimension')}, expected {DIMENSION}")
+    low, high = target.get("MinCapacity"), target.get("MaxCapacity")
+    if (low, high) == (2, 10):
+        return passed("capacity 2 to 10")
+    return failed(f"capacity {low} to {high} (expected 2 to 10)")
+
+
+@TASK.check(
+    "Target-tracking policy at 70% provisioned-concurrency utilization", points=2, requires=scalable_target,
+    hint="aws application-autoscaling put-scaling-policy --service-namespace lambda "
+    "--resource-id function:layer-consumer-{sid}:PROD --scalable-dimension " + DIMENSION
+    + " --policy-name pc-utilization --policy-type TargetTrackingScaling --target-tracking-scaling-policy-configuration "
+    "'{\"TargetValue\": 0.7, \"PredefinedMetricSpecification\": "
+    "{\"PredefinedMetricType\": \"LambdaProvisionedConcurrencyUtilization\"}}'",
+)
+def scaling_policy(ctx: Context) -> Verdict:
+    policies = [
+        p for p in ctx.facts.scaling_policies("lambda", resource_id(ctx))
+        if p.get("ResourceId") == resource_id(ctx) and p.get("PolicyType") == "TargetTrackingScaling"
+    ]
+    if not policies:
+        return failed(f"no target-tracking policy on {resource_id(ctx)}")
+    seen = []
+    for policy in policies:
+        config = policy.get("TargetTrackingScalingPolicyConfiguration") or {}
+        metric = (config.get("PredefinedMetricSpecification") or {}).get("PredefinedMetricType")
+        value = config.get("TargetValue")
+        if metric == "LambdaProvisionedConcurrencyUtilization" and isinstance(value, (int, float)) and math.isclose(value, 0.7):
+            return passed(f"{policy.get('PolicyName')}: utilization target 0.7")
+        seen.append(f"{policy.get('PolicyName')}: {metric} at {value}")
+    return failed(f"expected LambdaProvisionedConcurrencyUtilization at 0.7; found {'; '.join(seen)}")

@@ -1,0 +1,60 @@
+"""Task 11: another AWS account may invoke layer-consumer-<id>."""
+
+import re
+
+from grader import iam_policy
+from grader.rubric import Context, Task, Verdict, failed, passed
+
+TASK = Task(11, "Cross-account invoke", points=6)
+FUNCTION = "layer-consumer"
+HINT = (
+    "aws lambda add-permission --function-name layer-consumer-{sid} --statement-id AllowCrossAccountInvoke "
+    "--action lambda:InvokeFunction --principal <other 12-digit account id>"
+)
+ACCOUNT_PRINCIPAL = re.compile(r"^(?:(\d{12})|arn:aws[a-z-]*:iam::(\d{12}):root)$")
+
+
+def aws_principals(statement: dict) -> list[str]:
+    principal = statement.get("Principal")
+    if isinstance(principal, str):
+        return [principal]
+    if isinstance(principal, dict):
+        value = principal.get("AWS")
+        return [value] if isinstance(value, str) else [v for v in value or [] if isinstance(v, str)]
+    return []
+
+
+@TASK.check("layer-consumer-<id> has a resource-based policy", points=2, hint=HINT)
+def has_policy(ctx: Context) -> Verdict:
+    if ctx.facts.function(ctx.name(FUNCTION)) is None:
+        return failed(f"the function {ctx.name(FUNCTION)} does not exist (task 2)")
+    policy = ctx.facts.function_policy(ctx.name(FUNCTION))
+    if not iam_policy.statements(policy):
+        return failed(f"{ctx.name(FUNCTION)} has no resource-based policy")
+    return passed(f"{len(iam_policy.statements(policy))} statement(s)")
+
+
+@TASK.check("Another account may invoke it", points=4, requires=has_policy, hint=HINT)
+def other_account(ctx: Context) -> Verdict:
+    policy = ctx.facts.function_policy(ctx.name(FUNCTION))
+    public = False
+    accounts = set()
+    for statement in iam_policy.statements(policy):
+        if statement.get("Effect") != "Allow" or not iam_policy.statement_covers(statement, "lambda:InvokeFunction"):
+            continue
+        for principal in aws_principals(statement):
+            if principal == "*":
+                public = True
+            match = ACCOUNT_PRINCIPAL.match(principal)
+            if match:
+                accounts.add(match[1] or match[2])
+    others = sorted(accounts - {ctx.account})
+    if others:
+        return passed(f"account {', '.join(others)} may invoke it", accounts=others)
+    if public:
+        return failed("the policy lets anyone (*) invoke the function: name one trusted account instead",
+                      hint="aws lambda remove-permission --function-name layer-consumer-{sid} --statement-id <public sid>; then "
+                      + HINT)
+    if accounts:
+        return failed(f"only your own account {ctx.account} may invoke it; name a different account")
+    return failed("no statement allows another account lambda:InvokeFunction")

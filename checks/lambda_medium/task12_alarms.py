@@ -1,0 +1,77 @@
+"""Task 12: CloudWatch alarms on the student's functions: errors, duration, throttles."""
+
+from checks.lambda_medium.common import FUNCTIONS
+from grader.rubric import Context, Task, Verdict, failed, passed
+
+TASK = Task(12, "CloudWatch alarms", points=10)
+
+
+def put_alarm_hint(name: str, metric: str, statistic: str, periods: int, threshold: int, operator: str) -> str:
+    return (
+        f"aws cloudwatch put-metric-alarm --alarm-name Lambda-{name}-{{sid}} --namespace AWS/Lambda "
+        f"--metric-name {metric} --statistic {statistic} --period 300 --evaluation-periods {periods} "
+        f"--threshold {threshold} --comparison-operator {operator} "
+        "--dimensions Name=FunctionName,Value=layer-consumer-{sid}"
+    )
+
+
+def student_alarms(ctx: Context) -> list[dict]:
+    """Alarms on AWS/Lambda metrics whose FunctionName is exactly one of this student's functions."""
+    own = {ctx.name(prefix) for prefix in FUNCTIONS}
+    alarms = []
+    for alarm in ctx.facts.metric_alarms():
+        if alarm.get("Namespace") != "AWS/Lambda":
+            continue
+        names = {d.get("Value") for d in alarm.get("Dimensions") or [] if d.get("Name") == "FunctionName"}
+        if names & own:
+            alarms.append(alarm)
+    return alarms
+
+
+@TASK.check("At least 3 alarms on your functions", points=4,
+            hint=put_alarm_hint("HighErrorRate", "Errors", "Sum", 2, 5, "GreaterThanThreshold"))
+def three_alarms(ctx: Context) -> Verdict:
+    alarms = student_alarms(ctx)
+    names = sorted(a.get("AlarmName", "") for a in alarms)
+    if len(alarms) >= 3:
+        return passed(f"{len(alarms)} alarms: {', '.join(names)}", alarms=names)
+    return failed(f"{len(alarms)} alarm(s) on AWS/Lambda metrics of your functions{': ' + ', '.join(names) if names else ''}; "
+                  "create at least 3", alarms=names)
+
+
+def alarm_check(metric: str, expected: dict, points: float, hint: str):
+    described = ", ".join(f"{k} {v}" for k, v in expected.items())
+
+    @TASK.check(f"{metric} alarm ({described})", points=points, hint=hint)
+    def alarm(ctx: Context) -> Verdict:
+        candidates = [a for a in student_alarms(ctx) if a.get("MetricName") == metric]
+        if not candidates:
+            return failed(f"no alarm on the {metric} metric of your functions")
+        best, best_wrong = None, None
+        for candidate in candidates:
+            wrong = {k: candidate.get(k) for k, v in expected.items() if candidate.get(k) != v}
+            if not wrong:
+                return passed(f"{candidate.get('AlarmName')} matches", alarm=candidate.get("AlarmName"))
+            if best_wrong is None or len(wrong) < len(best_wrong):
+                best, best_wrong = candidate, wrong
+        found = ", ".join(f"{k} is {v!r} (expected {expected[k]!r})" for k, v in best_wrong.items())
+        return failed(f"{best.get('AlarmName')}: {found}", alarm=best.get("AlarmName"))
+
+    return alarm
+
+
+errors = alarm_check(
+    "Errors",
+    {"Statistic": "Sum", "Period": 300, "EvaluationPeriods": 2, "Threshold": 5.0, "ComparisonOperator": "GreaterThanThreshold"},
+    2, put_alarm_hint("HighErrorRate", "Errors", "Sum", 2, 5, "GreaterThanThreshold"),
+)
+duration = alarm_check(
+    "Duration",
+    {"Statistic": "Average", "Threshold": 25000.0, "ComparisonOperator": "GreaterThanThreshold"},
+    2, put_alarm_hint("HighDuration", "Duration", "Average", 2, 25000, "GreaterThanThreshold"),
+)
+throttles = alarm_check(
+    "Throttles",
+    {"Statistic": "Sum", "Threshold": 1.0, "ComparisonOperator": "GreaterThanOrEqualToThreshold"},
+    2, put_alarm_hint("Throttles", "Throttles", "Sum", 1, 1, "GreaterThanOrEqualToThreshold"),
+)

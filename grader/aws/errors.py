@@ -1,0 +1,86 @@
+"""What went wrong when a fact could not be read, in words a student or instructor can act on.
+
+NotFound is not here: a missing resource is a fact (``None``), decided by the caller.
+"""
+
+from __future__ import annotations
+
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    ConnectionClosedError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    ReadTimeoutError,
+)
+
+ACCESS_DENIED = {
+    "AccessDenied",
+    "AccessDeniedException",
+    "UnauthorizedOperation",
+    "AuthorizationError",
+    "UnauthorizedAccess",
+}
+THROTTLED = {
+    "Throttling",
+    "ThrottlingException",
+    "TooManyRequestsException",
+    "RequestLimitExceeded",
+    "ProvisionedThroughputExceededException",
+}
+BAD_CREDENTIALS = {
+    "ExpiredToken",
+    "ExpiredTokenException",
+    "InvalidClientTokenId",
+    "UnrecognizedClientException",
+    "SignatureDoesNotMatch",
+    "InvalidSignatureException",
+    "RequestExpired",
+}
+
+
+class FactUnavailable(Exception):
+    """A fact could not be read. ``kind`` is one of: denied, throttled, credentials, network, unexpected."""
+
+    def __init__(self, action: str, kind: str, detail: str) -> None:
+        self.action = action
+        self.kind = kind
+        self.detail = detail
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        if self.kind == "denied":
+            return f"access denied to {self.action} (grant the grader {self.action})"
+        if self.kind == "throttled":
+            return f"{self.action} was throttled by AWS and retries ran out; run again"
+        if self.kind == "credentials":
+            return f"{self.action} refused the credentials: {self.detail}"
+        if self.kind == "network":
+            return f"{self.action} could not reach AWS: {self.detail}"
+        return f"{self.action} failed: {self.detail}"
+
+
+def error_code(exc: ClientError) -> str:
+    return str(exc.response.get("Error", {}).get("Code", ""))
+
+
+def classify(exc: Exception, action: str) -> FactUnavailable:
+    if isinstance(exc, ClientError):
+        code = error_code(exc)
+        message = exc.response.get("Error", {}).get("Message") or code
+        if code in ACCESS_DENIED:
+            return FactUnavailable(action, "denied", message)
+        if code in THROTTLED:
+            return FactUnavailable(action, "throttled", message)
+        if code in BAD_CREDENTIALS:
+            return FactUnavailable(action, "credentials", f"{code}: {message}")
+        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        return FactUnavailable(action, "unexpected", f"{code or 'HTTP ' + str(status)}: {message}")
+    if isinstance(exc, NoCredentialsError):
+        return FactUnavailable(action, "credentials", "no AWS credentials found")
+    if isinstance(exc, (EndpointConnectionError, ConnectTimeoutError, ReadTimeoutError, ConnectionClosedError)):
+        return FactUnavailable(action, "network", str(exc))
+    if isinstance(exc, BotoCoreError):
+        return FactUnavailable(action, "unexpected", str(exc))
+    return FactUnavailable(action, "unexpected", f"{type(exc).__name__}: {exc}")

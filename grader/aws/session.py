@@ -1,0 +1,80 @@
+"""The only door to AWS: a boto3 session that can read and cannot write.
+
+Every client the grader uses comes from :class:`ReadOnlySession`. A botocore hook refuses any
+operation that is not a read before its request is even built, so no check, bug or future change can
+modify a student's account through it.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import Counter
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+DEFAULT_REGION = "us-east-1"
+
+# Reads by name. Nothing else is allowed through, whatever the service.
+READ_OPERATION = re.compile(r"^(Get|List|Describe)[A-Z]")
+
+
+class ReadOnlyViolation(RuntimeError):
+    """A write was attempted through the grader's AWS layer; it never left the process."""
+
+
+def _refuse_writes(model: Any, **_: Any) -> None:
+    if not READ_OPERATION.match(model.name):
+        raise ReadOnlyViolation(
+            f"{model.service_model.service_name}:{model.name} is not a read; the grader never writes"
+        )
+
+
+class ReadOnlySession:
+    """boto3's normal credential/region chain, read-only, with clients made once and shared by threads."""
+
+    def __init__(
+        self,
+        *,
+        profile: str | None = None,
+        region: str | None = None,
+        endpoint_url: str | None = None,
+        credentials: dict[str, str] | None = None,
+        max_attempts: int = 6,
+    ) -> None:
+        self._boto = boto3.Session(profile_name=profile, **(credentials or {}))
+        self.default_region = region or self._boto.region_name or DEFAULT_REGION
+        self.endpoint_url = endpoint_url
+        self._config = Config(
+            retries={"mode": "standard", "max_attempts": max_attempts},
+            connect_timeout=5,
+            read_timeout=30,
+            max_pool_connections=50,
+            user_agent_extra="aws-assessment-grader",
+        )
+        self._clients: dict[tuple[str, str], Any] = {}
+        self._lock = threading.Lock()
+        self.requests: Counter[str] = Counter()  # "service:Operation" -> API calls (pages count)
+        events = self._boto._session.get_component("event_emitter")
+        events.register("before-parameter-build", _refuse_writes, unique_id="grader-read-only")
+        events.register("before-call", self._count, unique_id="grader-count")
+
+    def _count(self, model: Any, **_: Any) -> None:
+        self.requests[f"{model.service_model.service_name}:{model.name}"] += 1
+
+    def has_credentials(self) -> bool:
+        return self._boto.get_credentials() is not None
+
+    def client(self, service: str, region: str | None = None) -> Any:
+        key = (service, region or self.default_region)
+        with self._lock:
+            if key not in self._clients:
+                self._clients[key] = self._boto.client(
+                    service, region_name=key[1], endpoint_url=self.endpoint_url, config=self._config
+                )
+            return self._clients[key]
+
+    def available_regions(self, service: str) -> list[str]:
+        return self._boto.get_available_regions(service)

@@ -1,0 +1,358 @@
+"""Close the gaps between moto and real AWS that this project's assessments hit.
+
+Each patch replaces one moto internal, named in ``shared/emulator-notes.md``. They are applied once,
+before the emulator serves its first request (the Flask URL map of a service is built then), and only
+on a moto version they were tested against: an untested version fails loudly instead of grading
+against an emulator that quietly behaves differently.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from urllib.parse import unquote
+from datetime import datetime, timezone
+from typing import Any
+
+TESTED_MOTO = ((5, 2, 0), (5, 3, 0))  # [lower, upper): tested on 5.2.1 and 5.2.5
+
+_applied = False
+_lock = threading.Lock()
+
+
+class UntestedMotoVersion(RuntimeError):
+    pass
+
+
+def _moto_version() -> tuple[int, ...]:
+    import moto
+
+    return tuple(int(part) for part in re.findall(r"\d+", moto.__version__)[:3])
+
+
+def apply() -> None:
+    """Apply every patch once (idempotent, thread-safe)."""
+    global _applied
+    with _lock:
+        if _applied:
+            return
+        import moto
+
+        low, high = TESTED_MOTO
+        if not low <= _moto_version() < high:
+            raise UntestedMotoVersion(
+                f"moto {moto.__version__} is untested with this emulator "
+                f"(tested: >= {'.'.join(map(str, low))}, < {'.'.join(map(str, high))}); "
+                "install a tested version: pip install -e '.[sandbox]'"
+            )
+        _patch_dead_letter_config()
+        _patch_vpc_id()
+        _patch_cross_account_layers()
+        _patch_event_source_mapping_filter()
+        _patch_list_functions_paging()
+        _patch_describe_alarms_paging()
+        _patch_provisioned_concurrency()
+        _applied = True
+
+
+def _require(owner: Any, name: str) -> Any:
+    """The moto internal a patch replaces; fail loudly if moto renamed it."""
+    if not hasattr(owner, name):
+        raise UntestedMotoVersion(f"moto internal {owner.__name__}.{name} is gone; patches need updating")
+    return getattr(owner, name)
+
+
+# --- Lambda: DeadLetterConfig is dropped on create and update -------------------------------------
+
+
+def _patch_dead_letter_config() -> None:
+    from moto.awslambda.models import LambdaFunction
+
+    original_init = _require(LambdaFunction, "__init__")
+    original_get_configuration = _require(LambdaFunction, "get_configuration")
+    original_update = _require(LambdaFunction, "update_configuration")
+
+    def __init__(self: Any, account_id: str, spec: dict[str, Any], region: str, version: Any = 1) -> None:
+        original_init(self, account_id, spec, region, version)
+        self.dead_letter_config = _dead_letter_or_none(spec.get("DeadLetterConfig"))
+
+    def get_configuration(self: Any, on_create: bool = False) -> dict[str, Any]:
+        config = original_get_configuration(self, on_create)
+        dead_letter = getattr(self, "dead_letter_config", None)
+        if dead_letter:
+            config["DeadLetterConfig"] = dict(dead_letter)
+        return config
+
+    def update_configuration(self: Any, config_updates: dict[str, Any]) -> dict[str, Any]:
+        if "DeadLetterConfig" in config_updates:
+            # AWS removes the DLQ when TargetArn is empty ("--dead-letter-config TargetArn=").
+            self.dead_letter_config = _dead_letter_or_none(config_updates["DeadLetterConfig"])
+        return original_update(self, config_updates)
+
+    LambdaFunction.__init__ = __init__
+    LambdaFunction.get_configuration = get_configuration
+    LambdaFunction.update_configuration = update_configuration
+
+
+def _dead_letter_or_none(config: Any) -> dict[str, str] | None:
+    if isinstance(config, dict) and config.get("TargetArn"):
+        return {"TargetArn": config["TargetArn"]}
+    return None
+
+
+# --- Lambda: VpcConfig.VpcId is always vpc-123abc -------------------------------------------------
+
+
+def _patch_vpc_id() -> None:
+    from moto.awslambda.models import LambdaFunction
+
+    _require(LambdaFunction, "vpc_config")
+
+    def vpc_config(self: Any) -> dict[str, Any] | None:
+        if not self._vpc_config:
+            return None
+        config = {
+            "SubnetIds": list(self._vpc_config.get("SubnetIds") or []),
+            "SecurityGroupIds": list(self._vpc_config.get("SecurityGroupIds") or []),
+        }
+        # AWS reports the VPC of the subnets, and an empty VpcId once the function left its VPC.
+        config["VpcId"] = _vpc_of_subnets(self.account_id, self.region, config["SubnetIds"])
+        return config
+
+    LambdaFunction.vpc_config = property(vpc_config)
+
+
+def _vpc_of_subnets(account_id: str, region: str, subnet_ids: list[str]) -> str:
+    if not subnet_ids:
+        return ""
+    from moto.ec2.models import ec2_backends
+
+    backend = ec2_backends[account_id][region]
+    for subnet_id in subnet_ids:
+        try:
+            return backend.get_subnet(subnet_id).vpc_id
+        except Exception:  # an unknown subnet: AWS would have rejected it at create time
+            continue
+    return ""
+
+
+# --- Lambda: layers published by another account (Lambda Insights) --------------------------------
+
+_LAYER_VERSION_ARN = re.compile(
+    r"^arn:(?P<partition>aws[a-z-]*):lambda:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):"
+    r"layer:(?P<name>[A-Za-z0-9_-]+):(?P<version>\d+)$"
+)
+
+
+def _patch_cross_account_layers() -> None:
+    from moto.awslambda.exceptions import UnknownLayerVersionException
+    from moto.awslambda.models import LambdaFunction, get_backend
+
+    _require(LambdaFunction, "_get_layers_data")
+
+    def _get_layers_data(self: Any, layer_version_arns: list[str]) -> list[dict[str, Any]]:
+        backend = get_backend(self.account_id, self.region)
+        layers = []
+        for arn in layer_version_arns:
+            match = _LAYER_VERSION_ARN.match(arn)
+            if match and match["account"] != self.account_id:
+                # The emulator holds one account: another account's published layer (the Lambda
+                # Insights extension) is trusted as AWS trusts a layer shared with the caller, and its
+                # ARN is kept as given rather than rewritten to a same-named local layer.
+                layers.append({"Arn": arn, "CodeSize": 0})
+                continue
+            version = backend.layers_versions_by_arn(arn) if match else None
+            if version is None or (match and match["region"] != self.region):
+                raise UnknownLayerVersionException(layer_version_arns)
+            layers.append({"Arn": version.arn, "CodeSize": version.code_size})
+        return layers
+
+    LambdaFunction._get_layers_data = _get_layers_data
+
+
+# --- Lambda: ListEventSourceMappings(FunctionName=...) matches only the creator's exact string -----
+
+
+def _patch_event_source_mapping_filter() -> None:
+    from moto.awslambda.models import LambdaBackend
+
+    _require(LambdaBackend, "list_event_source_mappings")
+
+    def list_event_source_mappings(self: Any, event_source_arn: str, function_name: str) -> list[Any]:
+        mappings = list(self._event_source_mappings.values())
+        if event_source_arn:
+            mappings = [m for m in mappings if m.event_source_arn == event_source_arn]
+        if function_name:
+            # AWS accepts a name, a full or partial ARN, with or without a qualifier, and compares
+            # the function it designates.
+            wanted = _function_key(function_name)
+            mappings = [m for m in mappings if _function_key(m.function_arn) == wanted]
+        return mappings
+
+    LambdaBackend.list_event_source_mappings = list_event_source_mappings
+
+
+def _function_key(name_or_arn: str) -> tuple[str, str | None]:
+    """(function name, qualifier) of a name, partial ARN (ACCOUNT:function:NAME) or full ARN."""
+    parts = name_or_arn.split(":")
+    if "function" in parts:
+        rest = parts[parts.index("function") + 1 :]
+    else:
+        rest = parts
+    return rest[0], (rest[1] if len(rest) > 1 else None)
+
+
+# --- Lambda: ListFunctions ignores MaxItems / Marker ----------------------------------------------
+
+
+def _patch_list_functions_paging() -> None:
+    from moto.awslambda.responses import LambdaResponse
+
+    _require(LambdaResponse, "list_functions")
+
+    def list_functions(self: Any) -> str:
+        func_version = self.querystring.get("FunctionVersion", [None])[0]
+        functions = sorted(self.backend.list_functions(func_version), key=_function_sort_key)
+        page, next_marker = _page(
+            [fn.get_configuration() for fn in functions],
+            start=self.querystring.get("Marker", [None])[0],
+            size=self.querystring.get("MaxItems", [None])[0],
+            limit=50,  # AWS returns at most 50 functions per call
+        )
+        result: dict[str, Any] = {"Functions": page}
+        if next_marker:
+            result["NextMarker"] = next_marker
+        return json.dumps(result)
+
+    LambdaResponse.list_functions = list_functions
+
+
+def _function_sort_key(fn: Any) -> tuple[str, int]:
+    version = str(fn.version)
+    return fn.function_name, (int(version) if version.isdigit() else 0)
+
+
+def _page(items: list[Any], start: str | None, size: str | int | None, limit: int) -> tuple[list[Any], str | None]:
+    """One page of items; markers are plain offsets, opaque to the client as AWS's are."""
+    offset = int(start) if start and str(start).isdigit() else 0
+    count = min(int(size), limit) if size else limit
+    page = items[offset : offset + count]
+    more = offset + count < len(items)
+    return page, (str(offset + count) if more else None)
+
+
+# --- CloudWatch: DescribeAlarms ignores MaxRecords / NextToken ------------------------------------
+
+
+def _patch_describe_alarms_paging() -> None:
+    from moto.cloudwatch.responses import CloudWatchResponse
+    from moto.core.responses import ActionResult
+
+    original = _require(CloudWatchResponse, "describe_alarms")
+
+    def describe_alarms(self: Any) -> Any:
+        result = original(self).result
+        metric_alarms = sorted(result["MetricAlarms"], key=lambda alarm: alarm.name)
+        page, next_token = _page(
+            metric_alarms,
+            start=self._get_param("NextToken"),
+            size=self._get_param("MaxRecords"),
+            limit=100,  # AWS's MaxRecords ceiling
+        )
+        paged = {"MetricAlarms": page, "CompositeAlarms": result["CompositeAlarms"]}
+        if next_token:
+            paged["NextToken"] = next_token
+        return ActionResult(paged)
+
+    CloudWatchResponse.describe_alarms = describe_alarms
+
+
+_JSON = {"Content-Type": "application/json"}
+
+
+# --- Lambda: provisioned concurrency is not implemented -------------------------------------------
+
+
+def _patch_provisioned_concurrency() -> None:
+    from moto.awslambda import urls
+    from moto.awslambda.exceptions import InvalidParameterValueException, LambdaClientError
+    from moto.awslambda.responses import LambdaResponse
+    from moto.awslambda.utils import make_function_arn
+
+    class ProvisionedConcurrencyConfigNotFound(LambdaClientError):
+        code = 404
+
+        def __init__(self) -> None:
+            super().__init__(
+                "ProvisionedConcurrencyConfigNotFoundException",
+                "No Provisioned Concurrency Config found for this function",
+            )
+
+    def _configs(backend: Any) -> dict[tuple[str, str], dict[str, Any]]:
+        if not hasattr(backend, "_provisioned_concurrency"):
+            backend._provisioned_concurrency = {}
+        return backend._provisioned_concurrency
+
+    def _resolve(backend: Any, function_name: str, qualifier: str | None) -> tuple[Any, str]:
+        name, qualifier_in_name = _function_key(function_name)
+        qualifier = qualifier or qualifier_in_name
+        if not qualifier or qualifier == "$LATEST":
+            raise InvalidParameterValueException(
+                "Provisioned Concurrency Configs cannot be applied to unpublished function versions."
+            )
+        # Raises ResourceNotFoundException for an unknown function, alias or version, as AWS does.
+        function = backend.get_function(name, qualifier)
+        return function, qualifier
+
+    def put_provisioned_concurrency_config(self: Any) -> Any:
+        function_name = unquote(self.path.split("?")[0].rstrip("/").split("/")[-2])
+        qualifier = self.querystring.get("Qualifier", [None])[0]
+        requested = int(self.json_body["ProvisionedConcurrentExecutions"])
+        if requested < 1:
+            raise InvalidParameterValueException("ProvisionedConcurrentExecutions must be at least 1.")
+        function, qualifier = _resolve(self.backend, function_name, qualifier)
+        now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000+0000")
+        config = {
+            "FunctionArn": f"{make_function_arn(self.region, self.current_account, function.function_name)}:{qualifier}",
+            "RequestedProvisionedConcurrentExecutions": requested,
+            # The emulator has nothing to warm up: the allocation is complete at once.
+            "AvailableProvisionedConcurrentExecutions": requested,
+            "AllocatedProvisionedConcurrentExecutions": requested,
+            "Status": "READY",
+            "LastModified": now,
+        }
+        _configs(self.backend)[(function.function_name, qualifier)] = config
+        body = {k: v for k, v in config.items() if k != "FunctionArn"}
+        return 202, _JSON, json.dumps(dict(body, Status="IN_PROGRESS"))
+
+    def get_provisioned_concurrency_config(self: Any) -> Any:
+        function_name = unquote(self.path.split("?")[0].rstrip("/").split("/")[-2])
+        qualifier = self.querystring.get("Qualifier", [None])[0]
+        function, qualifier = _resolve(self.backend, function_name, qualifier)
+        config = _configs(self.backend).get((function.function_name, qualifier))
+        if config is None:
+            raise ProvisionedConcurrencyConfigNotFound()
+        return 200, _JSON, json.dumps({k: v for k, v in config.items() if k != "FunctionArn"})
+
+    def list_provisioned_concurrency_configs(self: Any) -> Any:
+        name, _ = _function_key(unquote(self.path.split("?")[0].rstrip("/").split("/")[-2]))
+        self.backend.get_function(name)  # ResourceNotFoundException for an unknown function
+        configs = [c for (fn, _q), c in _configs(self.backend).items() if fn == name]
+        return 200, _JSON, json.dumps({"ProvisionedConcurrencyConfigs": configs})
+
+    def delete_provisioned_concurrency_config(self: Any) -> Any:
+        function_name = unquote(self.path.split("?")[0].rstrip("/").split("/")[-2])
+        qualifier = self.querystring.get("Qualifier", [None])[0]
+        function, qualifier = _resolve(self.backend, function_name, qualifier)
+        _configs(self.backend).pop((function.function_name, qualifier), None)
+        return 204, {"status": 204}, ""
+
+    LambdaResponse.put_provisioned_concurrency_config = put_provisioned_concurrency_config
+    LambdaResponse.get_provisioned_concurrency_config = get_provisioned_concurrency_config
+    LambdaResponse.list_provisioned_concurrency_configs = list_provisioned_concurrency_configs
+    LambdaResponse.delete_provisioned_concurrency_config = delete_provisioned_concurrency_config
+
+    # Both forms the AWS CLI sends: plain and with ?List=ALL; the operation is picked by moto's router.
+    rule = r"{0}/(?P<api_version>[^/]+)/functions/(?P<function_name>[\w_:%-]+)/provisioned-concurrency/?$"
+    urls.url_paths[rule] = LambdaResponse.dispatch

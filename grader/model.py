@@ -1,0 +1,146 @@
+"""The one result model every renderer reads: check → task → student → run."""
+
+from __future__ import annotations
+
+import enum
+import statistics
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class Status(str, enum.Enum):
+    PASS = "pass"
+    FAIL = "fail"
+    ERROR = "error"  # could not be decided: names the permission or fault
+    WARN = "warn"  # advice only: 0 points, never costs marks
+    PARTIAL = "partial"  # tasks only
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    id: str
+    title: str
+    status: Status
+    points: float
+    max_points: float
+    message: str
+    hint: str | None = None
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "status": self.status.value,
+            "points": self.points,
+            "max_points": self.max_points,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+
+@dataclass(frozen=True)
+class TaskResult:
+    number: int
+    title: str
+    checks: tuple[CheckResult, ...]
+
+    @property
+    def score(self) -> float:
+        return round(sum(c.points for c in self.checks), 2)
+
+    @property
+    def max_score(self) -> float:
+        return round(sum(c.max_points for c in self.checks), 2)
+
+    @property
+    def status(self) -> Status:
+        if any(c.status is Status.ERROR for c in self.checks):
+            return Status.ERROR
+        if self.score >= self.max_score:
+            return Status.PASS
+        return Status.FAIL if self.score == 0 else Status.PARTIAL
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "number": self.number,
+            "title": self.title,
+            "score": self.score,
+            "max_score": self.max_score,
+            "status": self.status.value,
+            "checks": [c.to_dict() for c in self.checks],
+        }
+
+
+@dataclass(frozen=True)
+class StudentResult:
+    student_id: str
+    account: str | None
+    region: str
+    tasks: tuple[TaskResult, ...]
+    pass_mark: float
+    notes: tuple[str, ...] = ()
+
+    @property
+    def score(self) -> float:
+        return round(sum(t.score for t in self.tasks), 2)
+
+    @property
+    def max_score(self) -> float:
+        return round(sum(t.max_score for t in self.tasks), 2)
+
+    @property
+    def percent(self) -> float:
+        return round(100 * self.score / self.max_score, 2) if self.max_score else 0.0
+
+    @property
+    def passed(self) -> bool:
+        return self.percent >= self.pass_mark
+
+    @property
+    def complete(self) -> bool:
+        return all(t.status is not Status.ERROR for t in self.tasks)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "student_id": self.student_id,
+            "account": self.account,
+            "region": self.region,
+            "score": self.score,
+            "max_score": self.max_score,
+            "passed": self.passed,
+            "complete": self.complete,
+            "tasks": [t.to_dict() for t in self.tasks],
+            "notes": list(self.notes),
+        }
+
+
+@dataclass(frozen=True)
+class RunResult:
+    assessment: str
+    title: str
+    pass_mark: float
+    students: tuple[StudentResult, ...]
+
+    @property
+    def exit_code(self) -> int:
+        """0 all passed; 1 someone below the pass mark; 3 grading incomplete."""
+        if not all(s.complete for s in self.students):
+            return 3
+        return 0 if all(s.passed for s in self.students) else 1
+
+    def summary(self) -> dict[str, Any]:
+        scores = [s.score for s in self.students]
+        return {
+            "students": len(self.students),
+            "passed": sum(s.passed for s in self.students),
+            "mean_score": round(statistics.fmean(scores), 2) if scores else 0.0,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "assessment": self.assessment,
+            "pass_mark": float(self.pass_mark),
+            "students": [s.to_dict() for s in self.students],
+            "summary": self.summary(),
+        }

@@ -1,0 +1,26 @@
+"""``--explain``: the rubric itself (tasks, checks, points), read from the check modules, no AWS."""
+
+from __future__ import annotations
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from grader.rubric import Assessment
+
+
+def render(assessment: Assessment, console: Console) -> None:
+    table = Table(title=f"{assessment.title} — {assessment.max_score:g} points", box=box.SIMPLE_HEAD,
+                  title_justify="left")
+    table.add_column("Check", no_wrap=True)
+    table.add_column("What is graded")
+    table.add_column("Points", justify="right", no_wrap=True)
+    for task in assessment.tasks:
+        table.add_row(Text(f"Task {task.number}", style="bold"), Text(task.title, style="bold"), f"{task.points:g}")
+        for check in task.checks:
+            note = " (advice, no points)" if check.advisory else ""
+            table.add_row(check.id, Text(check.title + note), f"{check.points:g}")
+    console.print(table)
+    console.print("Names end in -<student-id>; <id> above stands for yours. Pass mark: 70% unless the "
+                  "instructor sets --pass-mark.")
