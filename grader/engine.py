@@ -92,11 +92,11 @@ class Grader:
             return (f"Nothing of yours was found in {region}; other regions could not be listed ({exc.describe()}).",)
 
         def found_in(other: str) -> list[str]:
-            facts = self.facts(other)
             try:
-                return [name for name in landmarks if facts.function(name) is not None]
-            except FactUnavailable:
+                names = self.facts(other).function_names()
+            except FactUnavailable:  # e.g. a region the account cannot use
                 return []
+            return [name for name in landmarks if name in names]
 
         found = {r: names for r, names in zip(regions, pool.map(found_in, regions)) if names}
         if not found:

@@ -32,8 +32,8 @@ class CheckResult:
             "id": self.id,
             "title": self.title,
             "status": self.status.value,
-            "points": self.points,
-            "max_points": self.max_points,
+            "points": float(self.points),
+            "max_points": float(self.max_points),
             "message": self.message,
             "hint": self.hint,
         }
@@ -65,8 +65,8 @@ class TaskResult:
         return {
             "number": self.number,
             "title": self.title,
-            "score": self.score,
-            "max_score": self.max_score,
+            "score": float(self.score),
+            "max_score": float(self.max_score),
             "status": self.status.value,
             "checks": [c.to_dict() for c in self.checks],
         }
@@ -106,8 +106,8 @@ class StudentResult:
             "student_id": self.student_id,
             "account": self.account,
             "region": self.region,
-            "score": self.score,
-            "max_score": self.max_score,
+            "score": float(self.score),
+            "max_score": float(self.max_score),
             "passed": self.passed,
             "complete": self.complete,
             "tasks": [t.to_dict() for t in self.tasks],

@@ -48,7 +48,7 @@ def scalable_target(ctx: Context) -> Verdict:
 
 
 @TASK.check(
-    "Target-tracking policy at 70% provisioned-concurrency utilization", points=2, requires=scalable_target,
+    "Target-tracking policy at 70% provisioned-concurrency utilization", points=2,
     hint="aws application-autoscaling put-scaling-policy --service-namespace lambda "
     "--resource-id function:layer-consumer-{sid}:PROD --scalable-dimension " + DIMENSION
     + " --policy-name pc-utilization --policy-type TargetTrackingScaling --target-tracking-scaling-policy-configuration "

@@ -121,6 +121,11 @@ class Facts:
         """GetFunction: ``Configuration`` plus ``Concurrency`` (reserved), or None."""
         return self._read("lambda", "GetFunction", FunctionName=name)
 
+    def function_names(self) -> set[str]:
+        """Names of every function in the region (one paginated listing, shared by all students)."""
+        functions = self._read("lambda", "ListFunctions", result_key="Functions") or []
+        return {f.get("FunctionName") for f in functions}
+
     def layer_versions(self, layer_name: str) -> list[dict[str, Any]]:
         """Versions of a layer, newest first."""
         versions = self._read("lambda", "ListLayerVersions", result_key="LayerVersions", LayerName=layer_name)

@@ -16,6 +16,8 @@ import boto3
 from botocore.config import Config
 
 DEFAULT_REGION = "us-east-1"
+# STS is only asked "who am I" before grading: fail fast there when the endpoint is down.
+QUICK_FAIL_SERVICES = {"sts": 2}
 
 # Reads by name. Nothing else is allowed through, whatever the service.
 READ_OPERATION = re.compile(r"^(Get|List|Describe)[A-Z]")
@@ -47,8 +49,8 @@ class ReadOnlySession:
         self._boto = boto3.Session(profile_name=profile, **(credentials or {}))
         self.default_region = region or self._boto.region_name or DEFAULT_REGION
         self.endpoint_url = endpoint_url
+        self._max_attempts = max_attempts
         self._config = Config(
-            retries={"mode": "standard", "max_attempts": max_attempts},
             connect_timeout=5,
             read_timeout=30,
             max_pool_connections=50,
@@ -71,8 +73,10 @@ class ReadOnlySession:
         key = (service, region or self.default_region)
         with self._lock:
             if key not in self._clients:
+                attempts = QUICK_FAIL_SERVICES.get(service, self._max_attempts)
+                config = self._config.merge(Config(retries={"mode": "standard", "max_attempts": attempts}))
                 self._clients[key] = self._boto.client(
-                    service, region_name=key[1], endpoint_url=self.endpoint_url, config=self._config
+                    service, region_name=key[1], endpoint_url=self.endpoint_url, config=config
                 )
             return self._clients[key]
 

@@ -50,9 +50,11 @@ def apply() -> None:
         _patch_vpc_id()
         _patch_cross_account_layers()
         _patch_event_source_mapping_filter()
+        _patch_event_invoke_config_replace()
         _patch_list_functions_paging()
         _patch_describe_alarms_paging()
         _patch_provisioned_concurrency()
+        _patch_deregister_deletes_policies()
         _applied = True
 
 
@@ -203,6 +205,33 @@ def _function_key(name_or_arn: str) -> tuple[str, str | None]:
     return rest[0], (rest[1] if len(rest) > 1 else None)
 
 
+# --- Lambda: a second PutFunctionEventInvokeConfig is ignored (appended; Get returns the first) -----
+
+
+def _patch_event_invoke_config_replace() -> None:
+    from moto.awslambda.models import EventInvokeConfig, LambdaBackend
+
+    _require(LambdaBackend, "put_function_event_invoke_config")
+    _require(LambdaBackend, "update_function_event_invoke_config")
+
+    def put_function_event_invoke_config(self: Any, function_name: str, config: dict[str, Any]) -> dict[str, Any]:
+        # Put replaces the whole configuration, as in AWS.
+        fn = self.get_function(function_name)
+        event_config = EventInvokeConfig(fn.function_arn, fn.last_modified, config)
+        fn.event_invoke_config = [event_config]
+        return event_config.response()
+
+    def update_function_event_invoke_config(self: Any, function_name: str, config: dict[str, Any]) -> dict[str, Any]:
+        # Update changes only the settings it is given, as in AWS.
+        fn = self.get_function(function_name)
+        current = dict(fn.event_invoke_config[0].config) if fn.event_invoke_config else {}
+        current.update({k: v for k, v in config.items() if k != "FunctionName"})
+        return put_function_event_invoke_config(self, function_name, current)
+
+    LambdaBackend.put_function_event_invoke_config = put_function_event_invoke_config
+    LambdaBackend.update_function_event_invoke_config = update_function_event_invoke_config
+
+
 # --- Lambda: ListFunctions ignores MaxItems / Marker ----------------------------------------------
 
 
@@ -266,6 +295,25 @@ def _patch_describe_alarms_paging() -> None:
         return ActionResult(paged)
 
     CloudWatchResponse.describe_alarms = describe_alarms
+
+
+# --- Application Auto Scaling: deregistering a target leaves its scaling policies behind ----------
+
+
+def _patch_deregister_deletes_policies() -> None:
+    from moto.applicationautoscaling.models import ApplicationAutoscalingBackend
+
+    original = _require(ApplicationAutoscalingBackend, "deregister_scalable_target")
+
+    def deregister_scalable_target(self: Any, namespace: str, r_id: str, dimension: str) -> None:
+        original(self, namespace, r_id, dimension)  # raises ValidationException for an unknown target
+        # AWS deletes the target's scaling policies (and their alarms) with it.
+        for key, policy in list(self.policies.items()):
+            if (policy.service_namespace, policy.resource_id, policy.scalable_dimension) == (namespace, r_id, dimension):
+                policy.delete_alarms(self.account_id, self.region_name)
+                del self.policies[key]
+
+    ApplicationAutoscalingBackend.deregister_scalable_target = deregister_scalable_target
 
 
 _JSON = {"Content-Type": "application/json"}

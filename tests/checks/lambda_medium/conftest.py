@@ -1,0 +1,33 @@
+"""A student who followed the assessment and then made one mistake."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import pytest
+
+from grader.model import StudentResult
+from tests.conftest import Account, failing_checks
+
+Mistake = Callable[[Account, dict[str, Any]], None]
+
+
+def assert_costs_only(student: StudentResult, task_number: int, failing: set[str]) -> None:
+    """The mistake fails exactly ``failing`` checks, all in its own task; every other task keeps full marks."""
+    assert failing_checks(student) == failing
+    for task in student.tasks:
+        if task.number == task_number:
+            assert task.score < task.max_score, f"task {task_number} lost nothing"
+        else:
+            assert task.score == task.max_score, f"task {task.number} lost points for a task {task_number} mistake"
+    assert student.complete
+
+
+@pytest.fixture
+def graded_mistake(account: Account) -> Callable[[Mistake], tuple[dict[str, Any], StudentResult]]:
+    def grade(mistake: Mistake) -> tuple[dict[str, Any], StudentResult]:
+        built = account.build()
+        mistake(account, built)
+        return built, account.grade(built["sid"])
+
+    return grade

@@ -1,0 +1,35 @@
+import pytest
+
+from checks.lambda_medium.solution import LAYER
+from tests.checks.lambda_medium.conftest import assert_costs_only
+
+
+def publish(account, built, **options):
+    account.client("lambda").publish_layer_version(
+        LayerName=f"common-utils-layer-{built['sid']}", Content={"ZipFile": LAYER}, **options)
+
+
+MISTAKES = {
+    "latest version for python3.11 only": (
+        lambda a, b: publish(a, b, Description="d", CompatibleRuntimes=["python3.11"]), {"1.2"}),
+    "latest version without description": (
+        lambda a, b: publish(a, b, CompatibleRuntimes=["python3.12"]), {"1.3"}),
+    "layer deleted": (
+        lambda a, b: a.client("lambda").delete_layer_version(
+            LayerName=f"common-utils-layer-{b['sid']}", VersionNumber=1), {"1.1", "1.2", "1.3"}),
+}
+
+
+@pytest.mark.parametrize("mistake", MISTAKES, ids=list(MISTAKES))
+def test_mistake_costs_only_task_1(graded_mistake, mistake):
+    apply, failing = MISTAKES[mistake]
+    _, student = graded_mistake(apply)
+    assert_costs_only(student, 1, failing)
+
+
+def test_missing_layer_fails_dependents_with_one_reason(graded_mistake):
+    _, student = graded_mistake(MISTAKES["layer deleted"][0])
+    checks = {c.id: c for c in student.tasks[0].checks}
+    assert "no layer named common-utils-layer-" in checks["1.1"].message
+    assert checks["1.2"].message.startswith("not checked: 1.1") and checks["1.3"].message.startswith("not checked: 1.1")
+    assert checks["1.2"].hint is None and checks["1.1"].hint.startswith("aws lambda publish-layer-version")

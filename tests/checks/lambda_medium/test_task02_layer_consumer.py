@@ -1,0 +1,46 @@
+import pytest
+
+from tests.checks.lambda_medium.conftest import assert_costs_only
+from tests.conftest import new_student_id
+
+
+def configure(account, built, **settings):
+    account.client("lambda").update_function_configuration(FunctionName=f"layer-consumer-{built['sid']}", **settings)
+
+
+def insights(built):
+    return f"arn:aws:lambda:{built['region']}:580247275435:layer:LambdaInsightsExtension:53"
+
+
+MISTAKES = {
+    "memory 128": (lambda a, b: configure(a, b, MemorySize=128), {"2.3"}),
+    "runtime python3.11": (lambda a, b: configure(a, b, Runtime="python3.11"), {"2.2"}),
+    "own layer removed": (lambda a, b: configure(a, b, Layers=[insights(b)]), {"2.4"}),
+}
+
+
+@pytest.mark.parametrize("mistake", MISTAKES, ids=list(MISTAKES))
+def test_mistake_costs_only_task_2(graded_mistake, mistake):
+    apply, failing = MISTAKES[mistake]
+    _, student = graded_mistake(apply)
+    assert_costs_only(student, 2, failing)
+
+
+def test_layer_of_a_student_whose_id_extends_yours_is_not_yours(account):
+    short = new_student_id("q")
+    other = account.build(short + "9")
+    mine = account.build(short)
+    account.client("lambda").update_function_configuration(
+        FunctionName=f"layer-consumer-{short}", Layers=[other["layer_arn"], insights(mine)])
+    student = account.grade(short)
+    assert_costs_only(student, 2, {"2.4"})
+    assert f"common-utils-layer-{short}9" in student.tasks[1].checks[3].message
+
+
+def test_layer_of_a_student_whose_id_is_a_prefix_of_yours_is_not_yours(account):
+    long_id = new_student_id("r") + "long"
+    other = account.build(long_id[:-4])
+    mine = account.build(long_id)
+    account.client("lambda").update_function_configuration(
+        FunctionName=f"layer-consumer-{long_id}", Layers=[other["layer_arn"], insights(mine)])
+    assert_costs_only(account.grade(long_id), 2, {"2.4"})

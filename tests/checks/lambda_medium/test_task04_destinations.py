@@ -1,0 +1,45 @@
+import pytest
+
+from tests.checks.lambda_medium.conftest import assert_costs_only
+
+
+def invoke_config(account, built, success="lambda-success-queue", failure="lambda-failure-queue", **settings):
+    options = {"MaximumRetryAttempts": 2, "MaximumEventAgeInSeconds": 21600}
+    options.update(settings)
+    account.client("lambda").put_function_event_invoke_config(
+        FunctionName=f"async-processor-{built['sid']}",
+        DestinationConfig={"OnSuccess": {"Destination": built["queues"][success]["arn"]},
+                           "OnFailure": {"Destination": built["queues"][failure]["arn"]}},
+        **options)
+
+
+def set_retention(account, built, prefix, seconds):
+    account.client("sqs").set_queue_attributes(QueueUrl=built["queues"][prefix]["url"],
+                                               Attributes={"MessageRetentionPeriod": str(seconds)})
+
+
+MISTAKES = {
+    "memory 128": (lambda a, b: a.client("lambda").update_function_configuration(
+        FunctionName=f"async-processor-{b['sid']}", MemorySize=128), {"4.3"}),
+    "runtime python3.11": (lambda a, b: a.client("lambda").update_function_configuration(
+        FunctionName=f"async-processor-{b['sid']}", Runtime="python3.11"), {"4.2"}),
+    "destinations swapped": (lambda a, b: invoke_config(a, b, "lambda-failure-queue", "lambda-success-queue"),
+                             {"4.5", "4.6"}),
+    "one retry": (lambda a, b: invoke_config(a, b, MaximumRetryAttempts=1), {"4.4"}),
+    "events kept 1 hour": (lambda a, b: invoke_config(a, b, MaximumEventAgeInSeconds=3600), {"4.4"}),
+    "no async configuration": (lambda a, b: a.client("lambda").delete_function_event_invoke_config(
+        FunctionName=f"async-processor-{b['sid']}"), {"4.4", "4.5", "4.6"}),
+    "success queue keeps 4 days": (lambda a, b: set_retention(a, b, "lambda-success-queue", 345600), {"4.7"}),
+}
+
+
+@pytest.mark.parametrize("mistake", MISTAKES, ids=list(MISTAKES))
+def test_mistake_costs_only_task_4(graded_mistake, mistake):
+    apply, failing = MISTAKES[mistake]
+    _, student = graded_mistake(apply)
+    assert_costs_only(student, 4, failing)
+
+
+def test_swapped_destinations_are_named_as_swapped(graded_mistake):
+    _, student = graded_mistake(MISTAKES["destinations swapped"][0])
+    assert "swapped" in student.tasks[3].checks[4].message

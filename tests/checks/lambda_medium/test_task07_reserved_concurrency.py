@@ -1,0 +1,32 @@
+import pytest
+
+from grader.model import Status
+from tests.checks.lambda_medium.conftest import assert_costs_only
+
+
+def function(built):
+    return f"rate-limited-function-{built['sid']}"
+
+
+MISTAKES = {
+    "reserved 10": (lambda a, b: a.client("lambda").put_function_concurrency(
+        FunctionName=function(b), ReservedConcurrentExecutions=10), {"7.2"}),
+    "no reserved concurrency": (lambda a, b: a.client("lambda").delete_function_concurrency(
+        FunctionName=function(b)), {"7.2"}),
+    "function missing": (lambda a, b: a.client("lambda").delete_function(FunctionName=function(b)), {"7.1", "7.2"}),
+}
+
+
+@pytest.mark.parametrize("mistake", MISTAKES, ids=list(MISTAKES))
+def test_mistake_costs_only_task_7(graded_mistake, mistake):
+    apply, failing = MISTAKES[mistake]
+    _, student = graded_mistake(apply)
+    assert_costs_only(student, 7, failing)
+
+
+def test_short_timeout_is_advice_that_costs_nothing(graded_mistake):
+    _, student = graded_mistake(lambda a, b: a.client("lambda").update_function_configuration(
+        FunctionName=function(b), Timeout=3))
+    advice = student.tasks[6].checks[2]
+    assert advice.status is Status.WARN and "3 s" in advice.message and advice.hint
+    assert student.score == 100 and student.tasks[6].status is Status.PASS

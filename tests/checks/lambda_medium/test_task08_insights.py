@@ -1,0 +1,49 @@
+import pytest
+
+from tests.checks.lambda_medium.conftest import assert_costs_only
+
+
+def layers(account, built, *arns):
+    account.client("lambda").update_function_configuration(
+        FunctionName=f"layer-consumer-{built['sid']}", Layers=[built["layer_arn"], *arns])
+
+
+def strip_role(account, built):
+    iam, name = account.client("iam"), f"lambda-role-{built['sid']}"
+    iam.delete_role_policy(RoleName=name, PolicyName="lambda-insights")
+    iam.detach_role_policy(RoleName=name, PolicyArn="arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole")
+
+
+MISTAKES = {
+    "no Insights layer": (lambda a, b: layers(a, b), {"8.1", "8.2"}),
+    "a look-alike layer name": (lambda a, b: layers(
+        a, b, f"arn:aws:lambda:{b['region']}:580247275435:layer:LambdaInsightsExtensionX:1"), {"8.1", "8.2"}),
+    "role cannot write logs": (strip_role, {"8.2"}),
+}
+
+
+@pytest.mark.parametrize("mistake", MISTAKES, ids=list(MISTAKES))
+def test_mistake_costs_only_task_8(graded_mistake, mistake):
+    apply, failing = MISTAKES[mistake]
+    _, student = graded_mistake(apply)
+    assert_costs_only(student, 8, failing)
+
+
+@pytest.mark.parametrize("arn", [
+    "arn:aws:lambda:us-east-1:012438385374:layer:LambdaInsightsExtension:38",  # another publisher account
+    "arn:aws:lambda:us-east-1:580247275435:layer:LambdaInsightsExtension-Arm64:20",
+])
+def test_insights_layer_matched_by_name_not_account_or_version(graded_mistake, arn):
+    _, student = graded_mistake(lambda a, b: layers(a, b, arn))
+    assert student.score == 100
+
+
+def test_managed_insights_policy_alone_is_enough(graded_mistake):
+    def managed_only(account, built):
+        strip_role(account, built)
+        account.client("iam").attach_role_policy(
+            RoleName=f"lambda-role-{built['sid']}",
+            PolicyArn="arn:aws:iam::aws:policy/CloudWatchLambdaInsightsExecutionRolePolicy")
+
+    _, student = graded_mistake(managed_only)
+    assert student.score == 100

@@ -1,0 +1,36 @@
+import pytest
+
+from tests.checks.lambda_medium.conftest import assert_costs_only
+
+
+def alias(account, built, name, version, weights=None):
+    account.client("lambda").update_alias(
+        FunctionName=f"layer-consumer-{built['sid']}", Name=name, FunctionVersion=version,
+        RoutingConfig={"AdditionalVersionWeights": weights or {}})
+
+
+MISTAKES = {
+    "STAGING on version 1": (lambda a, b: alias(a, b, "STAGING", "1"), {"9.4"}),
+    "STAGING missing": (lambda a, b: a.client("lambda").delete_alias(
+        FunctionName=f"layer-consumer-{b['sid']}", Name="STAGING"), {"9.4"}),
+    "PROD on $LATEST": (lambda a, b: alias(a, b, "PROD", "$LATEST"), {"9.3", "9.5"}),
+    "no canary": (lambda a, b: alias(a, b, "PROD", "1"), {"9.5"}),
+    "canary at 20%": (lambda a, b: alias(a, b, "PROD", "1", {"2": 0.2}), {"9.5"}),
+}
+
+
+@pytest.mark.parametrize("mistake", MISTAKES, ids=list(MISTAKES))
+def test_mistake_costs_only_task_9(graded_mistake, mistake):
+    apply, failing = MISTAKES[mistake]
+    _, student = graded_mistake(apply)
+    assert_costs_only(student, 9, failing)
+
+
+def test_lowercase_alias_is_not_prod(graded_mistake):
+    def lowercase(account, built):
+        lam, name = account.client("lambda"), f"layer-consumer-{built['sid']}"
+        lam.delete_alias(FunctionName=name, Name="STAGING")
+        lam.create_alias(FunctionName=name, Name="staging", FunctionVersion="$LATEST")
+
+    _, student = graded_mistake(lowercase)
+    assert_costs_only(student, 9, {"9.4"})

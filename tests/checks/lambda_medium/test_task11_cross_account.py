@@ -1,0 +1,35 @@
+import pytest
+
+from tests.checks.lambda_medium.conftest import assert_costs_only
+
+
+def replace_permission(account, built, principal, action="lambda:InvokeFunction"):
+    lam, name = account.client("lambda"), f"layer-consumer-{built['sid']}"
+    lam.remove_permission(FunctionName=name, StatementId="AllowCrossAccountInvoke")
+    lam.add_permission(FunctionName=name, StatementId="Replaced", Action=action, Principal=principal)
+
+
+MISTAKES = {
+    "public principal": (lambda a, b: replace_permission(a, b, "*"), {"11.2"}),
+    "own account": (lambda a, b: replace_permission(a, b, b["account"]), {"11.2"}),
+    "other action": (lambda a, b: replace_permission(a, b, "111122223333", "lambda:GetFunction"), {"11.2"}),
+    "no policy": (lambda a, b: a.client("lambda").remove_permission(
+        FunctionName=f"layer-consumer-{b['sid']}", StatementId="AllowCrossAccountInvoke"), {"11.1", "11.2"}),
+}
+
+
+@pytest.mark.parametrize("mistake", MISTAKES, ids=list(MISTAKES))
+def test_mistake_costs_only_task_11(graded_mistake, mistake):
+    apply, failing = MISTAKES[mistake]
+    _, student = graded_mistake(apply)
+    assert_costs_only(student, 11, failing)
+
+
+def test_public_principal_has_its_own_message(graded_mistake):
+    _, student = graded_mistake(MISTAKES["public principal"][0])
+    assert "anyone (*)" in student.tasks[10].checks[1].message
+
+
+def test_root_arn_principal_counts(graded_mistake):
+    _, student = graded_mistake(lambda a, b: replace_permission(a, b, "arn:aws:iam::111122223333:root"))
+    assert student.score == 100

@@ -1,0 +1,41 @@
+import pytest
+
+from tests.checks.lambda_medium.conftest import assert_costs_only
+
+
+def alarm(account, built, name, metric, function=None, **overrides):
+    settings = {"Statistic": "Sum", "Period": 300, "EvaluationPeriods": 2, "Threshold": 5,
+                "ComparisonOperator": "GreaterThanThreshold"}
+    settings.update(overrides)
+    account.client("cloudwatch").put_metric_alarm(
+        AlarmName=f"Lambda-{name}-{built['sid']}", Namespace="AWS/Lambda", MetricName=metric,
+        Dimensions=[{"Name": "FunctionName", "Value": function or f"layer-consumer-{built['sid']}"}], **settings)
+
+
+def delete(account, built, name):
+    account.client("cloudwatch").delete_alarms(AlarmNames=[f"Lambda-{name}-{built['sid']}"])
+
+
+MISTAKES = {
+    "errors alarm period 60": (lambda a, b: alarm(a, b, "HighErrorRate", "Errors", Period=60), {"12.2"}),
+    "duration threshold 30000": (lambda a, b: alarm(a, b, "HighDuration", "Duration", Statistic="Average",
+                                                    Threshold=30000), {"12.3"}),
+    "throttles >": (lambda a, b: alarm(a, b, "Throttles", "Throttles", Threshold=1, EvaluationPeriods=1), {"12.4"}),
+    "duration alarm deleted": (lambda a, b: delete(a, b, "HighDuration"), {"12.1", "12.3"}),
+    "throttles alarm on another student's function": (
+        lambda a, b: alarm(a, b, "Throttles", "Throttles", function=f"layer-consumer-{b['sid']}0", Threshold=1,
+                           ComparisonOperator="GreaterThanOrEqualToThreshold"), {"12.1", "12.4"}),
+}
+
+
+@pytest.mark.parametrize("mistake", MISTAKES, ids=list(MISTAKES))
+def test_mistake_costs_only_task_12(graded_mistake, mistake):
+    apply, failing = MISTAKES[mistake]
+    _, student = graded_mistake(apply)
+    assert_costs_only(student, 12, failing)
+
+
+def test_alarm_on_another_function_of_yours_counts(graded_mistake):
+    _, student = graded_mistake(lambda a, b: alarm(a, b, "HighDuration", "Duration", Statistic="Average",
+                                                   Threshold=25000, function=f"sqs-consumer-{b['sid']}"))
+    assert student.score == 100

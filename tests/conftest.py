@@ -1,0 +1,75 @@
+"""Shared fixtures: one emulator per test worker, students built in it by the reference solution.
+
+Students are isolated by name, as in a shared training account, so tests build their own student IDs
+in one emulator instead of resetting it: a fresh ID per test keeps tests independent and fast.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+# Never look for credentials on an instance-metadata address: everything here talks to loopback.
+os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
+for variable in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ENDPOINT_URL", "STUDENT_ID"):
+    os.environ.pop(variable, None)
+
+from checks.lambda_medium import ASSESSMENT, solution  # noqa: E402
+from grader.aws.facts import FactStore  # noqa: E402
+from grader.aws.session import ReadOnlySession  # noqa: E402
+from grader.emulator import EMULATOR_CREDENTIALS, Emulator  # noqa: E402
+from grader.engine import Grader  # noqa: E402
+from grader.model import RunResult, StudentResult  # noqa: E402
+
+_ids = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def emulator() -> Any:
+    with Emulator() as running:
+        yield running
+
+
+def new_student_id(prefix: str = "s") -> str:
+    return f"{prefix}{os.getpid() % 1000}x{next(_ids)}"
+
+
+@dataclass
+class Account:
+    """The emulator seen as one training account."""
+
+    emulator: Emulator
+    region: str = "us-east-1"
+
+    def client(self, service: str, region: str | None = None) -> Any:
+        return self.emulator.client(service, region or self.region)
+
+    def build(self, sid: str | None = None, region: str | None = None) -> dict[str, Any]:
+        return solution.build(lambda service: self.client(service, region), sid or new_student_id())
+
+    def session(self, **options: Any) -> ReadOnlySession:
+        return ReadOnlySession(region=self.region, endpoint_url=self.emulator.url,
+                               credentials=EMULATOR_CREDENTIALS, **options)
+
+    def grade_run(self, *sids: str, session: ReadOnlySession | None = None, assessment: Any = ASSESSMENT) -> RunResult:
+        return Grader(assessment, FactStore(session or self.session())).grade(sids)
+
+    def grade(self, sid: str) -> StudentResult:
+        return self.grade_run(sid).students[0]
+
+
+@pytest.fixture
+def account(emulator: Emulator) -> Account:
+    return Account(emulator)
+
+
+def scores(student: StudentResult) -> dict[int, float]:
+    return {task.number: task.score for task in student.tasks}
+
+
+def failing_checks(student: StudentResult) -> set[str]:
+    return {c.id for t in student.tasks for c in t.checks if c.status.value not in ("pass", "warn")}
