@@ -7,10 +7,12 @@ A user-caused condition is one line on stderr, never a traceback.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from contextlib import ExitStack
 from typing import Any, NoReturn
+from urllib.parse import urlsplit
 
 import click
 
@@ -49,6 +51,16 @@ def validate_student_ids(ids: tuple[str, ...]) -> list[str]:
         if sid not in seen:
             seen.append(sid)
     return seen
+
+
+def check_endpoint(url: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UserError(f"invalid endpoint URL {url!r}: expected http(s)://host[:port]")
+    try:
+        parts.port
+    except ValueError:
+        raise UserError(f"invalid endpoint URL {url!r}: bad port") from None
 
 
 def resolve_student_ids(given: tuple[str, ...]) -> list[str]:
@@ -150,6 +162,9 @@ def _grade(assessment: Any, ids: list[str], *, region: str | None, profile: str 
     from grader.aws.session import ReadOnlySession
     from grader.engine import Grader
 
+    for given in (endpoint_url, os.environ.get("AWS_ENDPOINT_URL")):
+        if given is not None:
+            check_endpoint(given)
     try:
         session = ReadOnlySession(profile=profile, region=region, endpoint_url=endpoint_url, credentials=credentials)
     except BotoCoreError as exc:  # e.g. ProfileNotFound
@@ -160,8 +175,6 @@ def _grade(assessment: Any, ids: list[str], *, region: str | None, profile: str 
     facts = FactStore(session)
     try:
         facts().account_id()  # one cheap read proves endpoint and credentials before anything is graded
-    except ValueError as exc:  # botocore rejects a malformed endpoint URL when the client is made
-        raise UserError(f"invalid endpoint URL {endpoint_url!r}: {exc}") from None
     except FactUnavailable as exc:
         where = endpoint_url or f"AWS in {session.default_region}"
         if exc.kind == "network":

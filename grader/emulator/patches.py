@@ -15,7 +15,7 @@ from urllib.parse import unquote
 from datetime import datetime, timezone
 from typing import Any
 
-TESTED_MOTO = ((5, 2, 0), (5, 3, 0))  # [lower, upper): tested on 5.2.1 and 5.2.5
+TESTED_MOTO = ((5, 2, 1), (5, 3, 0))  # [lower, upper): tested on 5.2.1 and 5.2.5
 
 _applied = False
 _lock = threading.Lock()
@@ -25,10 +25,16 @@ class UntestedMotoVersion(RuntimeError):
     pass
 
 
-def _moto_version() -> tuple[int, ...]:
-    import moto
-
-    return tuple(int(part) for part in re.findall(r"\d+", moto.__version__)[:3])
+def check_version(version: str) -> None:
+    """Refuse a moto the patches were not tested on."""
+    low, high = TESTED_MOTO
+    parsed = tuple(int(part) for part in re.findall(r"\d+", version)[:3])
+    if not low <= parsed < high:
+        raise UntestedMotoVersion(
+            f"moto {version} is untested with this emulator "
+            f"(tested: >= {'.'.join(map(str, low))}, < {'.'.join(map(str, high))}); "
+            "install a tested version: pip install -e '.[sandbox]'"
+        )
 
 
 def apply() -> None:
@@ -39,13 +45,7 @@ def apply() -> None:
             return
         import moto
 
-        low, high = TESTED_MOTO
-        if not low <= _moto_version() < high:
-            raise UntestedMotoVersion(
-                f"moto {moto.__version__} is untested with this emulator "
-                f"(tested: >= {'.'.join(map(str, low))}, < {'.'.join(map(str, high))}); "
-                "install a tested version: pip install -e '.[sandbox]'"
-            )
+        check_version(moto.__version__)
         _patch_dead_letter_config()
         _patch_vpc_id()
         _patch_cross_account_layers()

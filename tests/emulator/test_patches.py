@@ -1,0 +1,185 @@
+"""Each emulator patch closes its gap, and the AWS errors around it are kept."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from botocore.exceptions import ClientError
+
+from checks.lambda_medium.solution import HANDLER, LAMBDA_TRUST, LAYER
+from grader.emulator import patches
+from tests.conftest import new_student_id
+
+
+def error_code(excinfo) -> str:
+    return excinfo.value.response["Error"]["Code"]
+
+
+@pytest.fixture
+def lam(account):
+    return account.client("lambda")
+
+
+@pytest.fixture
+def role(account):
+    name = new_student_id("role")
+    return account.client("iam").create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(LAMBDA_TRUST))["Role"]["Arn"]
+
+
+@pytest.fixture
+def make_function(lam, role):
+    def make(**extra):
+        name = new_student_id("fn")
+        lam.create_function(FunctionName=name, Runtime="python3.12", Role=role, Handler="h.h",
+                            Code={"ZipFile": HANDLER}, **extra)
+        return name
+
+    return make
+
+
+@pytest.fixture
+def queue_arn(account):
+    sqs = account.client("sqs")
+    url = sqs.create_queue(QueueName=new_student_id("q"))["QueueUrl"]
+    return sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+
+
+def test_version_guard_refuses_untested_moto():
+    patches.check_version("5.2.5")
+    patches.check_version("5.2.1")
+    for untested in ("5.3.0", "5.1.22", "6.0.0"):
+        with pytest.raises(patches.UntestedMotoVersion, match=untested):
+            patches.check_version(untested)
+
+
+def test_dead_letter_config_is_kept_on_create_update_and_versions(lam, make_function, queue_arn):
+    name = make_function(DeadLetterConfig={"TargetArn": queue_arn})
+    assert lam.get_function(FunctionName=name)["Configuration"]["DeadLetterConfig"] == {"TargetArn": queue_arn}
+    lam.publish_version(FunctionName=name)
+    assert lam.get_function(FunctionName=name, Qualifier="1")["Configuration"]["DeadLetterConfig"]["TargetArn"] == queue_arn
+    lam.update_function_configuration(FunctionName=name, DeadLetterConfig={"TargetArn": ""})
+    assert "DeadLetterConfig" not in lam.get_function(FunctionName=name)["Configuration"]
+    lam.update_function_configuration(FunctionName=name, DeadLetterConfig={"TargetArn": queue_arn})
+    assert lam.get_function_configuration(FunctionName=name)["DeadLetterConfig"]["TargetArn"] == queue_arn
+
+
+def test_vpc_id_is_the_vpc_of_the_subnets(account, lam, make_function):
+    ec2 = account.client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.9.1.0/24")["Subnet"]["SubnetId"]
+    group = ec2.create_security_group(GroupName=new_student_id("sg"), Description="d", VpcId=vpc)["GroupId"]
+    name = make_function(VpcConfig={"SubnetIds": [subnet], "SecurityGroupIds": [group]})
+    config = lam.get_function(FunctionName=name)["Configuration"]["VpcConfig"]
+    assert config == {"SubnetIds": [subnet], "SecurityGroupIds": [group], "VpcId": vpc}
+    lam.update_function_configuration(FunctionName=name, VpcConfig={"SubnetIds": [], "SecurityGroupIds": []})
+    assert lam.get_function(FunctionName=name)["Configuration"]["VpcConfig"]["VpcId"] == ""
+
+
+def test_layer_of_another_account_is_accepted_and_its_arn_kept(lam, make_function):
+    lam.publish_layer_version(LayerName="LambdaInsightsExtension", Content={"ZipFile": LAYER})  # a local namesake
+    foreign = "arn:aws:lambda:us-east-1:580247275435:layer:LambdaInsightsExtension:53"
+    name = make_function(Layers=[foreign])
+    assert [layer["Arn"] for layer in lam.get_function(FunctionName=name)["Configuration"]["Layers"]] == [foreign]
+
+
+def test_unknown_layer_of_own_account_is_still_rejected(lam, make_function):
+    missing = "arn:aws:lambda:us-east-1:123456789012:layer:does-not-exist:1"
+    with pytest.raises(ClientError) as excinfo:
+        make_function(Layers=[missing])
+    assert error_code(excinfo) == "ResourceNotFoundException"
+
+
+def test_provisioned_concurrency_lifecycle(lam, make_function):
+    name = make_function()
+    lam.publish_version(FunctionName=name)
+    lam.create_alias(FunctionName=name, Name="PROD", FunctionVersion="1")
+    put = lam.put_provisioned_concurrency_config(FunctionName=name, Qualifier="PROD", ProvisionedConcurrentExecutions=2)
+    assert put["RequestedProvisionedConcurrentExecutions"] == 2 and put["Status"] == "IN_PROGRESS"
+    got = lam.get_provisioned_concurrency_config(FunctionName=name, Qualifier="PROD")
+    assert (got["RequestedProvisionedConcurrentExecutions"], got["Status"]) == (2, "READY")
+    listed = lam.list_provisioned_concurrency_configs(FunctionName=name)["ProvisionedConcurrencyConfigs"]
+    assert [c["FunctionArn"] for c in listed] == [f"arn:aws:lambda:us-east-1:123456789012:function:{name}:PROD"]
+    lam.delete_provisioned_concurrency_config(FunctionName=name, Qualifier="PROD")
+    with pytest.raises(ClientError) as excinfo:
+        lam.get_provisioned_concurrency_config(FunctionName=name, Qualifier="PROD")
+    assert error_code(excinfo) == "ProvisionedConcurrencyConfigNotFoundException"
+
+
+def test_provisioned_concurrency_errors_match_aws(lam, make_function):
+    name = make_function()
+    with pytest.raises(ClientError) as excinfo:
+        lam.put_provisioned_concurrency_config(FunctionName=name, Qualifier="$LATEST", ProvisionedConcurrentExecutions=2)
+    assert error_code(excinfo) == "InvalidParameterValueException"
+    with pytest.raises(ClientError) as excinfo:
+        lam.put_provisioned_concurrency_config(FunctionName=name, Qualifier="NOPE", ProvisionedConcurrentExecutions=2)
+    assert error_code(excinfo) == "ResourceNotFoundException"
+    with pytest.raises(ClientError) as excinfo:
+        lam.get_provisioned_concurrency_config(FunctionName="no-such-function", Qualifier="PROD")
+    assert error_code(excinfo) == "ResourceNotFoundException"
+
+
+def test_event_source_mappings_filter_by_name_or_arn(lam, make_function, queue_arn):
+    name = make_function()
+    arn = lam.get_function(FunctionName=name)["Configuration"]["FunctionArn"]
+    lam.create_event_source_mapping(EventSourceArn=queue_arn, FunctionName=arn)
+    for designation in (name, arn, f"123456789012:function:{name}"):
+        mappings = lam.list_event_source_mappings(FunctionName=designation)["EventSourceMappings"]
+        assert [m["EventSourceArn"] for m in mappings] == [queue_arn], designation
+    assert lam.list_event_source_mappings(FunctionName=name + "x")["EventSourceMappings"] == []
+
+
+def test_event_invoke_config_put_replaces_and_update_merges(lam, make_function, queue_arn):
+    name = make_function()
+    lam.put_function_event_invoke_config(FunctionName=name, MaximumRetryAttempts=0, MaximumEventAgeInSeconds=60)
+    lam.put_function_event_invoke_config(FunctionName=name, MaximumRetryAttempts=2)
+    config = lam.get_function_event_invoke_config(FunctionName=name)
+    assert config["MaximumRetryAttempts"] == 2 and "MaximumEventAgeInSeconds" not in config
+    lam.update_function_event_invoke_config(FunctionName=name, MaximumEventAgeInSeconds=3600)
+    config = lam.get_function_event_invoke_config(FunctionName=name)
+    assert (config["MaximumRetryAttempts"], config["MaximumEventAgeInSeconds"]) == (2, 3600)
+
+
+def test_list_functions_pages(lam, make_function):
+    made = {make_function() for _ in range(5)}
+    pages = list(lam.get_paginator("list_functions").paginate(PaginationConfig={"PageSize": 2}))
+    names = [f["FunctionName"] for page in pages for f in page["Functions"]]
+    assert made <= set(names) and len(names) == len(set(names))
+    assert all(len(page["Functions"]) <= 2 for page in pages) and len(pages) >= 3
+
+
+def test_describe_alarms_pages(account):
+    cloudwatch = account.client("cloudwatch")
+    prefix = new_student_id("alarm")
+    for index in range(5):
+        cloudwatch.put_metric_alarm(AlarmName=f"{prefix}-{index}", Namespace="AWS/Lambda", MetricName="Errors",
+                                    Statistic="Sum", Period=60, EvaluationPeriods=1, Threshold=1,
+                                    ComparisonOperator="GreaterThanThreshold")
+    pages = list(cloudwatch.get_paginator("describe_alarms").paginate(PaginationConfig={"PageSize": 2}))
+    names = [a["AlarmName"] for page in pages for a in page["MetricAlarms"]]
+    assert {f"{prefix}-{i}" for i in range(5)} <= set(names) and len(names) == len(set(names))
+    assert all(len(page["MetricAlarms"]) <= 2 for page in pages)
+
+
+def test_deregistering_a_target_deletes_its_policies_and_the_wrong_dimension_is_rejected(account):
+    scaling = account.client("application-autoscaling")
+    target = {"ServiceNamespace": "lambda", "ResourceId": f"function:{new_student_id('f')}:PROD",
+              "ScalableDimension": "lambda:function:ProvisionedConcurrency"}
+    scaling.register_scalable_target(**target, MinCapacity=1, MaxCapacity=2)
+    scaling.put_scaling_policy(**target, PolicyName="p", PolicyType="TargetTrackingScaling",
+                               TargetTrackingScalingPolicyConfiguration={"TargetValue": 0.7, "PredefinedMetricSpecification": {
+                                   "PredefinedMetricType": "LambdaProvisionedConcurrencyUtilization"}})
+    scaling.deregister_scalable_target(**target)
+    policies = scaling.describe_scaling_policies(ServiceNamespace="lambda", ResourceId=target["ResourceId"])
+    assert policies["ScalingPolicies"] == []
+    with pytest.raises(ClientError) as excinfo:
+        scaling.register_scalable_target(**dict(target, ScalableDimension="lambda:function:ProvisionedConcurrentExecutions"),
+                                         MinCapacity=1, MaxCapacity=2)
+    assert error_code(excinfo) == "ValidationException"
+
+
+def test_aws_managed_policies_exist(account):
+    iam = account.client("iam")
+    for arn in ("arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole",
+                "arn:aws:iam::aws:policy/CloudWatchLambdaInsightsExecutionRolePolicy"):
+        assert iam.get_policy(PolicyArn=arn)["Policy"]["DefaultVersionId"]

@@ -1,0 +1,39 @@
+from grader.iam_policy import allows, missing_actions, statements
+
+
+def doc(*stmts):
+    return {"Version": "2012-10-17", "Statement": list(stmts)}
+
+
+def test_exact_wildcard_and_case():
+    assert allows([doc({"Effect": "Allow", "Action": "ec2:CreateNetworkInterface", "Resource": "*"})],
+                  "ec2:CreateNetworkInterface")
+    assert allows([doc({"Effect": "Allow", "Action": ["ec2:*"], "Resource": "*"})], "ec2:DeleteNetworkInterface")
+    assert allows([doc({"Effect": "Allow", "Action": "EC2:describenetwork*", "Resource": "*"})],
+                  "ec2:DescribeNetworkInterfaces")
+    assert not allows([doc({"Effect": "Allow", "Action": "ec2:Describe*", "Resource": "*"})], "ec2:CreateNetworkInterface")
+
+
+def test_explicit_deny_wins_across_documents():
+    allow = doc({"Effect": "Allow", "Action": "*", "Resource": "*"})
+    deny = doc({"Effect": "Deny", "Action": "ec2:DeleteNetworkInterface", "Resource": "*"})
+    assert missing_actions([allow, deny], ["ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface"]) == [
+        "ec2:DeleteNetworkInterface"]
+
+
+def test_not_action_and_single_statement_object():
+    document = {"Statement": {"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}}
+    assert allows([document], "logs:PutLogEvents") and not allows([document], "iam:PassRole")
+
+
+def test_conditional_deny_does_not_deny_but_conditional_allow_allows():
+    conditional_deny = doc({"Effect": "Deny", "Action": "logs:*", "Resource": "*",
+                            "Condition": {"Bool": {"aws:SecureTransport": "false"}}})
+    allow = doc({"Effect": "Allow", "Action": "logs:PutLogEvents", "Resource": "*",
+                 "Condition": {"StringEquals": {"aws:RequestedRegion": "us-east-1"}}})
+    assert allows([allow, conditional_deny], "logs:PutLogEvents")
+
+
+def test_malformed_documents_allow_nothing():
+    assert statements("nope") == [] and statements({"Statement": ["x", 3]}) == []
+    assert not allows([None, {"Statement": {"Effect": "Allow", "Action": 7}}], "logs:PutLogEvents")

@@ -1,0 +1,33 @@
+from grader.model import CheckResult, RunResult, Status, StudentResult, TaskResult
+
+
+def check(status, points, max_points=2.0):
+    return CheckResult("1.1", "c", status, points, max_points, "m")
+
+
+def task(*checks):
+    return TaskResult(1, "T", tuple(checks))
+
+
+def test_task_status():
+    assert task(check(Status.PASS, 2)).status is Status.PASS
+    assert task(check(Status.PASS, 2), check(Status.FAIL, 0)).status is Status.PARTIAL
+    assert task(check(Status.FAIL, 0)).status is Status.FAIL
+    assert task(check(Status.PASS, 2), check(Status.ERROR, 0)).status is Status.ERROR
+    assert task(check(Status.PASS, 2), check(Status.WARN, 0, 0)).status is Status.PASS
+
+
+def test_exit_codes_and_json_contract():
+    passing = StudentResult("a", "1", "us-east-1", (task(check(Status.PASS, 2)),), 70)
+    failing = StudentResult("b", "1", "us-east-1", (task(check(Status.FAIL, 0)),), 70)
+    assert RunResult("x", "X", 70, (passing,)).exit_code == 0
+    run = RunResult("x", "X", 70, (passing, failing))
+    assert run.exit_code == 1
+    data = run.to_dict()
+    assert set(data) == {"assessment", "pass_mark", "students", "summary"}
+    assert data["summary"] == {"students": 2, "passed": 1, "mean_score": 1.0}
+    student = data["students"][0]
+    assert set(student) == {"student_id", "account", "region", "score", "max_score", "passed", "complete", "tasks", "notes"}
+    assert isinstance(student["score"], float) and isinstance(data["pass_mark"], float)
+    assert set(student["tasks"][0]) == {"number", "title", "score", "max_score", "status", "checks"}
+    assert set(student["tasks"][0]["checks"][0]) == {"id", "title", "status", "points", "max_points", "message", "hint"}

@@ -1,0 +1,170 @@
+"""The command line as users meet it: real processes, exit codes, one-line errors, never a traceback."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def cli(*args: str, env: dict | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+    base = {k: v for k, v in os.environ.items() if not k.startswith("AWS_") and k != "STUDENT_ID"}
+    base.update({"AWS_EC2_METADATA_DISABLED": "true", "NO_COLOR": "1"})
+    base.update(env or {})
+    return subprocess.run([sys.executable, str(ROOT / "validate_tasks.py"), *args], cwd=ROOT, env=base,
+                          capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+
+
+def emulator_env(emulator) -> dict:
+    return {"AWS_ENDPOINT_URL": emulator.url, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_DEFAULT_REGION": "us-east-1"}
+
+
+def assert_one_line_error(result: subprocess.CompletedProcess, code: int, *fragments: str) -> None:
+    assert result.returncode == code, result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+    for fragment in fragments:
+        assert fragment in lines[0]
+
+
+def test_list_names_the_assessment():
+    result = cli("list")
+    assert result.returncode == 0 and result.stdout.startswith("lambda_medium")
+
+
+def test_explain_prints_the_rubric_without_aws():
+    result = cli("lambda_medium", "--explain")
+    assert result.returncode == 0
+    assert "1.1" in result.stdout and "Reserved concurrency is 5" in result.stdout and "12.4" in result.stdout
+
+
+def test_help_and_explain_do_not_import_boto3():
+    code = ("import sys; from grader.cli import main\n"
+            "try:\n    main.main(['lambda_medium', '--explain'], standalone_mode=False)\nexcept SystemExit: pass\n"
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'boto3', 'botocore'}))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip().endswith("[]"), result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("student_id", ["bad id", "a" * 41, "", "x;rm -rf", "[bold]x", "é"])
+def test_invalid_student_id(student_id):
+    assert_one_line_error(cli("lambda_medium", "-s", student_id), 2, "invalid student ID")
+
+
+def test_unknown_assessment():
+    assert_one_line_error(cli("lambda_hard", "-s", "a"), 2, "unknown assessment", "lambda_medium")
+
+
+def test_no_student_id_without_a_terminal():
+    assert_one_line_error(cli("lambda_medium"), 2, "no student ID")
+
+
+def test_pass_mark_out_of_range():
+    assert_one_line_error(cli("lambda_medium", "-s", "a", "--pass-mark", "150"), 2, "pass-mark")
+
+
+def test_unreachable_endpoint(tmp_path):
+    started = time.monotonic()
+    result = cli("lambda_medium", "-s", "a", "--endpoint-url", f"http://127.0.0.1:{free_port()}",
+                 env={"AWS_ACCESS_KEY_ID": "x", "AWS_SECRET_ACCESS_KEY": "y"})
+    assert_one_line_error(result, 3, "cannot reach")
+    assert time.monotonic() - started < 30
+
+
+def test_malformed_endpoint():
+    result = cli("lambda_medium", "-s", "a", "--endpoint-url", "not a url",
+                 env={"AWS_ACCESS_KEY_ID": "x", "AWS_SECRET_ACCESS_KEY": "y"})
+    assert_one_line_error(result, 2, "endpoint")
+
+
+def test_missing_credentials(tmp_path):
+    env = {"AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none"), "AWS_CONFIG_FILE": str(tmp_path / "none")}
+    assert_one_line_error(cli("lambda_medium", "-s", "a", env=env), 3, "no AWS credentials")
+
+
+def test_unknown_profile(tmp_path):
+    env = {"AWS_CONFIG_FILE": str(tmp_path / "none")}
+    assert_one_line_error(cli("lambda_medium", "-s", "a", "--profile", "nope", env=env), 2, "nope")
+
+
+def test_grades_a_student_on_an_endpoint(account):
+    built = account.build()
+    result = cli("lambda_medium", "-s", built["sid"], env=emulator_env(account.emulator))
+    assert result.returncode == 0, result.stderr
+    assert "Score 100/100 — PASSED (pass mark 70)" in result.stdout
+    assert "\x1b[" not in result.stdout  # NO_COLOR and a pipe: plain text
+
+
+def test_json_contract_and_exit_1_below_the_pass_mark(account):
+    built = account.build()
+    account.client("lambda").delete_function(FunctionName=f"layer-consumer-{built['sid']}")
+    env = dict(emulator_env(account.emulator), STUDENT_ID=built["sid"])
+    result = cli("lambda_medium", "--format", "json", "--pass-mark", "90", env=env)
+    assert result.returncode == 1, result.stderr
+    data = json.loads(result.stdout)
+    student = data["students"][0]
+    assert data["assessment"] == "lambda_medium" and data["pass_mark"] == 90.0
+    assert student["student_id"] == built["sid"] and student["account"] == "123456789012"
+    assert student["score"] < 90 and student["passed"] is False and student["complete"] is True
+    assert [t["number"] for t in student["tasks"]] == list(range(1, 13))
+    failed = [c for t in student["tasks"] for c in t["checks"] if c["status"] == "fail"]
+    assert failed and all(c["hint"] for c in failed if not c["message"].startswith("not checked"))
+    assert data["summary"] == {"students": 1, "passed": 0, "mean_score": student["score"]}
+
+
+def test_wrong_region_is_pointed_out(account):
+    built = account.build(region="eu-west-1")
+    result = cli("lambda_medium", "-s", built["sid"], "--format", "json", env=emulator_env(account.emulator))
+    notes = json.loads(result.stdout)["students"][0]["notes"]
+    assert result.returncode == 1 and len(notes) == 1
+    assert "eu-west-1" in notes[0] and "--region eu-west-1" in notes[0]
+
+
+def test_sandbox_grades_the_reference_solution():
+    result = cli("lambda_medium", "--sandbox", "-s", "demo", "-s", "demo2", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert [s["score"] for s in data["students"]] == [100.0, 100.0]
+
+
+def test_sandbox_server_serves_until_terminated():
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    server = subprocess.Popen([sys.executable, str(ROOT / "validate_tasks.py"), "sandbox", "--port", str(port),
+                               "--seed", "seeded"], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+    try:
+        first_line = server.stdout.readline()
+        assert f"http://127.0.0.1:{port}" in first_line
+        grading = cli("lambda_medium", "-s", "seeded", env={
+            "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}", "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing"})
+        assert grading.returncode == 0 and "Score 100/100" in grading.stdout
+    finally:
+        server.send_signal(signal.SIGTERM)
+        out, _ = server.communicate(timeout=20)
+    assert server.returncode == 0 and "stopped" in out
+
+
+def test_sandbox_port_in_use():
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        result = cli("sandbox", "--port", str(busy.getsockname()[1]))
+    assert_one_line_error(result, 2, "in use")
