@@ -58,7 +58,7 @@ def check_endpoint(url: str) -> None:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UserError(f"invalid endpoint URL {url!r}: expected http(s)://host[:port]")
     try:
-        parts.port
+        _ = parts.port  # raises ValueError for a port that is not a number
     except ValueError:
         raise UserError(f"invalid endpoint URL {url!r}: bad port") from None
 

@@ -8,8 +8,8 @@ rest of the run goes on.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Iterable
 
 from grader.aws.errors import FactUnavailable
 from grader.aws.facts import FactStore
@@ -98,7 +98,7 @@ class Grader:
                 return []
             return [name for name in landmarks if name in names]
 
-        found = {r: names for r, names in zip(regions, pool.map(found_in, regions)) if names}
+        found = {r: names for r, names in zip(regions, pool.map(found_in, regions), strict=True) if names}
         if not found:
             return (f"None of your resources were found in {region} or any other region: "
                     "start with task 1 (names must end in -" + sid + ").",)

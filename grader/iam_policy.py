@@ -9,7 +9,8 @@ Allow is counted as allowing (the assessment's own Insights policy is conditiona
 from __future__ import annotations
 
 import fnmatch
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 
 def _as_list(value: Any) -> list[Any]:

@@ -15,8 +15,9 @@ not pass, the dependent check fails with that single reason instead of repeating
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from grader.model import Status
 
@@ -48,7 +49,7 @@ class Context:
     sid: str
     account: str
     region: str
-    facts: "Facts"
+    facts: Facts
 
     def name(self, prefix: str) -> str:
         """A resource name of this student: ``prefix-<student id>``."""

@@ -10,7 +10,8 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 ClientFactory = Callable[[str], Any]
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import json
 import re
 import threading
-from urllib.parse import unquote
 from datetime import datetime, timezone
 from typing import Any
+from urllib.parse import unquote
 
 TESTED_MOTO = ((5, 2, 1), (5, 3, 0))  # [lower, upper): tested on 5.2.1 and 5.2.5
 
@@ -55,6 +55,7 @@ def apply() -> None:
         _patch_describe_alarms_paging()
         _patch_provisioned_concurrency()
         _patch_deregister_deletes_policies()
+        _patch_scaling_policy_needs_target()
         _applied = True
 
 
@@ -314,6 +315,32 @@ def _patch_deregister_deletes_policies() -> None:
                 del self.policies[key]
 
     ApplicationAutoscalingBackend.deregister_scalable_target = deregister_scalable_target
+
+
+# --- Application Auto Scaling: PutScalingPolicy accepts any dimension and no registered target ------
+
+
+def _patch_scaling_policy_needs_target() -> None:
+    from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
+    from moto.core.exceptions import JsonRESTError
+
+    original = _require(ApplicationAutoScalingResponse, "put_scaling_policy")
+    _require(ApplicationAutoScalingResponse, "_validate_params")
+
+    def put_scaling_policy(self: Any) -> str:
+        self._validate_params()  # enum checks on namespace and dimension, as RegisterScalableTarget does
+        backend = self.applicationautoscaling_backend
+        namespace, resource_id = self._get_param("ServiceNamespace"), self._get_param("ResourceId")
+        dimension = self._get_param("ScalableDimension")
+        if not backend._scalable_target_exists(resource_id, dimension):
+            raise JsonRESTError(
+                "ObjectNotFoundException",
+                f"No scalable target registered for service namespace: {namespace}, resource ID: {resource_id}, "
+                f"scalable dimension: {dimension}",
+            )
+        return original(self)
+
+    ApplicationAutoScalingResponse.put_scaling_policy = put_scaling_policy
 
 
 _JSON = {"Content-Type": "application/json"}

@@ -5,7 +5,7 @@ A renderer is ``render(run, console)``; adding a format is adding a module and o
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from rich.console import Console
 

@@ -183,3 +183,23 @@ def test_aws_managed_policies_exist(account):
     for arn in ("arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole",
                 "arn:aws:iam::aws:policy/CloudWatchLambdaInsightsExecutionRolePolicy"):
         assert iam.get_policy(PolicyArn=arn)["Policy"]["DefaultVersionId"]
+
+
+def test_scaling_policy_needs_a_registered_target_and_a_valid_dimension(account):
+    scaling = account.client("application-autoscaling")
+    target = {"ServiceNamespace": "lambda", "ResourceId": f"function:{new_student_id('f')}:PROD",
+              "ScalableDimension": "lambda:function:ProvisionedConcurrency"}
+    config = {"TargetValue": 0.7,
+              "PredefinedMetricSpecification": {"PredefinedMetricType": "LambdaProvisionedConcurrencyUtilization"}}
+    with pytest.raises(ClientError) as excinfo:
+        scaling.put_scaling_policy(**target, PolicyName="p", PolicyType="TargetTrackingScaling",
+                                   TargetTrackingScalingPolicyConfiguration=config)
+    assert error_code(excinfo) == "ObjectNotFoundException"
+    with pytest.raises(ClientError) as excinfo:
+        scaling.put_scaling_policy(**dict(target, ScalableDimension="lambda:function:ProvisionedConcurrentExecutions"),
+                                   PolicyName="p", PolicyType="TargetTrackingScaling",
+                                   TargetTrackingScalingPolicyConfiguration=config)
+    assert error_code(excinfo) == "ValidationException"
+    scaling.register_scalable_target(**target, MinCapacity=1, MaxCapacity=2)
+    scaling.put_scaling_policy(**target, PolicyName="p", PolicyType="TargetTrackingScaling",
+                               TargetTrackingScalingPolicyConfiguration=config)
