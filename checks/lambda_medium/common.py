@@ -34,8 +34,10 @@ def configuration(ctx: Context, prefix: str) -> dict[str, Any] | None:
     return None if function is None else function.get("Configuration") or {}
 
 
-def function_exists(task: Task, prefix: str, *, points: float, memory: int | None = None) -> Check:
-    @task.check(f"Function {prefix}-<id> exists", points=points, hint=create_function_hint(prefix, memory))
+def function_exists(
+    task: Task, prefix: str, *, points: float, memory: int | None = None, title: str | None = None
+) -> Check:
+    @task.check(title or f"Function {prefix}-<id> exists", points=points, hint=create_function_hint(prefix, memory))
     def exists(ctx: Context) -> Verdict:
         name = ctx.name(prefix)
         config = configuration(ctx, prefix)

@@ -8,7 +8,8 @@ from grader.rubric import Context, Task, Verdict, failed, passed
 TASK = Task(9, "Versions and aliases", points=8)
 FUNCTION = "layer-consumer"
 
-exists = function_exists(TASK, FUNCTION, points=0)  # task 2 scores existence; here it only gates
+# Task 2 scores the function's existence; here it only gates the alias checks.
+exists = function_exists(TASK, FUNCTION, points=0, title="Function layer-consumer-<id> exists (scored in task 2)")
 
 
 def published_versions(ctx: Context) -> list[str]:

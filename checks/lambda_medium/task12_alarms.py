@@ -40,7 +40,7 @@ def three_alarms(ctx: Context) -> Verdict:
 
 
 def alarm_check(metric: str, expected: dict, points: float, hint: str):
-    described = ", ".join(f"{k} {v}" for k, v in expected.items())
+    described = ", ".join(f"{k} {v:g}" if isinstance(v, float) else f"{k} {v}" for k, v in expected.items())
 
     @TASK.check(f"{metric} alarm ({described})", points=points, hint=hint)
     def alarm(ctx: Context) -> Verdict:
