@@ -35,8 +35,13 @@ def three_alarms(ctx: Context) -> Verdict:
     names = sorted(a.get("AlarmName", "") for a in alarms)
     if len(alarms) >= 3:
         return passed(f"{len(alarms)} alarms: {', '.join(names)}", alarms=names)
-    return failed(f"{len(alarms)} alarm(s) on AWS/Lambda metrics of your functions{': ' + ', '.join(names) if names else ''}; "
-                  "create at least 3", alarms=names)
+    metrics = {a.get("MetricName") for a in alarms}
+    missing = [m for m in ("Errors", "Duration", "Throttles") if m not in metrics]
+    hint = (f"create the {', '.join(missing)} alarm(s) described below" if missing else
+            put_alarm_hint("Invocations", "Invocations", "Sum", 1, 1000, "GreaterThanThreshold"))
+    listed = f": {', '.join(names)}" if names else ""
+    return failed(f"{len(alarms)} alarm(s) on AWS/Lambda metrics of your functions{listed}; create at least 3",
+                  hint=hint, alarms=names)
 
 
 def alarm_check(metric: str, expected: dict, points: float, hint: str):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich import box
 from rich.console import Console, Group
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -27,18 +28,20 @@ def _status(status: Status) -> Text:
     return Text(f"{mark} {status.value.upper()}", style=style)
 
 
-def _check_detail(check: CheckResult) -> Text:
+def _check_detail(check: CheckResult, hint_shown_above: bool) -> Group:
     # Every dynamic string goes in as plain Text: nothing read from AWS is parsed as markup.
     mark, style = MARKS[check.status]
-    detail = Text("  ")
-    detail.append(f"{mark} {check.id} ", style=style)
-    detail.append(check.title, style="bold")
-    detail.append(" — ")
-    detail.append(check.message)
+    line = Text()
+    line.append(f"{mark} {check.id} ", style=style)
+    line.append(check.title, style="bold")
+    line.append(" — ")
+    line.append(check.message)
+    parts = [Padding(line, (0, 0, 0, 2))]
     if check.hint:
-        detail.append("\n      fix: ", style="cyan")
-        detail.append(check.hint)
-    return detail
+        fix = Text("fix: ", style="cyan")
+        fix.append("the same as above" if hint_shown_above else check.hint)
+        parts.append(Padding(fix, (0, 0, 0, 6)))
+    return Group(*parts)
 
 
 def student_table(run: RunResult, student: StudentResult) -> Table:
@@ -50,9 +53,11 @@ def student_table(run: RunResult, student: StudentResult) -> Table:
     for task in student.tasks:
         table.add_row(str(task.number), Text(task.title, style="bold"),
                       f"{_points(task.score)}/{_points(task.max_score)}", _status(task.status))
+        previous_hint = None
         for check in task.checks:
             if check.status is not Status.PASS:
-                table.add_row("", _check_detail(check), "", "")
+                table.add_row("", _check_detail(check, check.hint is not None and check.hint == previous_hint), "", "")
+                previous_hint = check.hint or previous_hint
     return table
 
 
