@@ -267,6 +267,9 @@ def run(argv: list[str] | None = None) -> NoReturn:
     except click.Abort:
         click.echo("aborted", err=True)
         sys.exit(EXIT_USAGE)
+    except click.exceptions.NoArgsIsHelpError as exc:
+        click.echo(exc.ctx.get_help() if exc.ctx else exc.format_message(), err=True)
+        sys.exit(EXIT_USAGE)
     except click.ClickException as exc:
         click.echo(f"error: {exc.format_message()}", err=True)
         sys.exit(exc.exit_code)
