@@ -150,12 +150,12 @@ _LAYER_VERSION_ARN = re.compile(
 
 def _patch_cross_account_layers() -> None:
     from moto.awslambda.exceptions import UnknownLayerVersionException
-    from moto.awslambda.models import LambdaFunction, get_backend
+    from moto.awslambda.models import LambdaFunction, lambda_backends
 
     _require(LambdaFunction, "_get_layers_data")
 
     def _get_layers_data(self: Any, layer_version_arns: list[str]) -> list[dict[str, Any]]:
-        backend = get_backend(self.account_id, self.region)
+        backend = lambda_backends[self.account_id][self.region]
         layers = []
         for arn in layer_version_arns:
             match = _LAYER_VERSION_ARN.match(arn)
