@@ -402,6 +402,8 @@ def _patch_provisioned_concurrency() -> None:
         return 202, _JSON, json.dumps(dict(body, Status="IN_PROGRESS"))
 
     def get_provisioned_concurrency_config(self: Any) -> Any:
+        if "List" in self.querystring:  # moto 5.2.1's router does not tell ?List=ALL apart
+            return list_provisioned_concurrency_configs(self)
         function_name = unquote(self.path.split("?")[0].rstrip("/").split("/")[-2])
         qualifier = self.querystring.get("Qualifier", [None])[0]
         function, qualifier = _resolve(self.backend, function_name, qualifier)
