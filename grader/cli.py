@@ -7,19 +7,23 @@ A user-caused condition is one line on stderr, never a traceback.
 
 from __future__ import annotations
 
+import json
 import os
-import re
 import sys
-from contextlib import ExitStack
+import threading
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
 from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
 import click
 
 import checks
+from grader.roster import RosterError, Student, from_ids, load_roster
 
 EXIT_OK, EXIT_BELOW_PASS, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
-STUDENT_ID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
+STDOUT_FORMATS = ("table", "json", "markdown", "csv")
+REPORT_FORMATS = ("json", "junit", "gradescope", "csv", "markdown", "html")
 
 
 class UserError(click.ClickException):
@@ -39,20 +43,6 @@ def _console(stderr: bool = False) -> Any:
     return Console(file=stream, width=width, highlight=False)
 
 
-def validate_student_ids(ids: tuple[str, ...]) -> list[str]:
-    seen: list[str] = []
-    for sid in ids:
-        if not STUDENT_ID.match(sid):
-            shown = sid if sid.isprintable() else repr(sid)
-            raise UserError(
-                f"invalid student ID {shown[:60]!r}: use 1-40 letters, digits, '-' or '_' "
-                "(resource names end in -<student-id> and must stay within Lambda's 64 characters)"
-            )
-        if sid not in seen:
-            seen.append(sid)
-    return seen
-
-
 def check_endpoint(url: str) -> None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -63,13 +53,17 @@ def check_endpoint(url: str) -> None:
         raise UserError(f"invalid endpoint URL {url!r}: bad port") from None
 
 
-def resolve_student_ids(given: tuple[str, ...]) -> list[str]:
-    if not given:
-        if sys.stdin.isatty():
-            given = (click.prompt("Student ID", type=str).strip(),)
-        else:
-            raise UserError("no student ID: pass --student-id ID (or set STUDENT_ID)")
-    return validate_student_ids(given)
+def parse_reports(specs: tuple[str, ...]) -> list[tuple[str, Path]]:
+    reports = []
+    for spec in specs:
+        fmt, sep, path = spec.partition("=")
+        if not sep or not path or fmt not in REPORT_FORMATS:
+            raise UserError(f"invalid --report {spec!r}: use FORMAT=PATH with FORMAT one of {', '.join(REPORT_FORMATS)}")
+        target = Path(path)
+        if target.parent and not target.parent.exists():
+            raise UserError(f"--report {spec!r}: folder {target.parent} does not exist")
+        reports.append((fmt, target))
+    return reports
 
 
 class AssessmentGroup(click.Group):
@@ -111,11 +105,18 @@ def make_assessment_command(name: str) -> click.Command:
     @click.command(name=name, help=f"Grade {name}.")
     @click.option("-s", "--student-id", "student_ids", multiple=True, envvar="STUDENT_ID",
                   help="Student ID (repeatable; env STUDENT_ID). Resource names end in -<student-id>.")
+    @click.option("--roster", type=click.Path(dir_okay=False), help="CSV with a student_id column "
+                  "(optional: name, email, region, profile, role_arn, account_id).")
+    @click.option("--all-students", is_flag=True, help="Grade every student ID found in the account's resource names.")
+    @click.option("--role-arn-template", help="Role to assume per student, e.g. 'arn:aws:iam::{account_id}:role/GraderRole'.")
     @click.option("--region", envvar=["AWS_REGION", "AWS_DEFAULT_REGION"], help="AWS region (default: boto3's, else us-east-1).")
     @click.option("--profile", help="AWS profile (env AWS_PROFILE).")
     @click.option("--endpoint-url", help="AWS endpoint, e.g. the emulator's (env AWS_ENDPOINT_URL).")
-    @click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table",
+    @click.option("--format", "output_format", type=click.Choice(STDOUT_FORMATS), default="table",
                   show_default=True, help="Standard output format.")
+    @click.option("--report", "reports", multiple=True, metavar="FORMAT=PATH",
+                  help=f"Also write a report (repeatable): {', '.join(REPORT_FORMATS)}.")
+    @click.option("--resume", is_flag=True, help="Skip students already graded in the --report json=PATH file.")
     @click.option("--pass-mark", type=click.FloatRange(0, 100), default=70.0, show_default=True,
                   help="Percentage needed to pass.")
     @click.option("--sandbox", is_flag=True,
@@ -127,9 +128,24 @@ def make_assessment_command(name: str) -> click.Command:
     return command
 
 
+def gather_students(student_ids: tuple[str, ...], roster: str | None, all_students: bool) -> list[Student]:
+    students = from_ids(student_ids)
+    if roster:
+        listed = load_roster(roster)
+        known = {s.student_id for s in students}
+        students += [s for s in listed if s.student_id not in known]
+    if not students and not all_students:
+        if sys.stdin.isatty():
+            students = from_ids((click.prompt("Student ID", type=str).strip(),))
+        else:
+            raise UserError("no student ID: pass --student-id ID, --roster FILE or --all-students (or set STUDENT_ID)")
+    return students
+
+
 def grade_command(
-    name: str, *, student_ids: tuple[str, ...], region: str | None, profile: str | None,
-    endpoint_url: str | None, output_format: str, pass_mark: float, sandbox: bool, explain: bool,
+    name: str, *, student_ids: tuple[str, ...], roster: str | None, all_students: bool,
+    role_arn_template: str | None, region: str | None, profile: str | None, endpoint_url: str | None,
+    output_format: str, reports: tuple[str, ...], resume: bool, pass_mark: float, sandbox: bool, explain: bool,
 ) -> None:
     assessment = checks.load(name)
     if explain:
@@ -137,66 +153,148 @@ def grade_command(
 
         explain_rubric(assessment, _console())
         return
-    ids = resolve_student_ids(student_ids)
-    with ExitStack() as stack:
-        credentials = None
-        if sandbox:
-            endpoint_url, region = stack.enter_context(_sandbox(name, ids, region)), region or "us-east-1"
-            from grader.emulator import EMULATOR_CREDENTIALS
-
-            credentials, profile = EMULATOR_CREDENTIALS, None
-        run = _grade(assessment, ids, region=region, profile=profile, endpoint_url=endpoint_url,
-                     credentials=credentials, pass_mark=pass_mark)
-    from grader.render import FORMATS
-
-    FORMATS[output_format](run, _console())
-    sys.exit(run.exit_code)
-
-
-def _grade(assessment: Any, ids: list[str], *, region: str | None, profile: str | None,
-           endpoint_url: str | None, credentials: dict | None, pass_mark: float) -> Any:
-    from botocore.exceptions import BotoCoreError
-
-    from grader.aws.errors import FactUnavailable
-    from grader.aws.facts import FactStore
-    from grader.aws.session import ReadOnlySession
-    from grader.engine import Grader
-
+    try:
+        students = gather_students(student_ids, roster, all_students)
+    except RosterError as exc:
+        raise UserError(str(exc)) from None
+    report_targets = parse_reports(reports)
+    done = load_resume(report_targets, pass_mark) if resume else {}
+    if sandbox and not students:
+        raise UserError("--sandbox builds the students it grades: name them with --student-id or --roster")
     for given in (endpoint_url, os.environ.get("AWS_ENDPOINT_URL")):
         if given is not None:
             check_endpoint(given)
+    with ExitStack() as stack:
+        credentials = None
+        if sandbox:
+            region = region or "us-east-1"
+            endpoint_url = stack.enter_context(sandbox_with(name, [s.student_id for s in students], region))
+            from grader.emulator import EMULATOR_CREDENTIALS
+
+            credentials, profile = EMULATOR_CREDENTIALS, None
+        connections = connect(profile=profile, region=region, endpoint_url=endpoint_url, credentials=credentials,
+                              role_arn_template=role_arn_template)
+        if all_students:
+            students += discovered(assessment, connections, {s.student_id for s in students})
+        run = grade_class(assessment, connections, students, done, pass_mark, report_targets)
+    from grader.render import print_run
+
+    print_run(output_format, run, _console())
+    sys.exit(run.exit_code)
+
+
+def connect(**options: Any) -> Any:
+    """Sessions for the run, proven by one cheap read before anything is graded."""
+    from botocore.exceptions import BotoCoreError
+
+    from grader.aws.connections import Connections
+    from grader.aws.errors import FactUnavailable
+
     try:
-        session = ReadOnlySession(profile=profile, region=region, endpoint_url=endpoint_url, credentials=credentials)
+        connections = Connections(**options)
     except BotoCoreError as exc:  # e.g. ProfileNotFound
         raise UserError(str(exc)) from None
-    if not session.has_credentials():
+    if not connections.default.has_credentials():
         raise UserError("no AWS credentials found: configure a profile, set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, "
                         "or try the emulator with --sandbox", EXIT_INCOMPLETE)
-    facts = FactStore(session)
     try:
-        facts().account_id()  # one cheap read proves endpoint and credentials before anything is graded
+        connections.facts_for(Student("preflight")).account_id()
     except FactUnavailable as exc:
-        where = endpoint_url or f"AWS in {session.default_region}"
+        where = options.get("endpoint_url") or os.environ.get("AWS_ENDPOINT_URL") or f"AWS in {connections.region}"
         if exc.kind == "network":
             raise UserError(f"cannot reach {where}: {exc.detail}", EXIT_INCOMPLETE) from None
         raise UserError(f"cannot start grading against {where}: {exc.describe()}", EXIT_INCOMPLETE) from None
-    return Grader(assessment, facts, pass_mark=pass_mark).grade(ids)
+    return connections
 
 
-def _sandbox(name: str, ids: list[str], region: str | None) -> Any:
-    """Context manager: a started emulator holding the reference solution of each student."""
-    from contextlib import contextmanager
+def discovered(assessment: Any, connections: Any, known: set[str]) -> list[Student]:
+    from grader.aws.errors import FactUnavailable
+    from grader.discovery import discover
 
-    @contextmanager
-    def running() -> Any:
-        emulator = _start_emulator(port=0)
-        try:
-            seed(emulator, name, ids, region or "us-east-1")
-            yield emulator.url
-        finally:
-            emulator.stop()
+    facts = connections.facts_for(Student("discovery"))
+    try:
+        found = discover(assessment, facts)
+    except FactUnavailable as exc:
+        raise UserError(f"--all-students could not list the account: {exc.describe()}", EXIT_INCOMPLETE) from None
+    new = [sid for sid in found if sid not in known]
+    sources = sorted({pattern for patterns in found.values() for pattern in patterns})
+    click.echo(f"Discovered {len(found)} student ID(s) in {facts.region} from {', '.join(sources) or 'no resources'}"
+               f"{': ' + ', '.join(found) if found else ''}", err=True)
+    return [Student(sid) for sid in new]
 
-    return running()
+
+def load_resume(reports: list[tuple[str, Path]], pass_mark: float) -> dict[str, Any]:
+    from grader.model import StudentResult
+
+    paths = [path for fmt, path in reports if fmt == "json"]
+    if not paths:
+        raise UserError("--resume needs --report json=PATH: the file it resumes from")
+    if not paths[0].exists():
+        return {}
+    try:
+        data = json.loads(paths[0].read_text(encoding="utf-8"))
+        students = [StudentResult.from_dict(s, pass_mark) for s in data["students"]]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise UserError(f"--resume: {paths[0]} is not a report of this grader ({exc})") from None
+    return {s.student_id: s for s in students if s.complete}
+
+
+def grade_class(assessment: Any, connections: Any, students: list[Student], done: dict[str, Any],
+                pass_mark: float, reports: list[tuple[str, Path]]) -> Any:
+    from grader.engine import Grader
+    from grader.model import RunResult
+    from grader.render import write_report
+
+    order = [s.student_id for s in students]
+    results: dict[str, Any] = {sid: done[sid] for sid in order if sid in done}
+    todo = [s for s in students if s.student_id not in done]
+    lock = threading.Lock()
+
+    def partial_run() -> RunResult:
+        return RunResult(assessment.name, assessment.title, pass_mark,
+                         tuple(results[sid] for sid in order if sid in results))
+
+    def write_all() -> None:
+        run = partial_run()
+        for fmt, path in reports:
+            write_report(fmt, run, path)
+
+    with progress(len(students), len(results)) as advance:
+        def finished(result: Any) -> None:
+            with lock:  # written as students finish: a run killed half-way leaves them readable
+                results[result.student_id] = result
+                write_all()
+                advance()
+
+        Grader(assessment, connections.facts_for, pass_mark=pass_mark).grade(todo, on_result=finished)
+    with lock:
+        write_all()
+        return partial_run()
+
+
+@contextmanager
+def progress(total: int, already: int) -> Any:
+    """A progress bar on stderr for a class on a terminal; nothing otherwise."""
+    if total < 2 or not sys.stderr.isatty():
+        yield lambda: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("grading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=_console(stderr=True), transient=True) as bar:
+        job = bar.add_task("students", total=total, completed=already)
+        yield lambda: bar.advance(job)
+
+
+@contextmanager
+def sandbox_with(name: str, ids: list[str], region: str) -> Any:
+    """A started emulator holding the reference solution of each student; yields its URL."""
+    emulator = _start_emulator(port=0)
+    try:
+        seed(emulator, name, ids, region)
+        yield emulator.url
+    finally:
+        emulator.stop()
 
 
 def _start_emulator(port: int) -> Any:
@@ -225,11 +323,13 @@ def sandbox(port: int, seed_ids: tuple[str, ...], assessment: str, region: str) 
     """Serve the emulator in the foreground for practice, until Ctrl-C."""
     import signal
     import socket
-    import threading
 
     if assessment not in checks.names():
         raise UserError(f"unknown assessment {assessment!r}; available: {', '.join(checks.names())}")
-    ids = validate_student_ids(seed_ids)
+    try:
+        ids = [s.student_id for s in from_ids(seed_ids)]
+    except RosterError as exc:
+        raise UserError(str(exc)) from None
     with socket.socket() as probe:
         try:
             probe.bind(("127.0.0.1", port))
@@ -277,4 +377,3 @@ def run(argv: list[str] | None = None) -> NoReturn:
         click.echo("interrupted", err=True)
         sys.exit(130)
     sys.exit(EXIT_OK)
-

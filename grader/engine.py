@@ -1,19 +1,21 @@
 """Judge and score: run an assessment's checks over gathered facts, concurrently, never dying.
 
-Tasks run in a thread pool; facts are fetched by the first check that asks and shared with every other
-(see :mod:`grader.aws.facts`), so independent reads overlap and none is made twice. A check that cannot
-read its facts is ``error`` naming what could not be read; a check that raises is ``error`` too, and the
-rest of the run goes on.
+Students are graded side by side, and each student's tasks run in a shared thread pool; facts are
+fetched by the first check that asks and shared with every other (see :mod:`grader.aws.facts`), so
+independent reads overlap and none is made twice. A check that cannot read its facts is ``error``
+naming what could not be read; a check that raises is ``error`` too; a student whose account cannot be
+reached is that student's error. Nothing one student meets changes another student's result.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 
 from grader.aws.errors import FactUnavailable
-from grader.aws.facts import FactStore
+from grader.aws.facts import Facts
 from grader.model import CheckResult, RunResult, Status, StudentResult, TaskResult
+from grader.roster import Student
 from grader.rubric import Assessment, Check, Context, Task, Verdict
 
 
@@ -51,49 +53,75 @@ def judge_task(task: Task, ctx: Context) -> TaskResult:
     return TaskResult(task.number, task.title, tuple(results.values()))
 
 
-class Grader:
-    """Grades students of one assessment with one read-only session; facts are shared across students."""
+def unreachable(task: Task, reason: str) -> TaskResult:
+    """Every check of a task that could not be graded at all."""
+    return TaskResult(task.number, task.title, tuple(
+        CheckResult(c.id, c.title, Status.ERROR, 0.0, c.points, f"not graded: {reason}") for c in task.checks))
 
-    def __init__(self, assessment: Assessment, facts: FactStore, *, pass_mark: float = 70.0, workers: int = 16):
+
+Connect = Callable[[Student], Facts]
+
+
+class Grader:
+    """Grades students of one assessment; ``connect`` says which facts (account, region) each is graded on."""
+
+    def __init__(self, assessment: Assessment, connect: Connect, *, pass_mark: float = 70.0,
+                 workers: int = 16, student_workers: int = 4) -> None:
         self.assessment = assessment
-        self.facts = facts
+        self.connect = connect
         self.pass_mark = pass_mark
         self.workers = workers
+        self.student_workers = student_workers
 
-    def grade(self, student_ids: Iterable[str], region: str | None = None) -> RunResult:
-        student_ids = list(student_ids)
-        facts = self.facts(region)
-        account = facts.account_id()
-        with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="grade") as pool:
-            futures = {
-                sid: [
-                    pool.submit(judge_task, task, Context(sid, account, facts.region, facts))
-                    for task in self.assessment.tasks
-                ]
-                for sid in student_ids
-            }
-            students = []
-            for sid in student_ids:
-                tasks = tuple(f.result() for f in futures[sid])
-                notes = self._region_notes(sid, tasks, facts.region, pool)
-                students.append(StudentResult(sid, account, facts.region, tasks, self.pass_mark, notes))
-        return RunResult(self.assessment.name, self.assessment.title, self.pass_mark, tuple(students))
+    def grade(self, students: Iterable[Student | str],
+              on_result: Callable[[StudentResult], None] | None = None) -> RunResult:
+        students = [s if isinstance(s, Student) else Student(s) for s in students]
+        with ThreadPoolExecutor(self.workers, thread_name_prefix="task") as tasks, \
+                ThreadPoolExecutor(self.student_workers, thread_name_prefix="student") as per_student:
+            def one(student: Student) -> StudentResult:
+                result = self.grade_student(student, tasks)
+                if on_result is not None:
+                    on_result(result)
+                return result
 
-    def _region_notes(self, sid: str, tasks: tuple[TaskResult, ...], region: str, pool: ThreadPoolExecutor) -> tuple[str, ...]:
+            results = list(per_student.map(one, students))
+        return RunResult(self.assessment.name, self.assessment.title, self.pass_mark, tuple(results))
+
+    def grade_student(self, student: Student, pool: ThreadPoolExecutor) -> StudentResult:
+        sid = student.student_id
+        region = student.region or "?"
+        try:
+            facts = self.connect(student)
+            region = facts.region
+            account = facts.account_id()
+        except FactUnavailable as exc:
+            reason = exc.describe()
+            tasks = tuple(unreachable(task, reason) for task in self.assessment.tasks)
+            return StudentResult(sid, student.account_id, region, tasks, self.pass_mark,
+                                 (f"Not graded: {reason}",), student.name, student.email)
+        context = Context(sid, account, facts.region, facts)
+        futures = [pool.submit(judge_task, task, context) for task in self.assessment.tasks]
+        tasks = tuple(f.result() for f in futures)
+        notes = self._region_notes(sid, tasks, facts, pool)
+        return StudentResult(sid, account, facts.region, tasks, self.pass_mark, notes, student.name, student.email)
+
+    def _region_notes(self, sid: str, tasks: tuple[TaskResult, ...], facts: Facts,
+                      pool: ThreadPoolExecutor) -> tuple[str, ...]:
         """Nothing found here? The most common mistake is building in another region: say where."""
         if any(t.score for t in tasks) or any(t.status is Status.ERROR for t in tasks):
             return ()
         landmarks = self.assessment.landmarks(sid)
         if not landmarks:
             return ()
+        region = facts.region
         try:
-            regions = [r for r in self.facts(region).enabled_regions() if r != region]
+            regions = [r for r in facts.enabled_regions() if r != region]
         except FactUnavailable as exc:
             return (f"Nothing of yours was found in {region}; other regions could not be listed ({exc.describe()}).",)
 
         def found_in(other: str) -> list[str]:
             try:
-                names = self.facts(other).function_names()
+                names = facts.in_region(other).function_names()
             except FactUnavailable:  # e.g. a region the account cannot use
                 return []
             return [name for name in landmarks if name in names]
@@ -101,7 +129,7 @@ class Grader:
         found = {r: names for r, names in zip(regions, pool.map(found_in, regions), strict=True) if names}
         if not found:
             return (f"None of your resources were found in {region} or any other region: "
-                    "start with task 1 (names must end in -" + sid + ").",)
+                    f"start with task 1 (names must end in -{sid}).",)
         where = ", ".join(f"{r} ({len(n)} of {len(landmarks)} functions)" for r, n in sorted(found.items()))
         best = max(found, key=lambda r: len(found[r]))
         return (

@@ -80,6 +80,8 @@ class StudentResult:
     tasks: tuple[TaskResult, ...]
     pass_mark: float
     notes: tuple[str, ...] = ()
+    name: str | None = None
+    email: str | None = None
 
     @property
     def score(self) -> float:
@@ -112,7 +114,21 @@ class StudentResult:
             "complete": self.complete,
             "tasks": [t.to_dict() for t in self.tasks],
             "notes": list(self.notes),
+            **{k: v for k, v in (("name", self.name), ("email", self.email)) if v},
         }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], pass_mark: float) -> StudentResult:
+        """Read back a student from the JSON contract (``--resume``)."""
+        tasks = tuple(
+            TaskResult(t["number"], t["title"], tuple(
+                CheckResult(c["id"], c["title"], Status(c["status"]), float(c["points"]), float(c["max_points"]),
+                            c["message"], c.get("hint"))
+                for c in t["checks"]))
+            for t in data["tasks"]
+        )
+        return cls(data["student_id"], data.get("account"), data["region"], tasks, pass_mark,
+                   tuple(data.get("notes") or ()), data.get("name"), data.get("email"))
 
 
 @dataclass(frozen=True)

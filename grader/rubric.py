@@ -117,6 +117,8 @@ class Assessment:
     # Resource names whose absence everywhere in the graded region means "look in other regions".
     landmarks: Callable[[str], list[str]] = lambda sid: []
     readme: str = ""
+    # --all-students: name prefixes that reveal a student ID, by kind ("functions", "layers").
+    discovery: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         total = sum(t.points for t in self.tasks)

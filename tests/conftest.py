@@ -56,7 +56,8 @@ class Account:
                                credentials=EMULATOR_CREDENTIALS, **options)
 
     def grade_run(self, *sids: str, session: ReadOnlySession | None = None, assessment: Any = ASSESSMENT) -> RunResult:
-        return Grader(assessment, FactStore(session or self.session())).grade(sids)
+        store = FactStore(session or self.session())
+        return Grader(assessment, lambda student: store(student.region)).grade(sids)
 
     def grade(self, sid: str) -> StudentResult:
         return self.grade_run(sid).students[0]

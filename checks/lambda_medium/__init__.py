@@ -39,4 +39,5 @@ ASSESSMENT = Assessment(
     ],
     landmarks=lambda sid: [f"{prefix}-{sid}" for prefix in FUNCTIONS],
     readme="README_lambda_medium.md",
+    discovery={"functions": FUNCTIONS, "layers": ("common-utils-layer",)},
 )

@@ -40,11 +40,16 @@ class _Cell:
 class Facts:
     """The facts of one account and region, memoized and safe to share between threads."""
 
-    def __init__(self, session: ReadOnlySession, region: str) -> None:
+    def __init__(self, session: ReadOnlySession, region: str, store: FactStore | None = None) -> None:
         self.session = session
         self.region = region
+        self._store = store
         self._cells: dict[tuple[Any, ...], _Cell] = {}
         self._lock = threading.Lock()
+
+    def in_region(self, region: str) -> Facts:
+        """The same account's facts in another region (shared with anyone else asking for them)."""
+        return self._store(region) if self._store else Facts(self.session, region)
 
     # --- plumbing --------------------------------------------------------------------------------
 
@@ -126,6 +131,11 @@ class Facts:
         """Names of every function in the region (one paginated listing, shared by all students)."""
         functions = self._read("lambda", "ListFunctions", result_key="Functions") or []
         return {f.get("FunctionName") for f in functions}
+
+    def layer_names(self) -> set[str]:
+        """Names of every layer in the region (one paginated listing)."""
+        layers = self._read("lambda", "ListLayers", result_key="Layers") or []
+        return {layer.get("LayerName") for layer in layers}
 
     def layer_versions(self, layer_name: str) -> list[dict[str, Any]]:
         """Versions of a layer, newest first."""
@@ -224,7 +234,7 @@ class FactStore:
         region = region or self.session.default_region
         with self._lock:
             if region not in self._by_region:
-                self._by_region[region] = Facts(self.session, region)
+                self._by_region[region] = Facts(self.session, region, self)
             return self._by_region[region]
 
 

@@ -19,16 +19,22 @@ DEFAULT_REGION = "us-east-1"
 # STS is only asked "who am I" before grading: fail fast there when the endpoint is down.
 QUICK_FAIL_SERVICES = {"sts": 2}
 
-# Reads by name. Nothing else is allowed through, whatever the service.
+# Reads by name. Nothing else is allowed through, whatever the service...
 READ_OPERATION = re.compile(r"^(Get|List|Describe)[A-Z]")
+# ...but for getting temporary credentials into a student's own account, which changes nothing there.
+ALSO_ALLOWED = {("sts", "AssumeRole")}
 
 
 class ReadOnlyViolation(RuntimeError):
     """A write was attempted through the grader's AWS layer; it never left the process."""
 
 
+def is_allowed(service: str, operation: str) -> bool:
+    return bool(READ_OPERATION.match(operation)) or (service, operation) in ALSO_ALLOWED
+
+
 def _refuse_writes(model: Any, **_: Any) -> None:
-    if not READ_OPERATION.match(model.name):
+    if not is_allowed(model.service_model.service_name, model.name):
         raise ReadOnlyViolation(
             f"{model.service_model.service_name}:{model.name} is not a read; the grader never writes"
         )

@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from grader.model import CheckResult, RunResult, Status, StudentResult
+from grader.render import summary
 
 MARKS = {
     Status.PASS: ("✓", "green"),
@@ -17,6 +18,9 @@ MARKS = {
     Status.ERROR: ("!", "magenta"),
     Status.WARN: ("⚠", "yellow"),
 }
+
+
+NOT_GRADED = "not graded:"  # the student's note says why once; no need to repeat it per check
 
 
 def _points(value: float) -> str:
@@ -55,7 +59,7 @@ def student_table(run: RunResult, student: StudentResult) -> Table:
                       f"{_points(task.score)}/{_points(task.max_score)}", _status(task.status))
         previous_hint = None
         for check in task.checks:
-            if check.status is not Status.PASS:
+            if check.status is not Status.PASS and not check.message.startswith(NOT_GRADED):
                 table.add_row("", _check_detail(check, check.hint is not None and check.hint == previous_hint), "", "")
                 previous_hint = check.hint or previous_hint
     return table
@@ -71,7 +75,48 @@ def score_line(student: StudentResult) -> Text:
     return line
 
 
+def class_table(run: RunResult) -> Group:
+    """One row per student, one mark per task; then per-task pass rates, mean and median."""
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, title_justify="left",
+                  title=f"{run.title} — class of {len(run.students)}")
+    table.add_column("Student", no_wrap=True)
+    table.add_column("Name", overflow="fold")
+    table.add_column("Score", justify="right", no_wrap=True)
+    table.add_column("Passed", no_wrap=True)
+    tasks = run.students[0].tasks if run.students else ()
+    for task in tasks:
+        table.add_column(str(task.number), justify="center", no_wrap=True)
+    for student in run.students:
+        marks = []
+        for task in student.tasks:
+            mark, style = MARKS[task.status]
+            marks.append(Text(mark, style=style))
+        passed = Text("yes", style="green") if student.passed else Text("no", style="red")
+        if not student.complete:
+            passed = Text("incomplete", style="magenta")
+        table.add_row(Text(student.student_id), Text(student.name or ""),
+                      f"{_points(student.score)}/{_points(student.max_score)}", passed, *marks)
+    rates = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, title="Full marks per task",
+                  title_justify="left")
+    rates.add_column("#", justify="right")
+    rates.add_column("Task")
+    rates.add_column("Students", justify="right")
+    rates.add_column("%", justify="right")
+    worst = {r.number for r in summary.hardest(run)}
+    for rate in summary.task_rates(run):
+        style = "bold red" if rate.number in worst else None
+        rates.add_row(str(rate.number), Text(rate.title, style=style), f"{rate.full_marks}/{rate.students}",
+                      Text(f"{rate.percent:g}", style=style))
+    figures = run.summary()
+    line = Text(f"{figures['passed']} of {figures['students']} passed · mean {figures['mean_score']:g} · "
+                f"median {summary.median_score(run):g} (pass mark {_points(run.pass_mark)})", style="bold")
+    return Group(table, rates, line)
+
+
 def render(run: RunResult, console: Console) -> None:
+    if len(run.students) > 1:
+        console.print(class_table(run))
+        return
     for student in run.students:
         header = Text(f"{run.title}\n", style="bold")
         header.append(f"student {student.student_id} · account {student.account} · region {student.region}")

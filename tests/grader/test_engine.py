@@ -80,6 +80,8 @@ def test_task_points_must_match_their_checks():
 
 
 class FakeStore:
+    present = True
+
     def __init__(self):
         self.region = "us-east-1"
 
@@ -93,4 +95,5 @@ class FakeStore:
 def test_incomplete_run_exits_3():
     task = make_task()
     run: RunResult = Grader(Assessment("demo", "Demo", [task]), FakeStore()).grade(["alice"])
+    assert run.students[0].score == 4
     assert not run.students[0].complete and run.exit_code == 3

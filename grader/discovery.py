@@ -1,0 +1,22 @@
+"""``--all-students``: find every student who started, from the assessment's resource names."""
+
+from __future__ import annotations
+
+from grader.aws.facts import Facts
+from grader.roster import STUDENT_ID
+from grader.rubric import Assessment
+
+
+def discover(assessment: Assessment, facts: Facts) -> dict[str, set[str]]:
+    """Student ID -> the name patterns it was found by (``layer-consumer-*``...)."""
+    listings = {"functions": facts.function_names, "layers": facts.layer_names}
+    found: dict[str, set[str]] = {}
+    for kind, prefixes in assessment.discovery.items():
+        names = listings[kind]()
+        for prefix in prefixes:
+            for name in names:
+                if name and name.startswith(prefix + "-"):
+                    sid = name[len(prefix) + 1:]
+                    if STUDENT_ID.match(sid):
+                        found.setdefault(sid, set()).add(f"{prefix}-*")
+    return dict(sorted(found.items()))

@@ -1,0 +1,41 @@
+"""Gradescope autograder ``results.json``: one file for one student, a folder of files for several."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from grader.model import RunResult, Status, StudentResult
+from grader.render.files import write_atomic
+
+
+def results(student: StudentResult) -> dict[str, Any]:
+    tests = []
+    for task in student.tasks:
+        for check in task.checks:
+            output = check.message + (f"\nFix: {check.hint}" if check.hint else "")
+            tests.append({
+                "name": f"Task {task.number} · {check.title}",
+                "number": check.id,
+                "score": check.points,
+                "max_score": check.max_points,
+                "status": "passed" if check.status in (Status.PASS, Status.WARN) else "failed",
+                "output": output,
+            })
+    notes = "\n".join(student.notes)
+    return {"score": student.score, "output": notes, "tests": tests} if notes else {"score": student.score, "tests": tests}
+
+
+def write(run: RunResult, path: Path) -> list[Path]:
+    """One student: ``path`` is the file. Several: ``path`` is a folder of ``<student_id>.json``."""
+    if len(run.students) == 1:
+        write_atomic(path, json.dumps(results(run.students[0]), indent=2, ensure_ascii=False) + "\n")
+        return [path]
+    path.mkdir(parents=True, exist_ok=True)
+    written = []
+    for student in run.students:
+        target = path / f"{student.student_id}.json"  # IDs are validated: [A-Za-z0-9_-]
+        write_atomic(target, json.dumps(results(student), indent=2, ensure_ascii=False) + "\n")
+        written.append(target)
+    return written

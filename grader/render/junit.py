@@ -1,0 +1,45 @@
+"""JUnit XML for CI dashboards (GitLab, Jenkins): a testsuite per student, a testcase per check.
+
+Only the subset those tools share: testsuites/testsuite/testcase/failure/error/skipped/properties.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from grader.model import RunResult, Status
+
+
+def text(run: RunResult) -> str:
+    root = ET.Element("testsuites", name=run.assessment)
+    totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    for student in run.students:
+        checks = [(task, check) for task in student.tasks for check in task.checks]
+        counts = {
+            "tests": len(checks),
+            "failures": sum(c.status is Status.FAIL for _, c in checks),
+            "errors": sum(c.status is Status.ERROR for _, c in checks),
+            "skipped": sum(c.status is Status.WARN for _, c in checks),
+        }
+        suite = ET.SubElement(root, "testsuite", name=f"{run.assessment} {student.student_id}",
+                              **{k: str(v) for k, v in counts.items()}, time="0")
+        properties = ET.SubElement(suite, "properties")
+        for name, value in (("student_id", student.student_id), ("account", student.account or ""),
+                            ("region", student.region), ("score", f"{student.score:g}"),
+                            ("max_score", f"{student.max_score:g}"), ("passed", str(student.passed).lower())):
+            ET.SubElement(properties, "property", name=name, value=value)
+        for task, check in checks:
+            case = ET.SubElement(suite, "testcase", classname=f"Task {task.number}: {task.title}",
+                                 name=f"{check.id} {check.title}", time="0")
+            detail = check.message + (f"\nFix: {check.hint}" if check.hint else "")
+            if check.status is Status.FAIL:
+                ET.SubElement(case, "failure", message=check.message, type="fail").text = detail
+            elif check.status is Status.ERROR:
+                ET.SubElement(case, "error", message=check.message, type="error").text = detail
+            elif check.status is Status.WARN:
+                ET.SubElement(case, "skipped", message=check.message)
+        for key in totals:
+            totals[key] += counts[key]
+    root.attrib.update({k: str(v) for k, v in totals.items()})
+    ET.indent(root)
+    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"

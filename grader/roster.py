@@ -1,0 +1,109 @@
+"""Who is graded: student IDs, roster files, and the rules an ID must follow."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+STUDENT_ID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
+ACCOUNT_ID = re.compile(r"^\d{12}$")
+ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$")
+REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
+COLUMNS = ("student_id", "name", "email", "region", "profile", "role_arn", "account_id")
+
+
+class RosterError(ValueError):
+    """Bad roster or ID input: one line that names the row."""
+
+
+@dataclass(frozen=True)
+class Student:
+    student_id: str
+    name: str | None = None
+    email: str | None = None
+    region: str | None = None
+    profile: str | None = None
+    role_arn: str | None = None
+    account_id: str | None = None
+
+
+def check_student_id(sid: str, where: str = "") -> str:
+    if not STUDENT_ID.match(sid):
+        shown = sid if sid.isprintable() else repr(sid)
+        raise RosterError(
+            f"{where}invalid student ID {shown[:60]!r}: use 1-40 letters, digits, '-' or '_' "
+            "(resource names end in -<student-id> and must stay within Lambda's 64 characters)"
+        )
+    return sid
+
+
+def from_ids(ids: list[str] | tuple[str, ...]) -> list[Student]:
+    seen: dict[str, Student] = {}
+    for sid in ids:
+        seen.setdefault(check_student_id(sid), Student(sid))
+    return list(seen.values())
+
+
+def load_roster(path: str | Path) -> list[Student]:
+    """Read a CSV roster with a header; any problem raises RosterError naming the row."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise RosterError(f"cannot read roster {path}: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise RosterError(f"roster {path} is not UTF-8 text (byte {exc.start})") from None
+    if not text.strip():
+        raise RosterError(f"roster {path} is empty: it needs a header with student_id and one row per student")
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise RosterError(f"roster {path} is not valid CSV: {exc}") from None
+    header = [cell.strip().lower() for cell in rows[0]]
+    if "student_id" not in header:
+        raise RosterError(f"roster {path}: the header (row 1) has no student_id column; found: {', '.join(header)}")
+    unknown = [h for h in header if h and h not in COLUMNS]
+    if unknown:
+        raise RosterError(f"roster {path}: unknown column(s) {', '.join(unknown)} in row 1; allowed: {', '.join(COLUMNS)}")
+    students: list[Student] = []
+    first_row: dict[str, int] = {}
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) > len(header):
+            raise RosterError(f"roster {path} row {number}: {len(row)} cells but the header has {len(header)}")
+        values = {h: (row[i].strip() if i < len(row) else "") for i, h in enumerate(header) if h}
+        where = f"roster {path} row {number}: "
+        sid = check_student_id(values.get("student_id", ""), where)
+        if sid in first_row:
+            raise RosterError(f"{where}student ID {sid!r} already appears in row {first_row[sid]}")
+        first_row[sid] = number
+        students.append(_student(values, where))
+    if not students:
+        raise RosterError(f"roster {path} has a header but no students")
+    return students
+
+
+def _student(values: dict[str, str], where: str) -> Student:
+    optional = {k: (values.get(k) or None) for k in COLUMNS[1:]}
+    if optional["region"] and not REGION.match(optional["region"]):
+        raise RosterError(f"{where}region {optional['region']!r} is not an AWS region name")
+    if optional["account_id"] and not ACCOUNT_ID.match(optional["account_id"]):
+        raise RosterError(f"{where}account_id {optional['account_id']!r} is not 12 digits")
+    if optional["role_arn"] and not ROLE_ARN.match(optional["role_arn"]):
+        raise RosterError(f"{where}role_arn {optional['role_arn']!r} is not an IAM role ARN")
+    return Student(values["student_id"], **optional)
+
+
+def role_for(student: Student, template: str | None) -> str | None:
+    """The role to assume for a student: their own role_arn, else the template filled with their account."""
+    if student.role_arn:
+        return student.role_arn
+    if template and student.account_id:
+        return template.replace("{account_id}", student.account_id)
+    return None
