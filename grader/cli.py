@@ -257,7 +257,7 @@ def grade_class(assessment: Any, connections: Any, students: list[Student], done
     def write_all() -> None:
         run = partial_run()
         for fmt, path in reports:
-            write_report(fmt, run, path)
+            write_report(fmt, run, path, several=len(order) > 1)
 
     with progress(len(students), len(results)) as advance:
         def finished(result: Any) -> None:

@@ -61,7 +61,7 @@ def load_roster(path: str | Path) -> list[Student]:
     if not text.strip():
         raise RosterError(f"roster {path} is empty: it needs a header with student_id and one row per student")
     try:
-        rows = list(csv.reader(io.StringIO(text, newline="")))
+        rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
     except csv.Error as exc:
         raise RosterError(f"roster {path} is not valid CSV: {exc}") from None
     header = [cell.strip().lower() for cell in rows[0]]

@@ -28,8 +28,10 @@ def print_run(fmt: str, run: RunResult, console: Console) -> None:
     console.file.flush()
 
 
-def write_report(fmt: str, run: RunResult, path: Path) -> None:
+def write_report(fmt: str, run: RunResult, path: Path, several: bool) -> None:
+    """Write one report. ``several``: the run grades several students (decided up front, since a report
+    is rewritten as each student finishes)."""
     if fmt == "gradescope":
-        gradescope.write(run, path)
+        gradescope.write(run, path, several)
     else:
         write_atomic(path, REPORTS[fmt](run))

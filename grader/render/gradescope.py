@@ -27,9 +27,9 @@ def results(student: StudentResult) -> dict[str, Any]:
     return {"score": student.score, "output": notes, "tests": tests} if notes else {"score": student.score, "tests": tests}
 
 
-def write(run: RunResult, path: Path) -> list[Path]:
+def write(run: RunResult, path: Path, several: bool) -> list[Path]:
     """One student: ``path`` is the file. Several: ``path`` is a folder of ``<student_id>.json``."""
-    if len(run.students) == 1:
+    if not several:
         write_atomic(path, json.dumps(results(run.students[0]), indent=2, ensure_ascii=False) + "\n")
         return [path]
     path.mkdir(parents=True, exist_ok=True)

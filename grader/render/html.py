@@ -18,7 +18,7 @@ STYLE = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem;color:#1f2328;max-width:72rem}
 h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:2rem}table{border-collapse:collapse;margin:.5rem 0}
 th,td{padding:.25rem .6rem;border-bottom:1px solid #d0d7de;text-align:left;vertical-align:top}
-td.n{text-align:right}.pass{color:#1a7f37}.partial{color:#9a6700}.fail{color:#cf222e}.error{color:#8250df}
+td.n{text-align:right}td{white-space:nowrap}td:nth-child(2){white-space:normal}.pass{color:#1a7f37}.partial{color:#9a6700}.fail{color:#cf222e}.error{color:#8250df}
 .warn{color:#9a6700}details{margin:.3rem 0;border:1px solid #d0d7de;border-radius:6px;padding:.3rem .6rem}
 summary{cursor:pointer;font-weight:600}code{background:#f6f8fa;padding:.1rem .3rem;border-radius:4px;
 white-space:pre-wrap;word-break:break-all}.charts{display:flex;gap:2rem;flex-wrap:wrap}
