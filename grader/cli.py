@@ -117,6 +117,12 @@ def make_assessment_command(name: str) -> click.Command:
     @click.option("--report", "reports", multiple=True, metavar="FORMAT=PATH",
                   help=f"Also write a report (repeatable): {', '.join(REPORT_FORMATS)}.")
     @click.option("--resume", is_flag=True, help="Skip students already graded in the --report json=PATH file.")
+    @click.option("--workers", type=click.IntRange(1, 64), default=16, show_default=True,
+                  help="Concurrent requests (1: one at a time).")
+    @click.option("--inventory", type=click.Choice(["auto", "on", "off"]), default="auto", show_default=True,
+                  help="Read account-wide listings once and share them (auto: for 3 or more students).")
+    @click.option("--pace", type=click.Choice(["auto", "on", "off"]), default="auto", show_default=True,
+                  help="Stay under AWS's request quotas client-side (auto: on unless --endpoint-url is given).")
     @click.option("--pass-mark", type=click.FloatRange(0, 100), default=70.0, show_default=True,
                   help="Percentage needed to pass.")
     @click.option("--sandbox", is_flag=True,
@@ -146,6 +152,7 @@ def grade_command(
     name: str, *, student_ids: tuple[str, ...], roster: str | None, all_students: bool,
     role_arn_template: str | None, region: str | None, profile: str | None, endpoint_url: str | None,
     output_format: str, reports: tuple[str, ...], resume: bool, pass_mark: float, sandbox: bool, explain: bool,
+    workers: int = 16, inventory: str = "auto", pace: str = "auto",
 ) -> None:
     assessment = checks.load(name)
     if explain:
@@ -172,11 +179,14 @@ def grade_command(
             from grader.emulator import EMULATOR_CREDENTIALS
 
             credentials, profile = EMULATOR_CREDENTIALS, None
+        endpoint = endpoint_url or os.environ.get("AWS_ENDPOINT_URL")
         connections = connect(profile=profile, region=region, endpoint_url=endpoint_url, credentials=credentials,
-                              role_arn_template=role_arn_template)
+                              role_arn_template=role_arn_template,
+                              inventory=inventory == "on" or (inventory == "auto" and (all_students or len(students) >= 3)),
+                              pacing=pace == "on" or (pace == "auto" and not endpoint))
         if all_students:
             students += discovered(assessment, connections, {s.student_id for s in students})
-        run = grade_class(assessment, connections, students, done, pass_mark, report_targets)
+        run = grade_class(assessment, connections, students, done, pass_mark, report_targets, workers)
     from grader.render import print_run
 
     print_run(output_format, run, _console())
@@ -240,7 +250,7 @@ def load_resume(reports: list[tuple[str, Path]], pass_mark: float) -> dict[str, 
 
 
 def grade_class(assessment: Any, connections: Any, students: list[Student], done: dict[str, Any],
-                pass_mark: float, reports: list[tuple[str, Path]]) -> Any:
+                pass_mark: float, reports: list[tuple[str, Path]], workers: int = 16) -> Any:
     from grader.engine import Grader
     from grader.model import RunResult
     from grader.render import write_report
@@ -266,7 +276,8 @@ def grade_class(assessment: Any, connections: Any, students: list[Student], done
                 write_all()
                 advance()
 
-        Grader(assessment, connections.facts_for, pass_mark=pass_mark).grade(todo, on_result=finished)
+        Grader(assessment, connections.facts_for, pass_mark=pass_mark, workers=workers,
+               student_workers=max(1, workers // 4)).grade(todo, on_result=finished)
     with lock:
         write_all()
         return partial_run()

@@ -55,12 +55,16 @@ class Account:
         return ReadOnlySession(region=self.region, endpoint_url=self.emulator.url,
                                credentials=EMULATOR_CREDENTIALS, **options)
 
-    def grade_run(self, *sids: str, session: ReadOnlySession | None = None, assessment: Any = ASSESSMENT) -> RunResult:
-        store = FactStore(session or self.session())
+    def grade_run(self, *sids: str, session: ReadOnlySession | None = None, assessment: Any = ASSESSMENT,
+                  inventory: bool = False) -> RunResult:
+        store = FactStore(session or self.session(), inventory)
         return Grader(assessment, lambda student: store(student.region)).grade(sids)
 
     def grade(self, sid: str) -> StudentResult:
-        return self.grade_run(sid).students[0]
+        """Grade one student; the shared-inventory way of gathering must reach the very same result."""
+        direct = self.grade_run(sid).students[0]
+        assert self.grade_run(sid, inventory=True).students[0] == direct, "inventory and direct reads disagree"
+        return direct
 
 
 @pytest.fixture

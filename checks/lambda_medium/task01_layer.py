@@ -12,15 +12,16 @@ PUBLISH = (
 
 
 def latest(ctx: Context) -> dict:
-    return ctx.facts.layer_versions(ctx.name(LAYER))[0]
+    return ctx.facts.latest_layer_version(ctx.name(LAYER)) or {}
 
 
 @TASK.check("Layer common-utils-layer-<id> has a published version", points=4, hint=PUBLISH)
 def published(ctx: Context) -> Verdict:
-    versions = ctx.facts.layer_versions(ctx.name(LAYER))
-    if not versions:
+    version = ctx.facts.latest_layer_version(ctx.name(LAYER))
+    if not version:
         return failed(f"no layer named {ctx.name(LAYER)} in {ctx.region}")
-    return passed(f"{ctx.name(LAYER)} has {len(versions)} version(s)", latest=versions[0].get("LayerVersionArn"))
+    return passed(f"{ctx.name(LAYER)} is published (latest: version {version.get('Version')})",
+                  latest=version.get("LayerVersionArn"))
 
 
 @TASK.check("Latest version is compatible with python3.12", points=2, requires=published, hint=PUBLISH)

@@ -15,8 +15,7 @@ exists = function_exists(TASK, FUNCTION, points=3)
     "--reserved-concurrent-executions 5",
 )
 def reserved(ctx: Context) -> Verdict:
-    function = ctx.facts.function(ctx.name(FUNCTION)) or {}
-    value = (function.get("Concurrency") or {}).get("ReservedConcurrentExecutions")
+    value = ctx.facts.reserved_concurrency(ctx.name(FUNCTION))
     if value == 5:
         return passed("reserved concurrency 5")
     return failed(f"reserved concurrency is {'not set' if value is None else value} (expected 5)", reserved=value)

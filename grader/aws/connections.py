@@ -15,6 +15,7 @@ from botocore.exceptions import BotoCoreError
 
 from grader.aws.errors import FactUnavailable, classify
 from grader.aws.facts import Facts, FactStore
+from grader.aws.pacing import Pacer
 from grader.aws.session import ReadOnlySession
 from grader.roster import Student, role_for
 
@@ -31,23 +32,30 @@ class Connections:
         credentials: dict[str, str] | None = None,
         role_arn_template: str | None = None,
         session_options: dict[str, Any] | None = None,
+        inventory: bool = False,
+        pacing: bool = False,
+        quotas: dict[str, float] | None = None,
     ) -> None:
+        self.quotas = quotas
         self.profile = profile
         self.endpoint_url = endpoint_url
         self.credentials = credentials
         self.role_arn_template = role_arn_template
         self.session_options = session_options or {}
+        self.inventory = inventory
+        self.pacing = pacing
         self.default = self._session(profile)  # may raise ProfileNotFound: the caller's usage error
         self.region = region or self.default.default_region
         self._stores: dict[tuple[str | None, str | None], FactStore | FactUnavailable] = {
-            (profile, None): FactStore(self.default)
+            (profile, None): FactStore(self.default, inventory)
         }
         self._lock = threading.Lock()
 
     def _session(self, profile: str | None, credentials: dict[str, str] | None = None) -> ReadOnlySession:
+        # Each session is one account's: it carries that account's quota buckets.
         return ReadOnlySession(profile=profile, region=getattr(self, "region", None), endpoint_url=self.endpoint_url,
                                credentials=credentials or (None if profile else self.credentials),
-                               **self.session_options)
+                               pacer=Pacer(self.quotas) if self.pacing else None, **self.session_options)
 
     def facts_for(self, student: Student) -> Facts:
         """The facts a student is graded on; FactUnavailable when their account cannot be reached."""
@@ -64,7 +72,7 @@ class Connections:
         try:
             base = self.default if profile == self.profile else self._session(profile)
             if role_arn is None:
-                return FactStore(base)
+                return FactStore(base, self.inventory)
             sts = base.client("sts", self.region)
             try:
                 granted = sts.assume_role(RoleArn=role_arn, RoleSessionName=SESSION_NAME)["Credentials"]
@@ -73,7 +81,7 @@ class Connections:
             credentials = {"aws_access_key_id": granted["AccessKeyId"],
                            "aws_secret_access_key": granted["SecretAccessKey"],
                            "aws_session_token": granted["SessionToken"]}
-            return FactStore(self._session(None, credentials))
+            return FactStore(self._session(None, credentials), self.inventory)
         except BotoCoreError as exc:  # e.g. this student's profile does not exist
             return FactUnavailable(f"profile {profile}", "credentials", str(exc))
 

@@ -40,16 +40,20 @@ class _Cell:
 class Facts:
     """The facts of one account and region, memoized and safe to share between threads."""
 
-    def __init__(self, session: ReadOnlySession, region: str, store: FactStore | None = None) -> None:
+    def __init__(self, session: ReadOnlySession, region: str, store: FactStore | None = None,
+                 inventory: bool = False) -> None:
         self.session = session
         self.region = region
         self._store = store
+        # Inventory: answer from account-wide listings fetched once and shared by every student
+        # (cheaper for a class); otherwise ask for each resource by name (cheaper for one student).
+        self.inventory = inventory
         self._cells: dict[tuple[Any, ...], _Cell] = {}
         self._lock = threading.Lock()
 
     def in_region(self, region: str) -> Facts:
         """The same account's facts in another region (shared with anyone else asking for them)."""
-        return self._store(region) if self._store else Facts(self.session, region)
+        return self._store(region) if self._store else Facts(self.session, region, inventory=self.inventory)
 
     # --- plumbing --------------------------------------------------------------------------------
 
@@ -100,6 +104,10 @@ class Facts:
 
         return self._once(key, load)
 
+    def _derived(self, name: str, build: Callable[[], Any]) -> Any:
+        """A fact computed from other facts (an index over a listing), also built once."""
+        return self._once(("derived", name), build)
+
     # --- STS / EC2 -------------------------------------------------------------------------------
 
     def account_id(self) -> str:
@@ -112,40 +120,98 @@ class Facts:
     def subnets(self, subnet_ids: tuple[str, ...]) -> list[dict[str, Any]]:
         if not subnet_ids:
             return []
+        if self.inventory:
+            every = self._read("ec2", "DescribeSubnets", result_key="Subnets") or []
+            return [s for s in every if s.get("SubnetId") in subnet_ids]
         filters = [{"Name": "subnet-id", "Values": sorted(subnet_ids)}]
         return self._read("ec2", "DescribeSubnets", result_key="Subnets", Filters=filters) or []
 
     def security_groups(self, group_ids: tuple[str, ...]) -> list[dict[str, Any]]:
         if not group_ids:
             return []
+        if self.inventory:
+            every = self._read("ec2", "DescribeSecurityGroups", result_key="SecurityGroups") or []
+            return [g for g in every if g.get("GroupId") in group_ids]
         filters = [{"Name": "group-id", "Values": sorted(group_ids)}]
         return self._read("ec2", "DescribeSecurityGroups", result_key="SecurityGroups", Filters=filters) or []
 
     # --- Lambda ----------------------------------------------------------------------------------
 
-    def function(self, name: str) -> dict[str, Any] | None:
-        """GetFunction: ``Configuration`` plus ``Concurrency`` (reserved), or None."""
-        return self._read("lambda", "GetFunction", FunctionName=name)
+    def _functions(self) -> dict[str, dict[str, Any]]:
+        """Every function's ($LATEST) configuration by name: one paginated listing for the whole region."""
+        def index() -> dict[str, dict[str, Any]]:
+            if self.inventory:
+                latest = {}
+                for name, versions in self._all_versions().items():
+                    for version in versions:
+                        if version.get("Version") == "$LATEST":
+                            # The ALL listing qualifies $LATEST's ARN; GetFunction and ListFunctions do not.
+                            arn = str(version.get("FunctionArn", "")).removesuffix(":$LATEST")
+                            latest[name] = dict(version, FunctionArn=arn)
+                return latest
+            listed = self._read("lambda", "ListFunctions", result_key="Functions") or []
+            return {f.get("FunctionName"): f for f in listed}
+
+        return self._derived("functions", index)
+
+    def _all_versions(self) -> dict[str, list[dict[str, Any]]]:
+        """Every version of every function, by name: ListFunctions(FunctionVersion=ALL), once."""
+        def index() -> dict[str, list[dict[str, Any]]]:
+            by_name: dict[str, list[dict[str, Any]]] = {}
+            for entry in self._read("lambda", "ListFunctions", result_key="Functions", FunctionVersion="ALL") or []:
+                by_name.setdefault(entry.get("FunctionName"), []).append(entry)
+            return by_name
+
+        return self._derived("versions", index)
 
     def function_names(self) -> set[str]:
         """Names of every function in the region (one paginated listing, shared by all students)."""
-        functions = self._read("lambda", "ListFunctions", result_key="Functions") or []
-        return {f.get("FunctionName") for f in functions}
+        return set(self._functions())
+
+    def function(self, name: str) -> dict[str, Any] | None:
+        """``{"Configuration": ...}`` of the function named exactly ``name``, or None."""
+        if self.inventory:
+            config = self._functions().get(name)
+            return None if config is None else {"Configuration": config}
+        return self._read("lambda", "GetFunction", FunctionName=name)
+
+    def reserved_concurrency(self, name: str) -> int | None:
+        """The function's reserved concurrency, None when unreserved (or the function is missing)."""
+        # No listing returns it; GetFunction does, under its own quota (100 req/s, not the shared 15).
+        found = self._read("lambda", "GetFunction", FunctionName=name)
+        return ((found or {}).get("Concurrency") or {}).get("ReservedConcurrentExecutions")
+
+    def _layers(self) -> dict[str, dict[str, Any]]:
+        def index() -> dict[str, dict[str, Any]]:
+            listed = self._read("lambda", "ListLayers", result_key="Layers") or []
+            return {layer.get("LayerName"): layer for layer in listed}
+
+        return self._derived("layers", index)
 
     def layer_names(self) -> set[str]:
         """Names of every layer in the region (one paginated listing)."""
-        layers = self._read("lambda", "ListLayers", result_key="Layers") or []
-        return {layer.get("LayerName") for layer in layers}
+        return set(self._layers())
 
-    def layer_versions(self, layer_name: str) -> list[dict[str, Any]]:
-        """Versions of a layer, newest first."""
+    def latest_layer_version(self, layer_name: str) -> dict[str, Any] | None:
+        """The newest version of a layer (``Version``, ``Description``, ``CompatibleRuntimes``...), or None."""
+        if self.inventory:
+            return (self._layers().get(layer_name) or {}).get("LatestMatchingVersion")
         versions = self._read("lambda", "ListLayerVersions", result_key="LayerVersions", LayerName=layer_name)
-        return sorted(versions or [], key=lambda v: v.get("Version", 0), reverse=True)
+        return max(versions or [], key=lambda v: v.get("Version", 0), default=None)
 
     def event_invoke_config(self, function_name: str) -> dict[str, Any] | None:
         return self._read("lambda", "GetFunctionEventInvokeConfig", FunctionName=function_name)
 
     def event_source_mappings(self, function_name: str) -> list[dict[str, Any]]:
+        if self.inventory:
+            def index() -> dict[str, list[dict[str, Any]]]:
+                by_function: dict[str, list[dict[str, Any]]] = {}
+                for mapping in self._read("lambda", "ListEventSourceMappings", result_key="EventSourceMappings") or []:
+                    name = str(mapping.get("FunctionArn", "")).split(":function:")[-1].split(":")[0]
+                    by_function.setdefault(name, []).append(mapping)
+                return by_function
+
+            return self._derived("event-source-mappings", index).get(function_name, [])
         mappings = self._read(
             "lambda", "ListEventSourceMappings", result_key="EventSourceMappings", FunctionName=function_name
         )
@@ -155,6 +221,9 @@ class Facts:
         return self._read("lambda", "ListAliases", result_key="Aliases", FunctionName=function_name)
 
     def versions(self, function_name: str) -> list[dict[str, Any]] | None:
+        """$LATEST and every published version of the function, or None when it does not exist."""
+        if self.inventory:
+            return self._all_versions().get(function_name)
         return self._read("lambda", "ListVersionsByFunction", result_key="Versions", FunctionName=function_name)
 
     def provisioned_concurrency(self, function_name: str, qualifier: str) -> dict[str, Any] | None:
@@ -171,21 +240,48 @@ class Facts:
 
     # --- SQS -------------------------------------------------------------------------------------
 
+    def _queue_url(self, name: str) -> str | None:
+        if self.inventory:
+            def index() -> dict[str, str]:
+                urls = self._read("sqs", "ListQueues", result_key="QueueUrls") or []
+                return {url.rstrip("/").rsplit("/", 1)[-1]: url for url in urls}
+
+            return self._derived("queues", index).get(name)
+        found = self._read("sqs", "GetQueueUrl", QueueName=name)
+        return None if found is None else found["QueueUrl"]
+
     def queue(self, name: str) -> dict[str, Any] | None:
         """All attributes of the queue named exactly ``name`` (``QueueArn`` included), or None."""
-        found = self._read("sqs", "GetQueueUrl", QueueName=name)
-        if found is None:
+        url = self._queue_url(name)
+        if url is None:
             return None
-        return self._read("sqs", "GetQueueAttributes", result_key="Attributes", QueueUrl=found["QueueUrl"],
-                          AttributeNames=["All"])
+        return self._read("sqs", "GetQueueAttributes", result_key="Attributes", QueueUrl=url, AttributeNames=["All"])
 
     # --- IAM -------------------------------------------------------------------------------------
 
+    def _roles(self) -> dict[str, dict[str, Any]]:
+        """Every role with its attached and inline policies: one paginated authorization-details listing."""
+        def index() -> dict[str, dict[str, Any]]:
+            roles = self._read("iam", "GetAccountAuthorizationDetails", result_key="RoleDetailList",
+                               Filter=["Role"]) or []
+            return {role.get("RoleName"): role for role in roles}
+
+        return self._derived("roles", index)
+
     def attached_role_policies(self, role_name: str) -> list[dict[str, Any]] | None:
+        if self.inventory:
+            role = self._roles().get(role_name)
+            return None if role is None else role.get("AttachedManagedPolicies") or []
         return self._read("iam", "ListAttachedRolePolicies", result_key="AttachedPolicies", RoleName=role_name)
 
     def inline_role_policies(self, role_name: str) -> dict[str, Any] | None:
         """Inline policy name -> document."""
+        if self.inventory:
+            role = self._roles().get(role_name)
+            if role is None:
+                return None
+            return {p.get("PolicyName"): _json_document(p.get("PolicyDocument"), "iam:GetAccountAuthorizationDetails")
+                    for p in role.get("RolePolicyList") or []}
         names = self._read("iam", "ListRolePolicies", result_key="PolicyNames", RoleName=role_name)
         if names is None:
             return None
@@ -208,11 +304,19 @@ class Facts:
     # --- Application Auto Scaling / CloudWatch ---------------------------------------------------
 
     def scalable_targets(self, namespace: str, resource_id: str) -> list[dict[str, Any]]:
+        if self.inventory:
+            every = self._read("application-autoscaling", "DescribeScalableTargets", result_key="ScalableTargets",
+                               ServiceNamespace=namespace) or []
+            return [t for t in every if t.get("ResourceId") == resource_id]
         targets = self._read("application-autoscaling", "DescribeScalableTargets", result_key="ScalableTargets",
                              ServiceNamespace=namespace, ResourceIds=[resource_id])
         return targets or []
 
     def scaling_policies(self, namespace: str, resource_id: str) -> list[dict[str, Any]]:
+        if self.inventory:
+            every = self._read("application-autoscaling", "DescribeScalingPolicies", result_key="ScalingPolicies",
+                               ServiceNamespace=namespace) or []
+            return [p for p in every if p.get("ResourceId") == resource_id]
         policies = self._read("application-autoscaling", "DescribeScalingPolicies", result_key="ScalingPolicies",
                               ServiceNamespace=namespace, ResourceId=resource_id)
         return policies or []
@@ -225,8 +329,9 @@ class Facts:
 class FactStore:
     """One :class:`Facts` per region of a session, created on first use."""
 
-    def __init__(self, session: ReadOnlySession) -> None:
+    def __init__(self, session: ReadOnlySession, inventory: bool = False) -> None:
         self.session = session
+        self.inventory = inventory
         self._by_region: dict[str, Facts] = {}
         self._lock = threading.Lock()
 
@@ -234,7 +339,7 @@ class FactStore:
         region = region or self.session.default_region
         with self._lock:
             if region not in self._by_region:
-                self._by_region[region] = Facts(self.session, region, self)
+                self._by_region[region] = Facts(self.session, region, self, self.inventory)
             return self._by_region[region]
 
 

@@ -15,6 +15,8 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
+from grader.aws.pacing import Pacer
+
 DEFAULT_REGION = "us-east-1"
 # STS is only asked "who am I" before grading: fail fast there when the endpoint is down.
 QUICK_FAIL_SERVICES = {"sts": 2}
@@ -51,6 +53,7 @@ class ReadOnlySession:
         endpoint_url: str | None = None,
         credentials: dict[str, str] | None = None,
         max_attempts: int = 6,
+        pacer: Pacer | None = None,
     ) -> None:
         self._boto = boto3.Session(profile_name=profile, **(credentials or {}))
         self.default_region = region or self._boto.region_name or DEFAULT_REGION
@@ -64,13 +67,20 @@ class ReadOnlySession:
         )
         self._clients: dict[tuple[str, str], Any] = {}
         self._lock = threading.Lock()
+        self._count_lock = threading.Lock()
         self.requests: Counter[str] = Counter()  # "service:Operation" -> API calls (pages count)
+        self.pacer = pacer  # shared by every session of one account, so quotas hold across them
         events = self._boto._session.get_component("event_emitter")
         events.register("before-parameter-build", _refuse_writes, unique_id="grader-read-only")
         events.register("before-call", self._count, unique_id="grader-count")
 
-    def _count(self, model: Any, **_: Any) -> None:
-        self.requests[f"{model.service_model.service_name}:{model.name}"] += 1
+    def _count(self, model: Any, context: dict[str, Any] | None = None, **_: Any) -> None:
+        service = model.service_model.service_name
+        if self.pacer is not None:
+            region = (context or {}).get("client_region") or self.default_region
+            self.pacer.before_call(service, model.name, region)
+        with self._count_lock:
+            self.requests[f"{service}:{model.name}"] += 1
 
     def has_credentials(self) -> bool:
         return self._boto.get_credentials() is not None

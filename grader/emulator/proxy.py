@@ -1,0 +1,189 @@
+"""A loopback HTTP proxy in front of the emulator that makes it behave like AWS far away and busy.
+
+It adds a fixed latency to every request, can enforce AWS's request quotas (answering throttling
+errors beyond them, as AWS does), and counts what passed through. Used by ``bench/`` and by tests.
+It only ever forwards to the emulator it was given, on loopback.
+"""
+
+from __future__ import annotations
+
+import http.client
+import re
+import threading
+import time
+from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
+
+from grader.aws.pacing import AWS_QUOTAS, quota_group
+
+_SCOPE = re.compile(r"Credential=[^/]+/[^/]+/[^/]+/([^/]+)/aws4_request")
+_LAMBDA_FUNCTION = re.compile(r"^/[\d-]+/functions/[^/]+/?$")
+_LAMBDA_POLICY = re.compile(r"^/[\d-]+/functions/[^/]+/policy/?$")
+_RPC_V2 = re.compile(r"/operation/(\w+)$")
+_QUERY_ACTION = re.compile(rb"(?:^|&)Action=(\w+)")
+
+
+def operation_of(method: str, path: str, headers: dict[str, str], body: bytes) -> tuple[str, str]:
+    """(service, operation) of a signed AWS request; for Lambda only what the quotas tell apart."""
+    scope = _SCOPE.search(headers.get("authorization", ""))
+    service = scope.group(1) if scope else "unknown"
+    path = urlsplit(path).path
+    if service == "lambda":
+        if method == "GET" and _LAMBDA_FUNCTION.match(path):
+            return service, "GetFunction"
+        if method == "GET" and _LAMBDA_POLICY.match(path):
+            return service, "GetPolicy"
+        return service, f"{method} {re.sub(r'/functions/[^/]+', '/functions/*', path)}"
+    target = headers.get("x-amz-target")
+    if target:
+        return service, target.rsplit(".", 1)[-1]
+    rpc = _RPC_V2.search(path)
+    if rpc:
+        return service, rpc.group(1)
+    action = _QUERY_ACTION.search(body)
+    return service, action.group(1).decode() if action else f"{method} {path}"
+
+
+def _cbor_text_map(values: dict[str, str]) -> bytes:
+    """A CBOR map of short text strings (an rpc-v2-cbor error body)."""
+    def text(value: str) -> bytes:
+        raw = value.encode()
+        return (bytes([0x60 | len(raw)]) if len(raw) < 24 else bytes([0x78, len(raw)])) + raw
+    return bytes([0xA0 | len(values)]) + b"".join(text(k) + text(v) for k, v in values.items())
+
+
+def throttle_response(service: str, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+    """What AWS answers when a quota is exceeded, in the protocol the client speaks."""
+    if service == "lambda":
+        return 429, {"x-amzn-errortype": "TooManyRequestsException", "content-type": "application/json"}, \
+            b'{"Type":"User","message":"Rate exceeded","Reason":"CallerRateLimitExceeded"}'
+    content_type = headers.get("content-type", "")
+    if "cbor" in content_type:
+        return 400, {"smithy-protocol": "rpc-v2-cbor", "content-type": "application/cbor"}, \
+            _cbor_text_map({"__type": "Throttling", "message": "Rate exceeded"})
+    if headers.get("x-amz-target"):
+        return 400, {"content-type": "application/x-amz-json-1.0"}, \
+            b'{"__type":"Throttling","message":"Rate exceeded"}'
+    return 400, {"content-type": "text/xml"}, (
+        b"<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message>"
+        b"</Error><RequestId>proxy</RequestId></ErrorResponse>")
+
+
+class _Bucket:
+    """Non-blocking token bucket: the server side of a quota."""
+
+    def __init__(self, rate: float) -> None:
+        self.rate, self.tokens, self.last = rate, max(1.0, rate), time.monotonic()
+        self.lock = threading.Lock()
+
+    def try_take(self) -> bool:
+        with self.lock:
+            now = time.monotonic()
+            self.tokens = min(max(1.0, self.rate), self.tokens + (now - self.last) * self.rate)
+            self.last = now
+            if self.tokens >= 1:
+                self.tokens -= 1
+                return True
+            return False
+
+
+class AwsLikeProxy:
+    def __init__(self, upstream: str, *, latency: float = 0.0, quotas: dict[str, float] | None = None,
+                 host: str = "127.0.0.1", port: int = 0) -> None:
+        target = urlsplit(upstream)
+        if target.hostname not in ("127.0.0.1", "localhost", "::1"):
+            raise ValueError("the proxy forwards to a loopback emulator only")
+        self.upstream = (target.hostname, target.port or 80)
+        self.latency = latency
+        # CloudWatch signs as "monitoring"; the quota table names it "cloudwatch".
+        self.quotas = dict(quotas or {})
+        self._buckets = {group: _Bucket(rate) for group, rate in self.quotas.items()}
+        self.requests: Counter[str] = Counter()
+        self.throttled: Counter[str] = Counter()
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer((host, port), self._handler())
+        self._server.daemon_threads = True
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> AwsLikeProxy:
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> AwsLikeProxy:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def reset_counts(self) -> None:
+        with self._lock:
+            self.requests.clear()
+            self.throttled.clear()
+
+    def _admit(self, service: str, operation: str) -> bool:
+        service = "cloudwatch" if service == "monitoring" else service
+        group = quota_group(service, operation, self.quotas)
+        with self._lock:
+            self.requests[f"{service}:{operation}"] += 1
+        if group is None or self._buckets[group].try_take():
+            return True
+        with self._lock:
+            self.throttled[group] += 1
+        return False
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: object) -> None:  # quiet
+                pass
+
+            def _forward(self) -> None:
+                length = int(self.headers.get("content-length") or 0)
+                body = self.rfile.read(length) if length else b""
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                service, operation = operation_of(self.command, self.path, headers, body)
+                if proxy.latency:
+                    time.sleep(proxy.latency)
+                if not proxy._admit(service, operation):
+                    status, extra, payload = throttle_response(service, headers)
+                    self._reply(status, extra, payload)
+                    return
+                connection = http.client.HTTPConnection(*proxy.upstream, timeout=60)
+                try:
+                    connection.request(self.command, self.path, body=body or None, headers=dict(self.headers))
+                    response = connection.getresponse()
+                    payload = response.read()
+                    extra = {k: v for k, v in response.getheaders()
+                             if k.lower() not in ("content-length", "connection", "transfer-encoding")}
+                    self._reply(response.status, extra, payload)
+                finally:
+                    connection.close()
+
+            def _reply(self, status: int, headers: dict[str, str], payload: bytes) -> None:
+                self.send_response(status)
+                for key, value in headers.items():
+                    self.send_header(key, value)
+                self.send_header("content-length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = do_PATCH = _forward
+
+        return Handler
+
+
+__all__ = ["AWS_QUOTAS", "AwsLikeProxy", "operation_of", "throttle_response"]
