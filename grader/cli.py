@@ -183,7 +183,8 @@ def grade_command(
         connections = connect(profile=profile, region=region, endpoint_url=endpoint_url, credentials=credentials,
                               role_arn_template=role_arn_template,
                               inventory=inventory == "on" or (inventory == "auto" and (all_students or len(students) >= 3)),
-                              pacing=pace == "on" or (pace == "auto" and not endpoint))
+                              pacing=pace == "on" or (pace == "auto" and not endpoint),
+                              fanout=1 if workers == 1 else 2 * workers)
         if all_students:
             students += discovered(assessment, connections, {s.student_id for s in students})
         run = grade_class(assessment, connections, students, done, pass_mark, report_targets, workers)

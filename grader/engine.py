@@ -100,6 +100,7 @@ class Grader:
             return StudentResult(sid, student.account_id, region, tasks, self.pass_mark,
                                  (f"Not graded: {reason}",), student.name, student.email)
         context = Context(sid, account, facts.region, facts)
+        self.assessment.prefetch(context)
         futures = [pool.submit(judge_task, task, context) for task in self.assessment.tasks]
         tasks = tuple(f.result() for f in futures)
         notes = self._region_notes(sid, tasks, facts, pool)

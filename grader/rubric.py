@@ -119,6 +119,8 @@ class Assessment:
     readme: str = ""
     # --all-students: name prefixes that reveal a student ID, by kind ("functions", "layers").
     discovery: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Starts the reads every student needs before the checks ask (speed only; never changes a verdict).
+    prefetch: Callable[[Context], None] = lambda ctx: None
 
     def __post_init__(self) -> None:
         total = sum(t.points for t in self.tasks)

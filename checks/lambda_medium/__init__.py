@@ -17,7 +17,7 @@ from checks.lambda_medium import (
     task11_cross_account,
     task12_alarms,
 )
-from checks.lambda_medium.common import FUNCTIONS
+from checks.lambda_medium.common import FUNCTIONS, first_reads
 from grader.rubric import Assessment
 
 ASSESSMENT = Assessment(
@@ -40,4 +40,5 @@ ASSESSMENT = Assessment(
     landmarks=lambda sid: [f"{prefix}-{sid}" for prefix in FUNCTIONS],
     readme="README_lambda_medium.md",
     discovery={"functions": FUNCTIONS, "layers": ("common-utils-layer",)},
+    prefetch=first_reads,
 )

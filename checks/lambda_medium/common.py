@@ -151,16 +151,54 @@ def role_policy_documents(ctx: Context, role_arn: str | None) -> list[Any] | Non
     name = role_name(role_arn)
     if name is None:
         return None
-    attached = ctx.facts.attached_role_policies(name)
-    inline = ctx.facts.inline_role_policies(name)
+    facts = ctx.facts
+    attached, inline = facts.parallel(lambda: facts.attached_role_policies(name),
+                                      lambda: facts.inline_role_policies(name))
     if attached is None or inline is None:
         return None
-    documents = list(inline.values())
-    for policy in attached:
-        document = ctx.facts.managed_policy_document(policy["PolicyArn"])
-        if document is not None:
-            documents.append(document)
-    return documents
+    managed = facts.parallel(*[lambda arn=p["PolicyArn"]: facts.managed_policy_document(arn) for p in attached])
+    return list(inline.values()) + [document for document in managed if document is not None]
+
+
+def first_reads(ctx: Context) -> None:
+    """Start every read that does not depend on another, so a student's facts arrive in one wave."""
+    facts, name = ctx.facts, ctx.name
+    consumer = name("layer-consumer")
+    facts.prefetch(
+        *[lambda p=prefix: facts.function(name(p)) for prefix in FUNCTIONS],
+        *[lambda p=prefix: facts.queue(name(p)) for prefix in
+          ("lambda-success-queue", "lambda-failure-queue", "task-queue", "lambda-dlq")],
+        lambda: facts.latest_layer_version(name("common-utils-layer")),
+        lambda: facts.event_invoke_config(name("async-processor")),
+        lambda: facts.event_source_mappings(name("sqs-consumer")),
+        lambda: facts.event_source_mappings(name("dlq-processor")),
+        lambda: facts.reserved_concurrency(name("rate-limited-function")),
+        lambda: facts.aliases(consumer),
+        lambda: facts.versions(consumer),
+        lambda: facts.provisioned_concurrency(consumer, "PROD"),
+        lambda: facts.function_policy(consumer),
+        lambda: facts.scalable_targets("lambda", f"function:{consumer}:PROD"),
+        lambda: facts.scaling_policies("lambda", f"function:{consumer}:PROD"),
+        facts.metric_alarms,
+        lambda: second_reads(ctx),
+    )
+
+
+def second_reads(ctx: Context) -> None:
+    """Reads that need a function's configuration first: the VPC function's network and roles' policies."""
+    facts = ctx.facts
+    vpc = configuration(ctx, "vpc-lambda") or {}
+    network = vpc.get("VpcConfig") or {}
+    roles = {vpc.get("Role")}
+    for prefix in FUNCTIONS:
+        config = configuration(ctx, prefix) or {}
+        if any("LambdaInsightsExtension" in arn for arn in layer_arns(config)):
+            roles.add(config.get("Role"))
+    facts.parallel(
+        lambda: facts.subnets(tuple(network.get("SubnetIds") or ())),
+        lambda: facts.security_groups(tuple(network.get("SecurityGroupIds") or ())),
+        *[lambda r=role: role_policy_documents(ctx, r) for role in roles if role],
+    )
 
 
 def attached_policy_names(ctx: Context, role_arn: str | None) -> set[str]:

@@ -35,8 +35,10 @@ class Connections:
         inventory: bool = False,
         pacing: bool = False,
         quotas: dict[str, float] | None = None,
+        fanout: int = 32,
     ) -> None:
         self.quotas = quotas
+        self.fanout = fanout  # 1: every read waits for the one before it (a sequential baseline)
         self.profile = profile
         self.endpoint_url = endpoint_url
         self.credentials = credentials
@@ -47,7 +49,7 @@ class Connections:
         self.default = self._session(profile)  # may raise ProfileNotFound: the caller's usage error
         self.region = region or self.default.default_region
         self._stores: dict[tuple[str | None, str | None], FactStore | FactUnavailable] = {
-            (profile, None): FactStore(self.default, inventory)
+            (profile, None): FactStore(self.default, inventory, fanout)
         }
         self._lock = threading.Lock()
 
@@ -72,7 +74,7 @@ class Connections:
         try:
             base = self.default if profile == self.profile else self._session(profile)
             if role_arn is None:
-                return FactStore(base, self.inventory)
+                return FactStore(base, self.inventory, self.fanout)
             sts = base.client("sts", self.region)
             try:
                 granted = sts.assume_role(RoleArn=role_arn, RoleSessionName=SESSION_NAME)["Credentials"]
@@ -81,7 +83,7 @@ class Connections:
             credentials = {"aws_access_key_id": granted["AccessKeyId"],
                            "aws_secret_access_key": granted["SecretAccessKey"],
                            "aws_session_token": granted["SessionToken"]}
-            return FactStore(self._session(None, credentials), self.inventory)
+            return FactStore(self._session(None, credentials), self.inventory, self.fanout)
         except BotoCoreError as exc:  # e.g. this student's profile does not exist
             return FactUnavailable(f"profile {profile}", "credentials", str(exc))
 

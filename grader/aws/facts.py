@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import unquote
 
@@ -19,6 +20,9 @@ from botocore.exceptions import ClientError
 
 from grader.aws.errors import FactUnavailable, classify, error_code
 from grader.aws.session import ReadOnlySession
+
+# Every service the facts read, in the order a grading run first needs them.
+SERVICES = ("sts", "lambda", "sqs", "cloudwatch", "application-autoscaling", "iam", "ec2")
 
 NOT_FOUND = {
     "ResourceNotFoundException",
@@ -50,6 +54,23 @@ class Facts:
         self.inventory = inventory
         self._cells: dict[tuple[Any, ...], _Cell] = {}
         self._lock = threading.Lock()
+
+    def parallel(self, *reads: Callable[[], Any]) -> list[Any]:
+        """Run independent reads at once and return their answers in order (errors raised in order)."""
+        if len(reads) < 2:
+            return [read() for read in reads]
+        pool = self._store.pool if self._store else None
+        if pool is None:
+            return [read() for read in reads]
+        futures = [pool.submit(read) for read in reads]
+        return [future.result() for future in futures]
+
+    def prefetch(self, *reads: Callable[[], Any]) -> None:
+        """Start reads whose answers will be asked for soon; errors wait for whoever asks."""
+        pool = self._store.pool if self._store else None
+        for read in reads:
+            if pool is not None:
+                pool.submit(_quietly, read)
 
     def in_region(self, region: str) -> Facts:
         """The same account's facts in another region (shared with anyone else asking for them)."""
@@ -88,7 +109,7 @@ class Facts:
             client = self.session.client(service, self.region)
             method = _snake(operation)
             try:
-                if result_key and client.can_paginate(method):
+                if result_key and self.session.can_paginate(service, method):
                     pages = client.get_paginator(method).paginate(**params)
                     return [item for page in pages for item in page.get(result_key, [])]
                 response = getattr(client, method)(**params)
@@ -285,12 +306,10 @@ class Facts:
         names = self._read("iam", "ListRolePolicies", result_key="PolicyNames", RoleName=role_name)
         if names is None:
             return None
-        documents = {}
-        for name in names:
-            response = self._read("iam", "GetRolePolicy", RoleName=role_name, PolicyName=name)
-            if response is not None:
-                documents[name] = _json_document(response.get("PolicyDocument"), "iam:GetRolePolicy")
-        return documents
+        responses = self.parallel(*[lambda n=name: self._read("iam", "GetRolePolicy", RoleName=role_name, PolicyName=n)
+                                    for name in names])
+        return {name: _json_document(response.get("PolicyDocument"), "iam:GetRolePolicy")
+                for name, response in zip(names, responses, strict=True) if response is not None}
 
     def managed_policy_document(self, policy_arn: str) -> dict[str, Any] | None:
         """The default version's document of a managed policy (shared by every role in the run)."""
@@ -329,9 +348,12 @@ class Facts:
 class FactStore:
     """One :class:`Facts` per region of a session, created on first use."""
 
-    def __init__(self, session: ReadOnlySession, inventory: bool = False) -> None:
+    def __init__(self, session: ReadOnlySession, inventory: bool = False, fanout: int = 32) -> None:
         self.session = session
         self.inventory = inventory
+        # Threads for reads started ahead of need or side by side; never waits on its own work.
+        self.pool = ThreadPoolExecutor(fanout, thread_name_prefix="read") if fanout > 1 else None
+        session.warm(SERVICES)
         self._by_region: dict[str, Facts] = {}
         self._lock = threading.Lock()
 
@@ -341,6 +363,13 @@ class FactStore:
             if region not in self._by_region:
                 self._by_region[region] = Facts(self.session, region, self, self.inventory)
             return self._by_region[region]
+
+
+def _quietly(read: Callable[[], Any]) -> None:
+    try:
+        read()
+    except Exception:  # remembered by the fact's cell; reported to the check that asks
+        pass
 
 
 def _snake(operation: str) -> str:

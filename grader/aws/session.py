@@ -12,8 +12,10 @@ import threading
 from collections import Counter
 from typing import Any
 
-import boto3
+import botocore.loaders
+import botocore.session
 from botocore.config import Config
+from botocore.exceptions import ProfileNotFound
 
 from grader.aws.pacing import Pacer
 
@@ -42,8 +44,20 @@ def _refuse_writes(model: Any, **_: Any) -> None:
         )
 
 
+_LOADER: Any = None
+_LOADER_LOCK = threading.Lock()
+
+
+def _shared_loader() -> Any:
+    global _LOADER
+    with _LOADER_LOCK:
+        if _LOADER is None:
+            _LOADER = botocore.loaders.create_loader()
+        return _LOADER
+
+
 class ReadOnlySession:
-    """boto3's normal credential/region chain, read-only, with clients made once and shared by threads."""
+    """The normal AWS credential/region chain, read-only, with clients made once and shared by threads."""
 
     def __init__(
         self,
@@ -55,8 +69,18 @@ class ReadOnlySession:
         max_attempts: int = 6,
         pacer: Pacer | None = None,
     ) -> None:
-        self._boto = boto3.Session(profile_name=profile, **(credentials or {}))
-        self.default_region = region or self._boto.region_name or DEFAULT_REGION
+        # botocore's session: boto3's credential and region chain without importing boto3 and s3transfer
+        # (a tenth of a second of every student's start-up).
+        self._botocore = botocore.session.Session(profile=profile)
+        # One loader for every session: service models are read from disk once per process, not once
+        # per session (a class run has a session per assumed role).
+        self._botocore.register_component("data_loader", _shared_loader())
+        if profile is not None and profile not in self._botocore.available_profiles:
+            raise ProfileNotFound(profile=profile)
+        if credentials:
+            self._botocore.set_credentials(credentials["aws_access_key_id"], credentials["aws_secret_access_key"],
+                                           credentials.get("aws_session_token"))
+        self.default_region = region or self._botocore.get_config_variable("region") or DEFAULT_REGION
         self.endpoint_url = endpoint_url
         self._max_attempts = max_attempts
         self._config = Config(
@@ -66,11 +90,12 @@ class ReadOnlySession:
             user_agent_extra="aws-assessment-grader",
         )
         self._clients: dict[tuple[str, str], Any] = {}
-        self._lock = threading.Lock()
+        self._paginates: dict[tuple[str, str], bool] = {}
+        self._lock = threading.RLock()  # can_paginate may create the client it asks
         self._count_lock = threading.Lock()
         self.requests: Counter[str] = Counter()  # "service:Operation" -> API calls (pages count)
         self.pacer = pacer  # shared by every session of one account, so quotas hold across them
-        events = self._boto._session.get_component("event_emitter")
+        events = self._botocore.get_component("event_emitter")
         events.register("before-parameter-build", _refuse_writes, unique_id="grader-read-only")
         events.register("before-call", self._count, unique_id="grader-count")
 
@@ -83,18 +108,46 @@ class ReadOnlySession:
             self.requests[f"{service}:{model.name}"] += 1
 
     def has_credentials(self) -> bool:
-        return self._boto.get_credentials() is not None
+        return self._botocore.get_credentials() is not None
 
     def client(self, service: str, region: str | None = None) -> Any:
         key = (service, region or self.default_region)
+        existing = self._clients.get(key)
+        if existing is not None:  # the common case takes no lock
+            return existing
         with self._lock:
             if key not in self._clients:
                 attempts = QUICK_FAIL_SERVICES.get(service, self._max_attempts)
                 config = self._config.merge(Config(retries={"mode": "standard", "max_attempts": attempts}))
-                self._clients[key] = self._boto.client(
+                self._clients[key] = self._botocore.create_client(
                     service, region_name=key[1], endpoint_url=self.endpoint_url, config=config
                 )
             return self._clients[key]
 
+    def can_paginate(self, service: str, operation: str) -> bool:
+        """Whether botocore pages this operation; worked out once (loading paginator models is costly)."""
+        key = (service, operation)
+        known = self._paginates.get(key)
+        if known is not None:
+            return known
+        with self._lock:
+            if key not in self._paginates:
+                self._paginates[key] = self.client(service).can_paginate(operation)
+            return self._paginates[key]
+
+    def warm(self, services: tuple[str, ...]) -> threading.Thread:
+        """Create clients in the background: their set-up overlaps the first requests' round trips."""
+        def create() -> None:
+            for service in services:
+                try:
+                    # The client, and its paginator model (asking about any operation loads it).
+                    self.client(service).can_paginate("_")
+                except Exception:  # the first real use reports it
+                    pass
+
+        thread = threading.Thread(target=create, name="warm-clients", daemon=True)
+        thread.start()
+        return thread
+
     def available_regions(self, service: str) -> list[str]:
-        return self._boto.get_available_regions(service)
+        return self._botocore.get_available_regions(service)

@@ -7,8 +7,11 @@ It only ever forwards to the emulator it was given, on loopback.
 
 from __future__ import annotations
 
+import argparse
 import http.client
+import json
 import re
+import signal
 import threading
 import time
 from collections import Counter
@@ -147,11 +150,17 @@ class AwsLikeProxy:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # Headers and body leave in separate writes: without this, Nagle's algorithm meets the
+            # client's delayed ACK and every response waits ~40 ms that AWS would not add.
+            disable_nagle_algorithm = True
 
             def log_message(self, *args: object) -> None:  # quiet
                 pass
 
             def _forward(self) -> None:
+                if self.path.startswith("/__proxy/"):
+                    self._control()
+                    return
                 length = int(self.headers.get("content-length") or 0)
                 body = self.rfile.read(length) if length else b""
                 headers = {k.lower(): v for k, v in self.headers.items()}
@@ -173,6 +182,14 @@ class AwsLikeProxy:
                 finally:
                     connection.close()
 
+            def _control(self) -> None:
+                """``GET /__proxy/stats`` (counts as JSON), ``POST /__proxy/reset`` (zero them)."""
+                if self.path == "/__proxy/reset" and self.command == "POST":
+                    proxy.reset_counts()
+                with proxy._lock:
+                    stats = {"requests": dict(proxy.requests), "throttled": dict(proxy.throttled)}
+                self._reply(200, {"content-type": "application/json"}, json.dumps(stats).encode())
+
             def _reply(self, status: int, headers: dict[str, str], payload: bytes) -> None:
                 self.send_response(status)
                 for key, value in headers.items():
@@ -186,4 +203,20 @@ class AwsLikeProxy:
         return Handler
 
 
-__all__ = ["AWS_QUOTAS", "AwsLikeProxy", "operation_of", "throttle_response"]
+def main() -> None:
+    """Serve the proxy in its own process, so its work is not counted against the grader it measures."""
+    parser = argparse.ArgumentParser(description="AWS-like latency/quota proxy in front of the emulator")
+    parser.add_argument("--upstream", required=True, help="the emulator's URL (loopback)")
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds added to every request")
+    parser.add_argument("--quotas", action="store_true", help="enforce AWS's Lambda and CloudWatch quotas")
+    options = parser.parse_args()
+    proxy = AwsLikeProxy(options.upstream, latency=options.latency, port=options.port,
+                         quotas=AWS_QUOTAS if options.quotas else None)
+    print(f"proxy listening on {proxy.url}", flush=True)
+    signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=proxy.stop).start())
+    proxy._server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,45 @@
+"""Sharing: a class costs far fewer requests than its students one by one, and never more per student."""
+
+from __future__ import annotations
+
+from checks.lambda_medium import ASSESSMENT
+from grader.aws.connections import Connections
+from grader.emulator import EMULATOR_CREDENTIALS
+from grader.engine import Grader
+from tests.conftest import new_student_id
+
+
+def requests_for(account, ids, inventory):
+    connections = Connections(endpoint_url=account.emulator.url, credentials=EMULATOR_CREDENTIALS,
+                              region="us-east-1", inventory=inventory)
+    run = Grader(ASSESSMENT, connections.facts_for).grade(ids)
+    return sum(connections.requests().values()), run
+
+
+def test_class_requests_are_shared(account):
+    ids = [new_student_id("rc") for _ in range(20)]
+    for sid in ids:
+        account.build(sid)
+    one, _ = requests_for(account, ids[:1], inventory=False)
+    ten, _ = requests_for(account, ids[:10], inventory=True)
+    twenty, run = requests_for(account, ids, inventory=True)
+    assert all(s.score == 100 for s in run.students)
+    assert twenty < 20 * one / 2  # a class of 20 costs less than half of 20 single runs
+    assert twenty / 20 <= ten / 10  # requests per student do not grow with the class
+    assert twenty / 20 <= 12
+
+
+def test_account_wide_listings_are_read_once_per_run(account):
+    ids = [new_student_id("once") for _ in range(3)]
+    for sid in ids:
+        account.build(sid)
+    connections = Connections(endpoint_url=account.emulator.url, credentials=EMULATOR_CREDENTIALS,
+                              region="us-east-1", inventory=True)
+    Grader(ASSESSMENT, connections.facts_for).grade(ids)
+    counts = connections.requests()
+    pages = {op: n for op, n in counts.items() if op in (
+        "cloudwatch:DescribeAlarms", "sqs:ListQueues", "iam:GetAccountAuthorizationDetails",
+        "lambda:ListEventSourceMappings", "lambda:ListLayers", "ec2:DescribeSubnets")}
+    # One listing each (a listing of many pages counts its pages; these fit in one here).
+    assert pages and set(pages.values()) == {1}
+    assert counts["lambda:GetFunctionEventInvokeConfig"] == 3  # per-student facts: one each
