@@ -56,6 +56,7 @@ def apply() -> None:
         _patch_provisioned_concurrency()
         _patch_deregister_deletes_policies()
         _patch_scaling_policy_needs_target()
+        _patch_describe_scalable_targets_paging()
         _applied = True
 
 
@@ -356,6 +357,26 @@ def _patch_scaling_policy_needs_target() -> None:
         return original(self)
 
     ApplicationAutoScalingResponse.put_scaling_policy = put_scaling_policy
+
+
+# --- Application Auto Scaling: DescribeScalableTargets repeats its first NextToken forever ---------
+
+
+def _patch_describe_scalable_targets_paging() -> None:
+    from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse, _build_target
+
+    _require(ApplicationAutoScalingResponse, "describe_scalable_targets")
+
+    def describe_scalable_targets(self: Any) -> str:
+        self._validate_params()
+        targets = self.applicationautoscaling_backend.describe_scalable_targets(
+            self._get_param("ServiceNamespace"), self._get_param("ResourceIds"), self._get_param("ScalableDimension")
+        )
+        page, next_token = _page(targets, start=self._get_param("NextToken"),
+                                 size=self._get_int_param("MaxResults"), limit=50)
+        return json.dumps({"ScalableTargets": [_build_target(t) for t in page], "NextToken": next_token})
+
+    ApplicationAutoScalingResponse.describe_scalable_targets = describe_scalable_targets
 
 
 _JSON = {"Content-Type": "application/json"}

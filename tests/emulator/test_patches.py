@@ -203,3 +203,16 @@ def test_scaling_policy_needs_a_registered_target_and_a_valid_dimension(account)
     scaling.register_scalable_target(**target, MinCapacity=1, MaxCapacity=2)
     scaling.put_scaling_policy(**target, PolicyName="p", PolicyType="TargetTrackingScaling",
                                TargetTrackingScalingPolicyConfiguration=config)
+
+
+def test_describe_scalable_targets_pages(account):
+    scaling = account.client("application-autoscaling")
+    prefix = new_student_id("page")
+    for index in range(7):
+        scaling.register_scalable_target(ServiceNamespace="lambda", ResourceId=f"function:{prefix}-{index}:PROD",
+                                         ScalableDimension="lambda:function:ProvisionedConcurrency",
+                                         MinCapacity=1, MaxCapacity=2)
+    pages = list(scaling.get_paginator("describe_scalable_targets").paginate(
+        ServiceNamespace="lambda", PaginationConfig={"PageSize": 3}))
+    ids = [t["ResourceId"] for page in pages for t in page["ScalableTargets"]]
+    assert {f"function:{prefix}-{i}:PROD" for i in range(7)} <= set(ids) and len(ids) == len(set(ids))
