@@ -128,6 +128,7 @@ def make_assessment_command(name: str) -> click.Command:
     @click.option("--sandbox", is_flag=True,
                   help="Start the embedded emulator, build the reference solution for each student, grade it.")
     @click.option("--explain", is_flag=True, help="Print the rubric (tasks, checks, points) without calling AWS.")
+    @click.option("--print-policy", is_flag=True, help="Print the grader's least-privilege IAM policy (read-only) and exit.")
     def command(**options: Any) -> None:
         grade_command(name, **options)
 
@@ -152,9 +153,14 @@ def grade_command(
     name: str, *, student_ids: tuple[str, ...], roster: str | None, all_students: bool,
     role_arn_template: str | None, region: str | None, profile: str | None, endpoint_url: str | None,
     output_format: str, reports: tuple[str, ...], resume: bool, pass_mark: float, sandbox: bool, explain: bool,
-    workers: int = 16, inventory: str = "auto", pace: str = "auto",
+    workers: int = 16, inventory: str = "auto", pace: str = "auto", print_policy: bool = False,
 ) -> None:
     assessment = checks.load(name)
+    if print_policy:
+        from grader.aws.facts import least_privilege_policy
+
+        click.echo(json.dumps(least_privilege_policy(), indent=2))
+        return
     if explain:
         from grader.render.explain import render as explain_rubric
 

@@ -32,6 +32,27 @@ NOT_FOUND = {
     "ProvisionedConcurrencyConfigNotFoundException",
 }
 
+def reads(*actions: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Declare the IAM actions a fact is read with (direct and inventory ways together)."""
+    def declare(method: Callable[..., Any]) -> Callable[..., Any]:
+        method.actions = actions  # type: ignore[attr-defined]
+        return method
+
+    return declare
+
+
+def policy_actions() -> list[str]:
+    """Every IAM action the facts may read with: the grader's least-privilege policy."""
+    declared = {action for member in vars(Facts).values() for action in getattr(member, "actions", ())}
+    return sorted(declared)
+
+
+def least_privilege_policy() -> dict[str, Any]:
+    return {"Version": "2012-10-17",
+            "Statement": [{"Sid": "AssessmentGraderReadOnly", "Effect": "Allow", "Action": policy_actions(),
+                           "Resource": "*"}]}
+
+
 class _Cell:
     __slots__ = ("done", "value", "error")
 
@@ -131,13 +152,16 @@ class Facts:
 
     # --- STS / EC2 -------------------------------------------------------------------------------
 
+    @reads("sts:GetCallerIdentity")
     def account_id(self) -> str:
         return self._read("sts", "GetCallerIdentity")["Account"]
 
+    @reads("ec2:DescribeRegions")
     def enabled_regions(self) -> list[str]:
         regions = self._read("ec2", "DescribeRegions", result_key="Regions") or []
         return sorted(r["RegionName"] for r in regions)
 
+    @reads("ec2:DescribeSubnets")
     def subnets(self, subnet_ids: tuple[str, ...]) -> list[dict[str, Any]]:
         if not subnet_ids:
             return []
@@ -147,6 +171,7 @@ class Facts:
         filters = [{"Name": "subnet-id", "Values": sorted(subnet_ids)}]
         return self._read("ec2", "DescribeSubnets", result_key="Subnets", Filters=filters) or []
 
+    @reads("ec2:DescribeSecurityGroups")
     def security_groups(self, group_ids: tuple[str, ...]) -> list[dict[str, Any]]:
         if not group_ids:
             return []
@@ -185,10 +210,12 @@ class Facts:
 
         return self._derived("versions", index)
 
+    @reads("lambda:ListFunctions")
     def function_names(self) -> set[str]:
         """Names of every function in the region (one paginated listing, shared by all students)."""
         return set(self._functions())
 
+    @reads("lambda:GetFunction", "lambda:ListFunctions")
     def function(self, name: str) -> dict[str, Any] | None:
         """``{"Configuration": ...}`` of the function named exactly ``name``, or None."""
         if self.inventory:
@@ -196,6 +223,7 @@ class Facts:
             return None if config is None else {"Configuration": config}
         return self._read("lambda", "GetFunction", FunctionName=name)
 
+    @reads("lambda:GetFunction")
     def reserved_concurrency(self, name: str) -> int | None:
         """The function's reserved concurrency, None when unreserved (or the function is missing)."""
         # No listing returns it; GetFunction does, under its own quota (100 req/s, not the shared 15).
@@ -209,10 +237,12 @@ class Facts:
 
         return self._derived("layers", index)
 
+    @reads("lambda:ListLayers")
     def layer_names(self) -> set[str]:
         """Names of every layer in the region (one paginated listing)."""
         return set(self._layers())
 
+    @reads("lambda:ListLayerVersions", "lambda:ListLayers")
     def latest_layer_version(self, layer_name: str) -> dict[str, Any] | None:
         """The newest version of a layer (``Version``, ``Description``, ``CompatibleRuntimes``...), or None."""
         if self.inventory:
@@ -220,9 +250,11 @@ class Facts:
         versions = self._read("lambda", "ListLayerVersions", result_key="LayerVersions", LayerName=layer_name)
         return max(versions or [], key=lambda v: v.get("Version", 0), default=None)
 
+    @reads("lambda:GetFunctionEventInvokeConfig")
     def event_invoke_config(self, function_name: str) -> dict[str, Any] | None:
         return self._read("lambda", "GetFunctionEventInvokeConfig", FunctionName=function_name)
 
+    @reads("lambda:ListEventSourceMappings")
     def event_source_mappings(self, function_name: str) -> list[dict[str, Any]]:
         if self.inventory:
             def index() -> dict[str, list[dict[str, Any]]]:
@@ -238,20 +270,24 @@ class Facts:
         )
         return mappings or []
 
+    @reads("lambda:ListAliases")
     def aliases(self, function_name: str) -> list[dict[str, Any]] | None:
         return self._read("lambda", "ListAliases", result_key="Aliases", FunctionName=function_name)
 
+    @reads("lambda:ListVersionsByFunction", "lambda:ListFunctions")
     def versions(self, function_name: str) -> list[dict[str, Any]] | None:
         """$LATEST and every published version of the function, or None when it does not exist."""
         if self.inventory:
             return self._all_versions().get(function_name)
         return self._read("lambda", "ListVersionsByFunction", result_key="Versions", FunctionName=function_name)
 
+    @reads("lambda:GetProvisionedConcurrencyConfig")
     def provisioned_concurrency(self, function_name: str, qualifier: str) -> dict[str, Any] | None:
         return self._read(
             "lambda", "GetProvisionedConcurrencyConfig", FunctionName=function_name, Qualifier=qualifier
         )
 
+    @reads("lambda:GetPolicy")
     def function_policy(self, function_name: str) -> dict[str, Any] | None:
         """The function's resource-based policy document, or None when it has none."""
         response = self._read("lambda", "GetPolicy", FunctionName=function_name)
@@ -271,6 +307,7 @@ class Facts:
         found = self._read("sqs", "GetQueueUrl", QueueName=name)
         return None if found is None else found["QueueUrl"]
 
+    @reads("sqs:GetQueueUrl", "sqs:ListQueues", "sqs:GetQueueAttributes")
     def queue(self, name: str) -> dict[str, Any] | None:
         """All attributes of the queue named exactly ``name`` (``QueueArn`` included), or None."""
         url = self._queue_url(name)
@@ -289,12 +326,14 @@ class Facts:
 
         return self._derived("roles", index)
 
+    @reads("iam:ListAttachedRolePolicies", "iam:GetAccountAuthorizationDetails")
     def attached_role_policies(self, role_name: str) -> list[dict[str, Any]] | None:
         if self.inventory:
             role = self._roles().get(role_name)
             return None if role is None else role.get("AttachedManagedPolicies") or []
         return self._read("iam", "ListAttachedRolePolicies", result_key="AttachedPolicies", RoleName=role_name)
 
+    @reads("iam:ListRolePolicies", "iam:GetRolePolicy", "iam:GetAccountAuthorizationDetails")
     def inline_role_policies(self, role_name: str) -> dict[str, Any] | None:
         """Inline policy name -> document."""
         if self.inventory:
@@ -311,6 +350,7 @@ class Facts:
         return {name: _json_document(response.get("PolicyDocument"), "iam:GetRolePolicy")
                 for name, response in zip(names, responses, strict=True) if response is not None}
 
+    @reads("iam:GetPolicy", "iam:GetPolicyVersion")
     def managed_policy_document(self, policy_arn: str) -> dict[str, Any] | None:
         """The default version's document of a managed policy (shared by every role in the run)."""
         policy = self._read("iam", "GetPolicy", result_key="Policy", PolicyArn=policy_arn)
@@ -322,6 +362,7 @@ class Facts:
 
     # --- Application Auto Scaling / CloudWatch ---------------------------------------------------
 
+    @reads("application-autoscaling:DescribeScalableTargets")
     def scalable_targets(self, namespace: str, resource_id: str) -> list[dict[str, Any]]:
         if self.inventory:
             every = self._read("application-autoscaling", "DescribeScalableTargets", result_key="ScalableTargets",
@@ -331,6 +372,7 @@ class Facts:
                              ServiceNamespace=namespace, ResourceIds=[resource_id])
         return targets or []
 
+    @reads("application-autoscaling:DescribeScalingPolicies")
     def scaling_policies(self, namespace: str, resource_id: str) -> list[dict[str, Any]]:
         if self.inventory:
             every = self._read("application-autoscaling", "DescribeScalingPolicies", result_key="ScalingPolicies",
@@ -340,6 +382,7 @@ class Facts:
                               ServiceNamespace=namespace, ResourceId=resource_id)
         return policies or []
 
+    @reads("cloudwatch:DescribeAlarms")
     def metric_alarms(self) -> list[dict[str, Any]]:
         """Every metric alarm of the account and region (one paginated listing, shared by all)."""
         return self._read("cloudwatch", "DescribeAlarms", result_key="MetricAlarms") or []
