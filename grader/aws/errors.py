@@ -29,6 +29,7 @@ THROTTLED = {
     "RequestLimitExceeded",
     "ProvisionedThroughputExceededException",
 }
+CLOCK = {"RequestTimeTooSkewed", "SignatureExpired", "RequestExpired"}
 BAD_CREDENTIALS = {
     "ExpiredToken",
     "ExpiredTokenException",
@@ -36,12 +37,11 @@ BAD_CREDENTIALS = {
     "UnrecognizedClientException",
     "SignatureDoesNotMatch",
     "InvalidSignatureException",
-    "RequestExpired",
 }
 
 
 class FactUnavailable(Exception):
-    """A fact could not be read. ``kind`` is one of: denied, throttled, credentials, network, unexpected."""
+    """A fact could not be read. ``kind``: denied, throttled, credentials, clock, network, unexpected."""
 
     def __init__(self, action: str, kind: str, detail: str) -> None:
         self.action = action
@@ -56,6 +56,8 @@ class FactUnavailable(Exception):
             return f"{self.action} was throttled by AWS and retries ran out; run again"
         if self.kind == "credentials":
             return f"{self.action} refused the credentials: {self.detail}"
+        if self.kind == "clock":
+            return f"{self.action} was refused because this computer's clock is off ({self.detail}); set the clock right"
         if self.kind == "network":
             return f"{self.action} could not reach AWS: {self.detail}"
         return f"{self.action} failed: {self.detail}"
@@ -73,6 +75,8 @@ def classify(exc: Exception, action: str) -> FactUnavailable:
             return FactUnavailable(action, "denied", message)
         if code in THROTTLED:
             return FactUnavailable(action, "throttled", message)
+        if code in CLOCK or "Signature expired" in message:
+            return FactUnavailable(action, "clock", f"{code}: {message}")
         if code in BAD_CREDENTIALS:
             return FactUnavailable(action, "credentials", f"{code}: {message}")
         status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")

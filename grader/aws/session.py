@@ -68,6 +68,7 @@ class ReadOnlySession:
         credentials: dict[str, str] | None = None,
         max_attempts: int = 6,
         pacer: Pacer | None = None,
+        read_timeout: float = 30,
     ) -> None:
         # botocore's session: boto3's credential and region chain without importing boto3 and s3transfer
         # (a tenth of a second of every student's start-up).
@@ -85,7 +86,7 @@ class ReadOnlySession:
         self._max_attempts = max_attempts
         self._config = Config(
             connect_timeout=5,
-            read_timeout=30,
+            read_timeout=read_timeout,
             max_pool_connections=50,
             user_agent_extra="aws-assessment-grader",
         )

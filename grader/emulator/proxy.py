@@ -1,7 +1,9 @@
-"""A loopback HTTP proxy in front of the emulator that makes it behave like AWS far away and busy.
+"""A loopback HTTP proxy in front of the emulator that makes it behave like AWS far away, busy or failing.
 
 It adds a fixed latency to every request, can enforce AWS's request quotas (answering throttling
-errors beyond them, as AWS does), and counts what passed through. Used by ``bench/`` and by tests.
+errors beyond them, as AWS does), can inject faults (throttling, 503s, dropped connections, slow
+answers, an endpoint going down or credentials expiring mid-run), and counts what passed through.
+Used by ``bench/`` and by the tests.
 It only ever forwards to the emulator it was given, on loopback.
 """
 
@@ -10,11 +12,14 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import random
 import re
 import signal
+import socket
 import threading
 import time
 from collections import Counter
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
@@ -73,6 +78,38 @@ def throttle_response(service: str, headers: dict[str, str]) -> tuple[int, dict[
         b"</Error><RequestId>proxy</RequestId></ErrorResponse>")
 
 
+def error_response(service: str, headers: dict[str, str], status: int, code: str,
+                   message: str) -> tuple[int, dict[str, str], bytes]:
+    """An AWS error in the protocol the client speaks."""
+    if service == "lambda":
+        body = json.dumps({"Type": "Service" if status >= 500 else "User", "message": message}).encode()
+        return status, {"x-amzn-errortype": code, "content-type": "application/json"}, body
+    if "cbor" in headers.get("content-type", ""):
+        return status, {"smithy-protocol": "rpc-v2-cbor", "content-type": "application/cbor"}, \
+            _cbor_text_map({"__type": code, "message": message})
+    if headers.get("x-amz-target"):
+        return status, {"content-type": "application/x-amz-json-1.0"}, \
+            json.dumps({"__type": code, "message": message}).encode()
+    body = (f"<ErrorResponse><Error><Type>{'Receiver' if status >= 500 else 'Sender'}</Type><Code>{code}</Code>"
+            f"<Message>{message}</Message></Error><RequestId>proxy</RequestId></ErrorResponse>").encode()
+    return status, {"content-type": "text/xml"}, body
+
+
+@dataclass
+class Faults:
+    """What goes wrong, and how often: shares of requests, drawn from a seeded generator."""
+
+    throttle: float = 0.0  # answered "Rate exceeded"
+    server_error: float = 0.0  # answered 503
+    reset: float = 0.0  # connection closed without an answer
+    slow: float = 0.0  # answered after ``slow_seconds`` (past the client's read timeout)
+    slow_seconds: float = 0.0
+    failing_services: frozenset[str] = frozenset()  # every request to these answered 503
+    down_after: int | None = None  # the endpoint stops answering after this many requests
+    expired_after: int | None = None  # credentials "expire" after this many requests
+    seed: int = 7
+
+
 class _Bucket:
     """Non-blocking token bucket: the server side of a quota."""
 
@@ -91,9 +128,15 @@ class _Bucket:
             return False
 
 
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        # A client that gave up (a read timeout it was meant to meet) is not an error of the proxy.
+        pass
+
+
 class AwsLikeProxy:
     def __init__(self, upstream: str, *, latency: float = 0.0, quotas: dict[str, float] | None = None,
-                 host: str = "127.0.0.1", port: int = 0) -> None:
+                 faults: Faults | None = None, host: str = "127.0.0.1", port: int = 0) -> None:
         target = urlsplit(upstream)
         if target.hostname not in ("127.0.0.1", "localhost", "::1"):
             raise ValueError("the proxy forwards to a loopback emulator only")
@@ -104,8 +147,12 @@ class AwsLikeProxy:
         self._buckets = {group: _Bucket(rate) for group, rate in self.quotas.items()}
         self.requests: Counter[str] = Counter()
         self.throttled: Counter[str] = Counter()
+        self.faults = faults or Faults()
+        self.injected: Counter[str] = Counter()
+        self._random = random.Random(self.faults.seed)
+        self._seen = 0
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer((host, port), self._handler())
+        self._server = _QuietServer((host, port), self._handler())
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
 
@@ -133,6 +180,32 @@ class AwsLikeProxy:
         with self._lock:
             self.requests.clear()
             self.throttled.clear()
+            self.injected.clear()
+
+    def _fault(self, service: str) -> str | None:
+        """Which fault (if any) this request meets."""
+        f = self.faults
+        with self._lock:
+            self._seen += 1
+            seen, draw = self._seen, self._random.random()
+        fault = None
+        if f.down_after is not None and seen > f.down_after:
+            fault = "down"
+        elif f.expired_after is not None and seen > f.expired_after:
+            fault = "expired"
+        elif service in f.failing_services:
+            fault = "server_error"
+        else:
+            edge = 0.0
+            for name in ("throttle", "server_error", "reset", "slow"):
+                edge += getattr(f, name)
+                if draw < edge:
+                    fault = name
+                    break
+        if fault:
+            with self._lock:
+                self.injected[fault] += 1
+        return fault
 
     def _admit(self, service: str, operation: str) -> bool:
         service = "cloudwatch" if service == "monitoring" else service
@@ -167,6 +240,23 @@ class AwsLikeProxy:
                 service, operation = operation_of(self.command, self.path, headers, body)
                 if proxy.latency:
                     time.sleep(proxy.latency)
+                fault = proxy._fault(service)
+                if fault in ("reset", "down"):
+                    self.close_connection = True  # no answer at all: the client sees the connection drop
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                    return
+                if fault == "throttle":
+                    self._reply(*throttle_response(service, headers))
+                    return
+                if fault == "server_error":
+                    self._reply(*error_response(service, headers, 503, "ServiceUnavailable", "Service unavailable"))
+                    return
+                if fault == "expired":
+                    code = "ExpiredToken" if not headers.get("x-amz-target") and service != "lambda" else "ExpiredTokenException"
+                    self._reply(*error_response(service, headers, 403, code, "The security token included in the request is expired"))
+                    return
+                if fault == "slow":
+                    time.sleep(proxy.faults.slow_seconds)
                 if not proxy._admit(service, operation):
                     status, extra, payload = throttle_response(service, headers)
                     self._reply(status, extra, payload)
