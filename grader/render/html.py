@@ -6,10 +6,15 @@ Every string from AWS or the roster goes through ``escape``.
 
 from __future__ import annotations
 
-from html import escape
+from html import escape as _escape
 
 from grader.model import RunResult, Status, StudentResult
 from grader.render import summary
+from grader.render.text import visible
+
+
+def escape(value: str) -> str:
+    return _escape(visible(value))
 
 STATUS_CLASS = {Status.PASS: "pass", Status.PARTIAL: "partial", Status.FAIL: "fail", Status.ERROR: "error",
                 Status.WARN: "warn"}

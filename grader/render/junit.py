@@ -8,6 +8,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from grader.model import RunResult, Status
+from grader.render.text import visible
 
 
 def text(run: RunResult) -> str:
@@ -27,17 +28,19 @@ def text(run: RunResult) -> str:
         for name, value in (("student_id", student.student_id), ("account", student.account or ""),
                             ("region", student.region), ("score", f"{student.score:g}"),
                             ("max_score", f"{student.max_score:g}"), ("passed", str(student.passed).lower())):
-            ET.SubElement(properties, "property", name=name, value=value)
+            ET.SubElement(properties, "property", name=name, value=visible(value))
         for task, check in checks:
-            case = ET.SubElement(suite, "testcase", classname=f"Task {task.number}: {task.title}",
-                                 name=f"{check.id} {check.title}", time="0")
-            detail = check.message + (f"\nFix: {check.hint}" if check.hint else "")
+            # XML 1.0 cannot carry control characters at all: they are written out visibly.
+            case = ET.SubElement(suite, "testcase", classname=visible(f"Task {task.number}: {task.title}"),
+                                 name=visible(f"{check.id} {check.title}"), time="0")
+            message = visible(check.message)
+            detail = message + (f"\nFix: {visible(check.hint)}" if check.hint else "")
             if check.status is Status.FAIL:
-                ET.SubElement(case, "failure", message=check.message, type="fail").text = detail
+                ET.SubElement(case, "failure", message=message, type="fail").text = detail
             elif check.status is Status.ERROR:
-                ET.SubElement(case, "error", message=check.message, type="error").text = detail
+                ET.SubElement(case, "error", message=message, type="error").text = detail
             elif check.status is Status.WARN:
-                ET.SubElement(case, "skipped", message=check.message)
+                ET.SubElement(case, "skipped", message=message)
         for key in totals:
             totals[key] += counts[key]
     root.attrib.update({k: str(v) for k, v in totals.items()})

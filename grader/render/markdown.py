@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from grader.model import RunResult, Status
 from grader.render import summary
+from grader.render.text import visible
 
 
 def cell(value: object) -> str:
     """Text safe in a table cell: no pipes, no line breaks, no HTML, no markdown emphasis."""
-    text = str(value)
+    text = visible(value)
     for char, escaped in (("\\", "\\\\"), ("|", "\\|"), ("<", "&lt;"), (">", "&gt;"), ("*", "\\*"),
                           ("_", "\\_"), ("`", "\\`"), ("[", "\\["), ("]", "\\]")):
         text = text.replace(char, escaped)

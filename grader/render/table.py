@@ -10,6 +10,7 @@ from rich.text import Text
 
 from grader.model import CheckResult, RunResult, Status, StudentResult
 from grader.render import summary
+from grader.render.text import visible
 
 MARKS = {
     Status.PASS: ("✓", "green"),
@@ -37,13 +38,13 @@ def _check_detail(check: CheckResult, hint_shown_above: bool) -> Group:
     mark, style = MARKS[check.status]
     line = Text()
     line.append(f"{mark} {check.id} ", style=style)
-    line.append(check.title, style="bold")
+    line.append(visible(check.title), style="bold")
     line.append(" — ")
-    line.append(check.message)
+    line.append(visible(check.message))
     parts = [Padding(line, (0, 0, 0, 2))]
     if check.hint:
         fix = Text("fix: ", style="cyan")
-        fix.append("the same as above" if hint_shown_above else check.hint)
+        fix.append("the same as above" if hint_shown_above else visible(check.hint))
         parts.append(Padding(fix, (0, 0, 0, 6)))
     return Group(*parts)
 
@@ -94,7 +95,7 @@ def class_table(run: RunResult) -> Group:
         passed = Text("yes", style="green") if student.passed else Text("no", style="red")
         if not student.complete:
             passed = Text("incomplete", style="magenta")
-        table.add_row(Text(student.student_id), Text(student.name or ""),
+        table.add_row(Text(visible(student.student_id)), Text(visible(student.name or "")),
                       f"{_points(student.score)}/{_points(student.max_score)}", passed, *marks)
     rates = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, title="Full marks per task",
                   title_justify="left")
@@ -119,10 +120,10 @@ def render(run: RunResult, console: Console) -> None:
         return
     for student in run.students:
         header = Text(f"{run.title}\n", style="bold")
-        header.append(f"student {student.student_id} · account {student.account} · region {student.region}")
+        header.append(visible(f"student {student.student_id} · account {student.account} · region {student.region}"))
         parts = [header]
         for note in student.notes:
-            parts.append(Text(f"Note: {note}", style="yellow"))
+            parts.append(Text(f"Note: {visible(note)}", style="yellow"))
         parts += [student_table(run, student), score_line(student)]
         console.print(Group(*parts))
         console.print()
