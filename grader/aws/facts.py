@@ -313,7 +313,9 @@ class Facts:
         url = self._queue_url(name)
         if url is None:
             return None
-        return self._read("sqs", "GetQueueAttributes", result_key="Attributes", QueueUrl=url, AttributeNames=["All"])
+        attributes = self._read("sqs", "GetQueueAttributes", result_key="Attributes", QueueUrl=url,
+                                AttributeNames=["All"])
+        return expect({} if attributes is None else attributes, dict, "sqs:GetQueueAttributes")
 
     # --- IAM -------------------------------------------------------------------------------------
 
@@ -406,6 +408,14 @@ class FactStore:
             if region not in self._by_region:
                 self._by_region[region] = Facts(self.session, region, self, self.inventory)
             return self._by_region[region]
+
+
+def expect(value: Any, kind: type, action: str) -> Any:
+    """A response part of the type the model promises, or an error naming the read: never a crash later."""
+    if not isinstance(value, kind):
+        raise FactUnavailable(action, "unexpected", f"malformed response: expected {kind.__name__}, "
+                                                    f"got {type(value).__name__}")
+    return value
 
 
 def _quietly(read: Callable[[], Any]) -> None:

@@ -1,0 +1,184 @@
+"""Property-based: no shape of API response makes a check crash.
+
+Well-shaped responses are generated from botocore's own service models (what AWS may legally send);
+malformed ones are arbitrary JSON where a policy document or attribute map is expected. Either way a
+check must pass, fail with a reason or say it could not decide — a crash would be a grader bug.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import botocore.session
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from checks.lambda_medium import ASSESSMENT
+from grader.aws.facts import expect
+from grader.engine import judge_task
+from grader.rubric import Context
+
+NAMES = st.sampled_from(["layer-consumer-h1", "vpc-lambda-h1", "lambda-sg-h1", "python3.12", "PROD", "STAGING",
+                         "$LATEST", "1", "2", "AWS/Lambda", "Errors", "Duration", "Throttles", "FunctionName",
+                         "arn:aws:sqs:us-east-1:123456789012:lambda-dlq-h1", "Enabled",
+                         "arn:aws:lambda:us-east-1:580247275435:layer:LambdaInsightsExtension:5",
+                         "arn:aws:lambda:us-east-1:123456789012:layer:common-utils-layer-h1:1",
+                         "arn:aws:iam::123456789012:role/r", "ReportBatchItemFailures", "*", "111122223333"])
+TEXT = st.one_of(NAMES, st.text(max_size=12))
+JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | TEXT,
+                    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(TEXT, inner, max_size=4),
+                    max_leaves=12)
+POLICY_KEYS = st.sampled_from(["Version", "Statement", "Effect", "Action", "NotAction", "Principal", "Resource",
+                               "Condition", "AWS", "Allow", "Deny"])
+POLICY = st.recursive(st.none() | TEXT | POLICY_KEYS | st.integers(),
+                      lambda inner: st.lists(inner, max_size=3) | st.dictionaries(POLICY_KEYS | TEXT, inner, max_size=4),
+                      max_leaves=15)
+
+
+@functools.cache
+def model(service: str) -> Any:
+    return botocore.session.get_session().get_service_model(service)
+
+
+def from_shape(shape: Any, depth: int = 0) -> st.SearchStrategy:
+    if depth > 5:
+        return st.none()
+    kind = shape.type_name
+    if kind == "structure":
+        return st.fixed_dictionaries({}, optional={name: from_shape(member, depth + 1)
+                                                   for name, member in shape.members.items()})
+    if kind == "list":
+        return st.lists(from_shape(shape.member, depth + 1), max_size=3)
+    if kind == "map":
+        return st.dictionaries(TEXT, from_shape(shape.value, depth + 1), max_size=3)
+    if kind == "string":
+        return st.sampled_from(shape.enum) if shape.enum else TEXT
+    if kind in ("integer", "long"):
+        return st.integers(min_value=-1, max_value=2**31)
+    if kind in ("double", "float"):
+        return st.floats(allow_nan=False, allow_infinity=False)
+    if kind == "boolean":
+        return st.booleans()
+    return st.none()
+
+
+@functools.cache
+def output(service: str, operation: str, key: str | None = None) -> st.SearchStrategy:
+    shape = model(service).operation_model(operation).output_shape
+    return from_shape(shape.members[key] if key else shape)
+
+
+def item(service: str, operation: str, key: str) -> st.SearchStrategy:
+    shape = model(service).operation_model(operation).output_shape.members[key]
+    return from_shape(shape.member)
+
+
+class GeneratedFacts:
+    """Facts answered by hypothesis: each fact drawn once, then the same answer for every asker."""
+
+    def __init__(self, data: st.DataObject, malformed: bool) -> None:
+        self.data, self.malformed, self.drawn = data, malformed, {}
+        self.region, self.inventory = "us-east-1", False
+
+    def _draw(self, key: tuple, strategy: st.SearchStrategy, may_be_missing: bool = True) -> Any:
+        if key not in self.drawn:
+            if self.malformed and key[0] in ("queue", "inline", "policy", "document"):
+                strategy = POLICY if key[0] != "queue" else JSON
+            self.drawn[key] = self.data.draw(st.none() | strategy if may_be_missing else strategy)
+        return self.drawn[key]
+
+    def parallel(self, *reads):
+        return [read() for read in reads]
+
+    def prefetch(self, *reads):
+        pass
+
+    def function(self, name):
+        return self._draw(("function", name), output("lambda", "GetFunction"))
+
+    def reserved_concurrency(self, name):
+        return self._draw(("reserved", name), st.integers(-1, 1000))
+
+    def latest_layer_version(self, name):
+        return self._draw(("layer", name), item("lambda", "ListLayerVersions", "LayerVersions"))
+
+    def event_invoke_config(self, name):
+        return self._draw(("invoke", name), output("lambda", "GetFunctionEventInvokeConfig"))
+
+    def event_source_mappings(self, name):
+        return self._draw(("esm", name), output("lambda", "ListEventSourceMappings", "EventSourceMappings"), False)
+
+    def aliases(self, name):
+        return self._draw(("aliases", name), output("lambda", "ListAliases", "Aliases"))
+
+    def versions(self, name):
+        return self._draw(("versions", name), output("lambda", "ListVersionsByFunction", "Versions"))
+
+    def provisioned_concurrency(self, name, qualifier):
+        return self._draw(("pc", name), output("lambda", "GetProvisionedConcurrencyConfig"))
+
+    def function_policy(self, name):
+        return self._draw(("policy", name), POLICY)
+
+    def queue(self, name):
+        found = self._draw(("queue", name), st.dictionaries(TEXT, TEXT, max_size=4))
+        return None if found is None else expect(found, dict, "sqs:GetQueueAttributes")  # as Facts.queue does
+
+    def subnets(self, ids):
+        return self._draw(("subnets", ids), output("ec2", "DescribeSubnets", "Subnets"), False)
+
+    def security_groups(self, ids):
+        return self._draw(("groups", ids), output("ec2", "DescribeSecurityGroups", "SecurityGroups"), False)
+
+    def attached_role_policies(self, role):
+        return self._draw(("attached", role), output("iam", "ListAttachedRolePolicies", "AttachedPolicies"))
+
+    def inline_role_policies(self, role):
+        return self._draw(("inline", role), st.dictionaries(TEXT, POLICY, max_size=2))
+
+    def managed_policy_document(self, arn):
+        return self._draw(("document", arn), POLICY)
+
+    def scalable_targets(self, namespace, resource_id):
+        return self._draw(("targets", resource_id),
+                          output("application-autoscaling", "DescribeScalableTargets", "ScalableTargets"), False)
+
+    def scaling_policies(self, namespace, resource_id):
+        return self._draw(("scaling", resource_id),
+                          output("application-autoscaling", "DescribeScalingPolicies", "ScalingPolicies"), False)
+
+    def metric_alarms(self):
+        return self._draw(("alarms",), output("cloudwatch", "DescribeAlarms", "MetricAlarms"), False)
+
+
+def crashes(data: st.DataObject, malformed: bool) -> list[str]:
+    facts = GeneratedFacts(data, malformed)
+    context = Context("h1", "123456789012", "us-east-1", facts)
+    results = [c for task in ASSESSMENT.tasks for c in judge_task(task, context).checks]
+    return [f"{c.id}: {c.message}" for c in results if "crashed" in c.message]
+
+
+SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                             HealthCheck.data_too_large])
+
+
+@SETTINGS
+@given(st.data())
+def test_well_shaped_responses_never_crash_a_check(data):
+    assert crashes(data, malformed=False) == []
+
+
+@SETTINGS
+@given(st.data())
+def test_malformed_documents_never_crash_a_check(data):
+    assert crashes(data, malformed=True) == []
+
+
+@SETTINGS
+@given(st.lists(POLICY, max_size=3), st.sampled_from(["ec2:CreateNetworkInterface", "logs:PutLogEvents",
+                                                      "lambda:InvokeFunction"]))
+def test_policy_evaluation_accepts_any_document(documents, action):
+    from grader import iam_policy
+
+    assert iam_policy.allows(documents, action) in (True, False)
