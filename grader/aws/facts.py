@@ -152,7 +152,7 @@ class Facts:
 
     # --- STS / EC2 -------------------------------------------------------------------------------
 
-    @reads("sts:GetCallerIdentity")
+    @reads()  # sts:GetCallerIdentity needs no permission: AWS answers it for any valid credentials
     def account_id(self) -> str:
         return self._read("sts", "GetCallerIdentity")["Account"]
 

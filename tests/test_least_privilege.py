@@ -1,0 +1,111 @@
+"""Least privilege, proven on an emulator that enforces IAM: the printed policy is enough, every
+action in it is needed, and without one action only the checks that read with it become errors."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+
+import pytest
+
+from checks.lambda_medium import ASSESSMENT
+from grader.aws.connections import Connections
+from grader.aws.facts import least_privilege_policy, policy_actions
+from grader.aws.session import READ_OPERATION
+from grader.engine import Grader
+from grader.model import Status
+from tests.conftest import Account, new_student_id
+
+
+def set_enforcement(emulator, on: bool) -> None:
+    # moto's own switch: from now on, every request is signed and authorised (or, off: none is).
+    request = urllib.request.Request(f"{emulator.url}/moto-api/reset-auth", data=b"0" if on else b"inf",
+                                     method="POST", headers={"Content-Type": "text/plain"})
+    urllib.request.urlopen(request, timeout=10).read()
+
+
+def grader_keys(account: Account, actions: list[str]) -> dict[str, str]:
+    iam = account.client("iam")
+    name = new_student_id("grader")
+    iam.create_user(UserName=name)
+    policy = least_privilege_policy()
+    policy["Statement"][0]["Action"] = actions
+    iam.put_user_policy(UserName=name, PolicyName="grader", PolicyDocument=json.dumps(policy))
+    key = iam.create_access_key(UserName=name)["AccessKey"]
+    return {"aws_access_key_id": key["AccessKeyId"], "aws_secret_access_key": key["SecretAccessKey"]}
+
+
+def graded(account: Account, ids: list[str], credentials: dict[str, str] | None, inventory: bool):
+    connections = Connections(endpoint_url=account.emulator.url, credentials=credentials or {
+        "aws_access_key_id": "testing", "aws_secret_access_key": "testing"}, region="us-east-1",
+        inventory=inventory, session_options={"max_attempts": 1})
+    if credentials is not None:
+        set_enforcement(account.emulator, True)
+    try:
+        return Grader(ASSESSMENT, connections.facts_for).grade(ids)
+    finally:
+        set_enforcement(account.emulator, False)
+
+
+@pytest.fixture(scope="module")
+def class_under_iam(emulator):
+    account = Account(emulator)
+    complete, broken = account.build(), account.build()
+    account.client("lambda").update_function_configuration(FunctionName=f"layer-consumer-{broken['sid']}",
+                                                           MemorySize=128)
+    account.client("sqs").delete_queue(QueueUrl=broken["queues"]["lambda-dlq"]["url"])
+    ids = [complete["sid"], broken["sid"], new_student_id("empty")]
+    unrestricted = {mode: graded(account, ids, None, mode) for mode in (False, True)}
+    return account, ids, unrestricted
+
+
+def outcomes(run):
+    return [({c.id: (c.status, c.points) for t in s.tasks for c in t.checks}, s.notes) for s in run.students]
+
+
+@pytest.mark.parametrize("inventory", [False, True], ids=["direct", "inventory"])
+def test_the_printed_policy_is_enough(class_under_iam, inventory):
+    account, ids, unrestricted = class_under_iam
+    restricted = graded(account, ids, grader_keys(account, policy_actions()), inventory)
+    assert outcomes(restricted) == outcomes(unrestricted[inventory])
+    assert restricted.students[0].score == 100.0 and all(s.complete for s in restricted.students)
+
+
+@pytest.mark.parametrize("action", policy_actions())
+def test_without_one_action_only_its_checks_fail_to_read(class_under_iam, action):
+    account, ids, unrestricted = class_under_iam
+    keys = grader_keys(account, [a for a in policy_actions() if a != action])
+    changed_somewhere = False
+    for inventory in (False, True):
+        run = graded(account, ids, keys, inventory)
+        for before, after in zip(unrestricted[inventory].students, run.students, strict=True):
+            old = {c.id: c for t in before.tasks for c in t.checks}
+            for task in after.tasks:
+                for check in task.checks:
+                    if (check.status, check.points) != (old[check.id].status, old[check.id].points):
+                        changed_somewhere = True
+                        assert check.status is Status.ERROR, (action, check)
+                        assert action in check.message or check.message.startswith("not decided"), (action, check)
+            if after.notes != before.notes:
+                changed_somewhere = True
+                # The wrong-region note names the missing action, or is withheld from an incomplete grade.
+                assert any(action in note for note in after.notes) or not after.complete, (action, after.notes)
+    assert changed_somewhere, f"{action} is in the policy but no check needed it"
+
+
+def test_a_class_run_sends_reads_only(account, monkeypatch):
+    from moto.core.responses import BaseResponse
+
+    seen = []
+    original = BaseResponse.call_action
+
+    def recording(self):
+        seen.append(self._get_action())
+        return original(self)
+
+    ids = [account.build()["sid"] for _ in range(3)]
+    monkeypatch.setattr(BaseResponse, "call_action", recording)
+    for inventory in (False, True):
+        account.grade_run(*ids, inventory=inventory)
+    monkeypatch.undo()
+    assert seen and all(READ_OPERATION.match(operation) for operation in seen), set(seen)
