@@ -24,6 +24,18 @@ def assert_costs_only(student: StudentResult, task_number: int, failing: set[str
     assert student.complete
 
 
+def mistakes_cost_only_their_task(task_number: int, mistakes: dict[str, tuple[Mistake, set[str]]]) -> Callable:
+    """A test, one case per mistake: it fails exactly the listed checks, all in ``task_number``."""
+
+    @pytest.mark.parametrize("mistake", mistakes, ids=list(mistakes))
+    def test(graded_mistake: Callable, mistake: str) -> None:
+        apply, failing = mistakes[mistake]
+        _, student = graded_mistake(apply)
+        assert_costs_only(student, task_number, failing)
+
+    return test
+
+
 @pytest.fixture
 def graded_mistake(account: Account) -> Callable[[Mistake], tuple[dict[str, Any], StudentResult]]:
     def grade(mistake: Mistake) -> tuple[dict[str, Any], StudentResult]:

@@ -1,7 +1,6 @@
-import pytest
 
 from checks.lambda_medium.solution import LAYER
-from tests.checks.lambda_medium.conftest import assert_costs_only
+from tests.checks.lambda_medium.conftest import mistakes_cost_only_their_task
 
 
 def publish(account, built, **options):
@@ -20,11 +19,7 @@ MISTAKES = {
 }
 
 
-@pytest.mark.parametrize("mistake", MISTAKES, ids=list(MISTAKES))
-def test_mistake_costs_only_task_1(graded_mistake, mistake):
-    apply, failing = MISTAKES[mistake]
-    _, student = graded_mistake(apply)
-    assert_costs_only(student, 1, failing)
+test_mistake_costs_only_task_1 = mistakes_cost_only_their_task(1, MISTAKES)
 
 
 def test_missing_layer_fails_dependents_with_one_reason(graded_mistake):

@@ -1,6 +1,5 @@
-import pytest
 
-from tests.checks.lambda_medium.conftest import assert_costs_only
+from tests.checks.lambda_medium.conftest import assert_costs_only, mistakes_cost_only_their_task
 from tests.conftest import new_student_id
 
 
@@ -19,11 +18,7 @@ MISTAKES = {
 }
 
 
-@pytest.mark.parametrize("mistake", MISTAKES, ids=list(MISTAKES))
-def test_mistake_costs_only_task_2(graded_mistake, mistake):
-    apply, failing = MISTAKES[mistake]
-    _, student = graded_mistake(apply)
-    assert_costs_only(student, 2, failing)
+test_mistake_costs_only_task_2 = mistakes_cost_only_their_task(2, MISTAKES)
 
 
 def test_layer_of_a_student_whose_id_extends_yours_is_not_yours(account):

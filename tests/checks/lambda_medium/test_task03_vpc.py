@@ -1,8 +1,6 @@
 import json
 
-import pytest
-
-from tests.checks.lambda_medium.conftest import assert_costs_only
+from tests.checks.lambda_medium.conftest import mistakes_cost_only_their_task
 
 
 def configure(account, built, **settings):
@@ -72,11 +70,7 @@ MISTAKES = {
 }
 
 
-@pytest.mark.parametrize("mistake", MISTAKES, ids=list(MISTAKES))
-def test_mistake_costs_only_task_3(graded_mistake, mistake):
-    apply, failing = MISTAKES[mistake]
-    _, student = graded_mistake(apply)
-    assert_costs_only(student, 3, failing)
+test_mistake_costs_only_task_3 = mistakes_cost_only_their_task(3, MISTAKES)
 
 
 def wildcard_inline_policy_only(account, built):

@@ -1,6 +1,5 @@
-import pytest
 
-from tests.checks.lambda_medium.conftest import assert_costs_only
+from tests.checks.lambda_medium.conftest import mistakes_cost_only_their_task
 
 
 def invoke_config(account, built, success="lambda-success-queue", failure="lambda-failure-queue", **settings):
@@ -33,11 +32,7 @@ MISTAKES = {
 }
 
 
-@pytest.mark.parametrize("mistake", MISTAKES, ids=list(MISTAKES))
-def test_mistake_costs_only_task_4(graded_mistake, mistake):
-    apply, failing = MISTAKES[mistake]
-    _, student = graded_mistake(apply)
-    assert_costs_only(student, 4, failing)
+test_mistake_costs_only_task_4 = mistakes_cost_only_their_task(4, MISTAKES)
 
 
 def test_swapped_destinations_are_named_as_swapped(graded_mistake):

@@ -1,6 +1,5 @@
-import pytest
 
-from tests.checks.lambda_medium.conftest import assert_costs_only
+from tests.checks.lambda_medium.conftest import assert_costs_only, mistakes_cost_only_their_task
 
 
 def update_mapping(account, built, **settings):
@@ -21,11 +20,7 @@ MISTAKES = {
 }
 
 
-@pytest.mark.parametrize("mistake", MISTAKES, ids=list(MISTAKES))
-def test_mistake_costs_only_task_5(graded_mistake, mistake):
-    apply, failing = MISTAKES[mistake]
-    _, student = graded_mistake(apply)
-    assert_costs_only(student, 5, failing)
+test_mistake_costs_only_task_5 = mistakes_cost_only_their_task(5, MISTAKES)
 
 
 def test_trigger_from_another_queue_does_not_count(graded_mistake):

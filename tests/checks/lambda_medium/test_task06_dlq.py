@@ -1,6 +1,5 @@
-import pytest
 
-from tests.checks.lambda_medium.conftest import assert_costs_only
+from tests.checks.lambda_medium.conftest import mistakes_cost_only_their_task
 
 MISTAKES = {
     "DLQ keeps 4 days": (lambda a, b: a.client("sqs").set_queue_attributes(
@@ -17,8 +16,4 @@ MISTAKES = {
 }
 
 
-@pytest.mark.parametrize("mistake", MISTAKES, ids=list(MISTAKES))
-def test_mistake_costs_only_task_6(graded_mistake, mistake):
-    apply, failing = MISTAKES[mistake]
-    _, student = graded_mistake(apply)
-    assert_costs_only(student, 6, failing)
+test_mistake_costs_only_task_6 = mistakes_cost_only_their_task(6, MISTAKES)

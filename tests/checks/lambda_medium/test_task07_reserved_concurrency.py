@@ -1,7 +1,6 @@
-import pytest
 
 from grader.model import Status
-from tests.checks.lambda_medium.conftest import assert_costs_only
+from tests.checks.lambda_medium.conftest import mistakes_cost_only_their_task
 
 
 def function(built):
@@ -17,11 +16,7 @@ MISTAKES = {
 }
 
 
-@pytest.mark.parametrize("mistake", MISTAKES, ids=list(MISTAKES))
-def test_mistake_costs_only_task_7(graded_mistake, mistake):
-    apply, failing = MISTAKES[mistake]
-    _, student = graded_mistake(apply)
-    assert_costs_only(student, 7, failing)
+test_mistake_costs_only_task_7 = mistakes_cost_only_their_task(7, MISTAKES)
 
 
 def test_short_timeout_is_advice_that_costs_nothing(graded_mistake):

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.checks.lambda_medium.conftest import assert_costs_only
+from tests.checks.lambda_medium.conftest import mistakes_cost_only_their_task
 
 
 def layers(account, built, *arns):
@@ -22,11 +22,7 @@ MISTAKES = {
 }
 
 
-@pytest.mark.parametrize("mistake", MISTAKES, ids=list(MISTAKES))
-def test_mistake_costs_only_task_8(graded_mistake, mistake):
-    apply, failing = MISTAKES[mistake]
-    _, student = graded_mistake(apply)
-    assert_costs_only(student, 8, failing)
+test_mistake_costs_only_task_8 = mistakes_cost_only_their_task(8, MISTAKES)
 
 
 @pytest.mark.parametrize("arn", [

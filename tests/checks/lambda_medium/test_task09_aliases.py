@@ -1,6 +1,5 @@
-import pytest
 
-from tests.checks.lambda_medium.conftest import assert_costs_only
+from tests.checks.lambda_medium.conftest import assert_costs_only, mistakes_cost_only_their_task
 
 
 def alias(account, built, name, version, weights=None):
@@ -19,11 +18,7 @@ MISTAKES = {
 }
 
 
-@pytest.mark.parametrize("mistake", MISTAKES, ids=list(MISTAKES))
-def test_mistake_costs_only_task_9(graded_mistake, mistake):
-    apply, failing = MISTAKES[mistake]
-    _, student = graded_mistake(apply)
-    assert_costs_only(student, 9, failing)
+test_mistake_costs_only_task_9 = mistakes_cost_only_their_task(9, MISTAKES)
 
 
 def test_lowercase_alias_is_not_prod(graded_mistake):

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.checks.lambda_medium.conftest import assert_costs_only
+from tests.checks.lambda_medium.conftest import assert_costs_only, mistakes_cost_only_their_task
 
 DIMENSION = "lambda:function:ProvisionedConcurrency"
 
@@ -30,11 +30,7 @@ MISTAKES = {
 }
 
 
-@pytest.mark.parametrize("mistake", MISTAKES, ids=list(MISTAKES))
-def test_mistake_costs_only_task_10(graded_mistake, mistake):
-    apply, failing = MISTAKES[mistake]
-    _, student = graded_mistake(apply)
-    assert_costs_only(student, 10, failing)
+test_mistake_costs_only_task_10 = mistakes_cost_only_their_task(10, MISTAKES)
 
 
 def test_the_assessment_texts_dimension_is_rejected_so_nothing_is_registered(graded_mistake):

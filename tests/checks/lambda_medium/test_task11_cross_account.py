@@ -1,6 +1,5 @@
-import pytest
 
-from tests.checks.lambda_medium.conftest import assert_costs_only
+from tests.checks.lambda_medium.conftest import mistakes_cost_only_their_task
 
 
 def replace_permission(account, built, principal, action="lambda:InvokeFunction"):
@@ -18,11 +17,7 @@ MISTAKES = {
 }
 
 
-@pytest.mark.parametrize("mistake", MISTAKES, ids=list(MISTAKES))
-def test_mistake_costs_only_task_11(graded_mistake, mistake):
-    apply, failing = MISTAKES[mistake]
-    _, student = graded_mistake(apply)
-    assert_costs_only(student, 11, failing)
+test_mistake_costs_only_task_11 = mistakes_cost_only_their_task(11, MISTAKES)
 
 
 def test_public_principal_has_its_own_message(graded_mistake):

@@ -1,6 +1,5 @@
-import pytest
 
-from tests.checks.lambda_medium.conftest import assert_costs_only
+from tests.checks.lambda_medium.conftest import mistakes_cost_only_their_task
 
 
 def alarm(account, built, name, metric, function=None, **overrides):
@@ -28,11 +27,7 @@ MISTAKES = {
 }
 
 
-@pytest.mark.parametrize("mistake", MISTAKES, ids=list(MISTAKES))
-def test_mistake_costs_only_task_12(graded_mistake, mistake):
-    apply, failing = MISTAKES[mistake]
-    _, student = graded_mistake(apply)
-    assert_costs_only(student, 12, failing)
+test_mistake_costs_only_task_12 = mistakes_cost_only_their_task(12, MISTAKES)
 
 
 def test_alarm_on_another_function_of_yours_counts(graded_mistake):
