@@ -194,7 +194,7 @@ def second_reads(ctx: Context) -> None:
         config = configuration(ctx, prefix) or {}
         if any("LambdaInsightsExtension" in arn for arn in layer_arns(config)):
             roles.add(config.get("Role"))
-    facts.parallel(
+    facts.prefetch(
         lambda: facts.subnets(tuple(network.get("SubnetIds") or ())),
         lambda: facts.security_groups(tuple(network.get("SecurityGroupIds") or ())),
         *[lambda r=role: role_policy_documents(ctx, r) for role in roles if role],

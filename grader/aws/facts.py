@@ -77,11 +77,13 @@ class Facts:
         self._lock = threading.Lock()
 
     def parallel(self, *reads: Callable[[], Any]) -> list[Any]:
-        """Run independent reads at once and return their answers in order (errors raised in order)."""
-        if len(reads) < 2:
-            return [read() for read in reads]
+        """Run independent reads at once and return their answers in order (errors raised in order).
+
+        Inside a read thread they run one after the other instead: a pool thread that waited for work
+        queued behind it in the same pool could wait for ever.
+        """
         pool = self._store.pool if self._store else None
-        if pool is None:
+        if len(reads) < 2 or pool is None or threading.current_thread().name.startswith(_READ_THREAD):
             return [read() for read in reads]
         futures = [pool.submit(read) for read in reads]
         return [future.result() for future in futures]
@@ -397,7 +399,7 @@ class FactStore:
         self.session = session
         self.inventory = inventory
         # Threads for reads started ahead of need or side by side; never waits on its own work.
-        self.pool = ThreadPoolExecutor(fanout, thread_name_prefix="read") if fanout > 1 else None
+        self.pool = ThreadPoolExecutor(fanout, thread_name_prefix=_READ_THREAD) if fanout > 1 else None
         session.warm(SERVICES)
         self._by_region: dict[str, Facts] = {}
         self._lock = threading.Lock()
@@ -408,6 +410,9 @@ class FactStore:
             if region not in self._by_region:
                 self._by_region[region] = Facts(self.session, region, self, self.inventory)
             return self._by_region[region]
+
+
+_READ_THREAD = "fact-read"
 
 
 def expect(value: Any, kind: type, action: str) -> Any:

@@ -97,3 +97,17 @@ def test_shared_facts_in_a_real_run_are_read_once(account):
     assert session.requests["lambda:GetFunction"] == 6
     assert session.requests["cloudwatch:DescribeAlarms"] == 1
     assert max(session.requests.values()) == 6
+
+
+def test_parallel_reads_inside_read_threads_cannot_deadlock(account):
+    from grader.aws.facts import FactStore
+
+    facts = FactStore(account.session(), fanout=2)()
+    # Two pool threads, each fanning out again: waiting on the same pool would never finish.
+    results = []
+    worker = threading.Thread(target=lambda: results.append(
+        facts.parallel(*[lambda: facts.parallel(facts.account_id, facts.account_id) for _ in range(4)])), daemon=True)
+    worker.start()
+    worker.join(timeout=30)
+    assert not worker.is_alive(), "nested parallel reads deadlocked"
+    assert results == [[["123456789012", "123456789012"]] * 4]
