@@ -196,7 +196,7 @@ def grade_command(
         run = grade_class(assessment, connections, students, done, pass_mark, report_targets, workers)
     from grader.render import print_run
 
-    print_run(output_format, run, _console())
+    print_run(output_format, run, _console)
     sys.exit(run.exit_code)
 
 

@@ -2,36 +2,45 @@
 
 ``STDOUT`` formats print to the terminal (``--format``); ``REPORTS`` are written to files
 (``--report FORMAT=PATH``). Adding a format is adding a module with ``text(run)`` and one line here.
+A format's module is imported only when it is used: ``--format json`` never loads rich.
 """
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
-
-from rich.console import Console
+from typing import Any
 
 from grader.model import RunResult
-from grader.render import csv_format, gradescope, html, json_format, junit, markdown, table
-from grader.render.files import write_atomic
 
-STDOUT = {"table": table.render, "json": json_format.text, "markdown": markdown.text, "csv": csv_format.text}
-REPORTS = {"json": json_format.text, "junit": junit.text, "csv": csv_format.text, "markdown": markdown.text,
-           "html": html.text, "gradescope": gradescope.write}
+STDOUT = {"table": "table", "json": "json_format", "markdown": "markdown", "csv": "csv_format"}
+REPORTS = {"json": "json_format", "junit": "junit", "csv": "csv_format", "markdown": "markdown", "html": "html",
+           "gradescope": "gradescope"}
 
 
-def print_run(fmt: str, run: RunResult, console: Console) -> None:
-    render = STDOUT[fmt]
-    if render is table.render:
-        table.render(run, console)
+def _module(name: str) -> Any:
+    return importlib.import_module(f"grader.render.{name}")
+
+
+def print_run(fmt: str, run: RunResult, console_factory: Any) -> None:
+    """Print a run on standard output; ``console_factory`` makes the rich console the table needs."""
+    module = _module(STDOUT[fmt])
+    if fmt == "table":
+        module.render(run, console_factory())
         return
-    console.file.write(render(run))  # raw: no markup or wrapping may touch machine-readable output
-    console.file.flush()
+    import sys
+
+    sys.stdout.write(module.text(run))  # raw: no markup or wrapping may touch machine-readable output
+    sys.stdout.flush()
 
 
 def write_report(fmt: str, run: RunResult, path: Path, several: bool) -> None:
     """Write one report. ``several``: the run grades several students (decided up front, since a report
     is rewritten as each student finishes)."""
+    module = _module(REPORTS[fmt])
     if fmt == "gradescope":
-        gradescope.write(run, path, several)
+        module.write(run, path, several)
     else:
-        write_atomic(path, REPORTS[fmt](run))
+        from grader.render.files import write_atomic
+
+        write_atomic(path, module.text(run))
