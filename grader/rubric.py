@@ -74,7 +74,6 @@ class Check:
     hint: str | None = None
     requires: Check | None = None
     advisory: bool = False  # a failed advisory check is a warning, worth nothing either way
-    actions: tuple[str, ...] = ()  # IAM actions it reads with (documentation and --explain)
 
 
 class Task:

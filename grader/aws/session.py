@@ -149,6 +149,3 @@ class ReadOnlySession:
         thread = threading.Thread(target=create, name="warm-clients", daemon=True)
         thread.start()
         return thread
-
-    def available_regions(self, service: str) -> list[str]:
-        return self._botocore.get_available_regions(service)

@@ -49,7 +49,7 @@ def _check_detail(check: CheckResult, hint_shown_above: bool) -> Group:
     return Group(*parts)
 
 
-def student_table(run: RunResult, student: StudentResult) -> Table:
+def student_table(student: StudentResult) -> Table:
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False)
     table.add_column("#", justify="right", style="dim", no_wrap=True)
     table.add_column("Task", overflow="fold")
@@ -124,6 +124,6 @@ def render(run: RunResult, console: Console) -> None:
         parts = [header]
         for note in student.notes:
             parts.append(Text(f"Note: {visible(note)}", style="yellow"))
-        parts += [student_table(run, student), score_line(student)]
+        parts += [student_table(student), score_line(student)]
         console.print(Group(*parts))
         console.print()
