@@ -4,7 +4,6 @@ action in it is needed, and without one action only the checks that read with it
 from __future__ import annotations
 
 import json
-import urllib.request
 
 import pytest
 
@@ -15,13 +14,6 @@ from grader.aws.session import READ_OPERATION
 from grader.engine import Grader
 from grader.model import Status
 from tests.conftest import Account, new_student_id
-
-
-def set_enforcement(emulator, on: bool) -> None:
-    # moto's own switch: from now on, every request is signed and authorised (or, off: none is).
-    request = urllib.request.Request(f"{emulator.url}/moto-api/reset-auth", data=b"0" if on else b"inf",
-                                     method="POST", headers={"Content-Type": "text/plain"})
-    urllib.request.urlopen(request, timeout=10).read()
 
 
 def grader_keys(account: Account, actions: list[str]) -> dict[str, str]:
@@ -40,11 +32,11 @@ def graded(account: Account, ids: list[str], credentials: dict[str, str] | None,
         "aws_access_key_id": "testing", "aws_secret_access_key": "testing"}, region="us-east-1",
         inventory=inventory, session_options={"max_attempts": 1})
     if credentials is not None:
-        set_enforcement(account.emulator, True)
+        account.emulator.enforce_iam(True)
     try:
         return Grader(ASSESSMENT, connections.facts_for).grade(ids)
     finally:
-        set_enforcement(account.emulator, False)
+        account.emulator.enforce_iam(False)
 
 
 @pytest.fixture(scope="module")

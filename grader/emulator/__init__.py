@@ -63,6 +63,13 @@ class Emulator:
         with urllib.request.urlopen(request, timeout=10):
             pass
 
+    def enforce_iam(self, on: bool) -> None:
+        """From now on, check every request's signature and IAM permissions (or stop checking)."""
+        request = urllib.request.Request(f"{self.url}/moto-api/reset-auth", data=b"0" if on else b"inf",
+                                         method="POST", headers={"Content-Type": "text/plain"})
+        with urllib.request.urlopen(request, timeout=10):
+            pass
+
     def __enter__(self) -> Emulator:
         return self.start()
 
