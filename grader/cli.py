@@ -53,6 +53,22 @@ def check_endpoint(url: str) -> None:
         raise UserError(f"invalid endpoint URL {url!r}: bad port") from None
 
 
+def check_region(region: str | None) -> None:
+    from grader.roster import REGION
+
+    if region and not REGION.match(region):
+        raise UserError(f"invalid region {region!r}: expected a region name such as us-east-1")
+
+
+def check_role_template(template: str | None) -> None:
+    from grader.roster import ROLE_ARN
+
+    if template is not None and ("{account_id}" not in template
+                                 or not ROLE_ARN.match(template.replace("{account_id}", "123456789012"))):
+        raise UserError(f"invalid --role-arn-template {template!r}: expected "
+                        "'arn:aws:iam::{account_id}:role/NAME'")
+
+
 def parse_reports(specs: tuple[str, ...]) -> list[tuple[str, Path]]:
     reports = []
     for spec in specs:
@@ -170,6 +186,8 @@ def grade_command(
         students = gather_students(student_ids, roster, all_students)
     except RosterError as exc:
         raise UserError(str(exc)) from None
+    check_region(region)
+    check_role_template(role_arn_template)
     report_targets = parse_reports(reports)
     done = load_resume(report_targets, pass_mark) if resume else {}
     if sandbox and not students:

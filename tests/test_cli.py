@@ -76,6 +76,17 @@ def test_no_student_id_without_a_terminal():
     assert_one_line_error(cli("lambda_medium"), 2, "no student ID")
 
 
+@pytest.mark.parametrize("option, value, fragment", [
+    ("--region", "bad_region", "invalid region"),
+    ("--role-arn-template", "garbage", "--role-arn-template"),
+    ("--role-arn-template", "arn:aws:iam::123456789012:role/Fixed", "--role-arn-template"),
+    ("--endpoint-url", "http://127.0.0.1:99999", "bad port"),
+    ("--report", "json=/nonexistent/dir/x.json", "does not exist"),
+])
+def test_bad_options_are_one_line(option, value, fragment):
+    assert_one_line_error(cli("lambda_medium", "-s", "a", option, value), 2, fragment)
+
+
 def test_pass_mark_out_of_range():
     assert_one_line_error(cli("lambda_medium", "-s", "a", "--pass-mark", "150"), 2, "pass-mark")
 
