@@ -211,7 +211,10 @@ def grade_command(
                               fanout=1 if workers == 1 else 2 * workers)
         if all_students:
             students += discovered(assessment, connections, {s.student_id for s in students})
-        run = grade_class(assessment, connections, students, done, pass_mark, report_targets, workers)
+        from grader.class_run import grade_class
+
+        run = grade_class(assessment, connections, students, done, pass_mark, report_targets, workers,
+                          progress_console=lambda: _console(stderr=True))
     from grader.render import print_run
 
     print_run(output_format, run, _console)
@@ -272,54 +275,6 @@ def load_resume(reports: list[tuple[str, Path]], pass_mark: float) -> dict[str, 
     except (ValueError, KeyError, TypeError) as exc:
         raise UserError(f"--resume: {paths[0]} is not a report of this grader ({exc})") from None
     return {s.student_id: s for s in students if s.complete}
-
-
-def grade_class(assessment: Any, connections: Any, students: list[Student], done: dict[str, Any],
-                pass_mark: float, reports: list[tuple[str, Path]], workers: int = 16) -> Any:
-    from grader.engine import Grader
-    from grader.model import RunResult
-    from grader.render import write_report
-
-    order = [s.student_id for s in students]
-    results: dict[str, Any] = {sid: done[sid] for sid in order if sid in done}
-    todo = [s for s in students if s.student_id not in done]
-    lock = threading.Lock()
-
-    def partial_run() -> RunResult:
-        return RunResult(assessment.name, assessment.title, pass_mark,
-                         tuple(results[sid] for sid in order if sid in results))
-
-    def write_all() -> None:
-        run = partial_run()
-        for fmt, path in reports:
-            write_report(fmt, run, path, several=len(order) > 1)
-
-    with progress(len(students), len(results)) as advance:
-        def finished(result: Any) -> None:
-            with lock:  # written as students finish: a run killed half-way leaves them readable
-                results[result.student_id] = result
-                write_all()
-                advance()
-
-        Grader(assessment, connections.facts_for, pass_mark=pass_mark, workers=workers,
-               student_workers=max(1, workers // 4)).grade(todo, on_result=finished)
-    with lock:
-        write_all()
-        return partial_run()
-
-
-@contextmanager
-def progress(total: int, already: int) -> Any:
-    """A progress bar on stderr for a class on a terminal; nothing otherwise."""
-    if total < 2 or not sys.stderr.isatty():
-        yield lambda: None
-        return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    with Progress(TextColumn("grading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=_console(stderr=True), transient=True) as bar:
-        job = bar.add_task("students", total=total, completed=already)
-        yield lambda: bar.advance(job)
 
 
 @contextmanager

@@ -81,14 +81,14 @@ def test_resume_skips_students_already_graded(account, tmp_path):
 
 
 def test_reports_are_rewritten_as_each_student_finishes(account, tmp_path, monkeypatch):
-    from grader import cli as grader_cli
     from grader import render
+    from grader.class_run import grade_class
 
     seen = []
     monkeypatch.setattr(render, "write_report", lambda fmt, run, path, several: seen.append(len(run.students)))
     connections = Connections(endpoint_url=account.emulator.url, credentials=EMULATOR_CREDENTIALS, region="us-east-1")
     students = [Student(new_student_id("w")) for _ in range(3)]
-    run = grader_cli.grade_class(ASSESSMENT, connections, students, {}, 70.0, [("json", tmp_path / "r.json")])
+    run = grade_class(ASSESSMENT, connections, students, {}, 70.0, [("json", tmp_path / "r.json")])
     assert seen == [1, 2, 3, 3] and len(run.students) == 3
 
 
