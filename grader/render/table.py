@@ -111,7 +111,7 @@ def class_table(run: RunResult) -> Group:
     figures = run.summary()
     line = Text(f"{figures['passed']} of {figures['students']} passed · mean {figures['mean_score']:g} · "
                 f"median {summary.median_score(run):g} (pass mark {_points(run.pass_mark)})", style="bold")
-    return Group(table, rates, line)
+    return Group(table, Text(""), rates, Text(""), line)
 
 
 def render(run: RunResult, console: Console) -> None:
