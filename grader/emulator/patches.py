@@ -58,6 +58,7 @@ def apply() -> None:
         _patch_scaling_policy_needs_target()
         _patch_describe_scalable_targets_paging()
         _patch_iam_enforcement()
+        _patch_simulate_principal_policy()
         _applied = True
 
 
@@ -430,6 +431,52 @@ def _patch_iam_enforcement() -> None:
     IAMRequestBase._create_aws_request = _create_aws_request
     IAMRequestBase.__init__ = __init__
     ActionAuthenticatorMixin._authenticate_and_authorize_action = _authenticate_and_authorize_action
+
+
+# --- IAM: SimulatePrincipalPolicy is not implemented ----------------------------------------------
+
+
+def _patch_simulate_principal_policy() -> None:
+    """Evaluate a user's or role's own policies with moto's policy engine (explicit Deny first)."""
+    from moto.core.responses import ActionResult
+    from moto.iam.access_control import IAMPolicy, PermissionResult
+    from moto.iam.responses import IamResponse
+
+    if hasattr(IamResponse, "simulate_principal_policy"):
+        raise UntestedMotoVersion("moto now implements SimulatePrincipalPolicy; drop this patch")
+
+    def policies_of(backend: Any, arn: str) -> list[Any]:
+        name = arn.rsplit("/", 1)[-1]
+        if ":role/" in arn:
+            inline = [backend.get_role_policy(name, p)[1] for p in backend.list_role_policies(name)]
+            return inline + list(backend.list_attached_role_policies(name)[0])
+        if ":user/" in arn:
+            inline = [backend.get_user_policy(name, p) for p in backend.list_user_policies(name)]
+            documents = inline + list(backend.list_attached_user_policies(name)[0])
+            for group in backend.get_groups_for_user(name):
+                documents += [backend.get_group_policy(group.name, p) for p in backend.list_group_policies(group.name)]
+            return documents
+        backend.get_role_by_arn(arn)  # raises NoSuchEntity for anything else
+        return []
+
+    def simulate_principal_policy(self: Any) -> Any:
+        documents = policies_of(self.backend, self._get_param("PolicySourceArn"))
+        results = []
+        for action in self._get_param("ActionNames", []):
+            for resource in self._get_param("ResourceArns", []) or ["*"]:
+                decision = "implicitDeny"
+                for document in documents:
+                    outcome = IAMPolicy(document).is_action_permitted(action, resource)
+                    if outcome == PermissionResult.DENIED:
+                        decision = "explicitDeny"
+                        break
+                    if outcome == PermissionResult.PERMITTED:
+                        decision = "allowed"
+                results.append({"EvalActionName": action, "EvalResourceName": resource, "EvalDecision": decision,
+                                "MatchedStatements": [], "MissingContextValues": []})
+        return ActionResult({"EvaluationResults": results, "IsTruncated": False})
+
+    IamResponse.simulate_principal_policy = simulate_principal_policy
 
 
 _JSON = {"Content-Type": "application/json"}

@@ -248,3 +248,22 @@ def test_iam_enforcement_reads_signatures_action_names_and_denials_like_aws(acco
         account.emulator.enforce_iam(False)
     assert error_code(lambda_denied) == "AccessDeniedException" and "lambda:ListLayers" in str(lambda_denied.value)
     assert error_code(sqs_denied) == "AccessDenied" and "sqs:ListQueues" in str(sqs_denied.value)
+
+
+def test_simulate_principal_policy(account, role):
+    iam = account.client("iam")
+    name = role.rsplit("/", 1)[-1]
+    iam.attach_role_policy(RoleName=name,
+                           PolicyArn="arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole")
+    iam.put_role_policy(RoleName=name, PolicyName="deny", PolicyDocument=json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Deny", "Action": "ec2:DeleteNetworkInterface", "Resource": "*"}]}))
+    results = iam.simulate_principal_policy(
+        PolicySourceArn=role,
+        ActionNames=["ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "s3:GetObject"])["EvaluationResults"]
+    assert [(r["EvalActionName"], r["EvalDecision"]) for r in results] == [
+        ("ec2:CreateNetworkInterface", "allowed"), ("ec2:DeleteNetworkInterface", "explicitDeny"),
+        ("s3:GetObject", "implicitDeny")]
+    with pytest.raises(ClientError) as excinfo:
+        iam.simulate_principal_policy(PolicySourceArn="arn:aws:iam::123456789012:role/nope", ActionNames=["s3:*"])
+    assert error_code(excinfo) == "NoSuchEntity"
