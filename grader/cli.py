@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import click
 
 import checks
-from grader.roster import RosterError, Student, from_ids, load_roster
+from grader.roster import REGION, ROLE_ARN, RosterError, Student, from_ids, load_roster
 
 EXIT_OK, EXIT_BELOW_PASS, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
 STDOUT_FORMATS = ("table", "json", "markdown", "csv")
@@ -54,15 +54,11 @@ def check_endpoint(url: str) -> None:
 
 
 def check_region(region: str | None) -> None:
-    from grader.roster import REGION
-
     if region and not REGION.match(region):
         raise UserError(f"invalid region {region!r}: expected a region name such as us-east-1")
 
 
 def check_role_template(template: str | None) -> None:
-    from grader.roster import ROLE_ARN
-
     if template is not None and ("{account_id}" not in template
                                  or not ROLE_ARN.match(template.replace("{account_id}", "123456789012"))):
         raise UserError(f"invalid --role-arn-template {template!r}: expected "

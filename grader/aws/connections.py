@@ -46,6 +46,7 @@ class Connections:
         self.session_options = session_options or {}
         self.inventory = inventory
         self.pacing = pacing
+        self.region = region  # until the default session's chain fills it in
         self.default = self._session(profile)  # may raise ProfileNotFound: the caller's usage error
         self.region = region or self.default.default_region
         self._stores: dict[tuple[str | None, str | None], FactStore | FactUnavailable] = {
@@ -55,7 +56,7 @@ class Connections:
 
     def _session(self, profile: str | None, credentials: dict[str, str] | None = None) -> ReadOnlySession:
         # Each session is one account's: it carries that account's quota buckets.
-        return ReadOnlySession(profile=profile, region=getattr(self, "region", None), endpoint_url=self.endpoint_url,
+        return ReadOnlySession(profile=profile, region=self.region, endpoint_url=self.endpoint_url,
                                credentials=credentials or (None if profile else self.credentials),
                                pacer=Pacer(self.quotas) if self.pacing else None, **self.session_options)
 
