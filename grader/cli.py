@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import click
 
 import checks
-from grader.roster import REGION, ROLE_ARN, RosterError, Student, from_ids, load_roster
+from grader.roster import REGION, ROLE_ARN, RosterError, Student, from_ids, load_roster, role_for
 
 EXIT_OK, EXIT_BELOW_PASS, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
 STDOUT_FORMATS = ("table", "json", "markdown", "csv")
@@ -114,9 +114,13 @@ def list_assessments() -> None:
 
 
 def make_assessment_command(name: str) -> click.Command:
-    @click.command(name=name, help=f"Grade {name}.")
+    assessment = checks.load(name)
+    id_help = ("Resource names end in -<student-id>." if assessment.names_end_in_student_id else
+               "Optional: names are fixed, one student per account; the ID labels the result.")
+
+    @click.command(name=name, help=f"Grade {name}: {assessment.title}.")
     @click.option("-s", "--student-id", "student_ids", multiple=True, envvar="STUDENT_ID",
-                  help="Student ID (repeatable; env STUDENT_ID). Resource names end in -<student-id>.")
+                  help=f"Student ID (repeatable; env STUDENT_ID). {id_help}")
     @click.option("--roster", type=click.Path(dir_okay=False), help="CSV with a student_id column "
                   "(optional: name, email, region, profile, role_arn, account_id).")
     @click.option("--all-students", is_flag=True, help="Grade every student ID found in the account's resource names.")
@@ -147,13 +151,14 @@ def make_assessment_command(name: str) -> click.Command:
     return command
 
 
-def gather_students(student_ids: tuple[str, ...], roster: str | None, all_students: bool) -> list[Student]:
+def gather_students(student_ids: tuple[str, ...], roster: str | None, all_students: bool,
+                    required: bool = True) -> list[Student]:
     students = from_ids(student_ids)
     if roster:
         listed = load_roster(roster)
         known = {s.student_id for s in students}
         students += [s for s in listed if s.student_id not in known]
-    if not students and not all_students:
+    if not students and not all_students and required:
         if sys.stdin.isatty():
             students = from_ids((click.prompt("Student ID", type=str).strip(),))
         else:
@@ -170,32 +175,43 @@ def grade_command(
     assessment = checks.load(name)
     if print_policy:
         from grader.aws.facts import least_privilege_policy
+        from grader.engine import facts_read
 
-        click.echo(json.dumps(least_privilege_policy(), indent=2))
+        click.echo(json.dumps(least_privilege_policy(facts_read(assessment)), indent=2))
         return
     if explain:
         from grader.render.explain import render as explain_rubric
 
         explain_rubric(assessment, _console())
         return
+    fixed_names = not assessment.names_end_in_student_id
+    if fixed_names and all_students:
+        raise UserError(f"{name} uses fixed resource names, so an account holds one student and none can be "
+                        "discovered: grade the account as it is, or pass --roster with one account per student")
     try:
-        students = gather_students(student_ids, roster, all_students)
+        students = gather_students(student_ids, roster, all_students, required=not fixed_names)
     except RosterError as exc:
         raise UserError(str(exc)) from None
     check_region(region)
     check_role_template(role_arn_template)
+    if fixed_names:
+        one_student_per_account(name, students, profile, role_arn_template)
     report_targets = parse_reports(reports)
     done = load_resume(report_targets, pass_mark) if resume else {}
-    if sandbox and not students:
+    if sandbox and not students and not fixed_names:
         raise UserError("--sandbox builds the students it grades: name them with --student-id or --roster")
     for given in (endpoint_url, os.environ.get("AWS_ENDPOINT_URL")):
         if given is not None:
             check_endpoint(given)
+    from grader.aws.facts import services
+    from grader.engine import facts_read
+
     with ExitStack() as stack:
         credentials = None
         if sandbox:
             region = region or "us-east-1"
-            endpoint_url = stack.enter_context(sandbox_with(name, [s.student_id for s in students], region))
+            builds = [s.student_id for s in students] or [None]  # fixed names: the one account, unlabelled
+            endpoint_url = stack.enter_context(sandbox_with(name, builds, region))
             from grader.emulator import EMULATOR_CREDENTIALS
 
             credentials, profile = EMULATOR_CREDENTIALS, None
@@ -204,7 +220,9 @@ def grade_command(
                               role_arn_template=role_arn_template,
                               inventory=inventory == "on" or (inventory == "auto" and (all_students or len(students) >= 3)),
                               pacing=pace == "on" or (pace == "auto" and not endpoint),
-                              fanout=1 if workers == 1 else 2 * workers)
+                              fanout=1 if workers == 1 else 2 * workers, services=services(facts_read(assessment)))
+        if not students:  # fixed names and no student ID: the account is graded, labelled by its ID
+            students = [Student(connections.facts_for(Student("preflight")).account_id())]
         if all_students:
             students += discovered(assessment, connections, {s.student_id for s in students})
         from grader.class_run import grade_class
@@ -215,6 +233,18 @@ def grade_command(
 
     print_run(output_format, run, _console)
     sys.exit(run.exit_code)
+
+
+def one_student_per_account(name: str, students: list[Student], profile: str | None, template: str | None) -> None:
+    """With fixed resource names, two students graded in one account and region would share one grade."""
+    seen: dict[tuple[str | None, ...], str] = {}
+    for student in students:
+        place = (student.profile or profile, role_for(student, template), student.region)
+        if place in seen:
+            raise UserError(f"{name} uses fixed resource names, so {seen[place]} and {student.student_id} would "
+                            "be graded on the same resources: give each student their own account (roster "
+                            "columns account_id with --role-arn-template, role_arn, or profile)")
+        seen[place] = student.student_id
 
 
 def connect(**options: Any) -> Any:
@@ -274,7 +304,7 @@ def load_resume(reports: list[tuple[str, Path]], pass_mark: float) -> dict[str, 
 
 
 @contextmanager
-def sandbox_with(name: str, ids: list[str], region: str) -> Any:
+def sandbox_with(name: str, ids: list[str | None], region: str) -> Any:
     """A started emulator holding the reference solution of each student; yields its URL."""
     emulator = _start_emulator(port=0)
     try:
@@ -293,7 +323,7 @@ def _start_emulator(port: int) -> Any:
         raise UserError(str(exc)) from None
 
 
-def seed(emulator: Any, name: str, ids: list[str], region: str) -> None:
+def seed(emulator: Any, name: str, ids: list[str | None], region: str) -> None:
     solution = checks.solution(name)
     if solution is None:
         raise UserError(f"{name} has no reference solution to build in the sandbox")
@@ -317,6 +347,9 @@ def sandbox(port: int, seed_ids: tuple[str, ...], assessment: str, region: str) 
         ids = [s.student_id for s in from_ids(seed_ids)]
     except RosterError as exc:
         raise UserError(str(exc)) from None
+    if len(ids) > 1 and not checks.load(assessment).names_end_in_student_id:
+        raise UserError(f"{assessment} uses fixed resource names: the emulator's account holds one student; "
+                        "pass --seed once")
     with socket.socket() as probe:
         try:
             probe.bind(("127.0.0.1", port))
@@ -332,7 +365,8 @@ def sandbox(port: int, seed_ids: tuple[str, ...], assessment: str, region: str) 
         click.echo(f"  export AWS_ENDPOINT_URL={emulator.url}")
         click.echo("  export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing")
         click.echo(f"  export AWS_DEFAULT_REGION={region}")
-        click.echo(f"  python validate_tasks.py {assessment} --student-id <your-id>")
+        labelled = checks.load(assessment).names_end_in_student_id
+        click.echo(f"  python validate_tasks.py {assessment}" + (" --student-id <your-id>" if labelled else ""))
         click.echo("Ctrl-C stops it (everything in it is forgotten).")
         sys.stdout.flush()
         try:

@@ -6,13 +6,15 @@ from grader.aws.facts import Facts
 from grader.roster import STUDENT_ID
 from grader.rubric import Assessment
 
+# Which fact lists the names of each kind of resource.
+LISTINGS = {"functions": "function_names", "layers": "layer_names"}
+
 
 def discover(assessment: Assessment, facts: Facts) -> dict[str, set[str]]:
     """Student ID -> the name patterns it was found by (``layer-consumer-*``...)."""
-    listings = {"functions": facts.function_names, "layers": facts.layer_names}
     found: dict[str, set[str]] = {}
     for kind, prefixes in assessment.discovery.items():
-        names = listings[kind]()
+        names = getattr(facts, LISTINGS[kind])()
         for prefix in prefixes:
             for name in names:
                 if name and name.startswith(prefix + "-"):

@@ -62,6 +62,17 @@ def unreachable(task: Task, reason: str) -> TaskResult:
 Connect = Callable[[Student], Facts]
 
 
+def facts_read(assessment: Assessment) -> tuple[str, ...]:
+    """Every fact a run of this assessment may read: its checks', and the engine's own around them."""
+    from grader.discovery import LISTINGS
+
+    engine = {"account_id"}
+    if assessment.landmarks("id"):  # looking for the student's resources in other regions
+        engine |= {"enabled_regions", "function_names"}
+    discovery = {LISTINGS[kind] for kind in assessment.discovery}
+    return tuple(sorted(set(assessment.reads) | engine | discovery))
+
+
 class Grader:
     """Grades students of one assessment; ``connect`` says which facts (account, region) each is graded on."""
 
@@ -129,8 +140,9 @@ class Grader:
 
         found = {r: names for r, names in zip(regions, pool.map(found_in, regions), strict=True) if names}
         if not found:
+            naming = f" (names must end in -{sid})" if self.assessment.names_end_in_student_id else ""
             return (f"None of your resources were found in {region} or any other region: "
-                    f"start with task 1 (names must end in -{sid}).",)
+                    f"start with task 1{naming}.",)
         where = ", ".join(f"{r} ({len(n)} of {len(landmarks)} functions)" for r, n in sorted(found.items()))
         best = max(found, key=lambda r: len(found[r]))
         return (

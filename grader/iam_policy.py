@@ -1,14 +1,15 @@
 """Does a set of IAM policy documents allow an action? Pure functions over documents.
 
 Identity-policy semantics that matter for grading: an explicit Deny beats any Allow; ``Action`` and
-``NotAction`` take strings or lists with ``*``/``?`` wildcards, case-insensitively; ``Statement`` may be
-one object or a list. A conditional Deny is not counted as denying (it may not apply), a conditional
+``NotAction`` take strings or lists with ``*``/``?`` wildcards, case-insensitively; ``Resource`` and
+``NotResource`` likewise, case-sensitively, when a resource is asked about; ``Statement`` may be one
+object or a list. A conditional Deny is not counted as denying (it may not apply), a conditional
 Allow is counted as allowing (the assessment's own Insights policy is conditional).
 """
 
 from __future__ import annotations
 
-import fnmatch
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -25,8 +26,14 @@ def statements(document: Any) -> list[dict[str, Any]]:
     return [s for s in _as_list(document.get("Statement")) if isinstance(s, dict)]
 
 
+def _wildcard(pattern: str, value: str, *, ignore_case: bool) -> bool:
+    """IAM's ``*`` (any run of characters) and ``?`` (one character); nothing else is special."""
+    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    return re.fullmatch(regex, value, re.IGNORECASE | re.DOTALL if ignore_case else re.DOTALL) is not None
+
+
 def action_matches(pattern: Any, action: str) -> bool:
-    return isinstance(pattern, str) and fnmatch.fnmatchcase(action.lower(), pattern.lower())
+    return isinstance(pattern, str) and _wildcard(pattern, action, ignore_case=True)
 
 
 def statement_covers(statement: dict[str, Any], action: str) -> bool:
@@ -35,11 +42,27 @@ def statement_covers(statement: dict[str, Any], action: str) -> bool:
     return any(action_matches(p, action) for p in _as_list(statement.get("Action")))
 
 
-def allows(documents: Iterable[Any], action: str) -> bool:
+def resource_matches(pattern: Any, resource: str) -> bool:
+    # ARNs match case-sensitively; ``*`` and ``?`` may span ``/`` and ``:``, as IAM's do.
+    return isinstance(pattern, str) and _wildcard(pattern, resource, ignore_case=False)
+
+
+def statement_applies_to(statement: dict[str, Any], resource: str | None) -> bool:
+    """Whether the statement's Resource (or NotResource) covers ``resource``; None asks about none."""
+    if resource is None:
+        return True
+    if "NotResource" in statement:
+        return not any(resource_matches(p, resource) for p in _as_list(statement["NotResource"]))
+    if "Resource" not in statement:  # a resource-based policy: the resource is the one it is attached to
+        return True
+    return any(resource_matches(p, resource) for p in _as_list(statement["Resource"]))
+
+
+def allows(documents: Iterable[Any], action: str, resource: str | None = None) -> bool:
     allowed = False
     for document in documents:
         for statement in statements(document):
-            if not statement_covers(statement, action):
+            if not statement_covers(statement, action) or not statement_applies_to(statement, resource):
                 continue
             effect = statement.get("Effect")
             if effect == "Deny" and not statement.get("Condition"):
@@ -49,6 +72,6 @@ def allows(documents: Iterable[Any], action: str) -> bool:
     return allowed
 
 
-def missing_actions(documents: Iterable[Any], actions: Iterable[str]) -> list[str]:
+def missing_actions(documents: Iterable[Any], actions: Iterable[str], resource: str | None = None) -> list[str]:
     documents = list(documents)
-    return [action for action in actions if not allows(documents, action)]
+    return [action for action in actions if not allows(documents, action, resource)]

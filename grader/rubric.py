@@ -120,6 +120,12 @@ class Assessment:
     discovery: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # Starts the reads every student needs before the checks ask (speed only; never changes a verdict).
     prefetch: Callable[[Context], None] = lambda ctx: None
+    # The facts (methods of grader.aws.facts.Facts) the checks read: the assessment's least-privilege
+    # policy and the services to prepare clients for follow from them.
+    reads: tuple[str, ...] = ()
+    # False when the assessment uses fixed resource names: one student per account, and the student
+    # ID only labels the result.
+    names_end_in_student_id: bool = True
 
     def __post_init__(self) -> None:
         total = sum(t.points for t in self.tasks)

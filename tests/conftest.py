@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -40,25 +40,28 @@ def new_student_id(prefix: str = "s") -> str:
 
 @dataclass
 class Account:
-    """The emulator seen as one training account."""
+    """The emulator seen as one account: by default the shared training account of lambda_medium."""
 
     emulator: Emulator
     region: str = "us-east-1"
+    credentials: dict[str, str] = field(default_factory=lambda: dict(EMULATOR_CREDENTIALS))
+    assessment: Any = field(default_factory=lambda: ASSESSMENT)
+    solution: Any = solution
 
     def client(self, service: str, region: str | None = None) -> Any:
-        return self.emulator.client(service, region or self.region)
+        return self.emulator.client(service, region or self.region, self.credentials)
 
     def build(self, sid: str | None = None, region: str | None = None) -> dict[str, Any]:
-        return solution.build(lambda service: self.client(service, region), sid or new_student_id())
+        return self.solution.build(lambda service: self.client(service, region), sid or new_student_id())
 
     def session(self, **options: Any) -> ReadOnlySession:
         return ReadOnlySession(region=self.region, endpoint_url=self.emulator.url,
-                               credentials=EMULATOR_CREDENTIALS, **options)
+                               credentials=self.credentials, **options)
 
-    def grade_run(self, *sids: str, session: ReadOnlySession | None = None, assessment: Any = ASSESSMENT,
+    def grade_run(self, *sids: str, session: ReadOnlySession | None = None, assessment: Any = None,
                   inventory: bool = False) -> RunResult:
         store = FactStore(session or self.session(), inventory)
-        return Grader(assessment, lambda student: store(student.region)).grade(sids)
+        return Grader(assessment or self.assessment, lambda student: store(student.region)).grade(sids)
 
     def grade(self, sid: str) -> StudentResult:
         """Grade one student; the shared-inventory way of gathering must reach the very same result."""
@@ -70,6 +73,24 @@ class Account:
 @pytest.fixture
 def account(emulator: Emulator) -> Account:
     return Account(emulator)
+
+
+_accounts = itertools.count(1)
+
+
+def new_account_id() -> str:
+    """A 12-digit account ID no other test (in any worker) uses."""
+    return f"3{os.getpid() % 100000:05d}{next(_accounts):06d}"
+
+
+@pytest.fixture
+def own_account(emulator: Emulator) -> Account:
+    """A fresh, empty account of its own, as a lambda_lab student has (fixed resource names)."""
+    from checks.lambda_lab import ASSESSMENT as LAB
+    from checks.lambda_lab import solution as lab_solution
+
+    return Account(emulator, credentials=emulator.account_credentials(new_account_id()), assessment=LAB,
+                   solution=lab_solution)
 
 
 def scores(student: StudentResult) -> dict[int, float]:

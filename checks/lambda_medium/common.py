@@ -3,9 +3,9 @@ has its value. Each returns the registered :class:`~grader.rubric.Check`, so oth
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
+from checks.shared import layer_arns, role_policy_documents
 from grader.rubric import Check, Context, Task, Verdict, failed, passed
 
 # Every function of the assessment, by name prefix (the student ID follows).
@@ -125,41 +125,6 @@ def queue_arn(ctx: Context, prefix: str) -> str | None:
     return None if queue is None else queue.get("QueueArn")
 
 
-# --- ARNs ----------------------------------------------------------------------------------------
-
-LAYER_VERSION_ARN = re.compile(
-    r"^arn:aws[a-z-]*:lambda:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):layer:(?P<name>[A-Za-z0-9_-]+):(?P<version>\d+)$"
-)
-
-
-def layer_arns(config: dict[str, Any]) -> list[str]:
-    return [layer.get("Arn", "") for layer in config.get("Layers") or [] if isinstance(layer, dict)]
-
-
-def role_name(role_arn: str | None) -> str | None:
-    """The role's name: the last segment of its ARN (roles may have paths)."""
-    if not role_arn or ":role/" not in role_arn:
-        return None
-    return role_arn.rsplit("/", 1)[-1]
-
-
-# --- IAM -----------------------------------------------------------------------------------------
-
-
-def role_policy_documents(ctx: Context, role_arn: str | None) -> list[Any] | None:
-    """Every policy document of the role (inline and attached), or None when the role does not exist."""
-    name = role_name(role_arn)
-    if name is None:
-        return None
-    facts = ctx.facts
-    attached, inline = facts.parallel(lambda: facts.attached_role_policies(name),
-                                      lambda: facts.inline_role_policies(name))
-    if attached is None or inline is None:
-        return None
-    managed = facts.parallel(*[lambda arn=p["PolicyArn"]: facts.managed_policy_document(arn) for p in attached])
-    return list(inline.values()) + [document for document in managed if document is not None]
-
-
 def first_reads(ctx: Context) -> None:
     """Start every read that does not depend on another, so a student's facts arrive in one wave."""
     facts, name = ctx.facts, ctx.name
@@ -199,9 +164,3 @@ def second_reads(ctx: Context) -> None:
         lambda: facts.security_groups(tuple(network.get("SecurityGroupIds") or ())),
         *[lambda r=role: role_policy_documents(ctx, r) for role in roles if role],
     )
-
-
-def attached_policy_names(ctx: Context, role_arn: str | None) -> set[str]:
-    name = role_name(role_arn)
-    attached = ctx.facts.attached_role_policies(name) if name else None
-    return {p.get("PolicyName", "") for p in attached or []}

@@ -7,22 +7,15 @@ This module writes, so it never uses the grader's read-only session: it takes a 
 
 from __future__ import annotations
 
-import io
 import json
-import zipfile
-from collections.abc import Callable
 from typing import Any
 
-ClientFactory = Callable[[str], Any]
+from checks.building import LAMBDA_TRUST, MANAGED, ClientFactory, queue_arn, zip_of
 
 OTHER_ACCOUNT = "111122223333"  # the "trusted account" of task 11
 INSIGHTS_PUBLISHER = "580247275435"
 INSIGHTS_VERSION = 53
 
-LAMBDA_TRUST = {
-    "Version": "2012-10-17",
-    "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}],
-}
 # The permissions task 8 asks for, in a policy of the solution's own.
 INSIGHTS_LOGGING = {
     "Version": "2012-10-17",
@@ -33,23 +26,9 @@ INSIGHTS_LOGGING = {
          "Condition": {"StringEquals": {"cloudwatch:namespace": "LambdaInsights"}}},
     ],
 }
-MANAGED = "arn:aws:iam::aws:policy/"
-
-
-def zip_of(files: dict[str, str]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for path, text in files.items():
-            archive.writestr(path, text)
-    return buffer.getvalue()
-
 
 HANDLER = zip_of({"lambda_function.py": "def lambda_handler(event, context):\n    return {'statusCode': 200}\n"})
 LAYER = zip_of({"python/utils.py": "def format_response(status, body):\n    return {'statusCode': status, 'body': body}\n"})
-
-
-def queue_arn(sqs: Any, url: str) -> str:
-    return sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
 
 
 def build(client: ClientFactory, sid: str) -> dict[str, Any]:

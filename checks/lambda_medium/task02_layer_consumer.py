@@ -1,13 +1,7 @@
 """Task 2: layer-consumer-<id> runs on the student's own layer."""
 
-from checks.lambda_medium.common import (
-    LAYER_VERSION_ARN,
-    configuration,
-    function_exists,
-    layer_arns,
-    memory_check,
-    runtime_check,
-)
+from checks.lambda_medium.common import configuration, function_exists, memory_check, runtime_check
+from checks.shared import LAYER_VERSION_ARN, layer_arns
 from grader.rubric import Context, Task, Verdict, failed, passed
 
 TASK = Task(2, "Function using the layer", points=8)

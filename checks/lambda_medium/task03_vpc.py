@@ -1,12 +1,7 @@
 """Task 3: vpc-lambda-<id> runs in a VPC, on two AZs, behind lambda-sg-<id>."""
 
-from checks.lambda_medium.common import (
-    configuration,
-    function_exists,
-    memory_check,
-    role_policy_documents,
-    runtime_check,
-)
+from checks.lambda_medium.common import configuration, function_exists, memory_check, runtime_check
+from checks.shared import role_policy_documents
 from grader import iam_policy
 from grader.rubric import Context, Task, Verdict, failed, passed
 

@@ -1,13 +1,7 @@
 """Task 8: Lambda Insights on at least one of the student's functions, with a role that can report."""
 
-from checks.lambda_medium.common import (
-    FUNCTIONS,
-    LAYER_VERSION_ARN,
-    attached_policy_names,
-    configuration,
-    layer_arns,
-    role_policy_documents,
-)
+from checks.lambda_medium.common import FUNCTIONS, configuration
+from checks.shared import LAYER_VERSION_ARN, attached_policy_names, layer_arns, role_policy_documents
 from grader import iam_policy
 from grader.rubric import Context, Task, Verdict, failed, passed
 

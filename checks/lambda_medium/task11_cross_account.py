@@ -2,6 +2,7 @@
 
 import re
 
+from checks.shared import principals
 from grader import iam_policy
 from grader.rubric import Context, Task, Verdict, failed, passed
 
@@ -12,16 +13,6 @@ HINT = (
     "--action lambda:InvokeFunction --principal <other 12-digit account id>"
 )
 ACCOUNT_PRINCIPAL = re.compile(r"^(?:(\d{12})|arn:aws[a-z-]*:iam::(\d{12}):root)$")
-
-
-def aws_principals(statement: dict) -> list[str]:
-    principal = statement.get("Principal")
-    if isinstance(principal, str):
-        return [principal]
-    if isinstance(principal, dict):
-        value = principal.get("AWS")
-        return [value] if isinstance(value, str) else [v for v in value or [] if isinstance(v, str)]
-    return []
 
 
 @TASK.check("layer-consumer-<id> has a resource-based policy", points=2, hint=HINT)
@@ -42,7 +33,7 @@ def other_account(ctx: Context) -> Verdict:
     for statement in iam_policy.statements(policy):
         if statement.get("Effect") != "Allow" or not iam_policy.statement_covers(statement, "lambda:InvokeFunction"):
             continue
-        for principal in aws_principals(statement):
+        for principal in principals(statement, "AWS"):
             if principal == "*":
                 public = True
             match = ACCOUNT_PRINCIPAL.match(principal)

@@ -36,8 +36,10 @@ class Connections:
         pacing: bool = False,
         quotas: dict[str, float] | None = None,
         fanout: int = 32,
+        services: tuple[str, ...] = (),
     ) -> None:
         self.quotas = quotas
+        self.services = services  # the services grading will call: their clients are made ahead of use
         self.fanout = fanout  # 1: every read waits for the one before it (a sequential baseline)
         self.profile = profile
         self.endpoint_url = endpoint_url
@@ -50,7 +52,7 @@ class Connections:
         self.default = self._session(profile)  # may raise ProfileNotFound: the caller's usage error
         self.region = region or self.default.default_region
         self._stores: dict[tuple[str | None, str | None], FactStore | FactUnavailable] = {
-            (profile, None): FactStore(self.default, inventory, fanout)
+            (profile, None): FactStore(self.default, inventory, fanout, services)
         }
         self._lock = threading.Lock()
 
@@ -75,7 +77,7 @@ class Connections:
         try:
             base = self.default if profile == self.profile else self._session(profile)
             if role_arn is None:
-                return FactStore(base, self.inventory, self.fanout)
+                return FactStore(base, self.inventory, self.fanout, self.services)
             sts = base.client("sts", self.region)
             try:
                 granted = sts.assume_role(RoleArn=role_arn, RoleSessionName=SESSION_NAME)["Credentials"]
@@ -84,7 +86,7 @@ class Connections:
             credentials = {"aws_access_key_id": granted["AccessKeyId"],
                            "aws_secret_access_key": granted["SecretAccessKey"],
                            "aws_session_token": granted["SessionToken"]}
-            return FactStore(self._session(None, credentials), self.inventory, self.fanout)
+            return FactStore(self._session(None, credentials), self.inventory, self.fanout, self.services)
         except BotoCoreError as exc:  # e.g. this student's profile does not exist
             return FactUnavailable(f"profile {profile}", "credentials", str(exc))
 

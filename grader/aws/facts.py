@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import unquote
@@ -21,16 +21,30 @@ from botocore.exceptions import ClientError
 from grader.aws.errors import FactUnavailable, classify, error_code
 from grader.aws.session import ReadOnlySession
 
-# Every service the facts read, in the order a grading run first needs them.
-SERVICES = ("sts", "lambda", "sqs", "cloudwatch", "application-autoscaling", "iam", "ec2")
-
 NOT_FOUND = {
     "ResourceNotFoundException",
     "NoSuchEntity",
     "AWS.SimpleQueueService.NonExistentQueue",
     "QueueDoesNotExist",
     "ProvisionedConcurrencyConfigNotFoundException",
+    "NotFoundException",  # API Gateway
+    "NoSuchBucket",
 }
+
+# API calls whose IAM action is not named ``service:Operation``.
+IAM_ACTIONS = {
+    "apigateway:GetRestApis": "apigateway:GET",
+    "apigateway:GetResources": "apigateway:GET",
+    "apigateway:GetStages": "apigateway:GET",
+    "s3:ListBuckets": "s3:ListAllMyBuckets",
+    "s3:ListObjectsV2": "s3:ListBucket",
+    "s3:GetBucketNotificationConfiguration": "s3:GetBucketNotification",
+}
+
+
+def iam_action(call: str) -> str:
+    """The IAM action that allows an API call (``service:Operation``)."""
+    return IAM_ACTIONS.get(call, call)
 
 def reads(*actions: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Declare the IAM actions a fact is read with (direct and inventory ways together)."""
@@ -41,15 +55,23 @@ def reads(*actions: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     return declare
 
 
-def policy_actions() -> list[str]:
-    """Every IAM action the facts may read with: the grader's least-privilege policy."""
-    declared = {action for member in vars(Facts).values() for action in getattr(member, "actions", ())}
-    return sorted(declared)
+def policy_actions(facts: Iterable[str] | None = None) -> list[str]:
+    """The IAM actions the named facts (default: every fact) read with: a least-privilege policy's."""
+    names = vars(Facts) if facts is None else facts
+    unknown = [name for name in names if not hasattr(Facts, name)]
+    if unknown:
+        raise ValueError(f"no such fact: {', '.join(unknown)}")
+    return sorted({action for name in names for action in getattr(getattr(Facts, name), "actions", ())})
 
 
-def least_privilege_policy() -> dict[str, Any]:
+def services(facts: Iterable[str]) -> tuple[str, ...]:
+    """The AWS services the named facts call (every IAM prefix here is also the botocore name)."""
+    return tuple(sorted({action.split(":")[0] for action in policy_actions(facts)}))
+
+
+def least_privilege_policy(facts: Iterable[str] | None = None) -> dict[str, Any]:
     return {"Version": "2012-10-17",
-            "Statement": [{"Sid": "AssessmentGraderReadOnly", "Effect": "Allow", "Action": policy_actions(),
+            "Statement": [{"Sid": "AssessmentGraderReadOnly", "Effect": "Allow", "Action": policy_actions(facts),
                            "Resource": "*"}]}
 
 
@@ -125,7 +147,7 @@ class Facts:
 
     def _read(self, service: str, operation: str, *, result_key: str | None = None, **params: Any) -> Any:
         """One read: the whole (paginated) result, or None when the resource does not exist."""
-        action = f"{service}:{operation}"  # boto3 client names equal the IAM prefixes used here
+        action = iam_action(f"{service}:{operation}")  # boto3 client names equal the IAM prefixes used here
         key = (action, tuple(sorted((k, json.dumps(v, sort_keys=True)) for k, v in params.items())))
 
         def load() -> Any:
@@ -224,6 +246,12 @@ class Facts:
             config = self._functions().get(name)
             return None if config is None else {"Configuration": config}
         return self._read("lambda", "GetFunction", FunctionName=name)
+
+    @reads("lambda:GetFunction")
+    def function_tags(self, name: str) -> dict[str, str] | None:
+        """The function's tags ({} when untagged), or None when it does not exist."""
+        found = self._read("lambda", "GetFunction", FunctionName=name)  # no listing carries tags
+        return None if found is None else expect(found.get("Tags") or {}, dict, "lambda:GetFunction")
 
     @reads("lambda:GetFunction")
     def reserved_concurrency(self, name: str) -> int | None:
@@ -391,16 +419,72 @@ class Facts:
         """Every metric alarm of the account and region (one paginated listing, shared by all)."""
         return self._read("cloudwatch", "DescribeAlarms", result_key="MetricAlarms") or []
 
+    # --- CloudWatch Logs -------------------------------------------------------------------------
+
+    @reads("logs:DescribeLogGroups")
+    def log_group(self, name: str) -> dict[str, Any] | None:
+        """The log group named exactly ``name`` (``retentionInDays`` absent: kept forever), or None."""
+        if self.inventory:
+            def index() -> dict[str, dict[str, Any]]:
+                groups = self._read("logs", "DescribeLogGroups", result_key="logGroups") or []
+                return {group.get("logGroupName"): group for group in groups}
+
+            return self._derived("log-groups", index).get(name)
+        # A prefix, not a name, is all the API filters by: "/aws/lambda/x" also lists "/aws/lambda/x-2".
+        groups = self._read("logs", "DescribeLogGroups", result_key="logGroups", logGroupNamePrefix=name) or []
+        return next((group for group in groups if group.get("logGroupName") == name), None)
+
+    # --- API Gateway (REST APIs) -----------------------------------------------------------------
+
+    @reads("apigateway:GET")
+    def rest_apis(self) -> list[dict[str, Any]]:
+        """Every REST API of the account and region (``id``, ``name``...)."""
+        return self._read("apigateway", "GetRestApis", result_key="items") or []
+
+    @reads("apigateway:GET")
+    def rest_api_resources(self, api_id: str) -> list[dict[str, Any]]:
+        """The API's resources, each with its methods and their integrations (``embed=methods``)."""
+        # Without embed AWS lists each method's name only, not its integration.
+        return self._read("apigateway", "GetResources", result_key="items", restApiId=api_id,
+                          embed=["methods"]) or []
+
+    @reads("apigateway:GET")
+    def rest_api_stages(self, api_id: str) -> list[dict[str, Any]]:
+        return self._read("apigateway", "GetStages", result_key="item", restApiId=api_id) or []
+
+    # --- S3 --------------------------------------------------------------------------------------
+
+    @reads("s3:ListAllMyBuckets")
+    def bucket_names(self) -> list[str]:
+        """Names of every bucket the account owns (S3 lists all regions at once)."""
+        buckets = self._read("s3", "ListBuckets", result_key="Buckets") or []
+        return sorted(str(b.get("Name")) for b in buckets if b.get("Name"))
+
+    @reads("s3:GetBucketNotification")
+    def bucket_notifications(self, bucket: str) -> dict[str, Any] | None:
+        """The bucket's event notification configuration (``LambdaFunctionConfigurations``...), or None."""
+        response = self._read("s3", "GetBucketNotificationConfiguration", Bucket=bucket)
+        if response is None:
+            return None
+        return {k: v for k, v in response.items() if k != "ResponseMetadata"}
+
+    @reads("s3:ListBucket")
+    def object_keys(self, bucket: str, prefix: str) -> list[str] | None:
+        """Keys under ``prefix`` in the bucket, or None when the bucket does not exist."""
+        objects = self._read("s3", "ListObjectsV2", result_key="Contents", Bucket=bucket, Prefix=prefix)
+        return None if objects is None else [str(o.get("Key")) for o in objects]
+
 
 class FactStore:
     """One :class:`Facts` per region of a session, created on first use."""
 
-    def __init__(self, session: ReadOnlySession, inventory: bool = False, fanout: int = 32) -> None:
+    def __init__(self, session: ReadOnlySession, inventory: bool = False, fanout: int = 32,
+                 services: Iterable[str] = ()) -> None:
         self.session = session
         self.inventory = inventory
         # Threads for reads started ahead of need or side by side; never waits on its own work.
         self.pool = ThreadPoolExecutor(fanout, thread_name_prefix=_READ_THREAD) if fanout > 1 else None
-        session.warm(SERVICES)
+        session.warm(("sts", *(s for s in services if s != "sts")))
         self._by_region: dict[str, Facts] = {}
         self._lock = threading.Lock()
 

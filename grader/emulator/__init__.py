@@ -76,8 +76,16 @@ class Emulator:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
-    def client(self, service: str, region: str = "us-east-1") -> Any:
+    def client(self, service: str, region: str = "us-east-1", credentials: dict[str, str] | None = None) -> Any:
         """A plain (writable) boto3 client on the emulator, for building accounts and tests."""
         import boto3
 
-        return boto3.client(service, region_name=region, endpoint_url=self.url, **EMULATOR_CREDENTIALS)
+        return boto3.client(service, region_name=region, endpoint_url=self.url,
+                            **(credentials or EMULATOR_CREDENTIALS))
+
+    def account_credentials(self, account_id: str) -> dict[str, str]:
+        """Credentials that act inside another emulated account (moto tells accounts apart by key)."""
+        granted = self.client("sts").assume_role(RoleArn=f"arn:aws:iam::{account_id}:role/emulator-builder",
+                                                 RoleSessionName="emulator")["Credentials"]
+        return {"aws_access_key_id": granted["AccessKeyId"], "aws_secret_access_key": granted["SecretAccessKey"],
+                "aws_session_token": granted["SessionToken"]}

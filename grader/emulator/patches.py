@@ -59,6 +59,9 @@ def apply() -> None:
         _patch_describe_scalable_targets_paging()
         _patch_iam_enforcement()
         _patch_simulate_principal_policy()
+        _patch_update_code_architectures()
+        _patch_rest_api_paging()
+        _patch_s3_lambda_notifications()
         _applied = True
 
 
@@ -480,6 +483,73 @@ def _patch_simulate_principal_policy() -> None:
 
 
 _JSON = {"Content-Type": "application/json"}
+
+
+# --- Lambda: UpdateFunctionCode ignores Architectures ------------------------------------------------
+
+
+def _patch_update_code_architectures() -> None:
+    """AWS changes the architecture with the code (the only way to change it); moto kept the old one."""
+    from moto.awslambda.models import LambdaFunction
+
+    original = _require(LambdaFunction, "update_function_code")
+
+    def update_function_code(self: Any, updated_spec: dict[str, Any]) -> dict[str, Any]:
+        if "Architectures" in updated_spec:
+            self.architectures = updated_spec["Architectures"]  # moto's setter validates, as AWS does
+        return original(self, updated_spec)
+
+    LambdaFunction.update_function_code = update_function_code
+
+
+# --- API Gateway: GetRestApis and GetResources ignore limit / position ----------------------------
+
+
+def _patch_rest_api_paging() -> None:
+    """AWS pages both at 25 items by default (500 at most), with an opaque ``position`` to go on."""
+    from moto.apigateway.responses import APIGatewayResponse
+
+    _require(APIGatewayResponse, "get_rest_apis")
+    _require(APIGatewayResponse, "get_resources")
+
+    def paged(self: Any, items: list[dict[str, Any]]) -> str:
+        page, position = _page(items, start=self._get_param("position"), size=self._get_param("limit") or 25,
+                               limit=500)
+        return json.dumps({"item": page, **({"position": position} if position else {})})
+
+    def get_rest_apis(self: Any) -> str:
+        apis = sorted(self.backend.list_apis(), key=lambda api: api.id)
+        return paged(self, [api.to_dict() for api in apis])
+
+    def get_resources(self: Any) -> str:
+        api_id = self.path.replace("/restapis/", "", 1).split("/")[0]
+        resources = sorted(self.backend.get_resources(api_id), key=lambda resource: resource.id)
+        return paged(self, [resource.to_dict() for resource in resources])
+
+    APIGatewayResponse.get_rest_apis = get_rest_apis
+    APIGatewayResponse.get_resources = get_resources
+
+
+# --- S3: an event notification to Lambda runs the function in Docker --------------------------------
+
+# (function ARN, event) of every S3 notification that would have invoked a function, newest last.
+S3_LAMBDA_EVENTS: list[tuple[str, dict[str, Any]]] = []
+
+
+def _patch_s3_lambda_notifications() -> None:
+    """Offline there is no container runtime: moto's attempt prints Docker errors and runs nothing.
+
+    The event is recorded instead (what AWS would deliver, asynchronously), and nothing is printed.
+    """
+    from moto.s3 import notifications
+
+    _require(notifications, "_invoke_awslambda")
+
+    def _invoke_awslambda(account_id: str, event_body: Any, fn_arn: str, region_name: str) -> None:
+        del S3_LAMBDA_EVENTS[:-99]  # a bounded record
+        S3_LAMBDA_EVENTS.append((fn_arn, event_body))
+
+    notifications._invoke_awslambda = _invoke_awslambda
 
 
 # --- Lambda: provisioned concurrency is not implemented -------------------------------------------

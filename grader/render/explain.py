@@ -22,5 +22,6 @@ def render(assessment: Assessment, console: Console) -> None:
             note = " (advice, no points)" if check.advisory else ""
             table.add_row(check.id, Text(check.title + note), f"{check.points:g}")
     console.print(table)
-    console.print("Names end in -<student-id>; <id> above stands for yours. Pass mark: 70% unless the "
-                  "instructor sets --pass-mark.")
+    naming = ("Names end in -<student-id>; <id> above stands for yours." if assessment.names_end_in_student_id else
+              "Names are fixed (one student per account); a student ID only labels the result.")
+    console.print(f"{naming} Pass mark: 70% unless the instructor sets --pass-mark.")

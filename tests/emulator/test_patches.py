@@ -7,7 +7,8 @@ import json
 import pytest
 from botocore.exceptions import ClientError
 
-from checks.lambda_medium.solution import HANDLER, LAMBDA_TRUST, LAYER
+from checks.building import LAMBDA_TRUST
+from checks.lambda_medium.solution import HANDLER, LAYER
 from grader.emulator import patches
 from tests.conftest import new_student_id
 
@@ -267,3 +268,51 @@ def test_simulate_principal_policy(account, role):
     with pytest.raises(ClientError) as excinfo:
         iam.simulate_principal_policy(PolicySourceArn="arn:aws:iam::123456789012:role/nope", ActionNames=["s3:*"])
     assert error_code(excinfo) == "NoSuchEntity"
+
+
+def test_update_function_code_changes_the_architecture(lam, make_function):
+    name = make_function()
+    assert lam.update_function_code(FunctionName=name, ZipFile=HANDLER, Architectures=["arm64"])["Architectures"] == [
+        "arm64"]
+    assert lam.get_function(FunctionName=name)["Configuration"]["Architectures"] == ["arm64"]
+    lam.update_function_code(FunctionName=name, ZipFile=HANDLER)  # without the parameter it stays
+    assert lam.get_function(FunctionName=name)["Configuration"]["Architectures"] == ["arm64"]
+    with pytest.raises(ClientError):
+        lam.update_function_code(FunctionName=name, ZipFile=HANDLER, Architectures=["x86_64", "arm64"])
+
+
+def test_rest_apis_and_their_resources_page_at_25_like_aws(own_account):
+    apigw = own_account.client("apigateway")
+    ids = {apigw.create_rest_api(name=f"api-{n}")["id"] for n in range(27)}
+    first = apigw.get_rest_apis()
+    assert len(first["items"]) == 25 and first["position"]
+    listed = [api["id"] for page in apigw.get_paginator("get_rest_apis").paginate() for api in page["items"]]
+    assert sorted(listed) == sorted(ids)
+    api = sorted(ids)[0]
+    root = apigw.get_resources(restApiId=api)["items"][0]["id"]
+    for n in range(26):
+        apigw.create_resource(restApiId=api, parentId=root, pathPart=f"r{n}")
+    pages = list(apigw.get_paginator("get_resources").paginate(restApiId=api, PaginationConfig={"PageSize": 10}))
+    assert [len(p["items"]) for p in pages] == [10, 10, 7]
+    with pytest.raises(ClientError) as missing:
+        apigw.get_resources(restApiId="nosuchapi")
+    assert error_code(missing) == "NotFoundException"
+
+
+def test_s3_notifications_to_lambda_are_recorded_instead_of_run_in_docker(own_account, capfd):
+    s3, lam = own_account.client("s3"), own_account.client("lambda")
+    role = own_account.client("iam").create_role(RoleName="r", AssumeRolePolicyDocument=json.dumps(LAMBDA_TRUST))
+    arn = lam.create_function(FunctionName="fn", Runtime="python3.12", Role=role["Role"]["Arn"], Handler="h.h",
+                              Code={"ZipFile": HANDLER})["FunctionArn"]
+    bucket = new_student_id("bucket")
+    s3.create_bucket(Bucket=bucket)
+    s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration={"LambdaFunctionConfigurations": [
+        {"LambdaFunctionArn": arn, "Events": ["s3:ObjectCreated:*"], "Filter": {"Key": {"FilterRules": [
+            {"Name": "suffix", "Value": ".txt"}]}}}]})
+    before = len(patches.S3_LAMBDA_EVENTS)
+    s3.put_object(Bucket=bucket, Key="skipped.json", Body=b"{}")  # the filter keeps this one out
+    s3.put_object(Bucket=bucket, Key="a file.txt", Body=b"hello")
+    recorded = patches.S3_LAMBDA_EVENTS[before:]
+    assert [(fn, e["Records"][0]["s3"]["object"]["key"]) for fn, e in recorded] == [(arn, "a+file.txt")]
+    assert recorded[0][1]["Records"][0]["eventName"] == "ObjectCreated:Put"
+    assert "docker" not in capfd.readouterr().err.lower()

@@ -37,3 +37,28 @@ def test_conditional_deny_does_not_deny_but_conditional_allow_allows():
 def test_malformed_documents_allow_nothing():
     assert statements("nope") == [] and statements({"Statement": ["x", 3]}) == []
     assert not allows([None, {"Statement": {"Effect": "Allow", "Action": 7}}], "logs:PutLogEvents")
+
+
+def test_resources_match_with_wildcards_case_sensitively():
+    bucket = doc({"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "arn:aws:s3:::lambda-lab-1/*"})
+    assert allows([bucket], "s3:GetObject", "arn:aws:s3:::lambda-lab-1/analysis/a.json")
+    assert not allows([bucket], "s3:GetObject", "arn:aws:s3:::lambda-lab-2/a.txt")
+    assert not allows([bucket], "s3:GetObject", "arn:aws:s3:::LAMBDA-LAB-1/a.txt")
+    # Without a resource asked about, only actions count (the grader's older questions).
+    assert allows([bucket], "s3:PutObject")
+    # ``?`` is one character; brackets mean nothing special to IAM.
+    assert allows([doc({"Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws:s3:::lambda-lab-?/*"})],
+                  "s3:PutObject", "arn:aws:s3:::lambda-lab-1/x")
+    assert not allows([doc({"Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws:s3:::[a]/*"})],
+                      "s3:PutObject", "arn:aws:s3:::a/x")
+
+
+def test_not_resource_and_a_deny_on_the_resource():
+    everything_but = doc({"Effect": "Allow", "Action": "s3:*", "NotResource": "arn:aws:s3:::secret/*"})
+    assert allows([everything_but], "s3:GetObject", "arn:aws:s3:::lambda-lab-1/k")
+    assert not allows([everything_but], "s3:GetObject", "arn:aws:s3:::secret/k")
+    full = doc({"Effect": "Allow", "Action": "s3:*", "Resource": "*"})
+    deny = doc({"Effect": "Deny", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::lambda-lab-1/*"})
+    assert missing_actions([full, deny], ["s3:GetObject", "s3:PutObject"], "arn:aws:s3:::lambda-lab-1/k") == [
+        "s3:PutObject"]
+    assert allows([full, deny], "s3:PutObject", "arn:aws:s3:::other/k")

@@ -1,38 +1,57 @@
-"""The printed least-privilege policy is exactly what grading reads with: nothing missing, nothing unused."""
+"""Each assessment's printed least-privilege policy is exactly what grading it reads with: nothing
+missing, nothing unused."""
 
 import json
 
-from checks.lambda_medium import ASSESSMENT
+from checks.lambda_lab import ASSESSMENT as LAB
+from checks.lambda_medium import ASSESSMENT as MEDIUM
 from grader.aws.connections import Connections
-from grader.aws.facts import least_privilege_policy, policy_actions
+from grader.aws.facts import iam_action, least_privilege_policy, policy_actions
 from grader.discovery import discover
-from grader.emulator import EMULATOR_CREDENTIALS
-from grader.engine import Grader
+from grader.engine import Grader, facts_read
 from grader.roster import Student
 from tests.conftest import new_student_id
 from tests.test_cli import cli
 
 
-def used_actions(account, students, inventory):
-    connections = Connections(endpoint_url=account.emulator.url, credentials=EMULATOR_CREDENTIALS,
+def used_actions(account, assessment, students, inventory):
+    connections = Connections(endpoint_url=account.emulator.url, credentials=account.credentials,
                               region="us-east-1", inventory=inventory)
-    Grader(ASSESSMENT, connections.facts_for).grade(students)
-    if inventory:
-        discover(ASSESSMENT, connections.facts_for(Student("discovery")))
-    return set(connections.requests())
+    Grader(assessment, connections.facts_for).grade(students)
+    if inventory and assessment.discovery:
+        discover(assessment, connections.facts_for(Student("discovery")))
+    return {iam_action(call) for call in connections.requests()}
 
 
-def test_policy_covers_every_read_and_has_no_unused_action(account):
+def test_lambda_medium_policy_covers_every_read_and_has_no_unused_action(account):
     complete = account.build()["sid"]
     others = [account.build()["sid"] for _ in range(2)]
-    used = used_actions(account, [complete, new_student_id("empty")], inventory=False)
-    used |= used_actions(account, [complete, *others], inventory=True)
+    used = used_actions(account, MEDIUM, [complete, new_student_id("empty")], inventory=False)
+    used |= used_actions(account, MEDIUM, [complete, *others], inventory=True)
     # GetCallerIdentity is answered for any credentials: it needs no place in a policy.
-    assert used - {"sts:GetCallerIdentity"} == set(policy_actions())
+    assert used - {"sts:GetCallerIdentity"} == set(policy_actions(facts_read(MEDIUM)))
 
 
-def test_print_policy_needs_no_aws():
-    result = cli("lambda_medium", "--print-policy")
-    assert result.returncode == 0 and json.loads(result.stdout) == least_privilege_policy()
-    actions = json.loads(result.stdout)["Statement"][0]["Action"]
-    assert all(action.split(":")[1].startswith(("Get", "List", "Describe")) for action in actions)
+def test_lambda_lab_policy_covers_every_read_and_has_no_unused_action(own_account, emulator):
+    from tests.conftest import Account, new_account_id
+
+    own_account.build("lab")
+    own_account.client("iam").put_role_policy(  # an inline policy too: read with its own action
+        RoleName="S3FileProcessor-role", PolicyName="extra", PolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*"}]}))
+    empty = Account(emulator, credentials=emulator.account_credentials(new_account_id()), assessment=LAB)
+    used = used_actions(own_account, LAB, ["lab"], inventory=False) | used_actions(own_account, LAB, ["lab"], True)
+    used |= used_actions(empty, LAB, ["nobody"], inventory=False)  # looks for the lab in other regions
+    assert used - {"sts:GetCallerIdentity"} == set(policy_actions(facts_read(LAB)))
+    assert {"apigateway:GET", "s3:ListAllMyBuckets", "s3:GetBucketNotification", "s3:ListBucket",
+            "logs:DescribeLogGroups"} <= used
+
+
+def test_print_policy_is_the_assessments_own_and_needs_no_aws():
+    for assessment in (MEDIUM, LAB):
+        result = cli(assessment.name, "--print-policy")
+        assert result.returncode == 0 and json.loads(result.stdout) == least_privilege_policy(facts_read(assessment))
+        actions = json.loads(result.stdout)["Statement"][0]["Action"]
+        assert all(action.split(":")[1].startswith(("Get", "List", "Describe", "GET")) for action in actions)
+    medium, lab = (set(policy_actions(facts_read(a))) for a in (MEDIUM, LAB))
+    assert "apigateway:GET" in lab - medium and "application-autoscaling:DescribeScalableTargets" in medium - lab

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.checks.lambda_medium.conftest import assert_costs_only
+from tests.checks.conftest import assert_costs_only
 from tests.conftest import failing_checks
 
 

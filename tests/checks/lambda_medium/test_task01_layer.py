@@ -1,6 +1,6 @@
 
 from checks.lambda_medium.solution import LAYER
-from tests.checks.lambda_medium.conftest import mistakes_cost_only_their_task
+from tests.checks.conftest import mistakes_cost_only_their_task
 
 
 def publish(account, built, **options):

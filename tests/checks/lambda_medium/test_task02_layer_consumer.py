@@ -1,5 +1,5 @@
 
-from tests.checks.lambda_medium.conftest import assert_costs_only, mistakes_cost_only_their_task
+from tests.checks.conftest import assert_costs_only, mistakes_cost_only_their_task
 from tests.conftest import new_student_id
 
 

@@ -1,5 +1,5 @@
 
-from tests.checks.lambda_medium.conftest import mistakes_cost_only_their_task
+from tests.checks.conftest import mistakes_cost_only_their_task
 
 
 def invoke_config(account, built, success="lambda-success-queue", failure="lambda-failure-queue", **settings):

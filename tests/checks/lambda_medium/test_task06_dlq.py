@@ -1,5 +1,5 @@
 
-from tests.checks.lambda_medium.conftest import mistakes_cost_only_their_task
+from tests.checks.conftest import mistakes_cost_only_their_task
 
 MISTAKES = {
     "DLQ keeps 4 days": (lambda a, b: a.client("sqs").set_queue_attributes(

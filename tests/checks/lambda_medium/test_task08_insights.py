@@ -1,6 +1,6 @@
 import pytest
 
-from tests.checks.lambda_medium.conftest import mistakes_cost_only_their_task
+from tests.checks.conftest import mistakes_cost_only_their_task
 
 
 def layers(account, built, *arns):

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.checks.lambda_medium.conftest import assert_costs_only, mistakes_cost_only_their_task
+from tests.checks.conftest import assert_costs_only, mistakes_cost_only_their_task
 
 DIMENSION = "lambda:function:ProvisionedConcurrency"
 

@@ -1,0 +1,58 @@
+"""Lab 2: HelloWorldFunction behind a REST API (the console's "Add trigger: API Gateway")."""
+
+from checks.lambda_lab.common import HELLO, configuration, execute_api_arn, missing, routes_to, service_may_invoke
+from grader.rubric import Context, Task, Verdict, failed, passed
+
+TASK = Task(2, "API Gateway integration", points=16)
+TRIGGER_HINT = ("in the HelloWorldFunction console: Add trigger > API Gateway > Create a new API > REST API, "
+                "Security: Open")
+PERMISSION_HINT = (
+    "aws lambda add-permission --function-name HelloWorldFunction --statement-id apigateway-invoke "
+    "--action lambda:InvokeFunction --principal apigateway.amazonaws.com "
+    "--source-arn 'arn:aws:execute-api:{region}:{account}:<api-id>/*/*/HelloWorldFunction'"
+)
+
+
+@TASK.check("A REST API method invokes HelloWorldFunction through a Lambda proxy integration", points=6,
+            hint=TRIGGER_HINT)
+def integrated(ctx: Context) -> Verdict:
+    if configuration(ctx, HELLO) is None:
+        return missing(HELLO)
+    found = routes_to(ctx, HELLO)
+    proxies = [r for r in found if r.integration == "AWS_PROXY"]
+    if proxies:
+        return passed(f"{proxies[0].label} is a Lambda proxy integration", routes=[r.label for r in proxies])
+    if found:
+        return failed(f"{found[0].label} is a {found[0].integration} integration, not AWS_PROXY: the function "
+                      "receives no HTTP request details", hint="tick 'Use Lambda Proxy integration' on the method's "
+                      "integration request, then deploy the API again")
+    return failed(f"no REST API in {ctx.region} has a method integrated with {HELLO}")
+
+
+@TASK.check("The API is deployed to a stage", points=5, requires=integrated,
+            hint="aws apigateway create-deployment --rest-api-id <api-id> --stage-name default")
+def deployed(ctx: Context) -> Verdict:
+    proxies = [r for r in routes_to(ctx, HELLO) if r.integration == "AWS_PROXY"]
+    for route in proxies:
+        stages = [s.get("stageName") for s in ctx.facts.rest_api_stages(route.api_id) if s.get("deploymentId")]
+        if stages:
+            return passed(f"{route.api_name} is deployed to {', '.join(map(str, stages))}", stages=stages)
+    apis = sorted({r.api_name for r in proxies})
+    return failed(f"{', '.join(apis)} has no stage: callers cannot reach it until it is deployed")
+
+
+@TASK.check("HelloWorldFunction's resource policy lets API Gateway invoke it", points=5, hint=PERMISSION_HINT)
+def permitted(ctx: Context) -> Verdict:
+    if configuration(ctx, HELLO) is None:
+        return missing(HELLO)
+    policy = ctx.facts.function_policy(HELLO)
+    if policy is None:
+        return failed(f"{HELLO} has no resource-based policy: API Gateway's calls are refused")
+    sources = []
+    for route in (r for r in routes_to(ctx, HELLO) if r.integration == "AWS_PROXY"):
+        stages = [str(s.get("stageName")) for s in ctx.facts.rest_api_stages(route.api_id)] or ["default"]
+        sources += [execute_api_arn(ctx, route, stage) for stage in stages]
+    allowed, detail = service_may_invoke(ctx, policy, "apigateway.amazonaws.com", sources)
+    if allowed:
+        return passed(f"apigateway.amazonaws.com may invoke {HELLO} ({detail})")
+    return failed(detail)

@@ -1,0 +1,121 @@
+"""Lab 5: S3FileProcessor runs on every upload to a lambda-lab-* bucket and writes analysis/*.json."""
+
+from checks.lambda_lab.common import (
+    S3_PROCESSOR,
+    configuration,
+    function_exists,
+    is_function,
+    missing,
+    service_may_invoke,
+)
+from checks.shared import role_policy_documents
+from grader import iam_policy
+from grader.rubric import Context, Task, Verdict, failed, passed
+
+TASK = Task(5, "S3 trigger", points=16)
+BUCKET_PREFIX = "lambda-lab-"
+ALL_CREATED = "s3:ObjectCreated:*"
+TRIGGER_HINT = (f"in the {S3_PROCESSOR} console: Add trigger > S3 > your lambda-lab-* bucket, "
+                "Event types: All object create events")
+
+
+def lab_buckets(ctx: Context) -> list[str]:
+    return [name for name in ctx.facts.bucket_names() if name.startswith(BUCKET_PREFIX)]
+
+
+def triggers(ctx: Context) -> dict[str, list[dict]]:
+    """lambda-lab-* bucket -> its notification configurations that invoke S3FileProcessor."""
+    buckets = lab_buckets(ctx)
+    facts = ctx.facts
+    configurations = facts.parallel(*[lambda b=bucket: facts.bucket_notifications(b) for bucket in buckets])
+    found = {}
+    for bucket, notifications in zip(buckets, configurations, strict=True):
+        invoking = [c for c in (notifications or {}).get("LambdaFunctionConfigurations") or []
+                    if is_function(c.get("LambdaFunctionArn"), ctx, S3_PROCESSOR)]
+        if invoking:
+            found[bucket] = invoking
+    return found
+
+
+def the_bucket(ctx: Context) -> str | None:
+    """The lab's bucket: the lambda-lab-* bucket that triggers the function, else the only one there is."""
+    triggering = sorted(triggers(ctx))
+    if triggering:
+        return triggering[0]
+    buckets = lab_buckets(ctx)
+    return buckets[0] if len(buckets) == 1 else None
+
+
+def no_bucket(ctx: Context) -> Verdict:
+    buckets = lab_buckets(ctx)
+    if not buckets:
+        return failed("no bucket named lambda-lab-*", hint='aws s3 mb "s3://lambda-lab-$(date +%s)"')
+    return failed(f"none of {', '.join(buckets)} triggers {S3_PROCESSOR}, so it is unclear which is the lab's",
+                  hint=TRIGGER_HINT)
+
+
+exists = function_exists(TASK, S3_PROCESSOR, points=3)
+
+
+@TASK.check(f"A lambda-lab-* bucket triggers {S3_PROCESSOR} on all object-created events", points=4,
+            hint=TRIGGER_HINT)
+def trigger(ctx: Context) -> Verdict:
+    found = triggers(ctx)
+    if not found:
+        return no_bucket(ctx)
+    for bucket, notifications in sorted(found.items()):
+        if any(ALL_CREATED in (n.get("Events") or []) for n in notifications):
+            return passed(f"{bucket} invokes {S3_PROCESSOR} on {ALL_CREATED}", bucket=bucket)
+    bucket, notifications = sorted(found.items())[0]
+    events = sorted({e for n in notifications for e in n.get("Events") or []})
+    return failed(f"{bucket} invokes {S3_PROCESSOR} only on {', '.join(events)}; the lab asks for all "
+                  "object create events", events=events)
+
+
+@TASK.check(f"{S3_PROCESSOR}'s resource policy lets S3 invoke it", points=3, hint=(
+    f"aws lambda add-permission --function-name {S3_PROCESSOR} --statement-id s3-invoke "
+    "--action lambda:InvokeFunction --principal s3.amazonaws.com --source-arn arn:aws:s3:::<your bucket> "
+    "--source-account {account}"))
+def permitted(ctx: Context) -> Verdict:
+    if configuration(ctx, S3_PROCESSOR) is None:
+        return missing(S3_PROCESSOR)
+    policy = ctx.facts.function_policy(S3_PROCESSOR)
+    if policy is None:
+        return failed(f"{S3_PROCESSOR} has no resource-based policy: S3 cannot invoke it")
+    bucket = the_bucket(ctx)
+    allowed, detail = service_may_invoke(ctx, policy, "s3.amazonaws.com", [f"arn:aws:s3:::{bucket}"] if bucket else [])
+    if allowed:
+        return passed(f"s3.amazonaws.com may invoke {S3_PROCESSOR} ({detail})")
+    return failed(detail)
+
+
+@TASK.check(f"{S3_PROCESSOR}'s role can read and write the bucket", points=3, requires=exists, hint=(
+    "attach a policy to the function's role that allows s3:GetObject and s3:PutObject on "
+    "arn:aws:s3:::<your bucket>/* (the lab attaches AmazonS3FullAccess)"))
+def role_access(ctx: Context) -> Verdict:
+    bucket = the_bucket(ctx)
+    if bucket is None:
+        return no_bucket(ctx)
+    role = (configuration(ctx, S3_PROCESSOR) or {}).get("Role")
+    documents = role_policy_documents(ctx, role)
+    if documents is None:
+        return failed(f"the role {role} does not exist")
+    needs = {"s3:GetObject": f"arn:aws:s3:::{bucket}/test-file.txt",
+             "s3:PutObject": f"arn:aws:s3:::{bucket}/analysis/test-file.txt.json"}
+    lacking = [action for action, key in needs.items() if not iam_policy.allows(documents, action, key)]
+    if lacking:
+        return failed(f"the role may not {' or '.join(lacking)} in {bucket}", missing=lacking, role=role)
+    return passed(f"the role may read and write objects in {bucket}", role=role)
+
+
+@TASK.check("The bucket holds analysis/*.json results (the trigger ran)", points=3, hint=(
+    "upload a text file: aws s3 cp test-file.txt s3://<your bucket>/ ; then: aws s3 ls s3://<your bucket>/analysis/"))
+def results(ctx: Context) -> Verdict:
+    bucket = the_bucket(ctx)
+    if bucket is None:
+        return no_bucket(ctx)
+    keys = [k for k in ctx.facts.object_keys(bucket, "analysis/") or [] if k.endswith(".json")]
+    if keys:
+        return passed(f"{len(keys)} result(s) in {bucket}/analysis/", first=keys[0])
+    return failed(f"{bucket} has no analysis/*.json: the function has not processed an upload "
+                  "(check its CloudWatch logs for errors)")

@@ -1,0 +1,90 @@
+"""Lab 7: a shared layer, asynchronous processing with a dead-letter queue, and reserved concurrency."""
+
+from checks.lambda_lab.common import ADVANCED, ASYNC, configuration, missing
+from checks.shared import LAYER_VERSION_ARN, layer_arns
+from grader.rubric import Context, Task, Verdict, failed, passed
+
+TASK = Task(7, "Layers, async invocation and concurrency", points=16)
+LAYER = "common-utilities"
+QUEUE = "lambda-dlq"
+PUBLISH = ("aws lambda publish-layer-version --layer-name common-utilities --description "
+           '"Common utilities for Lambda functions" --zip-file fileb://common-layer.zip '
+           "--compatible-runtimes python3.12 --compatible-architectures x86_64")
+ASYNC_HINT = ("aws lambda put-function-event-invoke-config --function-name AsyncProcessor "
+              "--maximum-event-age-in-seconds 3600 --maximum-retry-attempts 2 --destination-config "
+              "'{\"OnFailure\":{\"Destination\":\"arn:aws:sqs:{region}:{account}:lambda-dlq\"}}'")
+
+
+@TASK.check(f"Layer {LAYER} is published for python3.12", points=3, hint=PUBLISH)
+def layer(ctx: Context) -> Verdict:
+    version = ctx.facts.latest_layer_version(LAYER)
+    if not version:
+        return failed(f"no layer named {LAYER} in {ctx.region}")
+    runtimes = version.get("CompatibleRuntimes") or []
+    if "python3.12" in runtimes:
+        return passed(f"{LAYER} version {version.get('Version')} lists python3.12")
+    return failed(f"{LAYER} version {version.get('Version')} lists {', '.join(runtimes) or 'no runtimes'}, not "
+                  "python3.12: publish a new version")
+
+
+@TASK.check(f"{ADVANCED} uses the {LAYER} layer", points=3,
+            hint=f"aws lambda update-function-configuration --function-name {ADVANCED} --layers "
+            f"$(aws lambda list-layer-versions --layer-name {LAYER} --query 'LayerVersions[0].LayerVersionArn' "
+            "--output text)")
+def uses_layer(ctx: Context) -> Verdict:
+    config = configuration(ctx, ADVANCED)
+    if config is None:
+        return missing(ADVANCED)
+    arns = layer_arns(config)
+    for arn in arns:
+        match = LAYER_VERSION_ARN.match(arn)
+        if match and match["name"] == LAYER and match["account"] == ctx.account:
+            return passed(f"uses {LAYER} version {match['version']}", layer=arn)
+    found = ", ".join(a.split(":layer:")[-1] for a in arns) or "no layers"
+    return failed(f"{ADVANCED} has {found}; it must use a version of your {LAYER}", layers=arns)
+
+
+@TASK.check(f"{ASYNC} keeps events 1 hour and retries twice", points=4, hint=ASYNC_HINT)
+def async_config(ctx: Context) -> Verdict:
+    if configuration(ctx, ASYNC) is None:
+        return missing(ASYNC)
+    config = ctx.facts.event_invoke_config(ASYNC)
+    if config is None:
+        return failed(f"{ASYNC} has no asynchronous invocation settings")
+    wrong = {key: config.get(key) for key, value in (("MaximumEventAgeInSeconds", 3600), ("MaximumRetryAttempts", 2))
+             if config.get(key) != value}
+    if wrong:
+        return failed("; ".join(f"{k} is {v!r}" for k, v in wrong.items()) + " (expected 3600 s and 2 retries)",
+                      **wrong)
+    return passed("maximum event age 3600 s, 2 retries")
+
+
+@TASK.check(f"Failed {ASYNC} events go to the SQS queue {QUEUE}", points=3, hint=ASYNC_HINT)
+def dead_letters(ctx: Context) -> Verdict:
+    config = configuration(ctx, ASYNC)
+    if config is None:
+        return missing(ASYNC)
+    queue = ctx.facts.queue(QUEUE)
+    if queue is None:
+        return failed(f"no SQS queue named {QUEUE}", hint=f"aws sqs create-queue --queue-name {QUEUE}")
+    wanted = queue.get("QueueArn")
+    on_failure = (((ctx.facts.event_invoke_config(ASYNC) or {}).get("DestinationConfig") or {})
+                  .get("OnFailure") or {}).get("Destination")
+    dead_letter = (config.get("DeadLetterConfig") or {}).get("TargetArn")
+    if wanted in (on_failure, dead_letter):
+        how = "on-failure destination" if on_failure == wanted else "dead-letter queue"
+        return passed(f"{QUEUE} is the {how}", queue=wanted)
+    elsewhere = on_failure or dead_letter
+    return failed(f"failed events go to {elsewhere}, not {wanted}" if elsewhere else
+                  f"{ASYNC} sends failed events nowhere: set {QUEUE} as its on-failure destination")
+
+
+@TASK.check(f"{ASYNC} has reserved concurrency 5", points=3,
+            hint=f"aws lambda put-function-concurrency --function-name {ASYNC} --reserved-concurrent-executions 5")
+def reserved(ctx: Context) -> Verdict:
+    if configuration(ctx, ASYNC) is None:
+        return missing(ASYNC)
+    value = ctx.facts.reserved_concurrency(ASYNC)
+    if value == 5:
+        return passed("reserved concurrency 5")
+    return failed(f"reserved concurrency is {'not set' if value is None else value} (expected 5)", reserved=value)

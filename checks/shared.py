@@ -1,0 +1,65 @@
+"""Readings of gathered facts that any assessment may need: layer ARNs, a role's policies, principals.
+
+Assessment-specific builders live beside their checks (``checks/<assessment>/common.py``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from grader.rubric import Context
+
+# --- ARNs ----------------------------------------------------------------------------------------
+
+LAYER_VERSION_ARN = re.compile(
+    r"^arn:aws[a-z-]*:lambda:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):layer:(?P<name>[A-Za-z0-9_-]+):(?P<version>\d+)$"
+)
+
+
+def layer_arns(config: dict[str, Any]) -> list[str]:
+    return [layer.get("Arn", "") for layer in config.get("Layers") or [] if isinstance(layer, dict)]
+
+
+def role_name(role_arn: str | None) -> str | None:
+    """The role's name: the last segment of its ARN (roles may have paths)."""
+    if not role_arn or ":role/" not in role_arn:
+        return None
+    return role_arn.rsplit("/", 1)[-1]
+
+
+# --- IAM -----------------------------------------------------------------------------------------
+
+
+def principals(statement: dict[str, Any], kind: str) -> list[str]:
+    """A policy statement's principals of one kind (``AWS``, ``Service``); a bare ``"*"`` is anyone."""
+    principal = statement.get("Principal")
+    if isinstance(principal, str):
+        return [principal]
+    if isinstance(principal, dict):
+        value = principal.get(kind)
+        if isinstance(value, str):
+            return [value]
+        if isinstance(value, list):
+            return [v for v in value if isinstance(v, str)]
+    return []
+
+
+def role_policy_documents(ctx: Context, role_arn: str | None) -> list[Any] | None:
+    """Every policy document of the role (inline and attached), or None when the role does not exist."""
+    name = role_name(role_arn)
+    if name is None:
+        return None
+    facts = ctx.facts
+    attached, inline = facts.parallel(lambda: facts.attached_role_policies(name),
+                                      lambda: facts.inline_role_policies(name))
+    if attached is None or inline is None:
+        return None
+    managed = facts.parallel(*[lambda arn=p["PolicyArn"]: facts.managed_policy_document(arn) for p in attached])
+    return list(inline.values()) + [document for document in managed if document is not None]
+
+
+def attached_policy_names(ctx: Context, role_arn: str | None) -> set[str]:
+    name = role_name(role_arn)
+    attached = ctx.facts.attached_role_policies(name) if name else None
+    return {p.get("PolicyName", "") for p in attached or []}

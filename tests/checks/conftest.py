@@ -1,0 +1,39 @@
+"""A student who followed an assessment and then made one mistake: what every assessment's tests share.
+
+Each assessment's own conftest provides the ``graded_mistake`` fixture (how its students are built).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from grader.model import StudentResult
+from tests.conftest import Account, failing_checks
+
+Mistake = Callable[[Account, dict[str, Any]], None]
+
+
+def assert_costs_only(student: StudentResult, task_number: int, failing: set[str]) -> None:
+    """The mistake fails exactly ``failing`` checks, all in its own task; every other task keeps full marks."""
+    assert failing_checks(student) == failing
+    for task in student.tasks:
+        if task.number == task_number:
+            assert task.score < task.max_score, f"task {task_number} lost nothing"
+        else:
+            assert task.score == task.max_score, f"task {task.number} lost points for a task {task_number} mistake"
+    assert student.complete
+
+
+def mistakes_cost_only_their_task(task_number: int, mistakes: dict[str, tuple[Mistake, set[str]]]) -> Callable:
+    """A test, one case per mistake: it fails exactly the listed checks, all in ``task_number``."""
+
+    @pytest.mark.parametrize("mistake", mistakes, ids=list(mistakes))
+    def test(graded_mistake: Callable, mistake: str) -> None:
+        apply, failing = mistakes[mistake]
+        _, student = graded_mistake(apply)
+        assert_costs_only(student, task_number, failing)
+
+    return test

@@ -1,0 +1,50 @@
+from checks.lambda_lab.solution import LAYER
+from tests.checks.conftest import mistakes_cost_only_their_task
+
+ASYNC = "AsyncProcessor"
+
+
+def invoke_config(**changes):
+    def apply(a, b):
+        lam = a.client("lambda")
+        current = lam.get_function_event_invoke_config(FunctionName=ASYNC)
+        settings = {"MaximumEventAgeInSeconds": current["MaximumEventAgeInSeconds"],
+                    "MaximumRetryAttempts": current["MaximumRetryAttempts"],
+                    "DestinationConfig": current["DestinationConfig"], **changes}
+        lam.put_function_event_invoke_config(FunctionName=ASYNC, **settings)
+    return apply
+
+
+def failures_to(queue):
+    def apply(a, b):
+        sqs = a.client("sqs")
+        url = sqs.create_queue(QueueName=queue)["QueueUrl"]
+        arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        invoke_config(DestinationConfig={"OnFailure": {"Destination": arn}})(a, b)
+    return apply
+
+
+MISTAKES = {
+    "layer for python3.11 only": (lambda a, b: a.client("lambda").publish_layer_version(
+        LayerName="common-utilities", Content={"ZipFile": LAYER}, CompatibleRuntimes=["python3.11"]), {"7.1"}),
+    "AdvancedProcessor without the layer": (lambda a, b: a.client("lambda").update_function_configuration(
+        FunctionName="AdvancedProcessor", Layers=[]), {"7.2"}),
+    "no retries": (invoke_config(MaximumRetryAttempts=0), {"7.3"}),
+    "events kept 6 hours": (invoke_config(MaximumEventAgeInSeconds=21600), {"7.3"}),
+    "failures to another queue": (failures_to("lambda-dlq-old"), {"7.4"}),
+    "failures nowhere": (invoke_config(DestinationConfig={}), {"7.4"}),
+    "no reserved concurrency": (lambda a, b: a.client("lambda").delete_function_concurrency(FunctionName=ASYNC),
+                                {"7.5"}),
+}
+
+test_mistake_costs_only_lab_7 = mistakes_cost_only_their_task(7, MISTAKES)
+
+
+def test_a_dead_letter_config_instead_of_a_destination_is_accepted(graded_mistake):
+    def dead_letter_config(a, b):
+        invoke_config(DestinationConfig={})(a, b)
+        arn = f"arn:aws:sqs:{b['region']}:{b['account']}:lambda-dlq"
+        a.client("lambda").update_function_configuration(FunctionName=ASYNC, DeadLetterConfig={"TargetArn": arn})
+    _, student = graded_mistake(dead_letter_config)
+    assert student.score == 100
+    assert "dead-letter queue" in student.tasks[6].checks[3].message
