@@ -44,9 +44,10 @@ def assert_one_line_error(result: subprocess.CompletedProcess, code: int, *fragm
         assert fragment in lines[0]
 
 
-def test_list_names_the_assessment():
+def test_list_names_the_assessments():
     result = cli("list")
-    assert result.returncode == 0 and result.stdout.startswith("lambda_medium")
+    listed = [line.split()[0] for line in result.stdout.splitlines()]
+    assert result.returncode == 0 and listed == ["lambda_lab", "lambda_medium"]
 
 
 def test_explain_prints_the_rubric_without_aws():
@@ -179,3 +180,54 @@ def test_sandbox_port_in_use():
         busy.listen()
         result = cli("sandbox", "--port", str(busy.getsockname()[1]))
     assert_one_line_error(result, 2, "in use")
+
+
+# --- lambda_lab: fixed names, one student per account, the student ID only a label -----------------
+
+
+def own_account_env(own_account) -> dict:
+    credentials = own_account.credentials
+    return {"AWS_ENDPOINT_URL": own_account.emulator.url, "AWS_ACCESS_KEY_ID": credentials["aws_access_key_id"],
+            "AWS_SECRET_ACCESS_KEY": credentials["aws_secret_access_key"],
+            "AWS_SESSION_TOKEN": credentials["aws_session_token"], "AWS_DEFAULT_REGION": "us-east-1"}
+
+
+def test_lab_grades_the_account_without_a_student_id(own_account):
+    own_account.build()
+    result = cli("lambda_lab", "--format", "json", env=own_account_env(own_account))
+    assert result.returncode == 0, result.stderr
+    student = json.loads(result.stdout)["students"][0]
+    account = own_account.client("sts").get_caller_identity()["Account"]
+    assert student["student_id"] == account == student["account"] and student["score"] == 100
+    labelled = cli("lambda_lab", "-s", "alice", "--format", "json", env=own_account_env(own_account))
+    assert json.loads(labelled.stdout)["students"][0]["student_id"] == "alice"
+
+
+def test_lab_refuses_two_students_in_one_account(tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("student_id\nalice\nbob\n", encoding="utf-8")
+    assert_one_line_error(cli("lambda_lab", "--roster", str(roster)), 2, "fixed resource names", "alice and bob")
+    assert_one_line_error(cli("lambda_lab", "--all-students"), 2, "fixed resource names")
+    assert_one_line_error(cli("sandbox", "--assessment", "lambda_lab", "--seed", "a", "--seed", "b"), 2, "--seed once")
+
+
+def test_lab_students_in_their_own_accounts(own_account, emulator, tmp_path):
+    from tests.conftest import new_account_id
+
+    own_account.build()
+    done, empty = own_account.client("sts").get_caller_identity()["Account"], new_account_id()
+    roster = tmp_path / "roster.csv"
+    roster.write_text(f"student_id,account_id\nalice,{done}\nbob,{empty}\n", encoding="utf-8")
+    result = cli("lambda_lab", "--roster", str(roster), "--role-arn-template", "arn:aws:iam::{account_id}:role/Grader",
+                 "--format", "json", env=emulator_env(emulator))
+    graded = {s["student_id"]: (s["account"], s["score"]) for s in json.loads(result.stdout)["students"]}
+    assert graded == {"alice": (done, 100.0), "bob": (empty, 0.0)} and result.returncode == 1
+
+
+def test_lab_sandbox_and_explain():
+    result = cli("lambda_lab", "--sandbox", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["students"][0]["score"] == 100.0
+    assert "docker" not in result.stderr.lower()
+    explained = cli("lambda_lab", "--explain")
+    assert "Names are fixed" in explained.stdout and "7.5" in explained.stdout
