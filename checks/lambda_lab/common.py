@@ -75,7 +75,9 @@ def settings_check(task: Task, name: str, expected: dict[str, Any], *, points: f
     options = {"Runtime": "--runtime", "MemorySize": "--memory-size", "Timeout": "--timeout", "Handler": "--handler"}
     fix = " ".join(f"{options[k]} {v}" for k, v in expected.items())
 
-    @task.check(described[0].upper() + described[1:], points=points, requires=requires,
+    title = described if len(expected) > 1 else described.replace(" ", " is ", 1)
+
+    @task.check(title[0].upper() + title[1:], points=points, requires=requires,
                 hint=f"aws lambda update-function-configuration --function-name {name} {fix}")
     def settings(ctx: Context) -> Verdict:
         config = configuration(ctx, name)

@@ -5,7 +5,9 @@ Each assessment's own conftest provides the ``graded_mistake`` fixture (how its 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -37,3 +39,19 @@ def mistakes_cost_only_their_task(task_number: int, mistakes: dict[str, tuple[Mi
         assert_costs_only(student, task_number, failing)
 
     return test
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def readme_rubric(assessment: Any) -> list[tuple[str, str, float]]:
+    """The (check, title, points) rows of the "How you are graded" table in the assessment's README."""
+    section = (ROOT / assessment.readme).read_text(encoding="utf-8").split("## How you are graded", 1)[1]
+    rows = re.findall(r"^\| (\d+\.\d+) \| (.+?) \| ([\d.]+) \|$", section, flags=re.MULTILINE)
+    return [(check_id, title, float(points)) for check_id, title, points in rows]
+
+
+def rubric(assessment: Any) -> list[tuple[str, str, float]]:
+    """The same rows, from the checks themselves."""
+    return [(c.id, c.title + (" (advice, no points)" if c.advisory else ""), c.points)
+            for t in assessment.tasks for c in t.checks]
