@@ -11,9 +11,11 @@ from checks.lambda_medium import ASSESSMENT
 from grader.aws.connections import Connections
 from grader.aws.facts import least_privilege_policy, policy_actions
 from grader.aws.session import READ_OPERATION
-from grader.engine import Grader
+from grader.engine import Grader, facts_read
 from grader.model import Status
 from tests.conftest import Account, new_student_id
+
+ACTIONS = policy_actions(facts_read(ASSESSMENT))
 
 
 def grader_keys(account: Account, actions: list[str]) -> dict[str, str]:
@@ -58,15 +60,15 @@ def outcomes(run):
 @pytest.mark.parametrize("inventory", [False, True], ids=["direct", "inventory"])
 def test_the_printed_policy_is_enough(class_under_iam, inventory):
     account, ids, unrestricted = class_under_iam
-    restricted = graded(account, ids, grader_keys(account, policy_actions()), inventory)
+    restricted = graded(account, ids, grader_keys(account, ACTIONS), inventory)
     assert outcomes(restricted) == outcomes(unrestricted[inventory])
     assert restricted.students[0].score == 100.0 and all(s.complete for s in restricted.students)
 
 
-@pytest.mark.parametrize("action", policy_actions())
+@pytest.mark.parametrize("action", ACTIONS)
 def test_without_one_action_only_its_checks_fail_to_read(class_under_iam, action):
     account, ids, unrestricted = class_under_iam
-    keys = grader_keys(account, [a for a in policy_actions() if a != action])
+    keys = grader_keys(account, [a for a in ACTIONS if a != action])
     changed_somewhere = False
     for inventory in (False, True):
         run = graded(account, ids, keys, inventory)

@@ -392,7 +392,8 @@ def _patch_iam_enforcement() -> None:
 
     - a body-less request (a Lambda GET) is verified against its parsed query as payload, so every
       such signature "does not match";
-    - CloudWatch's actions are named after its signing name (``monitoring:``), not IAM's ``cloudwatch:``;
+    - CloudWatch's actions are named after its signing name (``monitoring:``), not IAM's ``cloudwatch:``,
+      and API Gateway's after its operations, not IAM's ``apigateway:GET``/``POST``/...;
     - the denial is XML even for JSON services, which their clients cannot read.
     """
     from moto.core.authorization import ActionAuthenticatorMixin
@@ -416,17 +417,20 @@ def _patch_iam_enforcement() -> None:
         original_init(self, *args, **kwargs)
         if self._action.startswith("monitoring:"):
             self._action = "cloudwatch:" + self._action.split(":", 1)[1]
+        elif self._action.startswith("apigateway:"):  # API Gateway's IAM actions are its HTTP methods
+            self._action = f"apigateway:{self._method.upper()}"
 
     def _authenticate_and_authorize_action(self: Any, *args: Any, **kwargs: Any) -> None:
         try:
             original_authorize(self, *args, **kwargs)
         except Exception as exc:
             error_type = getattr(exc, "error_type", None)
-            json_protocol = self.headers.get("X-Amz-Target") or getattr(self, "service_name", "") == "awslambda"
+            rest_json = getattr(self, "service_name", "") in ("awslambda", "apigateway")
+            json_protocol = self.headers.get("X-Amz-Target") or rest_json
             if not error_type or not json_protocol or isinstance(exc, JsonRESTError):
                 raise
-            if getattr(self, "service_name", "") == "awslambda" and error_type == "AccessDenied":
-                error_type = "AccessDeniedException"  # Lambda's name for it
+            if rest_json and error_type == "AccessDenied":
+                error_type = "AccessDeniedException"  # Lambda's and API Gateway's name for it
             json_error = JsonRESTError(error_type, getattr(exc, "message", str(exc)))
             json_error.code = getattr(exc, "code", 403)
             raise json_error from exc

@@ -14,7 +14,8 @@ import botocore.session
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from checks.lambda_medium import ASSESSMENT
+from checks.lambda_lab import ASSESSMENT as LAB
+from checks.lambda_medium import ASSESSMENT as MEDIUM
 from grader.aws.facts import expect
 from grader.engine import judge_task
 from grader.rubric import Context
@@ -24,7 +25,13 @@ NAMES = st.sampled_from(["layer-consumer-h1", "vpc-lambda-h1", "lambda-sg-h1", "
                          "arn:aws:sqs:us-east-1:123456789012:lambda-dlq-h1", "Enabled",
                          "arn:aws:lambda:us-east-1:580247275435:layer:LambdaInsightsExtension:5",
                          "arn:aws:lambda:us-east-1:123456789012:layer:common-utils-layer-h1:1",
-                         "arn:aws:iam::123456789012:role/r", "ReportBatchItemFailures", "*", "111122223333"])
+                         "arn:aws:iam::123456789012:role/r", "ReportBatchItemFailures", "*", "111122223333",
+                         "HelloWorldFunction", "S3FileProcessor", "terraform-managed-lambda-api", "lambda-lab-1",
+                         "AWS_PROXY", "ANY", "/{proxy+}", "prod", "s3:ObjectCreated:*", "ManagedBy", "Terraform",
+                         "arn:aws:lambda:us-east-1:123456789012:function:HelloWorldFunction",
+                         "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:"
+                         "123456789012:function:S3FileProcessor/invocations", "apigateway.amazonaws.com",
+                         "s3.amazonaws.com", "AWS:SourceArn", "arn:aws:s3:::lambda-lab-1", "analysis/a.json"])
 TEXT = st.one_of(NAMES, st.text(max_size=12))
 JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | TEXT,
                     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(TEXT, inner, max_size=4),
@@ -151,11 +158,36 @@ class GeneratedFacts:
     def metric_alarms(self):
         return self._draw(("alarms",), output("cloudwatch", "DescribeAlarms", "MetricAlarms"), False)
 
+    def function_tags(self, name):
+        return self._draw(("tags", name), st.dictionaries(TEXT, TEXT, max_size=3))
+
+    def log_group(self, name):
+        return self._draw(("log-group", name), item("logs", "DescribeLogGroups", "logGroups"))
+
+    def rest_apis(self):
+        return self._draw(("apis",), output("apigateway", "GetRestApis", "items"), False)
+
+    def rest_api_resources(self, api_id):
+        return self._draw(("resources", api_id), output("apigateway", "GetResources", "items"), False)
+
+    def rest_api_stages(self, api_id):
+        return self._draw(("stages", api_id), output("apigateway", "GetStages", "item"), False)
+
+    def bucket_names(self):
+        return self._draw(("buckets",), st.lists(TEXT, max_size=3), False)
+
+    def bucket_notifications(self, bucket):
+        return self._draw(("notifications", bucket), output("s3", "GetBucketNotificationConfiguration"))
+
+    def object_keys(self, bucket, prefix):
+        return self._draw(("keys", bucket), st.lists(TEXT, max_size=3))
+
 
 def crashes(data: st.DataObject, malformed: bool) -> list[str]:
+    assessment = data.draw(st.sampled_from([MEDIUM, LAB]))
     facts = GeneratedFacts(data, malformed)
     context = Context("h1", "123456789012", "us-east-1", facts)
-    results = [c for task in ASSESSMENT.tasks for c in judge_task(task, context).checks]
+    results = [c for task in assessment.tasks for c in judge_task(task, context).checks]
     return [f"{c.id}: {c.message}" for c in results if "crashed" in c.message]
 
 

@@ -1,0 +1,76 @@
+"""Least privilege for lambda_lab, proven as for lambda_medium (tests/test_least_privilege.py): its printed
+policy is enough, every action in it is needed, and without one action only the checks that read with it
+become errors naming it. Each lab student is graded in an account of their own."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from checks.lambda_lab import ASSESSMENT as LAB
+from checks.lambda_lab import solution
+from grader.aws.connections import Connections
+from grader.aws.facts import policy_actions
+from grader.engine import Grader, facts_read
+from grader.model import Status, StudentResult
+from tests.conftest import Account, new_account_id
+from tests.test_least_privilege import grader_keys, outcomes
+
+ACTIONS = policy_actions(facts_read(LAB))
+
+
+def grade(account: Account, sid: str, keys: dict[str, str] | None, inventory: bool) -> StudentResult:
+    connections = Connections(endpoint_url=account.emulator.url, credentials=keys or account.credentials,
+                              region="us-east-1", inventory=inventory, session_options={"max_attempts": 1})
+    if keys is not None:
+        account.emulator.enforce_iam(True)
+    try:
+        return Grader(LAB, connections.facts_for).grade([sid]).students[0]
+    finally:
+        account.emulator.enforce_iam(False)
+
+
+@pytest.fixture(scope="module")
+def lab_under_iam(emulator):
+    done, empty = (Account(emulator, credentials=emulator.account_credentials(new_account_id()), assessment=LAB,
+                           solution=solution) for _ in range(2))
+    done.build("done")
+    done.client("iam").put_role_policy(  # an inline policy too, which has its own read
+        RoleName="S3FileProcessor-role", PolicyName="bucket", PolicyDocument=json.dumps({"Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*"}]}))
+    students = [(done, "done"), (empty, "empty")]
+    unrestricted = {mode: [grade(a, sid, None, mode) for a, sid in students] for mode in (False, True)}
+    return students, unrestricted
+
+
+@pytest.mark.parametrize("inventory", [False, True], ids=["direct", "inventory"])
+def test_the_printed_policy_is_enough(lab_under_iam, inventory):
+    students, unrestricted = lab_under_iam
+    restricted = [grade(a, sid, grader_keys(a, ACTIONS), inventory) for a, sid in students]
+    assert outcomes_of(restricted) == outcomes_of(unrestricted[inventory])
+    assert restricted[0].score == 100.0 and all(s.complete for s in restricted)
+
+
+def outcomes_of(students):
+    return outcomes(type("Run", (), {"students": students}))
+
+
+@pytest.mark.parametrize("action", ACTIONS)
+def test_without_one_action_only_its_checks_fail_to_read(lab_under_iam, action):
+    students, unrestricted = lab_under_iam
+    keys = [grader_keys(a, [x for x in ACTIONS if x != action]) for a, _ in students]
+    changed_somewhere = False
+    for inventory in (False, True):
+        for (account, sid), key, before in zip(students, keys, unrestricted[inventory], strict=True):
+            after = grade(account, sid, key, inventory)
+            old = {c.id: c for t in before.tasks for c in t.checks}
+            for check in (c for t in after.tasks for c in t.checks):
+                if (check.status, check.points) != (old[check.id].status, old[check.id].points):
+                    changed_somewhere = True
+                    assert check.status is Status.ERROR, (action, check)
+                    assert action in check.message or check.message.startswith("not decided"), (action, check)
+            if after.notes != before.notes:
+                changed_somewhere = True
+                assert any(action in note for note in after.notes) or not after.complete, (action, after.notes)
+    assert changed_somewhere, f"{action} is in the policy but no check needed it"
