@@ -59,6 +59,7 @@ def apply() -> None:
         _patch_describe_scalable_targets_paging()
         _patch_iam_enforcement()
         _patch_simulate_principal_policy()
+        _patch_account_lookup()
         _patch_update_code_architectures()
         _patch_rest_api_paging()
         _patch_s3_lambda_notifications()
@@ -487,6 +488,28 @@ def _patch_simulate_principal_policy() -> None:
 
 
 _JSON = {"Content-Type": "application/json"}
+
+
+# --- IAM: finding an access key's account builds every partition's backend of every account ------
+
+
+def _patch_account_lookup() -> None:
+    """Speed only, same answers: every request looks up which account its access key belongs to, and
+    moto's lookup created the IAM backend of all six partitions of every account on the way — each
+    loading about 1,600 AWS managed policies (0.2 s), so a new account's first request took over a
+    second. A key can only be in a backend that exists: look there alone."""
+    from moto.iam import models
+
+    _require(models, "get_account_id_from")
+
+    def get_account_id_from(access_key: str) -> str:
+        for account_id, account in list(models.iam_backends.items()):
+            for backend in list(account.values()):  # the partitions that exist; none is created
+                if access_key in backend.access_keys:
+                    return account_id
+        return models.DEFAULT_ACCOUNT_ID
+
+    models.get_account_id_from = get_account_id_from
 
 
 # --- Lambda: UpdateFunctionCode ignores Architectures ------------------------------------------------

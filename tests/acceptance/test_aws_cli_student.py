@@ -25,11 +25,14 @@ class AwsCli:
         # Explicit on every call: the aws CLI must never fall back to a real AWS endpoint.
         self.endpoint = emulator.url
         self.tmp = tmp_path
+        self.driver = None
 
     def __call__(self, line: str, expect_failure: bool = False) -> str:
         out, err = io.StringIO(), io.StringIO()
+        if self.driver is None:  # made once: building it loads every command's model (a quarter second)
+            self.driver = create_clidriver()
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = create_clidriver().main([*shlex.split(line), "--endpoint-url", self.endpoint])
+            code = self.driver.main([*shlex.split(line), "--endpoint-url", self.endpoint])
         assert (code != 0) == expect_failure, f"aws {line}\n{err.getvalue()}"
         return out.getvalue().strip()
 

@@ -316,3 +316,17 @@ def test_s3_notifications_to_lambda_are_recorded_instead_of_run_in_docker(own_ac
     assert [(fn, e["Records"][0]["s3"]["object"]["key"]) for fn, e in recorded] == [(arn, "a+file.txt")]
     assert recorded[0][1]["Records"][0]["eventName"] == "ObjectCreated:Put"
     assert "docker" not in capfd.readouterr().err.lower()
+
+
+def test_a_new_accounts_requests_build_only_the_backends_they_use(emulator):
+    from moto.iam.models import iam_backends
+
+    from tests.conftest import new_account_id
+
+    account = new_account_id()
+    credentials = emulator.account_credentials(account)
+    emulator.client("iam", credentials=credentials).list_roles()
+    emulator.client("lambda", credentials=credentials).list_functions()
+    assert set(iam_backends[account].keys()) == {"aws"}  # not the five other partitions as well
+    assert emulator.client("sts", credentials=credentials).get_caller_identity()["Account"] == account
+    assert emulator.client("sts").get_caller_identity()["Account"] == "123456789012"  # unknown key: default
