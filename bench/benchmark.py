@@ -9,7 +9,8 @@ AWS's published Lambda and CloudWatch quotas. Then grades:
 - classes of the given sizes in one shared account holding the largest class, with shared inventory and concurrency (the default for a class), and the
   same classes sequentially without sharing (``--workers 1 --inventory off``), so the gain is a ratio
   measured in one run;
-- the largest class under enforced quotas, with client-side pacing.
+- the largest class under enforced quotas, with client-side pacing;
+- one ``lambda_lab`` student in an account of their own (fixed names), command line and in-process.
 
 Run from the project root:  python bench/benchmark.py            (about five minutes on 2 cores)
 """
@@ -30,11 +31,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from checks.lambda_lab import ASSESSMENT as LAB  # noqa: E402
+from checks.lambda_lab import solution as lab_solution  # noqa: E402
 from checks.lambda_medium import ASSESSMENT, solution  # noqa: E402
 from grader.aws.connections import Connections  # noqa: E402
+from grader.aws.facts import services  # noqa: E402
 from grader.aws.pacing import AWS_QUOTAS  # noqa: E402
 from grader.emulator import EMULATOR_CREDENTIALS  # noqa: E402
-from grader.engine import Grader  # noqa: E402
+from grader.engine import Grader, facts_read  # noqa: E402
 from grader.model import Status  # noqa: E402
 from grader.roster import Student  # noqa: E402
 
@@ -98,12 +102,29 @@ class ProxyProcess:
         self.process.wait(timeout=30)
 
 
-def grade(proxy: ProxyProcess, ids: list[str], *, inventory: bool, workers: int, pacing: bool) -> dict:
+LAB_ACCOUNT = "210000000001"
+
+
+def build_lab(url: str) -> dict[str, str]:
+    """The lab's reference solution in an emulated account of its own; returns that account's credentials."""
+    import boto3
+
+    sts = boto3.client("sts", region_name="us-east-1", endpoint_url=url, **EMULATOR_CREDENTIALS)
+    granted = sts.assume_role(RoleArn=f"arn:aws:iam::{LAB_ACCOUNT}:role/bench", RoleSessionName="bench")["Credentials"]
+    credentials = {"aws_access_key_id": granted["AccessKeyId"], "aws_secret_access_key": granted["SecretAccessKey"],
+                   "aws_session_token": granted["SessionToken"]}
+    lab_solution.build(lambda service: boto3.client(service, region_name="us-east-1", endpoint_url=url, **credentials))
+    return credentials
+
+
+def grade(proxy: ProxyProcess, ids: list[str], *, inventory: bool, workers: int, pacing: bool,
+          assessment=ASSESSMENT, credentials: dict[str, str] | None = None) -> dict:
     proxy.reset_counts()
-    connections = Connections(endpoint_url=proxy.url, credentials=EMULATOR_CREDENTIALS, region="us-east-1",
-                              inventory=inventory, pacing=pacing, fanout=1 if workers == 1 else 32)
+    connections = Connections(endpoint_url=proxy.url, credentials=credentials or EMULATOR_CREDENTIALS,
+                              region="us-east-1", inventory=inventory, pacing=pacing, fanout=1 if workers == 1 else 32,
+                              services=services(facts_read(assessment)))
     started = time.perf_counter()
-    run = Grader(ASSESSMENT, connections.facts_for, workers=workers,
+    run = Grader(assessment, connections.facts_for, workers=workers,
                  student_workers=max(1, workers // 4)).grade([Student(s) for s in ids])
     seconds = time.perf_counter() - started
     stats = proxy.stats()
@@ -117,16 +138,22 @@ def grade(proxy: ProxyProcess, ids: list[str], *, inventory: bool, workers: int,
             "mean_score": round(statistics.fmean(s.score for s in run.students), 1), "by_operation": requests}
 
 
-def one_student_cli(proxy: ProxyProcess, sid: str, repeats: int = 5) -> dict:
+def one_student_cli(proxy: ProxyProcess, sid: str | None, repeats: int = 5, assessment: str = "lambda_medium",
+                    credentials: dict[str, str] | None = None) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update(AWS_ENDPOINT_URL=proxy.url, AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing",
-               AWS_DEFAULT_REGION="us-east-1", AWS_EC2_METADATA_DISABLED="true")
+    credentials = credentials or EMULATOR_CREDENTIALS
+    env.update(AWS_ENDPOINT_URL=proxy.url, AWS_ACCESS_KEY_ID=credentials["aws_access_key_id"],
+               AWS_SECRET_ACCESS_KEY=credentials["aws_secret_access_key"], AWS_DEFAULT_REGION="us-east-1",
+               AWS_EC2_METADATA_DISABLED="true")
+    if "aws_session_token" in credentials:
+        env["AWS_SESSION_TOKEN"] = credentials["aws_session_token"]
     times = []
     for _ in range(repeats):
         proxy.reset_counts()
         started = time.perf_counter()
-        done = subprocess.run([sys.executable, str(ROOT / "validate_tasks.py"), "lambda_medium", "-s", sid,
-                               "--format", "json"], env=env, capture_output=True, text=True, cwd=ROOT)
+        done = subprocess.run([sys.executable, str(ROOT / "validate_tasks.py"), assessment,
+                               *(["-s", sid] if sid else []), "--format", "json"],
+                              env=env, capture_output=True, text=True, cwd=ROOT)
         times.append(time.perf_counter() - started)
         assert done.returncode == 0, done.stderr
     return {"seconds_median": round(statistics.median(times), 3), "seconds_min": round(min(times), 3),
@@ -154,6 +181,15 @@ def main() -> None:
             grade(proxy, ids[:1], inventory=False, workers=16, pacing=False)  # warm the emulator's caches
             figures["one_student"] = grade(proxy, ids[:1], inventory=False, workers=16, pacing=False)
             figures["one_student_sequential"] = grade(proxy, ids[:1], inventory=False, workers=1, pacing=False)
+        # One lab student, in an account of their own (fixed names).
+        lab = build_lab(url)
+        with ProxyProcess(url, options.latency) as proxy:
+            figures["lab_cli"] = one_student_cli(proxy, None, assessment="lambda_lab", credentials=lab)
+            grade(proxy, ["lab"], inventory=False, workers=16, pacing=False, assessment=LAB, credentials=lab)
+            figures["lab"] = grade(proxy, ["lab"], inventory=False, workers=16, pacing=False, assessment=LAB,
+                                   credentials=lab)
+            figures["lab_sequential"] = grade(proxy, ["lab"], inventory=False, workers=1, pacing=False,
+                                              assessment=LAB, credentials=lab)
         # Then the class, all in one shared training account.
         started = time.perf_counter()
         build_class(url, ids[1:])
@@ -189,6 +225,11 @@ def report(f: dict) -> None:
           f"{cli['seconds_median'] / UPSTREAM_GRADER_SECONDS:.2f}× the upstream grader's {UPSTREAM_GRADER_SECONDS} s |")
     print(f"| one student, grading after start-up | {one['seconds']} s | {one['requests_per_student']:g} | "
           f"sequential: {seq['seconds']} s |")
+    lab, lab_cli, lab_seq = f["lab"], f["lab_cli"], f["lab_sequential"]
+    print(f"| lambda_lab, one account, command line (start-up included) | {lab_cli['seconds_median']} s | "
+          f"{lab_cli['requests']} | score {lab['mean_score']:g} |")
+    print(f"| lambda_lab, grading after start-up | {lab['seconds']} s | {lab['requests_per_student']:g} | "
+          f"sequential: {lab_seq['seconds']} s |")
     for c in f["classes"]:
         print(f"| class of {c['students']}, shared inventory, 16 workers | {c['seconds']} s | "
               f"{c['requests_per_student']:g} | sequential un-shared: {c['sequential_seconds']} s, "

@@ -65,8 +65,12 @@ def policy_actions(facts: Iterable[str] | None = None) -> list[str]:
 
 
 def services(facts: Iterable[str]) -> tuple[str, ...]:
-    """The AWS services the named facts call (every IAM prefix here is also the botocore name)."""
-    return tuple(sorted({action.split(":")[0] for action in policy_actions(facts)}))
+    """The AWS services the named facts call, in the order the facts are named (clients are made in it).
+
+    Every IAM prefix used here is also the botocore service name.
+    """
+    ordered = [action.split(":")[0] for name in facts for action in getattr(getattr(Facts, name), "actions", ())]
+    return tuple(dict.fromkeys(ordered))
 
 
 def least_privilege_policy(facts: Iterable[str] | None = None) -> dict[str, Any]:
