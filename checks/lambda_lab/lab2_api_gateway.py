@@ -26,7 +26,8 @@ def integrated(ctx: Context) -> Verdict:
         return failed(f"{found[0].label} is a {found[0].integration} integration, not AWS_PROXY: the function "
                       "receives no HTTP request details", hint="tick 'Use Lambda Proxy integration' on the method's "
                       "integration request, then deploy the API again")
-    return failed(f"no REST API in {ctx.region} has a method integrated with {HELLO}")
+    return failed(f"no REST API in {ctx.region} has a method integrated with {HELLO} (an HTTP API does not "
+                  "count: the lab asks for a REST API)")
 
 
 @TASK.check("The API is deployed to a stage", points=5, requires=integrated,
