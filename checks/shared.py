@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from grader.rubric import Context
+from grader.rubric import Context, Verdict, failed, passed
 
 # --- ARNs ----------------------------------------------------------------------------------------
 
@@ -19,6 +19,18 @@ LAYER_VERSION_ARN = re.compile(
 
 def layer_arns(config: dict[str, Any]) -> list[str]:
     return [layer.get("Arn", "") for layer in config.get("Layers") or [] if isinstance(layer, dict)]
+
+
+def uses_own_layer(ctx: Context, function: str, config: dict[str, Any], layer: str) -> Verdict:
+    """Whether the function runs a version of the layer named exactly ``layer`` in the student's account:
+    a layer of the same name elsewhere, or one whose name only starts the same, is not theirs."""
+    arns = layer_arns(config)
+    for arn in arns:
+        match = LAYER_VERSION_ARN.match(arn)
+        if match and match["name"] == layer and match["account"] == ctx.account:
+            return passed(f"uses {layer} version {match['version']}", layer=arn)
+    found = ", ".join(a.split(":layer:")[-1] for a in arns) or "no layers"
+    return failed(f"{function} has {found}; it must use a version of your {layer}", layers=arns)
 
 
 def role_name(role_arn: str | None) -> str | None:

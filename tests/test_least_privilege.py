@@ -73,18 +73,24 @@ def test_without_one_action_only_its_checks_fail_to_read(class_under_iam, action
     for inventory in (False, True):
         run = graded(account, ids, keys, inventory)
         for before, after in zip(unrestricted[inventory].students, run.students, strict=True):
-            old = {c.id: c for t in before.tasks for c in t.checks}
-            for task in after.tasks:
-                for check in task.checks:
-                    if (check.status, check.points) != (old[check.id].status, old[check.id].points):
-                        changed_somewhere = True
-                        assert check.status is Status.ERROR, (action, check)
-                        assert action in check.message or check.message.startswith("not decided"), (action, check)
-            if after.notes != before.notes:
-                changed_somewhere = True
-                # The wrong-region note names the missing action, or is withheld from an incomplete grade.
-                assert any(action in note for note in after.notes) or not after.complete, (action, after.notes)
+            changed_somewhere |= only_reads_with(action, before, after)
     assert changed_somewhere, f"{action} is in the policy but no check needed it"
+
+
+def only_reads_with(action: str, before, after) -> bool:
+    """Whether anything changed without ``action``; whatever did is an error that names it."""
+    changed = False
+    old = {c.id: c for t in before.tasks for c in t.checks}
+    for check in (c for t in after.tasks for c in t.checks):
+        if (check.status, check.points) != (old[check.id].status, old[check.id].points):
+            changed = True
+            assert check.status is Status.ERROR, (action, check)
+            assert action in check.message or check.message.startswith("not decided"), (action, check)
+    if after.notes != before.notes:
+        changed = True
+        # The wrong-region note names the missing action, or is withheld from an incomplete grade.
+        assert any(action in note for note in after.notes) or not after.complete, (action, after.notes)
+    return changed
 
 
 def test_a_class_run_sends_reads_only(account, monkeypatch):

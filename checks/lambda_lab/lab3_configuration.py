@@ -1,5 +1,7 @@
 """Lab 3: HelloWorldFunction configured through environment variables, memory and timeout."""
 
+from collections.abc import Callable
+
 from checks.lambda_lab.common import HELLO, environment, missing, settings_check
 from grader.rubric import Context, Task, Verdict, failed, passed
 
@@ -25,28 +27,24 @@ def variables(ctx: Context) -> Verdict:
     return passed("all five are set", variables=sorted(found))
 
 
-@TASK.check("MAX_RESPONSE_LENGTH is a whole number", points=2, hint=SET_HINT)
-def max_length(ctx: Context) -> Verdict:
-    found = environment(ctx, HELLO)
-    if found is None:
-        return missing(HELLO)
-    value = found.get("MAX_RESPONSE_LENGTH")
-    if value is not None and value.strip().isdigit():
-        return passed(f"MAX_RESPONSE_LENGTH={value}")
-    shown = "not set" if value is None else repr(value)
-    return failed(f"MAX_RESPONSE_LENGTH is {shown}: the handler's int() would fail on it", value=value)
+def value_check(variable: str, title: str, accepts: Callable[[str], bool], why: str, *, points: float) -> None:
+    """A check that ``variable`` holds a value the lab's handler can use."""
+
+    @TASK.check(title, points=points, hint=SET_HINT)
+    def value(ctx: Context) -> Verdict:
+        found = environment(ctx, HELLO)
+        if found is None:
+            return missing(HELLO)
+        given = found.get(variable)
+        if given is not None and accepts(given.strip()):
+            return passed(f"{variable}={given}")
+        return failed(f"{variable} is {'not set' if given is None else repr(given)}: {why}", value=given)
 
 
-@TASK.check("ENABLE_DEBUG_LOGGING is true or false", points=1, hint=SET_HINT)
-def debug_flag(ctx: Context) -> Verdict:
-    found = environment(ctx, HELLO)
-    if found is None:
-        return missing(HELLO)
-    value = found.get("ENABLE_DEBUG_LOGGING")
-    if value is not None and value.strip().lower() in ("true", "false"):
-        return passed(f"ENABLE_DEBUG_LOGGING={value}")
-    shown = "not set" if value is None else repr(value)
-    return failed(f"ENABLE_DEBUG_LOGGING is {shown}: the handler only recognises 'true'", value=value)
+value_check("MAX_RESPONSE_LENGTH", "MAX_RESPONSE_LENGTH is a whole number", str.isdigit,
+            "the handler's int() would fail on it", points=2)
+value_check("ENABLE_DEBUG_LOGGING", "ENABLE_DEBUG_LOGGING is true or false", lambda v: v.lower() in ("true", "false"),
+            "the handler only recognises 'true'", points=1)
 
 
 memory = settings_check(TASK, HELLO, {"MemorySize": 256}, points=3)

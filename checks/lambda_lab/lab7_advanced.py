@@ -1,7 +1,7 @@
 """Lab 7: a shared layer, asynchronous processing with a dead-letter queue, and reserved concurrency."""
 
 from checks.lambda_lab.common import ADVANCED, ASYNC, configuration, missing
-from checks.shared import LAYER_VERSION_ARN, layer_arns
+from checks.shared import uses_own_layer
 from grader.rubric import Context, Task, Verdict, failed, passed
 
 TASK = Task(7, "Layers, async invocation and concurrency", points=16)
@@ -35,13 +35,7 @@ def uses_layer(ctx: Context) -> Verdict:
     config = configuration(ctx, ADVANCED)
     if config is None:
         return missing(ADVANCED)
-    arns = layer_arns(config)
-    for arn in arns:
-        match = LAYER_VERSION_ARN.match(arn)
-        if match and match["name"] == LAYER and match["account"] == ctx.account:
-            return passed(f"uses {LAYER} version {match['version']}", layer=arn)
-    found = ", ".join(a.split(":layer:")[-1] for a in arns) or "no layers"
-    return failed(f"{ADVANCED} has {found}; it must use a version of your {LAYER}", layers=arns)
+    return uses_own_layer(ctx, ADVANCED, config, LAYER)
 
 
 @TASK.check(f"{ASYNC} keeps events 1 hour and retries twice", points=4, hint=ASYNC_HINT)

@@ -1,8 +1,8 @@
 """Task 2: layer-consumer-<id> runs on the student's own layer."""
 
 from checks.lambda_medium.common import configuration, function_exists, memory_check, runtime_check
-from checks.shared import LAYER_VERSION_ARN, layer_arns
-from grader.rubric import Context, Task, Verdict, failed, passed
+from checks.shared import uses_own_layer
+from grader.rubric import Context, Task, Verdict
 
 TASK = Task(2, "Function using the layer", points=8)
 FUNCTION = "layer-consumer"
@@ -19,12 +19,5 @@ memory = memory_check(TASK, exists, FUNCTION, 256, points=1.5)
     "--query 'LayerVersions[0].LayerVersionArn' --output text)",
 )
 def uses_layer(ctx: Context) -> Verdict:
-    wanted = ctx.name("common-utils-layer")
-    arns = layer_arns(configuration(ctx, FUNCTION) or {})
-    for arn in arns:
-        match = LAYER_VERSION_ARN.match(arn)
-        # The exact name, in this account: another student's "common-utils-layer-<id>x" is not yours.
-        if match and match["name"] == wanted and match["account"] == ctx.account:
-            return passed(f"uses {wanted} version {match['version']}", layer=arn)
-    found = ", ".join(a.split(":layer:")[-1] for a in arns) or "no layers"
-    return failed(f"{ctx.name(FUNCTION)} has {found}; it must use a version of {wanted}", layers=arns)
+    # The exact name, in this account: another student's "common-utils-layer-<id>x" is not yours.
+    return uses_own_layer(ctx, ctx.name(FUNCTION), configuration(ctx, FUNCTION) or {}, ctx.name("common-utils-layer"))
