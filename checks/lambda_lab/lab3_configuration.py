@@ -38,7 +38,9 @@ def value_check(variable: str, title: str, accepts: Callable[[str], bool], why: 
         given = found.get(variable)
         if given is not None and accepts(given.strip()):
             return passed(f"{variable}={given}")
-        return failed(f"{variable} is {'not set' if given is None else repr(given)}: {why}", value=given)
+        if given is None:
+            return failed(f"{variable} is not set (see 3.1)")
+        return failed(f"{variable} is {given!r}: {why}", value=given)
 
 
 value_check("MAX_RESPONSE_LENGTH", "MAX_RESPONSE_LENGTH is a whole number", str.isdigit,

@@ -72,21 +72,25 @@ def trigger(ctx: Context) -> Verdict:
                   "object create events", events=events)
 
 
-@TASK.check(f"{S3_PROCESSOR}'s resource policy lets S3 invoke it", points=3, hint=(
-    f"aws lambda add-permission --function-name {S3_PROCESSOR} --statement-id s3-invoke "
-    "--action lambda:InvokeFunction --principal s3.amazonaws.com --source-arn arn:aws:s3:::<your bucket> "
-    "--source-account {account}"))
+def permission_hint(bucket: str) -> str:
+    return (f"aws lambda add-permission --function-name {S3_PROCESSOR} --statement-id s3-invoke "
+            f"--action lambda:InvokeFunction --principal s3.amazonaws.com --source-arn arn:aws:s3:::{bucket} "
+            "--source-account {account}")
+
+
+@TASK.check(f"{S3_PROCESSOR}'s resource policy lets S3 invoke it", points=3, hint=permission_hint("<your bucket>"))
 def permitted(ctx: Context) -> Verdict:
     if configuration(ctx, S3_PROCESSOR) is None:
         return missing(S3_PROCESSOR)
+    bucket = the_bucket(ctx)
+    hint = permission_hint(bucket or "<your bucket>")
     policy = ctx.facts.function_policy(S3_PROCESSOR)
     if policy is None:
-        return failed(f"{S3_PROCESSOR} has no resource-based policy: S3 cannot invoke it")
-    bucket = the_bucket(ctx)
+        return failed(f"{S3_PROCESSOR} has no resource-based policy: S3 cannot invoke it", hint=hint)
     allowed, detail = service_may_invoke(ctx, policy, "s3.amazonaws.com", [f"arn:aws:s3:::{bucket}"] if bucket else [])
     if allowed:
         return passed(f"s3.amazonaws.com may invoke {S3_PROCESSOR} ({detail})")
-    return failed(detail)
+    return failed(detail, hint=hint)
 
 
 @TASK.check(f"{S3_PROCESSOR}'s role can read and write the bucket", points=3, requires=exists, hint=(
