@@ -2,9 +2,9 @@
 and through boto3 what its console steps and Terraform configuration create). Used by ``--sandbox``,
 by ``validate_tasks.py sandbox --seed`` and by the tests, which then make one mistake at a time.
 
-Where the lab has the function *run* (its first test creates the log group; an upload makes
-S3FileProcessor write ``analysis/<key>.json``), the builder writes what that run leaves behind: the
-emulator does not execute function code.
+Its functions are one-line stubs (fast to run), so where the lab has its own code run (the first test
+creates the log group; an upload makes S3FileProcessor write ``analysis/<key>.json``) the builder writes
+what that run leaves behind. ``tests/acceptance/test_aws_cli_lab.py`` has the real thing run instead.
 
 This module writes, so it never uses the grader's read-only session: it takes a plain client factory.
 """

@@ -50,6 +50,9 @@ class Emulator:
         self._server = ThreadedMotoServer(ip_address=self.host, port=self.port, verbose=False)
         self._server.start()
         self.port = self._server.get_host_and_port()[1]
+        from grader.emulator import runtime
+
+        runtime.ENDPOINT["url"] = self.url  # where the functions it runs send their AWS calls
         return self
 
     def stop(self) -> None:

@@ -63,6 +63,7 @@ def apply() -> None:
         _patch_update_code_architectures()
         _patch_rest_api_paging()
         _patch_s3_lambda_notifications()
+        _patch_local_python_runtime()
         _applied = True
 
 
@@ -564,10 +565,10 @@ S3_LAMBDA_EVENTS: list[tuple[str, dict[str, Any]]] = []
 
 
 def _patch_s3_lambda_notifications() -> None:
-    """Offline there is no container runtime: moto's attempt prints Docker errors and runs nothing.
-
-    The event is recorded instead (what AWS would deliver, asynchronously), and nothing is printed.
-    """
+    """moto invoked the function inside the upload's request, in Docker (offline: Docker errors printed,
+    nothing run). AWS delivers the event asynchronously: so does this, to the local runtime below, and
+    records it."""
+    from moto.awslambda.utils import get_backend
     from moto.s3 import notifications
 
     _require(notifications, "_invoke_awslambda")
@@ -576,7 +577,47 @@ def _patch_s3_lambda_notifications() -> None:
         del S3_LAMBDA_EVENTS[:-99]  # a bounded record
         S3_LAMBDA_EVENTS.append((fn_arn, event_body))
 
+        def deliver() -> None:
+            try:
+                get_backend(account_id, region_name).get_function(fn_arn).invoke(json.dumps(event_body), {}, {})
+            except Exception:  # as on AWS, a failed delivery does not fail the upload
+                pass
+
+        threading.Thread(target=deliver, name="s3-notification", daemon=True).start()
+
     notifications._invoke_awslambda = _invoke_awslambda
+
+
+# --- Lambda: Invoke runs functions in Docker --------------------------------------------------------
+
+
+def _patch_local_python_runtime() -> None:
+    """Without Docker, moto's Invoke answers with a Docker error. Python functions run in the local
+    runtime instead (``grader/emulator/runtime.py``), as their execution role; others keep moto's way."""
+    import boto3
+    from moto.awslambda.models import LambdaFunction
+    from moto.awslambda.utils import get_backend
+
+    from grader.emulator import runtime
+
+    original = _require(LambdaFunction, "_invoke_lambda")
+
+    def _invoke_lambda(self: Any, event: Any = None) -> tuple[str, bool, str]:
+        url = runtime.ENDPOINT.get("url")
+        if not url or not str(self.run_time or "").startswith("python") or not self.code_bytes:
+            return original(self, event)
+        self.logs_backend.ensure_log_group(self.logs_group_name)
+        backend = get_backend(self.account_id, self.region)
+        layers = [version.code_bytes for version in (backend.layers_versions_by_arn(layer["Arn"])
+                                                     for layer in self.layers or []) if version is not None]
+        sts = boto3.client("sts", region_name=self.region, endpoint_url=url, aws_access_key_id="testing",
+                           aws_secret_access_key="testing")
+        credentials = sts.assume_role(RoleArn=self.role, RoleSessionName=self.function_name[:64])["Credentials"]
+        answer, failed, logs = runtime.run(self, {} if event is None else event, layers, credentials)
+        self.save_logs(logs)
+        return answer, failed, logs
+
+    LambdaFunction._invoke_lambda = _invoke_lambda
 
 
 # --- Lambda: provisioned concurrency is not implemented -------------------------------------------

@@ -1,13 +1,14 @@
 """A lab account built the way the lab has it built: its own ``aws`` CLI lines, and for its console
 and Terraform steps the CLI calls that make the same resources; then graded by our CLI, with no student ID.
 
-Where the lab has code *run* (its first test creates the log group, an upload makes S3FileProcessor write
-``analysis/<key>.json``) the CLI writes what the run leaves behind: the emulator does not execute code.
+The functions really run in the emulator's local runtime: invoking HelloWorldFunction creates its log
+group, and the uploaded test file makes S3FileProcessor write its ``analysis/<key>.json``.
 """
 
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
@@ -15,6 +16,34 @@ from tests.acceptance.test_aws_cli_student import AwsCli, write_zip
 from tests.conftest import new_account_id
 from tests.test_cli import cli, own_account_env
 
+HELLO_CODE = """
+import json, os
+
+def lambda_handler(event, context):
+    name = (event.get("queryStringParameters") or {}).get("name") or event.get("name") or "World"
+    print(f"greeting {name}")
+    body = {"message": f"{os.environ.get('GREETING_PREFIX', 'Hello')}, {name}!", "id": context.aws_request_id}
+    return {"statusCode": 200, "body": json.dumps(body)}
+"""
+# Counts the words of each uploaded text file into analysis/<key>.json, as the lab's processor does.
+PROCESSOR_CODE = """
+import json, urllib.parse
+import boto3
+
+s3 = boto3.client("s3")
+
+def lambda_handler(event, context):
+    for record in event["Records"]:
+        bucket = record["s3"]["bucket"]["name"]
+        key = urllib.parse.unquote_plus(record["s3"]["object"]["key"])
+        head = s3.head_object(Bucket=bucket, Key=key)
+        if not head.get("ContentType", "").startswith("text/"):
+            continue
+        text = s3.get_object(Bucket=bucket, Key=key)["Body"].read().decode()
+        summary = {"file": key, "lines": len(text.splitlines()), "words": len(text.split())}
+        s3.put_object(Bucket=bucket, Key=f"analysis/{key}.json", Body=json.dumps(summary),
+                      ContentType="application/json")
+"""
 TRUST = json.dumps({"Version": "2012-10-17", "Statement": [
     {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
 
@@ -31,6 +60,8 @@ class LabCli(AwsCli):
 def build_lab_with_cli(aws: LabCli, bucket: str) -> None:
     tmp = aws.tmp
     write_zip(tmp / "function.zip", {"lambda_function.py": "def lambda_handler(event, context):\n    return {}\n"})
+    write_zip(tmp / "hello.zip", {"lambda_function.py": HELLO_CODE})
+    write_zip(tmp / "processor.zip", {"lambda_function.py": PROCESSOR_CODE})
     write_zip(tmp / "common-layer.zip", {"python/common_utils.py": "def format_response(s, d):\n    return {}\n"})
     account = aws("sts get-caller-identity --query Account --output text")
     region = "us-east-1"
@@ -42,9 +73,9 @@ def build_lab_with_cli(aws: LabCli, bucket: str) -> None:
             aws(f"iam attach-role-policy --role-name {name} --policy-arn arn:aws:iam::aws:policy/{policy}")
         return arn
 
-    def create(name: str, role_arn: str, extra: str = "") -> str:
+    def create(name: str, role_arn: str, extra: str = "", code: str = "function") -> str:
         return aws(f"lambda create-function --function-name {name} --runtime python3.12 --architectures x86_64 "
-                   f"--role {role_arn} --handler lambda_function.lambda_handler --zip-file fileb://{tmp}/function.zip "
+                   f"--role {role_arn} --handler lambda_function.lambda_handler --zip-file fileb://{tmp}/{code}.zip "
                    f"{extra} --query FunctionArn --output text")
 
     def proxy_api(name: str, path: str, function_arn: str, stage: str) -> str:
@@ -61,7 +92,7 @@ def build_lab_with_cli(aws: LabCli, bucket: str) -> None:
         return api
 
     # Lab 1 (console: author from scratch) and lab 2 (console: add an API Gateway trigger, REST, open).
-    hello = create("HelloWorldFunction", role("HelloWorldFunction-role"))
+    hello = create("HelloWorldFunction", role("HelloWorldFunction-role"), code="hello")
     api = proxy_api("HelloWorldFunction-API", "HelloWorldFunction", hello, "default")
     aws("lambda add-permission --function-name HelloWorldFunction --statement-id apigateway-invoke "
         "--action lambda:InvokeFunction --principal apigateway.amazonaws.com "
@@ -70,14 +101,16 @@ def build_lab_with_cli(aws: LabCli, bucket: str) -> None:
     aws("lambda update-function-configuration --function-name HelloWorldFunction --memory-size 256 --timeout 10 "
         "--environment 'Variables={GREETING_PREFIX=Welcome,GREETING_SUFFIX=Thanks for using our API!,"
         "ENVIRONMENT=development,MAX_RESPONSE_LENGTH=500,ENABLE_DEBUG_LOGGING=true}'")
-    # Lab 4: the test run's log group, and the alarm of step 4.6.
-    aws("logs create-log-group --log-group-name /aws/lambda/HelloWorldFunction")
+    # Lab 4: a test run (Lambda makes the function's log group), and the alarm of step 4.6.
+    aws(f"lambda invoke --function-name HelloWorldFunction --payload '{{\"name\": \"DevOps Student\"}}' "
+        f"{tmp}/response.json")
+    assert json.loads(json.loads((tmp / "response.json").read_text())["body"])["message"] == "Welcome, DevOps Student!"
     aws("cloudwatch put-metric-alarm --alarm-name HelloWorldFunction-Errors --namespace AWS/Lambda "
         "--metric-name Errors --dimensions Name=FunctionName,Value=HelloWorldFunction --statistic Sum --period 300 "
         "--evaluation-periods 1 --threshold 5 --comparison-operator GreaterThanThreshold")
     # Lab 5: the lab's own lines for the bucket and the uploads; the console's trigger as CLI calls.
     aws(f"s3 mb s3://{bucket}")
-    processor = create("S3FileProcessor", role("S3FileProcessor-role", "AmazonS3FullAccess"))
+    processor = create("S3FileProcessor", role("S3FileProcessor-role", "AmazonS3FullAccess"), code="processor")
     aws("lambda add-permission --function-name S3FileProcessor --statement-id s3-trigger --action lambda:InvokeFunction "
         f"--principal s3.amazonaws.com --source-arn arn:aws:s3:::{bucket} --source-account {account}")
     notification = json.dumps({"LambdaFunctionConfigurations": [
@@ -85,8 +118,13 @@ def build_lab_with_cli(aws: LabCli, bucket: str) -> None:
     aws(f"s3api put-bucket-notification-configuration --bucket {bucket} --notification-configuration '{notification}'")
     (tmp / "test-file.txt").write_text("This is a test file for Lambda processing.\nLambda is awesome!\n")
     aws(f"s3 cp {tmp}/test-file.txt s3://{bucket}/")
-    (tmp / "analysis.json").write_text(json.dumps({"file": "test-file.txt", "lines": 2}))
-    aws(f"s3 cp {tmp}/analysis.json s3://{bucket}/analysis/test-file.txt.json")
+    for _ in range(100):  # the lab waits ("sleep 5") for the asynchronous trigger
+        if aws(f"s3api list-objects-v2 --bucket {bucket} --prefix analysis/ --query 'Contents[].Key' "
+               "--output text") != "None":
+            break
+        time.sleep(0.1)
+    aws(f"s3 cp s3://{bucket}/analysis/test-file.txt.json {tmp}/analysis-result.json")
+    assert json.loads((tmp / "analysis-result.json").read_text())["lines"] == 2
     # Lab 6: what terraform apply calls, with the lab's variables.
     aws("logs create-log-group --log-group-name /aws/lambda/terraform-managed-lambda "
         "--tags Project='Lambda Lab',ManagedBy=Terraform,Environment=Learning")
@@ -112,6 +150,8 @@ def build_lab_with_cli(aws: LabCli, bucket: str) -> None:
     aws("lambda put-function-event-invoke-config --function-name AsyncProcessor --maximum-event-age-in-seconds 3600 "
         f"--maximum-retry-attempts 2 --destination-config '{{\"OnFailure\":{{\"Destination\":\"{queue_arn}\"}}}}'")
     aws("lambda put-function-concurrency --function-name AsyncProcessor --reserved-concurrent-executions 5")
+    aws(f"lambda invoke --function-name AsyncProcessor --invocation-type Event --payload '{{\"task_id\": \"task-001\"}}' "
+        f"{tmp}/async.json")
 
 
 @pytest.fixture
