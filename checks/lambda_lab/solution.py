@@ -86,11 +86,13 @@ def build(client: ClientFactory, sid: str | None = None) -> dict[str, Any]:
     processor = function("S3FileProcessor", processor_role)
     lam.add_permission(FunctionName="S3FileProcessor", StatementId="s3-invoke", Action="lambda:InvokeFunction",
                        Principal="s3.amazonaws.com", SourceArn=f"arn:aws:s3:::{bucket}", SourceAccount=account)
-    s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration={
-        "LambdaFunctionConfigurations": [{"LambdaFunctionArn": processor, "Events": ["s3:ObjectCreated:*"]}]})
+    # The upload and the result the trigger's run writes, then the trigger: the same end state, without a
+    # run in the background while the build goes on (moto is not safe for concurrent writes).
     s3.put_object(Bucket=bucket, Key="test-file.txt", Body=TEST_FILE, ContentType="text/plain")
     s3.put_object(Bucket=bucket, Key="analysis/test-file.txt.json", ContentType="application/json",
                   Body=json.dumps({"file": "test-file.txt", "lines": 3, "words": 14, "characters": 66}).encode())
+    s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration={
+        "LambdaFunctionConfigurations": [{"LambdaFunctionArn": processor, "Events": ["s3:ObjectCreated:*"]}]})
     built.update(bucket=bucket, processor_role=processor_role)
 
     # Lab 6: what terraform apply creates (with the lab's updated variables).

@@ -8,6 +8,7 @@ import time
 
 from checks.building import LAMBDA_TRUST, zip_of
 from tests.conftest import new_student_id
+from tests.emulator.test_patches import wait_for_deliveries
 
 HANDLER = '''
 import json, logging, os
@@ -90,6 +91,7 @@ def lambda_handler(event, context):
         time.sleep(0.2)
     assert [o["Key"] for o in found] == ["analysis/test-file.txt.json"]
     assert json.loads(s3.get_object(Bucket=bucket, Key="analysis/test-file.txt.json")["Body"].read()) == {"words": 3}
+    wait_for_deliveries()  # the result's own upload triggers one more run
 
 
 def test_log_result_is_the_tail_of_the_log(own_account):
