@@ -201,6 +201,8 @@ def test_lab_grades_the_account_without_a_student_id(own_account):
     assert student["student_id"] == account == student["account"] and student["score"] == 100
     labelled = cli("lambda_lab", "-s", "alice", "--format", "json", env=own_account_env(own_account))
     assert json.loads(labelled.stdout)["students"][0]["student_id"] == "alice"
+    table = cli("lambda_lab", env=own_account_env(own_account)).stdout.splitlines()
+    assert table[1] == f"account {account} · region us-east-1"  # not labelled twice with the same number
 
 
 def test_lab_refuses_two_students_in_one_account(tmp_path):

@@ -120,7 +120,8 @@ def render(run: RunResult, console: Console) -> None:
         return
     for student in run.students:
         header = Text(f"{run.title}\n", style="bold")
-        header.append(visible(f"student {student.student_id} · account {student.account} · region {student.region}"))
+        who = "" if student.student_id == student.account else f"student {student.student_id} · "  # unlabelled
+        header.append(visible(f"{who}account {student.account} · region {student.region}"))
         parts = [header]
         for note in student.notes:
             parts.append(Text(f"Note: {visible(note)}", style="yellow"))
