@@ -593,7 +593,9 @@ def _patch_s3_lambda_notifications() -> None:
 
 def _patch_local_python_runtime() -> None:
     """Without Docker, moto's Invoke answers with a Docker error. Python functions run in the local
-    runtime instead (``grader/emulator/runtime.py``), as their execution role; others keep moto's way."""
+    runtime instead (``grader/emulator/runtime.py``), as their execution role; others keep moto's way.
+    Like AWS, an ``Event`` invocation is accepted at once and runs in the background, and ``DryRun``
+    runs nothing (moto ran both, synchronously)."""
     import boto3
     from moto.awslambda.models import LambdaFunction
     from moto.awslambda.utils import get_backend
@@ -617,7 +619,25 @@ def _patch_local_python_runtime() -> None:
         self.save_logs(logs)
         return answer, failed, logs
 
+    original_invoke = _require(LambdaFunction, "invoke")
+
+    def invoke(self: Any, body: str, request_headers: Any, response_headers: Any) -> str | bytes:
+        kind = request_headers.get("x-amz-invocation-type", "RequestResponse")
+        if kind == "DryRun":  # AWS only checks that the call may be made: nothing runs
+            return ""
+        if kind == "Event" and runtime.ENDPOINT.get("url"):  # accepted at once (202), run in the background
+            def run() -> None:
+                try:
+                    original_invoke(self, body, {}, {})
+                except Exception:  # an asynchronous failure is the function's, not the caller's
+                    pass
+
+            threading.Thread(target=run, name="lambda-event", daemon=True).start()
+            return ""
+        return original_invoke(self, body, request_headers, response_headers)
+
     LambdaFunction._invoke_lambda = _invoke_lambda
+    LambdaFunction.invoke = invoke
 
 
 # --- Lambda: provisioned concurrency is not implemented -------------------------------------------

@@ -154,6 +154,7 @@ def build_lab_with_cli(aws: LabCli, bucket: str) -> None:
     aws("lambda put-function-concurrency --function-name AsyncProcessor --reserved-concurrent-executions 5")
     aws(f"lambda invoke --function-name AsyncProcessor --invocation-type Event --payload '{{\"task_id\": \"task-001\"}}' "
         f"{tmp}/async.json")
+    wait_for_deliveries()
 
 
 @pytest.fixture

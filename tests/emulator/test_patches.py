@@ -300,12 +300,14 @@ def test_rest_apis_and_their_resources_page_at_25_like_aws(own_account):
 
 
 def wait_for_deliveries(seconds: float = 30) -> None:
-    """Let asynchronous S3 deliveries finish, so no run writes into moto while the next test does."""
+    """Let asynchronous runs (S3 deliveries, Event invocations) finish, so none writes into moto while the
+    next step does (moto is not safe for concurrent writes)."""
     import threading
     import time
 
     deadline = time.monotonic() + seconds
-    while any(t.name == "s3-notification" for t in threading.enumerate()) and time.monotonic() < deadline:
+    while (any(t.name in ("s3-notification", "lambda-event") for t in threading.enumerate())
+           and time.monotonic() < deadline):
         time.sleep(0.05)
 
 

@@ -99,3 +99,42 @@ def test_log_result_is_the_tail_of_the_log(own_account):
     response = own_account.client("lambda").invoke(FunctionName=name, LogType="Tail")
     assert json.loads(response["Payload"].read()) == 1
     assert "tail me" in base64.b64decode(response["LogResult"]).decode()
+
+
+GATED = '''
+import time
+import boto3
+
+def lambda_handler(event, context):
+    s3 = boto3.client("s3")
+    while not s3.list_objects_v2(Bucket=event["bucket"], Prefix="gate").get("Contents"):
+        time.sleep(0.1)
+    s3.put_object(Bucket=event["bucket"], Key="done", Body=b"1")
+'''
+
+
+def wait_for_key(s3, bucket: str, key: str, seconds: float = 30) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if s3.list_objects_v2(Bucket=bucket, Prefix=key).get("Contents"):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_an_event_invocation_is_accepted_before_it_runs_and_dry_run_runs_nothing(own_account):
+    s3, lam = own_account.client("s3"), own_account.client("lambda")
+    bucket = new_student_id("gate").lower()
+    s3.create_bucket(Bucket=bucket)
+    name, _ = make_function(own_account, GATED)
+    # The function waits for a gate only this test opens, after Invoke has answered: run synchronously,
+    # it could never finish.
+    response = lam.invoke(FunctionName=name, InvocationType="Event", Payload=json.dumps({"bucket": bucket}))
+    assert response["StatusCode"] == 202 and response["Payload"].read() == b""
+    s3.put_object(Bucket=bucket, Key="gate", Body=b"open")
+    assert wait_for_key(s3, bucket, "done")
+    s3.delete_object(Bucket=bucket, Key="done")
+    assert lam.invoke(FunctionName=name, InvocationType="DryRun", Payload=json.dumps({"bucket": bucket}))[
+        "StatusCode"] == 204
+    assert not wait_for_key(s3, bucket, "done", seconds=3)
+    wait_for_deliveries()
