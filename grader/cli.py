@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import click
 
 import checks
-from grader.roster import REGION, ROLE_ARN, RosterError, Student, from_ids, load_roster, role_for
+from grader.roster import REGION, ROLE_ARN, RosterError, Student, credentials_for, from_ids, load_roster
 
 EXIT_OK, EXIT_BELOW_PASS, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
 STDOUT_FORMATS = ("table", "json", "markdown", "csv")
@@ -239,7 +239,7 @@ def one_student_per_account(name: str, students: list[Student], profile: str | N
     """With fixed resource names, two students graded in one account and region would share one grade."""
     seen: dict[tuple[str | None, ...], str] = {}
     for student in students:
-        place = (student.profile or profile, role_for(student, template), student.region)
+        place = (*credentials_for(student, profile, template), student.region)
         if place in seen:
             raise UserError(f"{name} uses fixed resource names, so {seen[place]} and {student.student_id} would "
                             "be graded on the same resources: give each student their own account (roster "

@@ -100,6 +100,11 @@ def _student(values: dict[str, str], where: str) -> Student:
     return Student(values["student_id"], **optional)
 
 
+def credentials_for(student: Student, profile: str | None, template: str | None) -> tuple[str | None, str | None]:
+    """Which credentials grade a student: (profile, role to assume). Students with the same pair share an account."""
+    return student.profile or profile, role_for(student, template)
+
+
 def role_for(student: Student, template: str | None) -> str | None:
     """The role to assume for a student: their own role_arn, else the template filled with their account."""
     if student.role_arn:

@@ -58,15 +58,15 @@ def class_under_iam(emulator):
     return account, ids, unrestricted, used
 
 
-def outcomes(run):
-    return [({c.id: (c.status, c.points) for t in s.tasks for c in t.checks}, s.notes) for s in run.students]
+def outcomes(students):
+    return [({c.id: (c.status, c.points) for t in s.tasks for c in t.checks}, s.notes) for s in students]
 
 
 @pytest.mark.parametrize("inventory", [False, True], ids=["direct", "inventory"])
 def test_the_printed_policy_is_enough(class_under_iam, inventory):
     account, ids, unrestricted, _ = class_under_iam
     restricted = graded(account, ids, grader_keys(account, ACTIONS), inventory)
-    assert outcomes(restricted) == outcomes(unrestricted[inventory])
+    assert outcomes(restricted.students) == outcomes(unrestricted[inventory].students)
     assert restricted.students[0].score == 100.0 and all(s.complete for s in restricted.students)
 
 

@@ -42,12 +42,8 @@ def grade(account: Account, sid: str, keys: dict[str, str] | None, inventory: bo
 def test_the_printed_policy_is_enough(lab_under_iam, inventory):
     students, unrestricted, _ = lab_under_iam
     restricted = [grade(a, sid, grader_keys(a, ACTIONS), inventory) for a, sid in students]
-    assert outcomes_of(restricted) == outcomes_of(unrestricted[inventory])
+    assert outcomes(restricted) == outcomes(unrestricted[inventory])
     assert restricted[0].score == 100.0 and all(s.complete for s in restricted)
-
-
-def outcomes_of(students):
-    return outcomes(type("Run", (), {"students": students}))
 
 
 @pytest.mark.parametrize("action", ACTIONS)

@@ -115,6 +115,10 @@ class Route:
     integration: str  # AWS_PROXY for a Lambda proxy integration
 
     @property
+    def is_proxy(self) -> bool:
+        return self.integration == "AWS_PROXY"
+
+    @property
     def label(self) -> str:
         return f"{self.method} {self.path} of {self.api_name} ({self.api_id})"
 

@@ -19,7 +19,7 @@ def integrated(ctx: Context) -> Verdict:
     if configuration(ctx, HELLO) is None:
         return missing(HELLO)
     found = routes_to(ctx, HELLO)
-    proxies = [r for r in found if r.integration == "AWS_PROXY"]
+    proxies = [r for r in found if r.is_proxy]
     if proxies:
         return passed(f"{proxies[0].label} is a Lambda proxy integration", routes=[r.label for r in proxies])
     if found:
@@ -33,7 +33,7 @@ def integrated(ctx: Context) -> Verdict:
 @TASK.check("The API is deployed to a stage", points=5, requires=integrated,
             hint="aws apigateway create-deployment --rest-api-id <api-id> --stage-name default")
 def deployed(ctx: Context) -> Verdict:
-    proxies = [r for r in routes_to(ctx, HELLO) if r.integration == "AWS_PROXY"]
+    proxies = [r for r in routes_to(ctx, HELLO) if r.is_proxy]
     for route in proxies:
         stages = [s.get("stageName") for s in ctx.facts.rest_api_stages(route.api_id) if s.get("deploymentId")]
         if stages:
@@ -50,7 +50,7 @@ def permitted(ctx: Context) -> Verdict:
     if policy is None:
         return failed(f"{HELLO} has no resource-based policy: API Gateway's calls are refused")
     sources = []
-    for route in (r for r in routes_to(ctx, HELLO) if r.integration == "AWS_PROXY"):
+    for route in (r for r in routes_to(ctx, HELLO) if r.is_proxy):
         stages = [str(s.get("stageName")) for s in ctx.facts.rest_api_stages(route.api_id)] or ["default"]
         sources += [execute_api_arn(ctx, route, stage) for stage in stages]
     allowed, detail = service_may_invoke(ctx, policy, "apigateway.amazonaws.com", sources)

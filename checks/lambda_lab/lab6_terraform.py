@@ -71,7 +71,7 @@ def proxy_route(ctx: Context) -> Verdict:
         return failed(f"no REST API named {API}")
     found = routes_to(ctx, TERRAFORM, apis)
     for route in found:
-        if route.path.endswith("/{proxy+}") and route.method == "ANY" and route.integration == "AWS_PROXY":
+        if route.path.endswith("/{proxy+}") and route.method == "ANY" and route.is_proxy:
             return passed(f"{route.label} invokes {TERRAFORM}")
     if found:
         shown = "; ".join(f"{r.method} {r.path} ({r.integration})" for r in found)

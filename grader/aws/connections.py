@@ -17,7 +17,7 @@ from grader.aws.errors import FactUnavailable, classify
 from grader.aws.facts import Facts, FactStore
 from grader.aws.pacing import Pacer
 from grader.aws.session import ReadOnlySession
-from grader.roster import Student, role_for
+from grader.roster import Student, credentials_for
 
 SESSION_NAME = "aws-assessment-grader"
 
@@ -64,7 +64,7 @@ class Connections:
 
     def facts_for(self, student: Student) -> Facts:
         """The facts a student is graded on; FactUnavailable when their account cannot be reached."""
-        key = (student.profile or self.profile, role_for(student, self.role_arn_template))
+        key = credentials_for(student, self.profile, self.role_arn_template)
         with self._lock:
             store = self._stores.get(key)
             if store is None:
