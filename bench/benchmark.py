@@ -34,13 +34,11 @@ sys.path.insert(0, str(ROOT))
 from checks.lambda_lab import ASSESSMENT as LAB  # noqa: E402
 from checks.lambda_lab import solution as lab_solution  # noqa: E402
 from checks.lambda_medium import ASSESSMENT, solution  # noqa: E402
-from grader.aws.connections import Connections  # noqa: E402
-from grader.aws.facts import services  # noqa: E402
 from grader.aws.pacing import AWS_QUOTAS  # noqa: E402
 from grader.emulator import EMULATOR_CREDENTIALS  # noqa: E402
-from grader.engine import Grader, facts_read  # noqa: E402
 from grader.model import Status  # noqa: E402
-from grader.roster import Student  # noqa: E402
+from grader.run import RunOptions  # noqa: E402
+from grader.run import grade as grade_run  # noqa: E402
 
 UPSTREAM_GRADER_SECONDS = 1.11  # 12 sequential requests for 9 shallow checks at 30 ms per request
 
@@ -119,13 +117,12 @@ def build_lab(url: str) -> dict[str, str]:
 
 def grade(proxy: ProxyProcess, ids: list[str], *, inventory: bool, workers: int, pacing: bool,
           assessment=ASSESSMENT, credentials: dict[str, str] | None = None) -> dict:
+    options = RunOptions(assessment.name, student_ids=tuple(ids), endpoint_url=proxy.url, region="us-east-1",
+                         credentials=credentials or EMULATOR_CREDENTIALS, inventory="on" if inventory else "off",
+                         pace="on" if pacing else "off", workers=workers)
     proxy.reset_counts()
-    connections = Connections(endpoint_url=proxy.url, credentials=credentials or EMULATOR_CREDENTIALS,
-                              region="us-east-1", inventory=inventory, pacing=pacing, fanout=1 if workers == 1 else 32,
-                              services=services(facts_read(assessment)))
     started = time.perf_counter()
-    run = Grader(assessment, connections.facts_for, workers=workers,
-                 student_workers=max(1, workers // 4)).grade([Student(s) for s in ids])
+    run = grade_run(options)  # the very run the command line makes, credentials proven first
     seconds = time.perf_counter() - started
     stats = proxy.stats()
     requests = stats["requests"]

@@ -1,4 +1,4 @@
-"""Readings of gathered facts that any assessment may need: layer ARNs, a role's policies, principals.
+"""What any assessment's checks share: functions and their hints, layer ARNs, a role's policies, principals.
 
 Assessment-specific builders live beside their checks (``checks/<assessment>/common.py``).
 """
@@ -8,7 +8,41 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from grader.rubric import Context, Verdict, failed, passed
+from grader.rubric import Check, Context, Task, Verdict, failed, passed
+
+# --- Functions -----------------------------------------------------------------------------------
+
+ROLE_HINT = "--role arn:{partition}:iam::{account}:role/<your-lambda-role>"
+
+
+def create_function_hint(name: str, *, memory: int | None = None, architectures: str | None = None,
+                         extra: str = "") -> str:
+    """The command that creates a function, ``name`` as the student types it (``{sid}`` filled in later)."""
+    options = (f" --architectures {architectures}" if architectures else "") + (
+        f" --memory-size {memory}" if memory else "")
+    return (f"aws lambda create-function --function-name {name} --runtime python3.12{options} "
+            f"--handler lambda_function.lambda_handler {ROLE_HINT} --zip-file fileb://function.zip{extra}")
+
+
+def configuration(ctx: Context, base: str) -> dict[str, Any] | None:
+    """The ($LATEST) configuration of the student's function ``base`` (suffixed with the ID where names are)."""
+    function = ctx.facts.function(ctx.name(base))
+    return None if function is None else function.get("Configuration") or {}
+
+
+def function_exists(task: Task, check_id: str, base: str, *, points: float, label: str, hint: str,
+                    title: str | None = None) -> Check:
+    """The check that the student's function ``base`` exists (``label``: its name as titles show it)."""
+    @task.check(check_id, title or f"Function {label} exists", points=points, hint=hint)
+    def exists(ctx: Context) -> Verdict:
+        name = ctx.name(base)
+        config = configuration(ctx, base)
+        if config is None:
+            return failed(f"no function named {name} in {ctx.region}")
+        return passed(f"{name} exists", arn=config.get("FunctionArn"))
+
+    return exists
+
 
 # --- ARNs ----------------------------------------------------------------------------------------
 

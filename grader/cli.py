@@ -8,22 +8,23 @@ A user-caused condition is one line on stderr, never a traceback.
 from __future__ import annotations
 
 import json
-import os
 import sys
 import threading
-from contextlib import ExitStack, contextmanager
-from pathlib import Path
 from typing import Any, NoReturn
-from urllib.parse import urlsplit
 
 import click
 
 import checks
-from grader.roster import REGION, ROLE_ARN, RosterError, Student, credentials_for, from_ids, load_roster
+from grader.roster import RosterError, from_ids
+from grader.run import EXIT_INCOMPLETE, EXIT_OK, EXIT_USAGE, RunError, RunOptions
 
-EXIT_OK, EXIT_BELOW_PASS, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
-STDOUT_FORMATS = ("table", "json", "markdown", "csv")
-REPORT_FORMATS = ("json", "junit", "gradescope", "csv", "markdown", "html")
+__all__ = ["EXIT_INCOMPLETE", "main", "run"]
+
+
+def _formats(to_stdout: bool) -> list[str]:
+    from grader.render import report_formats, stdout_formats
+
+    return stdout_formats() if to_stdout else report_formats()
 
 
 class UserError(click.ClickException):
@@ -41,41 +42,6 @@ def _console(stderr: bool = False) -> Any:
     # Rich honours NO_COLOR and drops colour when the stream is not a terminal; give pipes a wide page.
     width = None if stream.isatty() else 160
     return Console(file=stream, width=width, highlight=False)
-
-
-def check_endpoint(url: str) -> None:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise UserError(f"invalid endpoint URL {url!r}: expected http(s)://host[:port]")
-    try:
-        _ = parts.port  # raises ValueError for a port that is not a number
-    except ValueError:
-        raise UserError(f"invalid endpoint URL {url!r}: bad port") from None
-
-
-def check_region(region: str | None) -> None:
-    if region and not REGION.match(region):
-        raise UserError(f"invalid region {region!r}: expected a region name such as us-east-1")
-
-
-def check_role_template(template: str | None) -> None:
-    if template is not None and ("{account_id}" not in template
-                                 or not ROLE_ARN.match(template.replace("{account_id}", "123456789012"))):
-        raise UserError(f"invalid --role-arn-template {template!r}: expected "
-                        "'arn:aws:iam::{account_id}:role/NAME'")
-
-
-def parse_reports(specs: tuple[str, ...]) -> list[tuple[str, Path]]:
-    reports = []
-    for spec in specs:
-        fmt, sep, path = spec.partition("=")
-        if not sep or not path or fmt not in REPORT_FORMATS:
-            raise UserError(f"invalid --report {spec!r}: use FORMAT=PATH with FORMAT one of {', '.join(REPORT_FORMATS)}")
-        target = Path(path)
-        if target.parent and not target.parent.exists():
-            raise UserError(f"--report {spec!r}: folder {target.parent} does not exist")
-        reports.append((fmt, target))
-    return reports
 
 
 class AssessmentGroup(click.Group):
@@ -128,10 +94,10 @@ def make_assessment_command(name: str) -> click.Command:
     @click.option("--region", envvar=["AWS_REGION", "AWS_DEFAULT_REGION"], help="AWS region (default: boto3's, else us-east-1).")
     @click.option("--profile", help="AWS profile (env AWS_PROFILE).")
     @click.option("--endpoint-url", help="AWS endpoint, e.g. the emulator's (env AWS_ENDPOINT_URL).")
-    @click.option("--format", "output_format", type=click.Choice(STDOUT_FORMATS), default="table",
+    @click.option("--format", "output_format", type=click.Choice(_formats(to_stdout=True)), default="table",
                   show_default=True, help="Standard output format.")
     @click.option("--report", "reports", multiple=True, metavar="FORMAT=PATH",
-                  help=f"Also write a report (repeatable): {', '.join(REPORT_FORMATS)}.")
+                  help=f"Also write a report (repeatable): {', '.join(_formats(to_stdout=False))}.")
     @click.option("--resume", is_flag=True, help="Skip students already graded in the --report json=PATH file.")
     @click.option("--workers", type=click.IntRange(1, 64), default=16, show_default=True,
                   help="Concurrent requests (1: one at a time).")
@@ -151,30 +117,13 @@ def make_assessment_command(name: str) -> click.Command:
     return command
 
 
-def gather_students(student_ids: tuple[str, ...], roster: str | None, all_students: bool,
-                    required: bool = True) -> list[Student]:
-    students = from_ids(student_ids)
-    if roster:
-        listed = load_roster(roster)
-        known = {s.student_id for s in students}
-        students += [s for s in listed if s.student_id not in known]
-    if not students and not all_students and required:
-        if sys.stdin.isatty():
-            students = from_ids((click.prompt("Student ID", type=str).strip(),))
-        else:
-            raise UserError("no student ID: pass --student-id ID, --roster FILE or --all-students (or set STUDENT_ID)")
-    return students
+def grade_command(name: str, *, output_format: str, explain: bool, print_policy: bool, **options: Any) -> None:
+    """Parse, run, print: everything in between is :mod:`grader.run`'s."""
+    from grader.run import grade, students_of
 
-
-def grade_command(
-    name: str, *, student_ids: tuple[str, ...], roster: str | None, all_students: bool,
-    role_arn_template: str | None, region: str | None, profile: str | None, endpoint_url: str | None,
-    output_format: str, reports: tuple[str, ...], resume: bool, pass_mark: float, sandbox: bool, explain: bool,
-    workers: int = 16, inventory: str = "auto", pace: str = "auto", print_policy: bool = False,
-) -> None:
     assessment = checks.load(name)
     if print_policy:
-        from grader.aws.facts import least_privilege_policy
+        from grader.aws.permissions import least_privilege_policy
         from grader.engine import facts_read
 
         click.echo(json.dumps(least_privilege_policy(facts_read(assessment)), indent=2))
@@ -184,151 +133,20 @@ def grade_command(
 
         explain_rubric(assessment, _console())
         return
-    fixed_names = not assessment.names_end_in_student_id
-    if fixed_names and all_students:
-        raise UserError(f"{name} uses fixed resource names, so an account holds one student and none can be "
-                        "discovered: grade the account as it is, or pass --roster with one account per student")
+    run_options = RunOptions(assessment=name, **options, notify=lambda line: click.echo(line, err=True),
+                             progress_console=lambda: _console(stderr=True))
     try:
-        students = gather_students(student_ids, roster, all_students, required=not fixed_names)
-    except RosterError as exc:
-        raise UserError(str(exc)) from None
-    check_region(region)
-    check_role_template(role_arn_template)
-    if fixed_names:
-        one_student_per_account(name, students, profile, role_arn_template)
-    report_targets = parse_reports(reports)
-    done = load_resume(report_targets, pass_mark) if resume else {}
-    if sandbox and not students and not fixed_names:
-        raise UserError("--sandbox builds the students it grades: name them with --student-id or --roster")
-    for given in (endpoint_url, os.environ.get("AWS_ENDPOINT_URL")):
-        if given is not None:
-            check_endpoint(given)
-    from grader.aws.facts import services
-    from grader.engine import facts_read
-
-    with ExitStack() as stack:
-        credentials = None
-        if sandbox:
-            region = region or "us-east-1"
-            builds = [s.student_id for s in students] or [None]  # fixed names: the one account, unlabelled
-            endpoint_url = stack.enter_context(sandbox_with(name, builds, region))
-            from grader.emulator import EMULATOR_CREDENTIALS
-
-            credentials, profile = EMULATOR_CREDENTIALS, None
-        endpoint = endpoint_url or os.environ.get("AWS_ENDPOINT_URL")
-        connections = connect(profile=profile, region=region, endpoint_url=endpoint_url, credentials=credentials,
-                              role_arn_template=role_arn_template,
-                              inventory=inventory == "on" or (inventory == "auto" and (all_students or len(students) >= 3)),
-                              pacing=pace == "on" or (pace == "auto" and not endpoint),
-                              fanout=1 if workers == 1 else 2 * workers, services=services(facts_read(assessment)))
-        if not students:  # fixed names and no student ID: the account is graded, labelled by its ID
-            students = [Student(connections.facts_for(Student("preflight")).account_id())]
-        if all_students:
-            students += discovered(assessment, connections, {s.student_id for s in students})
-        from grader.class_run import grade_class
-
-        run = grade_class(assessment, connections, students, done, pass_mark, report_targets, workers,
-                          progress_console=lambda: _console(stderr=True))
+        students = students_of(run_options)
+        if (not students and not run_options.all_students and assessment.names_end_in_student_id
+                and sys.stdin.isatty()):
+            students = students_of(RunOptions(name, (click.prompt("Student ID", type=str).strip(),)))
+        result = grade(run_options, students)
+    except RunError as exc:
+        raise UserError(str(exc), exc.exit_code) from None
     from grader.render import print_run
 
-    print_run(output_format, run, _console)
-    sys.exit(run.exit_code)
-
-
-def one_student_per_account(name: str, students: list[Student], profile: str | None, template: str | None) -> None:
-    """With fixed resource names, two students graded in one account and region would share one grade."""
-    seen: dict[tuple[str | None, ...], str] = {}
-    for student in students:
-        place = (*credentials_for(student, profile, template), student.region)
-        if place in seen:
-            raise UserError(f"{name} uses fixed resource names, so {seen[place]} and {student.student_id} would "
-                            "be graded on the same resources: give each student their own account (roster "
-                            "columns account_id with --role-arn-template, role_arn, or profile)")
-        seen[place] = student.student_id
-
-
-def connect(**options: Any) -> Any:
-    """Sessions for the run, proven by one cheap read before anything is graded."""
-    from botocore.exceptions import BotoCoreError
-
-    from grader.aws.connections import Connections
-    from grader.aws.errors import FactUnavailable
-
-    try:
-        connections = Connections(**options)
-    except BotoCoreError as exc:  # e.g. ProfileNotFound
-        raise UserError(str(exc)) from None
-    if not connections.default.has_credentials():
-        raise UserError("no AWS credentials found: configure a profile, set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, "
-                        "or try the emulator with --sandbox", EXIT_INCOMPLETE)
-    try:
-        connections.facts_for(Student("preflight")).account_id()
-    except FactUnavailable as exc:
-        where = options.get("endpoint_url") or os.environ.get("AWS_ENDPOINT_URL") or f"AWS in {connections.region}"
-        if exc.kind == "network":
-            raise UserError(f"cannot reach {where}: {exc.detail}", EXIT_INCOMPLETE) from None
-        raise UserError(f"cannot start grading against {where}: {exc.describe()}", EXIT_INCOMPLETE) from None
-    return connections
-
-
-def discovered(assessment: Any, connections: Any, known: set[str]) -> list[Student]:
-    from grader.aws.errors import FactUnavailable
-    from grader.discovery import discover
-
-    facts = connections.facts_for(Student("discovery"))
-    try:
-        found = discover(assessment, facts)
-    except FactUnavailable as exc:
-        raise UserError(f"--all-students could not list the account: {exc.describe()}", EXIT_INCOMPLETE) from None
-    new = [sid for sid in found if sid not in known]
-    sources = sorted({pattern for patterns in found.values() for pattern in patterns})
-    click.echo(f"Discovered {len(found)} student ID(s) in {facts.region} from {', '.join(sources) or 'no resources'}"
-               f"{': ' + ', '.join(found) if found else ''}", err=True)
-    return [Student(sid) for sid in new]
-
-
-def load_resume(reports: list[tuple[str, Path]], pass_mark: float) -> dict[str, Any]:
-    from grader.model import StudentResult
-
-    paths = [path for fmt, path in reports if fmt == "json"]
-    if not paths:
-        raise UserError("--resume needs --report json=PATH: the file it resumes from")
-    if not paths[0].exists():
-        return {}
-    try:
-        data = json.loads(paths[0].read_text(encoding="utf-8"))
-        students = [StudentResult.from_dict(s, pass_mark) for s in data["students"]]
-    except (ValueError, KeyError, TypeError) as exc:
-        raise UserError(f"--resume: {paths[0]} is not a report of this grader ({exc})") from None
-    return {s.student_id: s for s in students if s.complete}
-
-
-@contextmanager
-def sandbox_with(name: str, ids: list[str | None], region: str) -> Any:
-    """A started emulator holding the reference solution of each student; yields its URL."""
-    emulator = _start_emulator(port=0)
-    try:
-        seed(emulator, name, ids, region)
-        yield emulator.url
-    finally:
-        emulator.stop()
-
-
-def _start_emulator(port: int) -> Any:
-    from grader.emulator import Emulator, EmulatorUnavailable
-
-    try:
-        return Emulator(port=port).start()
-    except EmulatorUnavailable as exc:
-        raise UserError(str(exc)) from None
-
-
-def seed(emulator: Any, name: str, ids: list[str | None], region: str) -> None:
-    solution = checks.solution(name)
-    if solution is None:
-        raise UserError(f"{name} has no reference solution to build in the sandbox")
-    for sid in ids:
-        solution.build(lambda service: emulator.client(service, region), sid)
+    print_run(output_format, result, _console)
+    sys.exit(result.exit_code)
 
 
 @main.command("sandbox")
@@ -340,6 +158,8 @@ def sandbox(port: int, seed_ids: tuple[str, ...], assessment: str, region: str) 
     """Serve the emulator in the foreground for practice, until Ctrl-C."""
     import signal
     import socket
+
+    from grader.sandbox import EmulatorError, seed, start_emulator
 
     if assessment not in checks.names():
         raise UserError(f"unknown assessment {assessment!r}; available: {', '.join(checks.names())}")
@@ -355,11 +175,17 @@ def sandbox(port: int, seed_ids: tuple[str, ...], assessment: str, region: str) 
             probe.bind(("127.0.0.1", port))
         except OSError:
             raise UserError(f"port {port} on 127.0.0.1 is in use; pick another with --port") from None
-    emulator = _start_emulator(port)
+    try:
+        emulator = start_emulator(port)
+    except EmulatorError as exc:
+        raise UserError(str(exc)) from None
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
-        seed(emulator, assessment, ids, region)
+        try:
+            seed(emulator, assessment, ids, region)
+        except EmulatorError as exc:
+            raise UserError(str(exc)) from None
         click.echo(f"AWS emulator listening on {emulator.url}" + (f" (seeded: {', '.join(ids)})" if ids else ""))
         click.echo("Point the aws CLI and the grader at it:")
         click.echo(f"  export AWS_ENDPOINT_URL={emulator.url}")

@@ -26,13 +26,13 @@ def judge_check(check: Check, ctx: Context, earlier: dict[str, CheckResult]) -> 
             status = Status.WARN
         return CheckResult(check.id, check.title, status, points, check.points, message, hint, evidence or {})
 
-    if check.requires is not None:
-        prerequisite = earlier[check.requires.id]
-        if prerequisite.status is Status.ERROR:
-            return result(Status.ERROR, f"not decided: {check.requires.id} could not be read")
-        if prerequisite.status is not Status.PASS:
-            return result(Status.FAIL, f"not checked: {check.requires.id} ({check.requires.title}) failed")
     try:
+        for required in check.requires:
+            prerequisite = earlier[required.id]  # judged first: see rubric.judging_order
+            if prerequisite.status is Status.ERROR:
+                return result(Status.ERROR, f"not decided: {required.id} could not be read")
+            if prerequisite.status is not Status.PASS:
+                return result(Status.FAIL, f"not checked: {required.id} ({required.title}) failed")
         verdict = check.judge(ctx)
         if not isinstance(verdict, Verdict):
             raise TypeError(f"check returned {type(verdict).__name__}, not a Verdict")
@@ -46,11 +46,22 @@ def judge_check(check: Check, ctx: Context, earlier: dict[str, CheckResult]) -> 
     return result(verdict.status, verdict.message, hint, verdict.evidence)
 
 
-def judge_task(task: Task, ctx: Context) -> TaskResult:
-    results: dict[str, CheckResult] = {}
-    for check in task.checks:
+def judge_group(checks: list[Check], ctx: Context, results: dict[str, CheckResult]) -> None:
+    """Judge checks in the order given (requirements first), recording each result."""
+    for check in checks:
         results[check.id] = judge_check(check, ctx, results)
-    return TaskResult(task.number, task.title, tuple(results.values()))
+
+
+def judge_all(assessment: Assessment, ctx: Context, pool: ThreadPoolExecutor | None = None) -> tuple[TaskResult, ...]:
+    """Every task's results; independent groups of checks are judged side by side on ``pool``."""
+    results: dict[str, CheckResult] = {}
+    if pool is None:
+        for group in assessment.order:
+            judge_group(group, ctx, results)
+    else:
+        for future in [pool.submit(judge_group, group, ctx, results) for group in assessment.order]:
+            future.result()
+    return tuple(TaskResult(t.number, t.title, tuple(results[c.id] for c in t.checks)) for t in assessment.tasks)
 
 
 def unreachable(task: Task, reason: str) -> TaskResult:
@@ -111,10 +122,9 @@ class Grader:
             tasks = tuple(unreachable(task, reason) for task in self.assessment.tasks)
             return StudentResult(sid, student.account_id, region, tasks, self.pass_mark,
                                  (f"Not graded: {reason}",), student.name, student.email)
-        context = Context(sid, account, facts.region, facts)
+        context = Context(sid, account, facts.region, facts, self.assessment.names_end_in_student_id)
         self.assessment.prefetch(context)
-        futures = [pool.submit(judge_task, task, context) for task in self.assessment.tasks]
-        tasks = tuple(f.result() for f in futures)
+        tasks = judge_all(self.assessment, context, pool)
         notes = self._region_notes(sid, tasks, facts, pool)
         return StudentResult(sid, account, facts.region, tasks, self.pass_mark, notes, student.name, student.email)
 

@@ -4,13 +4,16 @@ A check module reads like its rubric::
 
     TASK = Task(7, "Reserved concurrency", points=6)
 
-    @TASK.check("Function exists", points=3, hint="aws lambda create-function --function-name ...-{sid} ...")
+    @TASK.check("7.1", "Function exists", points=3, hint="aws lambda create-function --function-name ...-{sid} ...")
     def exists(ctx):
         ...
         return passed("found") or failed("not found")
 
-Metadata are plain attributes (cfn-lint); a check may ``require`` an earlier one, and when that one did
-not pass, the dependent check fails with that single reason instead of repeating it.
+Metadata are plain attributes (cfn-lint). Each check's id is written beside it and never derived from
+its position, so inserting a check renumbers nothing in gradebooks or ``--resume`` files. A check may
+``require`` any check of the assessment (the object, or its id): it is judged after it, and when that
+one did not pass, fails with that single reason instead of repeating it. The assessment validates ids,
+requirements and the facts it names when it loads.
 """
 
 from __future__ import annotations
@@ -50,30 +53,53 @@ class Context:
     account: str
     region: str
     facts: Facts
+    names_end_in_student_id: bool = True
 
-    def name(self, prefix: str) -> str:
-        """A resource name of this student: ``prefix-<student id>``."""
-        return f"{prefix}-{self.sid}"
+    def name(self, base: str) -> str:
+        """A resource name of this student: ``base-<student id>``, or ``base`` in a fixed-name assessment."""
+        return f"{base}-{self.sid}" if self.names_end_in_student_id else base
+
+    @property
+    def partition(self) -> str:
+        """The ARN partition of the graded region (``aws``, ``aws-cn``, ``aws-us-gov``)."""
+        return partition_of(self.region)
+
+    def arn(self, service: str, resource: str, *, region: bool = True, account: bool = True) -> str:
+        """An ARN in the graded account and region: ``arn:<partition>:<service>:<region>:<account>:<resource>``."""
+        return (f"arn:{self.partition}:{service}:{self.region if region else ''}:"
+                f"{self.account if account else ''}:{resource}")
 
     def fill(self, template: str) -> str:
         """Put the student's values into a hint (plain replacement: hints hold JSON braces)."""
         return (
             template.replace("{sid}", self.sid).replace("{region}", self.region).replace("{account}", self.account)
+            .replace("{partition}", self.partition)
         )
+
+
+def partition_of(region: str) -> str:
+    """The ARN partition a region belongs to."""
+    if region.startswith("cn-"):
+        return "aws-cn"
+    if region.startswith("us-gov-"):
+        return "aws-us-gov"
+    return "aws"
 
 
 Judge = Callable[[Context], Verdict]
 
 
-@dataclass
+@dataclass(eq=False)
 class Check:
     id: str
     title: str
     points: float
     judge: Judge
     hint: str | None = None
-    requires: Check | None = None
+    # Checks (of any task, or their ids) that must pass first; resolved to checks when the assessment loads.
+    requires: tuple[Check | str, ...] = ()
     advisory: bool = False  # a failed advisory check is a warning, worth nothing either way
+    task: int = 0
 
 
 class Task:
@@ -85,22 +111,28 @@ class Task:
 
     def check(
         self,
+        check_id: str,
         title: str,
         *,
         points: float,
         hint: str | None = None,
-        requires: Check | None = None,
+        requires: Check | str | tuple[Check | str, ...] | None = None,
         advisory: bool = False,
     ) -> Callable[[Judge], Check]:
+        """Register a check with its stable id (``"<task>.<n>"``, unique in the assessment)."""
+        if not check_id.startswith(f"{self.number}.") or any(c.id == check_id for c in self.checks):
+            raise ValueError(f"task {self.number}: check id {check_id!r} must be '{self.number}.<n>' and unique")
+
         def register(judge: Judge) -> Check:
             check = Check(
-                id=f"{self.number}.{len(self.checks) + 1}",
+                id=check_id,
                 title=title,
                 points=0.0 if advisory else points,
                 judge=judge,
                 hint=hint,
-                requires=requires,
+                requires=tuple(requires) if isinstance(requires, (tuple, list)) else (requires,) if requires else (),
                 advisory=advisory,
+                task=self.number,
             )
             self.checks.append(check)
             return check
@@ -134,3 +166,61 @@ class Assessment:
             if check_total != task.points:
                 raise ValueError(f"{self.name} task {task.number}: checks sum to {check_total}, not {task.points}")
         self.max_score = total
+        self.checks = {c.id: c for t in self.tasks for c in t.checks}
+        if len(self.checks) != sum(len(t.checks) for t in self.tasks):
+            raise ValueError(f"{self.name}: check ids are not unique")
+        for check in self.checks.values():
+            resolved = []
+            for required in check.requires:
+                if isinstance(required, str):
+                    if required not in self.checks:
+                        raise ValueError(f"{self.name} check {check.id} requires {required!r}, which is no check of it")
+                    required = self.checks[required]
+                elif self.checks.get(required.id) is not required:
+                    raise ValueError(f"{self.name} check {check.id} requires {required.id}, which is no check of it")
+                resolved.append(required)
+            check.requires = tuple(resolved)
+        self.order = judging_order(self)
+        from grader.aws.permissions import unknown_facts  # cheap: no botocore
+
+        unknown = unknown_facts(self.reads)
+        if unknown:
+            raise ValueError(f"{self.name} reads unknown facts: {', '.join(unknown)}")
+
+
+def judging_order(assessment: Assessment) -> list[list[Check]]:
+    """The checks in groups that can be judged side by side, each group in dependency order.
+
+    Tasks linked by a requirement share a group (one thread judges it, so a requirement is always
+    decided first); a cycle of requirements is refused.
+    """
+    group_of = {t.number: t.number for t in assessment.tasks}
+
+    def root(n: int) -> int:
+        while group_of[n] != n:
+            n = group_of[n]
+        return n
+
+    for check in assessment.checks.values():
+        for required in check.requires:
+            group_of[root(check.task)] = root(required.task)
+    ordered: list[Check] = []
+    state: dict[str, str] = {}
+
+    def visit(check: Check) -> None:
+        if state.get(check.id) == "done":
+            return
+        if state.get(check.id) == "visiting":
+            raise ValueError(f"{assessment.name}: requirements form a cycle through {check.id}")
+        state[check.id] = "visiting"
+        for required in check.requires:
+            visit(required)
+        state[check.id] = "done"
+        ordered.append(check)
+
+    for check in assessment.checks.values():
+        visit(check)
+    groups: dict[int, list[Check]] = {}
+    for check in ordered:
+        groups.setdefault(root(check.task), []).append(check)
+    return list(groups.values())

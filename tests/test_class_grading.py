@@ -86,11 +86,11 @@ def test_junit_counts(graded_class):
         student = data[properties["student_id"]]
         checks = [c for t in student["tasks"] for c in t["checks"]]
         cases = suite.findall("testcase")
-        assert int(suite.get("tests")) == len(cases) == len(checks) == 53
+        assert int(suite.get("tests")) == len(cases) == len(checks) == 52
         assert int(suite.get("failures")) == len(suite.findall("testcase/failure")) == sum(c["status"] == "fail" for c in checks)
         assert int(suite.get("skipped")) == len(suite.findall("testcase/skipped")) == sum(c["status"] == "warn" for c in checks)
         assert properties["account"] == "123456789012" and properties["region"] == "us-east-1"
-    assert int(root.get("tests")) == CLASS_SIZE * 53
+    assert int(root.get("tests")) == CLASS_SIZE * 52
 
 
 def test_gradescope_files(graded_class):
@@ -99,7 +99,7 @@ def test_gradescope_files(graded_class):
     assert files == sorted(f"{sid}.json" for sid in ids)
     results = json.loads((reports["gradescope"] / f"{ids[1]}.json").read_text())
     assert 0 < results["score"] < 100
-    assert len(results["tests"]) == 53
+    assert len(results["tests"]) == 52
     for test in results["tests"]:
         assert set(test) == {"name", "number", "score", "max_score", "status", "output"}
         assert test["status"] in ("passed", "failed") and test["score"] <= test["max_score"]

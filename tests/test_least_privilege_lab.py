@@ -10,7 +10,7 @@ import pytest
 
 from checks.lambda_lab import ASSESSMENT as LAB
 from checks.lambda_lab import solution
-from grader.aws.facts import policy_actions
+from grader.aws.permissions import policy_actions
 from grader.engine import facts_read
 from grader.model import StudentResult
 from tests.conftest import Account, new_account_id

@@ -10,8 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from checks.shared import principals
-from grader import iam_policy
+from checks import policy_evaluation, shared
+from checks.shared import configuration, principals
 from grader.rubric import Check, Context, Task, Verdict, failed, passed
 
 HELLO = "HelloWorldFunction"
@@ -23,8 +23,6 @@ FUNCTIONS = (HELLO, S3_PROCESSOR, TERRAFORM, ADVANCED, ASYNC)
 # Which lab creates each function: a later lab's check points back to it.
 CREATED_IN = {HELLO: 1, S3_PROCESSOR: 5, TERRAFORM: 6, ADVANCED: 7, ASYNC: 7}
 
-ROLE_HINT = "--role arn:aws:iam::{account}:role/<your-lambda-role>"
-
 FUNCTION_ARN = re.compile(
     r"^arn:aws[a-z-]*:lambda:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):function:(?P<name>[A-Za-z0-9_-]+)"
     r"(?::(?P<qualifier>[A-Za-z0-9_$-]+))?$"
@@ -34,13 +32,7 @@ INVOKE_URI = re.compile(r"^arn:aws[a-z-]*:apigateway:[a-z0-9-]+:lambda:path/[0-9
 
 
 def create_function_hint(name: str, extra: str = "") -> str:
-    return (f"aws lambda create-function --function-name {name} --runtime python3.12 --architectures x86_64 "
-            f"--handler lambda_function.lambda_handler {ROLE_HINT} --zip-file fileb://function.zip{extra}")
-
-
-def configuration(ctx: Context, name: str) -> dict[str, Any] | None:
-    function = ctx.facts.function(name)
-    return None if function is None else function.get("Configuration") or {}
+    return shared.create_function_hint(name, architectures="x86_64", extra=extra)
 
 
 def missing(name: str) -> Verdict:
@@ -55,18 +47,12 @@ def is_function(arn: Any, ctx: Context, name: str) -> bool:
     return bool(match and match["name"] == name and match["account"] == ctx.account and match["region"] == ctx.region)
 
 
-def function_exists(task: Task, name: str, *, points: float, hint: str | None = None) -> Check:
-    @task.check(f"Function {name} exists", points=points, hint=hint or create_function_hint(name))
-    def exists(ctx: Context) -> Verdict:
-        config = configuration(ctx, name)
-        if config is None:
-            return failed(f"no function named {name} in {ctx.region}")
-        return passed(f"{name} exists", arn=config.get("FunctionArn"))
-
-    return exists
+def function_exists(task: Task, check_id: str, name: str, *, points: float, hint: str | None = None) -> Check:
+    return shared.function_exists(task, check_id, name, points=points, label=name,
+                                  hint=hint or create_function_hint(name))
 
 
-def settings_check(task: Task, name: str, expected: dict[str, Any], *, points: float,
+def settings_check(task: Task, check_id: str, name: str, expected: dict[str, Any], *, points: float,
                    requires: Check | None = None) -> Check:
     """One check that the function's configuration has every ``expected`` value."""
     labels = {"Runtime": "runtime", "MemorySize": "memory", "Timeout": "timeout", "Handler": "handler"}
@@ -77,7 +63,7 @@ def settings_check(task: Task, name: str, expected: dict[str, Any], *, points: f
 
     title = described if len(expected) > 1 else described.replace(" ", " is ", 1)
 
-    @task.check(title[0].upper() + title[1:], points=points, requires=requires,
+    @task.check(check_id, title[0].upper() + title[1:], points=points, requires=requires,
                 hint=f"aws lambda update-function-configuration --function-name {name} {fix}")
     def settings(ctx: Context) -> Verdict:
         config = configuration(ctx, name)
@@ -174,8 +160,8 @@ def service_may_invoke(ctx: Context, policy: Any, service: str, sources: list[st
     (in this account) through: a permission left over for a deleted API or bucket does not. With no
     known source, any statement for the service counts.
     """
-    for_service = [s for s in iam_policy.statements(policy) if s.get("Effect") == "Allow"
-                   and iam_policy.statement_covers(s, "lambda:InvokeFunction")
+    for_service = [s for s in policy_evaluation.statements(policy) if s.get("Effect") == "Allow"
+                   and policy_evaluation.statement_covers(s, "lambda:InvokeFunction")
                    and service in principals(s, "Service")]
     if not for_service:
         return False, f"no statement allows {service} to call lambda:InvokeFunction"
@@ -184,7 +170,7 @@ def service_may_invoke(ctx: Context, policy: Any, service: str, sources: list[st
         accounts = _condition_values(statement, "AWS:SourceAccount")
         if accounts and ctx.account not in accounts:
             continue
-        if not arns or not sources or any(iam_policy.resource_matches(p, s) for p in arns for s in sources):
+        if not arns or not sources or any(policy_evaluation.resource_matches(p, s) for p in arns for s in sources):
             return True, str(statement.get("Sid") or "statement")
     limits = sorted({a for s in for_service for a in _condition_values(s, "AWS:SourceArn")})
     return False, (f"{service} may invoke it only for {', '.join(limits) or 'another account'}, "

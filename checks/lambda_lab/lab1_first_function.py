@@ -9,10 +9,10 @@ TASK = Task(1, "First Lambda function", points=12)
 PYTHON = re.compile(r"^python3\.(\d+)$")
 OLDEST_MINOR = 12  # python3.12, or any newer python3.x the console offers as "latest"
 
-exists = function_exists(TASK, HELLO, points=6)
+exists = function_exists(TASK, "1.1", HELLO, points=6)
 
 
-@TASK.check("Runtime is python3.12 or a newer python3.x", points=2, requires=exists,
+@TASK.check("1.2", "Runtime is python3.12 or a newer python3.x", points=2, requires=exists,
             hint="aws lambda update-function-configuration --function-name HelloWorldFunction --runtime python3.12")
 def runtime(ctx: Context) -> Verdict:
     value = (configuration(ctx, HELLO) or {}).get("Runtime")
@@ -22,7 +22,7 @@ def runtime(ctx: Context) -> Verdict:
     return failed(f"runtime is {value!r}; the lab uses python3.12 or newer", runtime=value)
 
 
-@TASK.check("Architecture is x86_64", points=2, requires=exists,
+@TASK.check("1.3", "Architecture is x86_64", points=2, requires=exists,
             hint="the architecture is chosen at creation: delete HelloWorldFunction and create it again with "
             "--architectures x86_64")
 def architecture(ctx: Context) -> Verdict:
@@ -32,4 +32,4 @@ def architecture(ctx: Context) -> Verdict:
     return failed(f"architecture is {', '.join(map(str, architectures))}, not x86_64", architectures=architectures)
 
 
-handler = settings_check(TASK, HELLO, {"Handler": "lambda_function.lambda_handler"}, points=2, requires=exists)
+handler = settings_check(TASK, "1.4", HELLO, {"Handler": "lambda_function.lambda_handler"}, points=2, requires=exists)

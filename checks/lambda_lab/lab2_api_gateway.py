@@ -13,7 +13,7 @@ PERMISSION_HINT = (
 )
 
 
-@TASK.check("A REST API method invokes HelloWorldFunction through a Lambda proxy integration", points=6,
+@TASK.check("2.1", "A REST API method invokes HelloWorldFunction through a Lambda proxy integration", points=6,
             hint=TRIGGER_HINT)
 def integrated(ctx: Context) -> Verdict:
     if configuration(ctx, HELLO) is None:
@@ -30,7 +30,7 @@ def integrated(ctx: Context) -> Verdict:
                   "count: the lab asks for a REST API)")
 
 
-@TASK.check("The API is deployed to a stage", points=5, requires=integrated,
+@TASK.check("2.2", "The API is deployed to a stage", points=5, requires=integrated,
             hint="aws apigateway create-deployment --rest-api-id <api-id> --stage-name default")
 def deployed(ctx: Context) -> Verdict:
     proxies = [r for r in routes_to(ctx, HELLO) if r.is_proxy]
@@ -42,7 +42,7 @@ def deployed(ctx: Context) -> Verdict:
     return failed(f"{', '.join(apis)} has no stage: callers cannot reach it until it is deployed")
 
 
-@TASK.check("HelloWorldFunction's resource policy lets API Gateway invoke it", points=5, hint=PERMISSION_HINT)
+@TASK.check("2.3", "HelloWorldFunction's resource policy lets API Gateway invoke it", points=5, hint=PERMISSION_HINT)
 def permitted(ctx: Context) -> Verdict:
     if configuration(ctx, HELLO) is None:
         return missing(HELLO)

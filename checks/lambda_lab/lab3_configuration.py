@@ -14,7 +14,7 @@ SET_HINT = (
 )
 
 
-@TASK.check("All five environment variables are set", points=5, hint=SET_HINT)
+@TASK.check("3.1", "All five environment variables are set", points=5, hint=SET_HINT)
 def variables(ctx: Context) -> Verdict:
     found = environment(ctx, HELLO)
     if found is None:
@@ -27,10 +27,10 @@ def variables(ctx: Context) -> Verdict:
     return passed("all five are set", variables=sorted(found))
 
 
-def value_check(variable: str, title: str, accepts: Callable[[str], bool], why: str, *, points: float) -> None:
+def value_check(check_id: str, variable: str, title: str, accepts: Callable[[str], bool], why: str, *, points: float) -> None:
     """A check that ``variable`` holds a value the lab's handler can use."""
 
-    @TASK.check(title, points=points, hint=SET_HINT)
+    @TASK.check(check_id, title, points=points, hint=SET_HINT)
     def value(ctx: Context) -> Verdict:
         found = environment(ctx, HELLO)
         if found is None:
@@ -43,11 +43,11 @@ def value_check(variable: str, title: str, accepts: Callable[[str], bool], why: 
         return failed(f"{variable} is {given!r}: {why}", value=given)
 
 
-value_check("MAX_RESPONSE_LENGTH", "MAX_RESPONSE_LENGTH is a whole number", str.isdigit,
+value_check("3.2", "MAX_RESPONSE_LENGTH", "MAX_RESPONSE_LENGTH is a whole number", str.isdigit,
             "the handler's int() would fail on it", points=2)
-value_check("ENABLE_DEBUG_LOGGING", "ENABLE_DEBUG_LOGGING is true or false", lambda v: v.lower() in ("true", "false"),
+value_check("3.3", "ENABLE_DEBUG_LOGGING", "ENABLE_DEBUG_LOGGING is true or false", lambda v: v.lower() in ("true", "false"),
             "the handler only recognises 'true'", points=1)
 
 
-memory = settings_check(TASK, HELLO, {"MemorySize": 256}, points=3)
-timeout = settings_check(TASK, HELLO, {"Timeout": 10}, points=3)
+memory = settings_check(TASK, "3.4", HELLO, {"MemorySize": 256}, points=3)
+timeout = settings_check(TASK, "3.5", HELLO, {"Timeout": 10}, points=3)

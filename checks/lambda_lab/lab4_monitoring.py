@@ -14,7 +14,7 @@ ALARM_HINT = (
 )
 
 
-@TASK.check(f"Log group {LOG_GROUP} exists (the function has run)", points=4,
+@TASK.check("4.1", f"Log group {LOG_GROUP} exists (the function has run)", points=4,
             hint="invoke the function once (the console's Test button, or: aws lambda invoke --function-name "
             f"{HELLO} out.json); Lambda creates the log group on its first run")
 def log_group(ctx: Context) -> Verdict:
@@ -34,7 +34,7 @@ def the_alarm(ctx: Context) -> dict | None:
     return next((a for a in ctx.facts.metric_alarms() if a.get("AlarmName") == ALARM), None)
 
 
-@TASK.check(f"Alarm {ALARM} watches the function's Errors metric", points=4, hint=ALARM_HINT)
+@TASK.check("4.2", f"Alarm {ALARM} watches the function's Errors metric", points=4, hint=ALARM_HINT)
 def alarm(ctx: Context) -> Verdict:
     found = the_alarm(ctx)
     if found is None:
@@ -50,7 +50,7 @@ def alarm(ctx: Context) -> Verdict:
     return passed(f"{ALARM} watches AWS/Lambda Errors of {HELLO}")
 
 
-@TASK.check("The alarm fires on more than 5 errors (Sum) in 5 minutes", points=4, requires=alarm, hint=ALARM_HINT)
+@TASK.check("4.3", "The alarm fires on more than 5 errors (Sum) in 5 minutes", points=4, requires=alarm, hint=ALARM_HINT)
 def threshold(ctx: Context) -> Verdict:
     found = the_alarm(ctx) or {}
     wrong = {k: found.get(k) for k, v in EXPECTED.items() if found.get(k) != v}

@@ -1,5 +1,6 @@
 """Lab 5: S3FileProcessor runs on every upload to a lambda-lab-* bucket and writes analysis/*.json."""
 
+from checks import policy_evaluation
 from checks.lambda_lab.common import (
     S3_PROCESSOR,
     configuration,
@@ -9,7 +10,6 @@ from checks.lambda_lab.common import (
     service_may_invoke,
 )
 from checks.shared import role_policy_documents
-from grader import iam_policy
 from grader.rubric import Context, Task, Verdict, failed, passed
 
 TASK = Task(5, "S3 trigger", points=16)
@@ -54,10 +54,10 @@ def no_bucket(ctx: Context) -> Verdict:
                   hint=TRIGGER_HINT)
 
 
-exists = function_exists(TASK, S3_PROCESSOR, points=3)
+exists = function_exists(TASK, "5.1", S3_PROCESSOR, points=3)
 
 
-@TASK.check(f"A lambda-lab-* bucket triggers {S3_PROCESSOR} on all object-created events", points=4,
+@TASK.check("5.2", f"A lambda-lab-* bucket triggers {S3_PROCESSOR} on all object-created events", points=4,
             hint=TRIGGER_HINT)
 def trigger(ctx: Context) -> Verdict:
     found = triggers(ctx)
@@ -78,7 +78,7 @@ def permission_hint(bucket: str) -> str:
             "--source-account {account}")
 
 
-@TASK.check(f"{S3_PROCESSOR}'s resource policy lets S3 invoke it", points=3, hint=permission_hint("<your bucket>"))
+@TASK.check("5.3", f"{S3_PROCESSOR}'s resource policy lets S3 invoke it", points=3, hint=permission_hint("<your bucket>"))
 def permitted(ctx: Context) -> Verdict:
     if configuration(ctx, S3_PROCESSOR) is None:
         return missing(S3_PROCESSOR)
@@ -93,7 +93,7 @@ def permitted(ctx: Context) -> Verdict:
     return failed(detail, hint=hint)
 
 
-@TASK.check(f"{S3_PROCESSOR}'s role can read and write the bucket", points=3, requires=exists, hint=(
+@TASK.check("5.4", f"{S3_PROCESSOR}'s role can read and write the bucket", points=3, requires=exists, hint=(
     "attach a policy to the function's role that allows s3:GetObject and s3:PutObject on "
     "arn:aws:s3:::<your bucket>/* (the lab attaches AmazonS3FullAccess)"))
 def role_access(ctx: Context) -> Verdict:
@@ -106,13 +106,13 @@ def role_access(ctx: Context) -> Verdict:
         return failed(f"the role {role} does not exist")
     needs = {"s3:GetObject": f"arn:aws:s3:::{bucket}/test-file.txt",
              "s3:PutObject": f"arn:aws:s3:::{bucket}/analysis/test-file.txt.json"}
-    lacking = [action for action, key in needs.items() if not iam_policy.allows(documents, action, key)]
+    lacking = [action for action, key in needs.items() if not policy_evaluation.allows(documents, action, key)]
     if lacking:
         return failed(f"the role may not {' or '.join(lacking)} in {bucket}", missing=lacking, role=role)
     return passed(f"the role may read and write objects in {bucket}", role=role)
 
 
-@TASK.check("The bucket holds analysis/*.json results (the trigger ran)", points=3, hint=(
+@TASK.check("5.5", "The bucket holds analysis/*.json results (the trigger ran)", points=3, hint=(
     "upload a text file: aws s3 cp test-file.txt s3://<your bucket>/ ; then: aws s3 ls s3://<your bucket>/analysis/"))
 def results(ctx: Context) -> Verdict:
     bucket = the_bucket(ctx)

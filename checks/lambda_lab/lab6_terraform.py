@@ -19,12 +19,12 @@ STAGE = "prod"
 APPLY = ("cd lab6-terraform/terraform && terraform apply (grading reads what Terraform created: "
          "run terraform destroy only after you are graded)")
 
-exists = function_exists(TASK, TERRAFORM, points=2, hint=APPLY)
-settings = settings_check(TASK, TERRAFORM, {"Runtime": "python3.12", "Timeout": 10, "MemorySize": 256}, points=2,
+exists = function_exists(TASK, "6.1", TERRAFORM, points=2, hint=APPLY)
+settings = settings_check(TASK, "6.2", TERRAFORM, {"Runtime": "python3.12", "Timeout": 10, "MemorySize": 256}, points=2,
                           requires=exists)
 
 
-@TASK.check("ENVIRONMENT and APP_VERSION are set", points=2, requires=exists,
+@TASK.check("6.3", "ENVIRONMENT and APP_VERSION are set", points=2, requires=exists,
             hint='set environment_variables in variables.tf, e.g. { ENVIRONMENT = "production", '
             'APP_VERSION = "1.0.0" }, then terraform apply')
 def variables(ctx: Context) -> Verdict:
@@ -35,7 +35,7 @@ def variables(ctx: Context) -> Verdict:
     return passed(f"ENVIRONMENT={found['ENVIRONMENT']}, APP_VERSION={found['APP_VERSION']}")
 
 
-@TASK.check("Tagged ManagedBy=Terraform", points=2, requires=exists,
+@TASK.check("6.4", "Tagged ManagedBy=Terraform", points=2, requires=exists,
             hint='give the function tags = var.tags with ManagedBy = "Terraform", then terraform apply')
 def tagged(ctx: Context) -> Verdict:
     tags = ctx.facts.function_tags(TERRAFORM) or {}
@@ -44,7 +44,7 @@ def tagged(ctx: Context) -> Verdict:
     return failed(f"ManagedBy is {tags.get('ManagedBy')!r}, expected 'Terraform'", tags=tags)
 
 
-@TASK.check(f"Log group {LOG_GROUP} keeps logs 7 days", points=2,
+@TASK.check("6.5", f"Log group {LOG_GROUP} keeps logs 7 days", points=2,
             hint='an aws_cloudwatch_log_group named "/aws/lambda/terraform-managed-lambda" with '
             "retention_in_days = 7, then terraform apply")
 def log_retention(ctx: Context) -> Verdict:
@@ -62,7 +62,7 @@ def the_api(ctx: Context) -> list[dict]:
     return [api for api in ctx.facts.rest_apis() if api.get("name") == API]
 
 
-@TASK.check(f"REST API {API}: ANY /{{proxy+}} is a Lambda proxy integration with {TERRAFORM}", points=2,
+@TASK.check("6.6", f"REST API {API}: ANY /{{proxy+}} is a Lambda proxy integration with {TERRAFORM}", points=2,
             hint="aws_api_gateway_resource with path_part \"{proxy+}\", aws_api_gateway_method with http_method "
             "\"ANY\", aws_api_gateway_integration with type \"AWS_PROXY\"; then terraform apply")
 def proxy_route(ctx: Context) -> Verdict:
@@ -79,7 +79,7 @@ def proxy_route(ctx: Context) -> Verdict:
     return failed(f"{API} has no method integrated with {TERRAFORM}")
 
 
-@TASK.check(f"{API} is deployed to stage {STAGE}", points=2,
+@TASK.check("6.7", f"{API} is deployed to stage {STAGE}", points=2,
             hint=f'an aws_api_gateway_deployment with stage_name = "{STAGE}", then terraform apply')
 def stage(ctx: Context) -> Verdict:
     apis = the_api(ctx)
@@ -91,7 +91,7 @@ def stage(ctx: Context) -> Verdict:
     return failed(f"{API} has {'stages ' + ', '.join(names) if names else 'no stage'}, not {STAGE}", stages=names)
 
 
-@TASK.check(f"API Gateway may invoke {TERRAFORM}", points=0, advisory=True,
+@TASK.check("6.8", f"API Gateway may invoke {TERRAFORM}", points=0, advisory=True,
             hint="an aws_lambda_permission with principal \"apigateway.amazonaws.com\" and source_arn "
             "\"${aws_api_gateway_rest_api.main.execution_arn}/*/*\"")
 def permitted(ctx: Context) -> Verdict:

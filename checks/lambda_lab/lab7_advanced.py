@@ -15,7 +15,7 @@ ASYNC_HINT = ("aws lambda put-function-event-invoke-config --function-name Async
               "'{\"OnFailure\":{\"Destination\":\"arn:aws:sqs:{region}:{account}:lambda-dlq\"}}'")
 
 
-@TASK.check(f"Layer {LAYER} is published for python3.12", points=3, hint=PUBLISH)
+@TASK.check("7.1", f"Layer {LAYER} is published for python3.12", points=3, hint=PUBLISH)
 def layer(ctx: Context) -> Verdict:
     version = ctx.facts.latest_layer_version(LAYER)
     if not version:
@@ -27,7 +27,7 @@ def layer(ctx: Context) -> Verdict:
                   "python3.12: publish a new version")
 
 
-@TASK.check(f"{ADVANCED} uses the {LAYER} layer", points=3,
+@TASK.check("7.2", f"{ADVANCED} uses the {LAYER} layer", points=3,
             hint=f"aws lambda update-function-configuration --function-name {ADVANCED} --layers "
             f"$(aws lambda list-layer-versions --layer-name {LAYER} --query 'LayerVersions[0].LayerVersionArn' "
             "--output text)")
@@ -38,7 +38,7 @@ def uses_layer(ctx: Context) -> Verdict:
     return uses_own_layer(ctx, ADVANCED, config, LAYER)
 
 
-@TASK.check(f"{ASYNC} keeps events 1 hour and retries twice", points=4, hint=ASYNC_HINT)
+@TASK.check("7.3", f"{ASYNC} keeps events 1 hour and retries twice", points=4, hint=ASYNC_HINT)
 def async_config(ctx: Context) -> Verdict:
     if configuration(ctx, ASYNC) is None:
         return missing(ASYNC)
@@ -53,7 +53,7 @@ def async_config(ctx: Context) -> Verdict:
     return passed("maximum event age 3600 s, 2 retries")
 
 
-@TASK.check(f"Failed {ASYNC} events go to the SQS queue {QUEUE}", points=3, hint=ASYNC_HINT)
+@TASK.check("7.4", f"Failed {ASYNC} events go to the SQS queue {QUEUE}", points=3, hint=ASYNC_HINT)
 def dead_letters(ctx: Context) -> Verdict:
     config = configuration(ctx, ASYNC)
     if config is None:
@@ -73,7 +73,7 @@ def dead_letters(ctx: Context) -> Verdict:
                   f"{ASYNC} sends failed events nowhere: set {QUEUE} as its on-failure destination")
 
 
-@TASK.check(f"{ASYNC} has reserved concurrency 5", points=3,
+@TASK.check("7.5", f"{ASYNC} has reserved concurrency 5", points=3,
             hint=f"aws lambda put-function-concurrency --function-name {ASYNC} --reserved-concurrent-executions 5")
 def reserved(ctx: Context) -> Verdict:
     if configuration(ctx, ASYNC) is None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from checks.shared import layer_arns, role_policy_documents
+from checks import shared
+from checks.shared import configuration, layer_arns, role_policy_documents
 from grader.rubric import Check, Context, Task, Verdict, failed, passed
 
 # Every function of the assessment, by name prefix (the student ID follows).
@@ -18,42 +19,22 @@ FUNCTIONS = (
     "rate-limited-function",
 )
 
-ROLE_HINT = "--role arn:aws:iam::{account}:role/<your-lambda-role>"
-
 
 def create_function_hint(prefix: str, memory: int | None = None, extra: str = "") -> str:
-    memory_option = f" --memory-size {memory}" if memory else ""
-    return (
-        f"aws lambda create-function --function-name {prefix}-{{sid}} --runtime python3.12{memory_option} "
-        f"--handler lambda_function.lambda_handler {ROLE_HINT} --zip-file fileb://function.zip{extra}"
-    )
+    return shared.create_function_hint(f"{prefix}-{{sid}}", memory=memory, extra=extra)
 
 
-def configuration(ctx: Context, prefix: str) -> dict[str, Any] | None:
-    function = ctx.facts.function(ctx.name(prefix))
-    return None if function is None else function.get("Configuration") or {}
-
-
-def function_exists(
-    task: Task, prefix: str, *, points: float, memory: int | None = None, title: str | None = None
-) -> Check:
-    @task.check(title or f"Function {prefix}-<id> exists", points=points, hint=create_function_hint(prefix, memory))
-    def exists(ctx: Context) -> Verdict:
-        name = ctx.name(prefix)
-        config = configuration(ctx, prefix)
-        if config is None:
-            return failed(f"no function named {name} in {ctx.region}")
-        return passed(f"{name} exists", arn=config.get("FunctionArn"))
-
-    return exists
+def function_exists(task: Task, check_id: str, prefix: str, *, points: float, memory: int | None = None) -> Check:
+    return shared.function_exists(task, check_id, prefix, points=points, label=f"{prefix}-<id>",
+                                  hint=create_function_hint(prefix, memory))
 
 
 def function_setting(
-    task: Task, exists: Check, prefix: str, key: str, expected: Any, *, points: float, hint: str
+    task: Task, check_id: str, exists: Check, prefix: str, key: str, expected: Any, *, points: float, hint: str
 ) -> Check:
     label = {"Runtime": "Runtime", "MemorySize": "Memory (MB)", "Timeout": "Timeout (s)"}.get(key, key)
 
-    @task.check(f"{label} is {expected}", points=points, requires=exists, hint=hint)
+    @task.check(check_id, f"{label} is {expected}", points=points, requires=exists, hint=hint)
     def setting(ctx: Context) -> Verdict:
         actual = (configuration(ctx, prefix) or {}).get(key)
         if actual == expected:
@@ -63,16 +44,16 @@ def function_setting(
     return setting
 
 
-def runtime_check(task: Task, exists: Check, prefix: str, *, points: float) -> Check:
+def runtime_check(task: Task, check_id: str, exists: Check, prefix: str, *, points: float) -> Check:
     return function_setting(
-        task, exists, prefix, "Runtime", "python3.12", points=points,
+        task, check_id, exists, prefix, "Runtime", "python3.12", points=points,
         hint=f"aws lambda update-function-configuration --function-name {prefix}-{{sid}} --runtime python3.12",
     )
 
 
-def memory_check(task: Task, exists: Check, prefix: str, memory: int, *, points: float) -> Check:
+def memory_check(task: Task, check_id: str, exists: Check, prefix: str, memory: int, *, points: float) -> Check:
     return function_setting(
-        task, exists, prefix, "MemorySize", memory, points=points,
+        task, check_id, exists, prefix, "MemorySize", memory, points=points,
         hint=f"aws lambda update-function-configuration --function-name {prefix}-{{sid}} --memory-size {memory}",
     )
 
@@ -89,8 +70,8 @@ def create_queue_hint(prefix: str, attributes: dict[str, str]) -> str:
     return f"aws sqs create-queue --queue-name {prefix}-{{sid}} --attributes {pairs}"
 
 
-def queue_exists(task: Task, prefix: str, *, points: float, attributes: dict[str, str]) -> Check:
-    @task.check(f"Queue {prefix}-<id> exists", points=points, hint=create_queue_hint(prefix, attributes))
+def queue_exists(task: Task, check_id: str, prefix: str, *, points: float, attributes: dict[str, str]) -> Check:
+    @task.check(check_id, f"Queue {prefix}-<id> exists", points=points, hint=create_queue_hint(prefix, attributes))
     def exists(ctx: Context) -> Verdict:
         name = ctx.name(prefix)
         queue = ctx.facts.queue(name)
@@ -101,12 +82,13 @@ def queue_exists(task: Task, prefix: str, *, points: float, attributes: dict[str
     return exists
 
 
-def queue_attributes(task: Task, exists: Check, prefix: str, expected: dict[str, str], *, points: float) -> Check:
+def queue_attributes(task: Task, check_id: str, exists: Check, prefix: str, expected: dict[str, str], *,
+                     points: float) -> Check:
     pairs = ",".join(f"{k}={v}" for k, v in expected.items())
     described = ", ".join(f"{k} {v}" for k, v in expected.items())
 
     @task.check(
-        f"Queue {described}", points=points, requires=exists,
+        check_id, f"Queue {described}", points=points, requires=exists,
         hint=f"aws sqs set-queue-attributes --queue-url {queue_url_hint(prefix)} --attributes {pairs}",
     )
     def attributes(ctx: Context) -> Verdict:

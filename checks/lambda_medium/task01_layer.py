@@ -15,7 +15,7 @@ def latest(ctx: Context) -> dict:
     return ctx.facts.latest_layer_version(ctx.name(LAYER)) or {}
 
 
-@TASK.check("Layer common-utils-layer-<id> has a published version", points=4, hint=PUBLISH)
+@TASK.check("1.1", "Layer common-utils-layer-<id> has a published version", points=4, hint=PUBLISH)
 def published(ctx: Context) -> Verdict:
     version = ctx.facts.latest_layer_version(ctx.name(LAYER))
     if not version:
@@ -24,7 +24,7 @@ def published(ctx: Context) -> Verdict:
                   latest=version.get("LayerVersionArn"))
 
 
-@TASK.check("Latest version is compatible with python3.12", points=2, requires=published, hint=PUBLISH)
+@TASK.check("1.2", "Latest version is compatible with python3.12", points=2, requires=published, hint=PUBLISH)
 def compatible(ctx: Context) -> Verdict:
     version = latest(ctx)
     runtimes = version.get("CompatibleRuntimes") or []
@@ -36,7 +36,7 @@ def compatible(ctx: Context) -> Verdict:
     )
 
 
-@TASK.check("Latest version has a description", points=2, requires=published, hint=PUBLISH)
+@TASK.check("1.3", "Latest version has a description", points=2, requires=published, hint=PUBLISH)
 def described(ctx: Context) -> Verdict:
     version = latest(ctx)
     if (version.get("Description") or "").strip():

@@ -7,13 +7,13 @@ from grader.rubric import Context, Task, Verdict
 TASK = Task(2, "Function using the layer", points=8)
 FUNCTION = "layer-consumer"
 
-exists = function_exists(TASK, FUNCTION, points=3, memory=256)
-runtime = runtime_check(TASK, exists, FUNCTION, points=1.5)
-memory = memory_check(TASK, exists, FUNCTION, 256, points=1.5)
+exists = function_exists(TASK, "2.1", FUNCTION, points=3, memory=256)
+runtime = runtime_check(TASK, "2.2", exists, FUNCTION, points=1.5)
+memory = memory_check(TASK, "2.3", exists, FUNCTION, 256, points=1.5)
 
 
 @TASK.check(
-    "Uses a version of common-utils-layer-<id>", points=2, requires=exists,
+    "2.4", "Uses a version of common-utils-layer-<id>", points=2, requires=exists,
     hint="aws lambda update-function-configuration --function-name layer-consumer-{sid} --layers "
     "$(aws lambda list-layer-versions --layer-name common-utils-layer-{sid} "
     "--query 'LayerVersions[0].LayerVersionArn' --output text)",

@@ -1,8 +1,8 @@
 """Task 3: vpc-lambda-<id> runs in a VPC, on two AZs, behind lambda-sg-<id>."""
 
+from checks import policy_evaluation
 from checks.lambda_medium.common import configuration, function_exists, memory_check, runtime_check
 from checks.shared import role_policy_documents
-from grader import iam_policy
 from grader.rubric import Context, Task, Verdict, failed, passed
 
 TASK = Task(3, "VPC function", points=10)
@@ -13,9 +13,9 @@ VPC_HINT = (
     "--vpc-config SubnetIds=<subnet-in-az-a>,<subnet-in-az-b>,SecurityGroupIds=<id of lambda-sg-{sid}>"
 )
 
-exists = function_exists(TASK, FUNCTION, points=2, memory=512)
-runtime = runtime_check(TASK, exists, FUNCTION, points=1)
-memory = memory_check(TASK, exists, FUNCTION, 512, points=1)
+exists = function_exists(TASK, "3.1", FUNCTION, points=2, memory=512)
+runtime = runtime_check(TASK, "3.2", exists, FUNCTION, points=1)
+memory = memory_check(TASK, "3.3", exists, FUNCTION, 512, points=1)
 
 
 def vpc_config(ctx: Context) -> dict:
@@ -30,7 +30,7 @@ def group_ids(ctx: Context) -> tuple[str, ...]:
     return tuple(vpc_config(ctx).get("SecurityGroupIds") or ())
 
 
-@TASK.check("Attached to 2+ subnets in 2+ Availability Zones", points=2, requires=exists, hint=VPC_HINT)
+@TASK.check("3.4", "Attached to 2+ subnets in 2+ Availability Zones", points=2, requires=exists, hint=VPC_HINT)
 def subnets(ctx: Context) -> Verdict:
     ids = subnet_ids(ctx)
     if not ids:
@@ -46,7 +46,7 @@ def subnets(ctx: Context) -> Verdict:
     )
 
 
-@TASK.check("Security group lambda-sg-<id> attached", points=1, requires=exists, hint=VPC_HINT)
+@TASK.check("3.5", "Security group lambda-sg-<id> attached", points=1, requires=exists, hint=VPC_HINT)
 def security_group(ctx: Context) -> Verdict:
     wanted = ctx.name("lambda-sg")
     groups = ctx.facts.security_groups(group_ids(ctx))
@@ -61,7 +61,7 @@ def security_group(ctx: Context) -> Verdict:
 
 
 @TASK.check(
-    "VPC_ID, SUBNET_IDS and SECURITY_GROUP_ID match the VPC configuration", points=1.5, requires=exists,
+    "3.6", "VPC_ID, SUBNET_IDS and SECURITY_GROUP_ID match the VPC configuration", points=1.5, requires=exists,
     hint="aws lambda update-function-configuration --function-name vpc-lambda-{sid} --environment "
     '"Variables={VPC_ID=<vpc-id>,SUBNET_IDS=\'<subnet-a>,<subnet-b>\',SECURITY_GROUP_ID=<sg-id>}"',
 )
@@ -97,7 +97,7 @@ def environment(ctx: Context) -> Verdict:
 
 
 @TASK.check(
-    "Execution role allows the ENI actions", points=1.5, requires=exists,
+    "3.7", "Execution role allows the ENI actions", points=1.5, requires=exists,
     hint="aws iam attach-role-policy --role-name <vpc-lambda-role> "
     "--policy-arn arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole",
 )
@@ -106,7 +106,7 @@ def eni_permissions(ctx: Context) -> Verdict:
     documents = role_policy_documents(ctx, role)
     if documents is None:
         return failed(f"the execution role {role} does not exist")
-    missing = iam_policy.missing_actions(documents, ENI_ACTIONS)
+    missing = policy_evaluation.missing_actions(documents, ENI_ACTIONS)
     if missing:
         return failed(f"the execution role does not allow {', '.join(missing)}", role=role)
     return passed("the execution role allows creating, describing and deleting network interfaces", role=role)

@@ -13,16 +13,16 @@ INVOKE_CONFIG_HINT = (
     "\"OnFailure\":{\"Destination\":\"arn:aws:sqs:{region}:{account}:lambda-failure-queue-{sid}\"}}'"
 )
 
-exists = function_exists(TASK, FUNCTION, points=2, memory=256)
-runtime = runtime_check(TASK, exists, FUNCTION, points=1)
-memory = memory_check(TASK, exists, FUNCTION, 256, points=1)
+exists = function_exists(TASK, "4.1", FUNCTION, points=2, memory=256)
+runtime = runtime_check(TASK, "4.2", exists, FUNCTION, points=1)
+memory = memory_check(TASK, "4.3", exists, FUNCTION, 256, points=1)
 
 
 def invoke_config(ctx: Context) -> dict:
     return ctx.facts.event_invoke_config(ctx.name(FUNCTION)) or {}
 
 
-@TASK.check("Async invocation: 2 retries, maximum event age 6 hours", points=2, requires=exists,
+@TASK.check("4.4", "Async invocation: 2 retries, maximum event age 6 hours", points=2, requires=exists,
             hint=INVOKE_CONFIG_HINT)
 def retries_and_age(ctx: Context) -> Verdict:
     config = ctx.facts.event_invoke_config(ctx.name(FUNCTION))
@@ -39,8 +39,8 @@ def retries_and_age(ctx: Context) -> Verdict:
     return passed("2 retries, events kept 6 hours")
 
 
-def destination_check(kind: str, queue: str, other: str, points: float):
-    @TASK.check(f"On-{kind.lower()} destination is {queue}-<id>", points=points, requires=exists,
+def destination_check(check_id: str, kind: str, queue: str, other: str, points: float):
+    @TASK.check(check_id, f"On-{kind.lower()} destination is {queue}-<id>", points=points, requires=exists,
                 hint=INVOKE_CONFIG_HINT)
     def destination(ctx: Context) -> Verdict:
         target = ((invoke_config(ctx).get("DestinationConfig") or {}).get(f"On{kind}") or {}).get("Destination")
@@ -57,11 +57,11 @@ def destination_check(kind: str, queue: str, other: str, points: float):
     return destination
 
 
-on_success = destination_check("Success", SUCCESS, FAILURE, 1.5)
-on_failure = destination_check("Failure", FAILURE, SUCCESS, 1.5)
+on_success = destination_check("4.5", "Success", SUCCESS, FAILURE, 1.5)
+on_failure = destination_check("4.6", "Failure", FAILURE, SUCCESS, 1.5)
 
 
-@TASK.check("Both destination queues keep messages 1 day", points=1,
+@TASK.check("4.7", "Both destination queues keep messages 1 day", points=1,
             hint="aws sqs create-queue --queue-name lambda-success-queue-{sid} --attributes MessageRetentionPeriod=86400 "
             "(and the same for lambda-failure-queue-{sid})")
 def queues(ctx: Context) -> Verdict:

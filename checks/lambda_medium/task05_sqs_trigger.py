@@ -19,11 +19,11 @@ MAPPING_HINT = (
     "--maximum-batching-window-in-seconds 5 --function-response-types ReportBatchItemFailures"
 )
 
-queue = queue_exists(TASK, QUEUE, points=2, attributes=ATTRIBUTES)
-attributes = queue_attributes(TASK, queue, QUEUE, ATTRIBUTES, points=1)
-exists = function_exists(TASK, FUNCTION, points=2, memory=256)
-runtime = runtime_check(TASK, exists, FUNCTION, points=0.5)
-memory = memory_check(TASK, exists, FUNCTION, 256, points=0.5)
+queue = queue_exists(TASK, "5.1", QUEUE, points=2, attributes=ATTRIBUTES)
+attributes = queue_attributes(TASK, "5.2", queue, QUEUE, ATTRIBUTES, points=1)
+exists = function_exists(TASK, "5.3", FUNCTION, points=2, memory=256)
+runtime = runtime_check(TASK, "5.4", exists, FUNCTION, points=0.5)
+memory = memory_check(TASK, "5.5", exists, FUNCTION, 256, points=0.5)
 
 
 def mapping(ctx: Context) -> dict | None:
@@ -34,7 +34,7 @@ def mapping(ctx: Context) -> dict | None:
     return None
 
 
-@TASK.check("Trigger from task-queue-<id> is enabled", points=2, requires=exists, hint=MAPPING_HINT)
+@TASK.check("5.6", "Trigger from task-queue-<id> is enabled", points=2, requires=exists, hint=MAPPING_HINT)
 def trigger(ctx: Context) -> Verdict:
     if queue_arn(ctx, QUEUE) is None:
         return failed(f"the queue {ctx.name(QUEUE)} does not exist (see 5.1)")
@@ -47,7 +47,7 @@ def trigger(ctx: Context) -> Verdict:
     return passed(f"trigger {found.get('UUID')} is {found.get('State')}", uuid=found.get("UUID"))
 
 
-@TASK.check("Batch size 10, batching window 5 s", points=1, requires=trigger, hint=MAPPING_HINT)
+@TASK.check("5.7", "Batch size 10, batching window 5 s", points=1, requires=trigger, hint=MAPPING_HINT)
 def batching(ctx: Context) -> Verdict:
     found = mapping(ctx) or {}
     size, window = found.get("BatchSize"), found.get("MaximumBatchingWindowInSeconds")
@@ -60,7 +60,7 @@ def batching(ctx: Context) -> Verdict:
     )
 
 
-@TASK.check("Reports batch item failures", points=1, requires=trigger, hint=MAPPING_HINT)
+@TASK.check("5.8", "Reports batch item failures", points=1, requires=trigger, hint=MAPPING_HINT)
 def partial_batches(ctx: Context) -> Verdict:
     found = mapping(ctx) or {}
     if "ReportBatchItemFailures" in (found.get("FunctionResponseTypes") or []):

@@ -7,30 +7,27 @@ TASK = Task(6, "Dead-letter queue", points=8)
 QUEUE, ASYNC, PROCESSOR = "lambda-dlq", "async-processor", "dlq-processor"
 ATTRIBUTES = {"MessageRetentionPeriod": "1209600"}
 
-queue = queue_exists(TASK, QUEUE, points=2, attributes=ATTRIBUTES)
-retention = queue_attributes(TASK, queue, QUEUE, ATTRIBUTES, points=1)
+queue = queue_exists(TASK, "6.1", QUEUE, points=2, attributes=ATTRIBUTES)
+retention = queue_attributes(TASK, "6.2", queue, QUEUE, ATTRIBUTES, points=1)
 
 
 @TASK.check(
-    "async-processor-<id> dead-letter queue is lambda-dlq-<id>", points=2, requires=queue,
+    "6.3", "async-processor-<id> dead-letter queue is lambda-dlq-<id>", points=2, requires=(queue, "4.1"),
     hint="aws lambda update-function-configuration --function-name async-processor-{sid} "
     "--dead-letter-config TargetArn=arn:aws:sqs:{region}:{account}:lambda-dlq-{sid}",
 )
 def dead_letter_target(ctx: Context) -> Verdict:
-    config = configuration(ctx, ASYNC)
-    if config is None:
-        return failed(f"the function {ctx.name(ASYNC)} does not exist (task 4)")
-    target = (config.get("DeadLetterConfig") or {}).get("TargetArn")
+    target = ((configuration(ctx, ASYNC) or {}).get("DeadLetterConfig") or {}).get("TargetArn")
     if target == queue_arn(ctx, QUEUE):
         return passed(f"dead letters go to {ctx.name(QUEUE)}")
     return failed(f"{ctx.name(ASYNC)} dead-letter target is {target or 'not set'}", target=target)
 
 
-processor = function_exists(TASK, PROCESSOR, points=1.5)
+processor = function_exists(TASK, "6.4", PROCESSOR, points=1.5)
 
 
 @TASK.check(
-    "dlq-processor-<id> is triggered by lambda-dlq-<id>", points=1.5, requires=processor,
+    "6.5", "dlq-processor-<id> is triggered by lambda-dlq-<id>", points=1.5, requires=processor,
     hint="aws lambda create-event-source-mapping --function-name dlq-processor-{sid} "
     "--event-source-arn arn:aws:sqs:{region}:{account}:lambda-dlq-{sid}",
 )

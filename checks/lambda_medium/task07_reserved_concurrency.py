@@ -6,11 +6,11 @@ from grader.rubric import Context, Task, Verdict, failed, passed
 TASK = Task(7, "Reserved concurrency", points=6)
 FUNCTION = "rate-limited-function"
 
-exists = function_exists(TASK, FUNCTION, points=3)
+exists = function_exists(TASK, "7.1", FUNCTION, points=3)
 
 
 @TASK.check(
-    "Reserved concurrency is 5", points=3, requires=exists,
+    "7.2", "Reserved concurrency is 5", points=3, requires=exists,
     hint="aws lambda put-function-concurrency --function-name rate-limited-function-{sid} "
     "--reserved-concurrent-executions 5",
 )
@@ -22,7 +22,7 @@ def reserved(ctx: Context) -> Verdict:
 
 
 @TASK.check(
-    "Timeout leaves room for the 10 s the handler sleeps", points=0, requires=exists, advisory=True,
+    "7.3", "Timeout leaves room for the 10 s the handler sleeps", points=0, requires=exists, advisory=True,
     hint="aws lambda update-function-configuration --function-name rate-limited-function-{sid} --timeout 15",
 )
 def timeout(ctx: Context) -> Verdict:

@@ -1,8 +1,8 @@
 """Task 8: Lambda Insights on at least one of the student's functions, with a role that can report."""
 
+from checks import policy_evaluation
 from checks.lambda_medium.common import FUNCTIONS, configuration
 from checks.shared import LAYER_VERSION_ARN, attached_policy_names, layer_arns, role_policy_documents
-from grader import iam_policy
 from grader.rubric import Context, Task, Verdict, failed, passed
 
 TASK = Task(8, "Lambda Insights", points=8)
@@ -27,7 +27,7 @@ def functions_with_insights(ctx: Context) -> list[tuple[str, dict]]:
 
 
 @TASK.check(
-    "A function of yours has the Lambda Insights extension layer", points=5,
+    "8.1", "A function of yours has the Lambda Insights extension layer", points=5,
     hint="aws lambda update-function-configuration --function-name layer-consumer-{sid} --layers "
     "<your common-utils-layer-{sid} version ARN> "
     "arn:aws:lambda:{region}:580247275435:layer:LambdaInsightsExtension:<version for {region}>",
@@ -40,7 +40,7 @@ def has_extension(ctx: Context) -> Verdict:
 
 
 @TASK.check(
-    "That function's role may write Lambda Insights logs", points=3, requires=has_extension,
+    "8.2", "That function's role may write Lambda Insights logs", points=3, requires=has_extension,
     hint="aws iam attach-role-policy --role-name <that function's role> "
     f"--policy-arn arn:aws:iam::aws:policy/{INSIGHTS_POLICY}",
 )
@@ -54,7 +54,7 @@ def role_can_report(ctx: Context) -> Verdict:
         if documents is None:
             reasons.append(f"{name}: role {role} does not exist")
             continue
-        missing = iam_policy.missing_actions(documents, LOG_ACTIONS)
+        missing = policy_evaluation.missing_actions(documents, LOG_ACTIONS)
         if not missing:
             return passed(f"{name}'s role allows {' and '.join(LOG_ACTIONS)}", role=role)
         reasons.append(f"{name}'s role does not allow {', '.join(missing)}")

@@ -2,14 +2,12 @@
 
 import math
 
-from checks.lambda_medium.common import function_exists
 from grader.rubric import Context, Task, Verdict, failed, passed
 
 TASK = Task(9, "Versions and aliases", points=8)
 FUNCTION = "layer-consumer"
 
-# Task 2 scores the function's existence; here it only gates the alias checks.
-exists = function_exists(TASK, FUNCTION, points=0, title="Function layer-consumer-<id> exists (scored in task 2)")
+EXISTS = "2.1"  # task 2 scores the function's existence; here it gates the alias checks
 
 
 def published_versions(ctx: Context) -> list[str]:
@@ -24,7 +22,7 @@ def alias(ctx: Context, name: str) -> dict | None:
     return None
 
 
-@TASK.check("At least one published version", points=2, requires=exists,
+@TASK.check("9.2", "At least one published version", points=2, requires=EXISTS,
             hint='aws lambda publish-version --function-name layer-consumer-{sid} --description "First release"')
 def versions(ctx: Context) -> Verdict:
     published = published_versions(ctx)
@@ -33,7 +31,7 @@ def versions(ctx: Context) -> Verdict:
     return failed(f"{ctx.name(FUNCTION)} has only $LATEST")
 
 
-@TASK.check("Alias PROD points to a published version", points=2, requires=exists,
+@TASK.check("9.3", "Alias PROD points to a published version", points=2, requires=EXISTS,
             hint="aws lambda create-alias --function-name layer-consumer-{sid} --name PROD --function-version 1")
 def prod(ctx: Context) -> Verdict:
     found = alias(ctx, "PROD")
@@ -46,7 +44,7 @@ def prod(ctx: Context) -> Verdict:
                   hint="aws lambda update-alias --function-name layer-consumer-{sid} --name PROD --function-version 1")
 
 
-@TASK.check("Alias STAGING points to $LATEST", points=2, requires=exists,
+@TASK.check("9.4", "Alias STAGING points to $LATEST", points=2, requires=EXISTS,
             hint="aws lambda create-alias --function-name layer-consumer-{sid} --name STAGING --function-version '$LATEST'")
 def staging(ctx: Context) -> Verdict:
     found = alias(ctx, "STAGING")
@@ -59,7 +57,7 @@ def staging(ctx: Context) -> Verdict:
 
 
 @TASK.check(
-    "PROD sends 10% to another version (canary)", points=2, requires=prod,
+    "9.5", "PROD sends 10% to another version (canary)", points=2, requires=prod,
     hint="aws lambda publish-version --function-name layer-consumer-{sid}, then: aws lambda update-alias "
     "--function-name layer-consumer-{sid} --name PROD --function-version 1 "
     "--routing-config '{\"AdditionalVersionWeights\": {\"2\": 0.1}}'",

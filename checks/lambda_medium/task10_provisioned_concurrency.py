@@ -19,7 +19,7 @@ def resource_id(ctx: Context) -> str:
 
 
 @TASK.check(
-    "Provisioned concurrency 2 on PROD", points=3,
+    "10.1", "Provisioned concurrency 2 on PROD", points=3,
     hint="aws lambda put-provisioned-concurrency-config --function-name layer-consumer-{sid} "
     "--qualifier PROD --provisioned-concurrent-executions 2",
 )
@@ -33,7 +33,7 @@ def provisioned(ctx: Context) -> Verdict:
     return failed(f"provisioned concurrency on PROD is {requested} (expected 2)")
 
 
-@TASK.check("Scalable target on PROD, capacity 2 to 10", points=3, hint=TARGET_HINT)
+@TASK.check("10.2", "Scalable target on PROD, capacity 2 to 10", points=3, hint=TARGET_HINT)
 def scalable_target(ctx: Context) -> Verdict:
     targets = [t for t in ctx.facts.scalable_targets("lambda", resource_id(ctx)) if t.get("ResourceId") == resource_id(ctx)]
     if not targets:
@@ -48,7 +48,7 @@ def scalable_target(ctx: Context) -> Verdict:
 
 
 @TASK.check(
-    "Target-tracking policy at 70% provisioned-concurrency utilization", points=2,
+    "10.3", "Target-tracking policy at 70% provisioned-concurrency utilization", points=2,
     hint="aws application-autoscaling put-scaling-policy --service-namespace lambda "
     "--resource-id function:layer-consumer-{sid}:PROD --scalable-dimension " + DIMENSION
     + " --policy-name pc-utilization --policy-type TargetTrackingScaling --target-tracking-scaling-policy-configuration "

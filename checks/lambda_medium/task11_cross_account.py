@@ -2,8 +2,8 @@
 
 import re
 
+from checks import policy_evaluation
 from checks.shared import principals
-from grader import iam_policy
 from grader.rubric import Context, Task, Verdict, failed, passed
 
 TASK = Task(11, "Cross-account invoke", points=6)
@@ -15,23 +15,21 @@ HINT = (
 ACCOUNT_PRINCIPAL = re.compile(r"^(?:(\d{12})|arn:aws[a-z-]*:iam::(\d{12}):root)$")
 
 
-@TASK.check("layer-consumer-<id> has a resource-based policy", points=2, hint=HINT)
+@TASK.check("11.1", "layer-consumer-<id> has a resource-based policy", points=2, hint=HINT, requires="2.1")
 def has_policy(ctx: Context) -> Verdict:
-    if ctx.facts.function(ctx.name(FUNCTION)) is None:
-        return failed(f"the function {ctx.name(FUNCTION)} does not exist (task 2)")
     policy = ctx.facts.function_policy(ctx.name(FUNCTION))
-    if not iam_policy.statements(policy):
+    if not policy_evaluation.statements(policy):
         return failed(f"{ctx.name(FUNCTION)} has no resource-based policy")
-    return passed(f"{len(iam_policy.statements(policy))} statement(s)")
+    return passed(f"{len(policy_evaluation.statements(policy))} statement(s)")
 
 
-@TASK.check("Another account may invoke it", points=4, requires=has_policy, hint=HINT)
+@TASK.check("11.2", "Another account may invoke it", points=4, requires=has_policy, hint=HINT)
 def other_account(ctx: Context) -> Verdict:
     policy = ctx.facts.function_policy(ctx.name(FUNCTION))
     public = False
     accounts = set()
-    for statement in iam_policy.statements(policy):
-        if statement.get("Effect") != "Allow" or not iam_policy.statement_covers(statement, "lambda:InvokeFunction"):
+    for statement in policy_evaluation.statements(policy):
+        if statement.get("Effect") != "Allow" or not policy_evaluation.statement_covers(statement, "lambda:InvokeFunction"):
             continue
         for principal in principals(statement, "AWS"):
             if principal == "*":

@@ -28,7 +28,7 @@ def student_alarms(ctx: Context) -> list[dict]:
     return alarms
 
 
-@TASK.check("At least 3 alarms on your functions", points=4,
+@TASK.check("12.1", "At least 3 alarms on your functions", points=4,
             hint=put_alarm_hint("HighErrorRate", "Errors", "Sum", 2, 5, "GreaterThanThreshold"))
 def three_alarms(ctx: Context) -> Verdict:
     alarms = student_alarms(ctx)
@@ -44,10 +44,10 @@ def three_alarms(ctx: Context) -> Verdict:
                   hint=hint, alarms=names)
 
 
-def alarm_check(metric: str, expected: dict, points: float, hint: str):
+def alarm_check(check_id: str, metric: str, expected: dict, points: float, hint: str):
     described = ", ".join(f"{k} {v:g}" if isinstance(v, float) else f"{k} {v}" for k, v in expected.items())
 
-    @TASK.check(f"{metric} alarm ({described})", points=points, hint=hint)
+    @TASK.check(check_id, f"{metric} alarm ({described})", points=points, hint=hint)
     def alarm(ctx: Context) -> Verdict:
         candidates = [a for a in student_alarms(ctx) if a.get("MetricName") == metric]
         if not candidates:
@@ -66,17 +66,17 @@ def alarm_check(metric: str, expected: dict, points: float, hint: str):
 
 
 errors = alarm_check(
-    "Errors",
+    "12.2", "Errors",
     {"Statistic": "Sum", "Period": 300, "EvaluationPeriods": 2, "Threshold": 5.0, "ComparisonOperator": "GreaterThanThreshold"},
     2, put_alarm_hint("HighErrorRate", "Errors", "Sum", 2, 5, "GreaterThanThreshold"),
 )
 duration = alarm_check(
-    "Duration",
+    "12.3", "Duration",
     {"Statistic": "Average", "Threshold": 25000.0, "ComparisonOperator": "GreaterThanThreshold"},
     2, put_alarm_hint("HighDuration", "Duration", "Average", 2, 25000, "GreaterThanThreshold"),
 )
 throttles = alarm_check(
-    "Throttles",
+    "12.4", "Throttles",
     {"Statistic": "Sum", "Threshold": 1.0, "ComparisonOperator": "GreaterThanOrEqualToThreshold"},
     2, put_alarm_hint("Throttles", "Throttles", "Sum", 1, 1, "GreaterThanOrEqualToThreshold"),
 )

@@ -5,15 +5,10 @@ NotFound is not here: a missing resource is a fact (``None``), decided by the ca
 
 from __future__ import annotations
 
-from botocore.exceptions import (
-    BotoCoreError,
-    ClientError,
-    ConnectionClosedError,
-    ConnectTimeoutError,
-    EndpointConnectionError,
-    NoCredentialsError,
-    ReadTimeoutError,
-)
+from typing import Any
+
+# botocore is imported where an error is classified, not here: the facts (and this module's
+# FactUnavailable) are imported by --explain and --help, which must stay quick.
 
 ACCESS_DENIED = {
     "AccessDenied",
@@ -63,11 +58,25 @@ class FactUnavailable(Exception):
         return f"{self.action} failed: {self.detail}"
 
 
-def error_code(exc: ClientError) -> str:
+def error_code(exc: Any) -> str:
+    """The AWS error code of a botocore ClientError."""
     return str(exc.response.get("Error", {}).get("Code", ""))
 
 
 def classify(exc: Exception, action: str) -> FactUnavailable:
+    """What a failed read means, as an error naming the IAM action (never the raw exception)."""
+    from botocore.exceptions import (
+        BotoCoreError,
+        ClientError,
+        ConnectionClosedError,
+        ConnectTimeoutError,
+        EndpointConnectionError,
+        NoCredentialsError,
+        ReadTimeoutError,
+    )
+
+    if isinstance(exc, FactUnavailable):
+        return exc
     if isinstance(exc, ClientError):
         code = error_code(exc)
         message = exc.response.get("Error", {}).get("Message") or code

@@ -44,3 +44,11 @@ def write_report(fmt: str, run: RunResult, path: Path, several: bool) -> None:
         from grader.render.files import write_atomic
 
         write_atomic(path, module.text(run))
+
+
+def stdout_formats() -> list[str]:
+    return list(STDOUT)
+
+
+def report_formats() -> list[str]:
+    return list(REPORTS)

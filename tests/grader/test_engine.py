@@ -1,11 +1,14 @@
-"""Judging: a crash or an unreadable fact is one error row; dependents follow their prerequisite."""
+"""Judging: a crash or an unreadable fact is one error row; dependents follow their prerequisite,
+in any task; check ids are written, not counted."""
 
 from __future__ import annotations
 
 from types import SimpleNamespace
 
+import pytest
+
 from grader.aws.errors import FactUnavailable
-from grader.engine import Grader, judge_task
+from grader.engine import Grader, judge_all
 from grader.model import RunResult, Status
 from grader.rubric import Assessment, Context, Task, failed, passed
 
@@ -13,19 +16,19 @@ from grader.rubric import Assessment, Context, Task, failed, passed
 def make_task():
     task = Task(1, "Demo", points=6)
 
-    @task.check("exists", points=2)
+    @task.check("1.1", "exists", points=2)
     def exists(ctx):
         return passed("yes") if ctx.facts.present else failed("no", hint="create it --name x-{sid}")
 
-    @task.check("depends", points=2, requires=exists)
+    @task.check("1.2", "depends", points=2, requires=exists)
     def depends(ctx):
         return passed("fine")
 
-    @task.check("crashes", points=1)
+    @task.check("1.3", "crashes", points=1)
     def crashes(ctx):
         raise KeyError("Configuration")
 
-    @task.check("denied", points=1)
+    @task.check("1.4", "denied", points=1)
     def denied(ctx):
         raise FactUnavailable("lambda:GetPolicy", "denied", "User is not authorized")
 
@@ -36,8 +39,12 @@ def context(present: bool) -> Context:
     return Context("alice", "123456789012", "us-east-1", SimpleNamespace(present=present))
 
 
+def judge(*tasks, present=True):
+    return judge_all(Assessment("demo", "Demo", list(tasks)), context(present))
+
+
 def test_crash_and_denial_are_single_error_rows():
-    result = judge_task(make_task(), context(True))
+    result = judge(make_task())[0]
     by_title = {c.title: c for c in result.checks}
     assert by_title["exists"].status is Status.PASS and by_title["depends"].status is Status.PASS
     assert by_title["crashes"].status is Status.ERROR and "KeyError" in by_title["crashes"].message
@@ -46,7 +53,7 @@ def test_crash_and_denial_are_single_error_rows():
 
 
 def test_failed_prerequisite_fails_dependents_once_with_hint_filled():
-    result = judge_task(make_task(), context(False))
+    result = judge(make_task(), present=False)[0]
     exists, depends = result.checks[:2]
     assert exists.hint == "create it --name x-alice"
     assert depends.status is Status.FAIL and depends.message == "not checked: 1.1 (exists) failed"
@@ -56,27 +63,87 @@ def test_failed_prerequisite_fails_dependents_once_with_hint_filled():
 def test_error_prerequisite_makes_dependents_undecided():
     task = Task(1, "T", points=2)
 
-    @task.check("reads", points=1)
+    @task.check("1.1", "reads", points=1)
     def reads(ctx):
         raise FactUnavailable("sqs:GetQueueUrl", "throttled", "Rate exceeded")
 
-    @task.check("after", points=1, requires=reads)
+    @task.check("1.2", "after", points=1, requires=reads)
     def after(ctx):
         return passed("never reached")
 
-    result = judge_task(task, context(True))
-    assert [c.status for c in result.checks] == [Status.ERROR, Status.ERROR]
+    assert [c.status for c in judge(task)[0].checks] == [Status.ERROR, Status.ERROR]
+
+
+def two_tasks(requires):
+    """Task 2's check requires task 1's, named as given (the check or its id)."""
+    first, second = Task(1, "First", points=1), Task(2, "Second", points=1)
+    second.check("2.1", "needs 1.1", points=1, requires=requires)(lambda ctx: passed("after"))
+
+    @first.check("1.1", "exists", points=1)
+    def exists(ctx):
+        return passed("yes") if ctx.facts.present else failed("no")
+
+    return first, second, exists
+
+
+@pytest.mark.parametrize("by", ["id", "check"])
+def test_a_requirement_in_another_task_is_judged_first_and_followed(by):
+    # Before stable ids, a requirement in another task was looked up outside the error guard: KeyError
+    # ended the whole run. Task 2 is listed first here, so it would also be judged before task 1.
+    first, second, exists = two_tasks("1.1")
+    if by == "check":
+        first, second, exists = two_tasks(None)
+        second.checks[0].requires = (exists,)
+    results = judge_all(Assessment("demo", "Demo", [second, first]), context(False))
+    assert results[0].checks[0].status is Status.FAIL
+    assert results[0].checks[0].message == "not checked: 1.1 (exists) failed"
+    results = judge_all(Assessment("demo", "Demo", [second, first]), context(True))
+    assert [r.checks[0].status for r in results] == [Status.PASS, Status.PASS]
+
+
+def test_a_requirement_that_is_no_check_of_the_assessment_is_refused_when_it_loads():
+    first, second, _ = two_tasks("1.9")
+    with pytest.raises(ValueError, match="requires '1.9'"):
+        Assessment("demo", "Demo", [first, second])
+    stranger = Task(3, "Elsewhere", points=1)
+    other = stranger.check("3.1", "other", points=1)(lambda ctx: passed("x"))
+    lone = Task(1, "Lone", points=1)
+    lone.check("1.1", "needs a stranger", points=1, requires=other)(lambda ctx: passed("x"))
+    with pytest.raises(ValueError, match="requires 3.1"):
+        Assessment("demo", "Demo", [lone])
+
+
+def test_a_cycle_of_requirements_is_refused():
+    task = Task(1, "T", points=2)
+    task.check("1.1", "a", points=1, requires="1.2")(lambda ctx: passed("x"))
+    task.check("1.2", "b", points=1, requires="1.1")(lambda ctx: passed("x"))
+    with pytest.raises(ValueError, match="cycle"):
+        Assessment("demo", "Demo", [task])
+
+
+def test_ids_are_written_not_counted():
+    task = Task(4, "T", points=2)
+    task.check("4.7", "late", points=1)(lambda ctx: passed("x"))
+    task.check("4.2", "inserted before it in the file", points=1)(lambda ctx: passed("x"))
+    assert [c.id for c in judge(task)[0].checks] == ["4.7", "4.2"]
+    with pytest.raises(ValueError, match="unique"):
+        task.check("4.2", "again", points=0)
+    with pytest.raises(ValueError, match="'4.<n>'"):
+        task.check("5.1", "wrong task", points=0)
+
+
+def test_an_assessment_naming_an_unknown_fact_is_refused_when_it_loads():
+    task = Task(1, "T", points=1)
+    task.check("1.1", "x", points=1)(lambda ctx: passed("x"))
+    with pytest.raises(ValueError, match="unknown facts: functoin"):
+        Assessment("demo", "Demo", [task], reads=("function", "functoin"))
 
 
 def test_task_points_must_match_their_checks():
     task = Task(1, "T", points=5)
-    task.check("only", points=2)(lambda ctx: passed("x"))
-    try:
+    task.check("1.1", "only", points=2)(lambda ctx: passed("x"))
+    with pytest.raises(ValueError, match="checks sum to 2"):
         Assessment("x", "X", [task])
-    except ValueError as exc:
-        assert "checks sum to 2" in str(exc)
-    else:
-        raise AssertionError("a rubric whose points do not add up was accepted")
 
 
 class FakeStore:

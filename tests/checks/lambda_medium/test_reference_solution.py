@@ -31,8 +31,8 @@ def test_prefix_ids_get_no_credit_from_each_other(account):
 def test_nothing_built_scores_zero_with_one_reason_per_resource(account):
     student = account.grade(new_student_id("none"))
     assert student.score == 0 and student.complete and not student.passed
-    task9 = next(t for t in student.tasks if t.number == 9)
-    gate, *dependent = task9.checks
-    assert gate.status.value == "fail" and "no function named" in gate.message
-    assert all(c.message.startswith("not checked: 9.") for c in dependent)
+    gate = student.tasks[1].checks[0]
+    assert gate.id == "2.1" and gate.status.value == "fail" and "no function named" in gate.message
+    # Task 9's checks need task 2's function (the canary needs PROD): one reason each, no repeated search.
+    assert [c.message.split(" (")[0] for c in student.tasks[8].checks] == ["not checked: 2.1"] * 3 + ["not checked: 9.3"]
     assert scores(student) == {n: 0 for n in range(1, 13)}

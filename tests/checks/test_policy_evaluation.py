@@ -1,4 +1,4 @@
-from grader.iam_policy import allows, missing_actions, statements
+from checks.policy_evaluation import allows, missing_actions, statements
 
 
 def doc(*stmts):

@@ -1,4 +1,4 @@
-"""Does a set of IAM policy documents allow an action? Pure functions over documents.
+"""Does a set of students' IAM policy documents allow an action? Pure functions over documents.
 
 Identity-policy semantics that matter for grading: an explicit Deny beats any Allow; ``Action`` and
 ``NotAction`` take strings or lists with ``*``/``?`` wildcards, case-insensitively; ``Resource`` and

@@ -6,7 +6,7 @@ import json
 from checks.lambda_lab import ASSESSMENT as LAB
 from checks.lambda_medium import ASSESSMENT as MEDIUM
 from grader.aws.connections import Connections
-from grader.aws.facts import iam_action, least_privilege_policy, policy_actions
+from grader.aws.permissions import iam_action, least_privilege_policy, policy_actions
 from grader.discovery import discover
 from grader.engine import Grader, facts_read
 from grader.roster import Student
@@ -20,7 +20,7 @@ def used_actions(account, assessment, students, inventory):
     Grader(assessment, connections.facts_for).grade(students)
     if inventory and assessment.discovery:
         discover(assessment, connections.facts_for(Student("discovery")))
-    return {iam_action(call) for call in connections.requests()}
+    return {iam_action(*call.split(":", 1)) for call in connections.requests()}
 
 
 def test_lambda_medium_policy_covers_every_read_and_has_no_unused_action(account):

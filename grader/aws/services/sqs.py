@@ -1,0 +1,34 @@
+"""SQS: queues by name and their attributes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from grader.aws.permissions import reads
+from grader.aws.reader import Listing, expect
+from grader.aws.services import ServiceFacts
+
+
+def _queue_name(url: str) -> str:
+    return str(url).rstrip("/").rsplit("/", 1)[-1]
+
+
+QUEUES = Listing("sqs", "ListQueues", "QueueUrls", key=_queue_name)
+
+
+class SqsFacts(ServiceFacts):
+    def _queue_url(self, name: str) -> str | None:
+        if self.inventory:
+            return self.listing(QUEUES).get(name)
+        found = self.read("sqs", "GetQueueUrl", QueueName=name)
+        return None if found is None else found["QueueUrl"]
+
+    @reads("sqs:GetQueueUrl", "sqs:ListQueues", "sqs:GetQueueAttributes")
+    def queue(self, name: str) -> dict[str, Any] | None:
+        """All attributes of the queue named exactly ``name`` (``QueueArn`` included), or None."""
+        url = self._queue_url(name)
+        if url is None:
+            return None
+        attributes = self.read("sqs", "GetQueueAttributes", result_key="Attributes", QueueUrl=url,
+                               AttributeNames=["All"])
+        return expect({} if attributes is None else attributes, dict, "sqs:GetQueueAttributes")

@@ -1,0 +1,239 @@
+"""One run of the grader: options in, a graded :class:`~grader.model.RunResult` out.
+
+The command line, the benchmark and the class server are shells over :func:`grade`. A run's policy
+lives here: who is graded, the checks on its inputs, the sandbox, how requests are shared and paced,
+the one cheap read that proves the credentials before anything is graded, and ``--resume``.
+Anything the user can fix is a :class:`RunError`: one line and an exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import checks
+from grader.roster import REGION, ROLE_ARN, RosterError, Student, credentials_for, from_ids, load_roster
+
+EXIT_OK, EXIT_BELOW_PASS, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
+# A class this size or larger reads account-wide listings once instead of each student's resources.
+INVENTORY_FROM = 3
+
+
+class RunError(Exception):
+    """Something the user can fix: one line, and the exit code to leave with."""
+
+    def __init__(self, message: str, exit_code: int = EXIT_USAGE) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+@dataclass
+class RunOptions:
+    assessment: str
+    student_ids: tuple[str, ...] = ()
+    roster: str | None = None
+    all_students: bool = False
+    role_arn_template: str | None = None
+    region: str | None = None
+    profile: str | None = None
+    endpoint_url: str | None = None
+    # Explicit credentials (aws_access_key_id, aws_secret_access_key[, aws_session_token]) instead of
+    # boto3's chain: the server's and the benchmark's.
+    credentials: dict[str, str] | None = None
+    reports: tuple[str, ...] = ()  # FORMAT=PATH
+    resume: bool = False
+    pass_mark: float = 70.0
+    sandbox: bool = False
+    workers: int = 16
+    inventory: str = "auto"  # auto | on | off
+    pace: str = "auto"  # auto | on | off
+    # Where a run says what it is doing (discovered students); the CLI passes stderr.
+    notify: Callable[[str], None] = field(default=lambda line: None)
+    # A progress bar's console for a class on a terminal (the CLI's), or None.
+    progress_console: Callable[[], Any] | None = None
+
+
+def students_of(options: RunOptions) -> list[Student]:
+    """The students named by ``--student-id`` and ``--roster`` (validated), in that order, each once."""
+    try:
+        students = from_ids(options.student_ids)
+        if options.roster:
+            known = {s.student_id for s in students}
+            students += [s for s in load_roster(options.roster) if s.student_id not in known]
+    except RosterError as exc:
+        raise RunError(str(exc)) from None
+    return students
+
+
+def grade(options: RunOptions, students: list[Student] | None = None) -> Any:
+    """Grade the run's students; ``students`` when the caller already gathered them (e.g. after a prompt)."""
+    assessment = checks.load(options.assessment)
+    name = options.assessment
+    fixed_names = not assessment.names_end_in_student_id
+    if fixed_names and options.all_students:
+        raise RunError(f"{name} uses fixed resource names, so an account holds one student and none can be "
+                       "discovered: grade the account as it is, or pass --roster with one account per student")
+    students = students_of(options) if students is None else students
+    if not students and not options.all_students and not fixed_names:
+        raise RunError("no student ID: pass --student-id ID, --roster FILE or --all-students (or set STUDENT_ID)")
+    check_region(options.region)
+    check_role_template(options.role_arn_template)
+    if fixed_names:
+        one_student_per_account(name, students, options.profile, options.role_arn_template)
+    report_targets = parse_reports(options.reports)
+    done = load_resume(report_targets, options.pass_mark) if options.resume else {}
+    if options.sandbox and not students and not fixed_names:
+        raise RunError("--sandbox builds the students it grades: name them with --student-id or --roster")
+    for given in (options.endpoint_url, os.environ.get("AWS_ENDPOINT_URL")):
+        if given is not None:
+            check_endpoint(given)
+    from grader.aws.permissions import services
+    from grader.class_run import grade_class
+    from grader.engine import facts_read
+
+    region, profile, endpoint_url = options.region, options.profile, options.endpoint_url
+    with ExitStack() as stack:
+        credentials = options.credentials
+        if options.sandbox:
+            from grader.sandbox import EmulatorError, sandbox_with
+
+            region = region or "us-east-1"
+            builds = [s.student_id for s in students] or [None]  # fixed names: the one account, unlabelled
+            try:
+                endpoint_url, credentials = stack.enter_context(sandbox_with(name, builds, region))
+            except EmulatorError as exc:
+                raise RunError(str(exc)) from None
+            profile = None
+        endpoint = endpoint_url or os.environ.get("AWS_ENDPOINT_URL")
+        shared = options.inventory == "on" or (
+            options.inventory == "auto" and (options.all_students or len(students) >= INVENTORY_FROM))
+        connections = connect(profile=profile, region=region, endpoint_url=endpoint_url, credentials=credentials,
+                              role_arn_template=options.role_arn_template, inventory=shared,
+                              pacing=options.pace == "on" or (options.pace == "auto" and not endpoint),
+                              fanout=1 if options.workers == 1 else 2 * options.workers,
+                              services=services(facts_read(assessment)))
+        if not students:  # fixed names and no student ID: the account is graded, labelled by its ID
+            students = [Student(connections.facts_for(Student("preflight")).account_id())]
+        if options.all_students:
+            students += discovered(assessment, connections, {s.student_id for s in students}, options.notify)
+        return grade_class(assessment, connections, students, done, options.pass_mark, report_targets,
+                           options.workers, progress_console=options.progress_console)
+
+
+# --- checks on the run's inputs ------------------------------------------------------------------
+
+
+def check_endpoint(url: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise RunError(f"invalid endpoint URL {url!r}: expected http(s)://host[:port]")
+    try:
+        _ = parts.port  # raises ValueError for a port that is not a number
+    except ValueError:
+        raise RunError(f"invalid endpoint URL {url!r}: bad port") from None
+
+
+def check_region(region: str | None) -> None:
+    if region and not REGION.match(region):
+        raise RunError(f"invalid region {region!r}: expected a region name such as us-east-1")
+
+
+def check_role_template(template: str | None) -> None:
+    if template is not None and ("{account_id}" not in template
+                                 or not ROLE_ARN.match(template.replace("{account_id}", "123456789012"))):
+        raise RunError(f"invalid --role-arn-template {template!r}: expected "
+                       "'arn:aws:iam::{account_id}:role/NAME'")
+
+
+def parse_reports(specs: tuple[str, ...]) -> list[tuple[str, Path]]:
+    from grader.render import report_formats
+
+    formats = report_formats()
+    reports = []
+    for spec in specs:
+        fmt, sep, path = spec.partition("=")
+        if not sep or not path or fmt not in formats:
+            raise RunError(f"invalid --report {spec!r}: use FORMAT=PATH with FORMAT one of {', '.join(formats)}")
+        target = Path(path)
+        if target.parent and not target.parent.exists():
+            raise RunError(f"--report {spec!r}: folder {target.parent} does not exist")
+        reports.append((fmt, target))
+    return reports
+
+
+def one_student_per_account(name: str, students: list[Student], profile: str | None, template: str | None) -> None:
+    """With fixed resource names, two students graded in one account and region would share one grade."""
+    seen: dict[tuple[str | None, ...], str] = {}
+    for student in students:
+        place = (*credentials_for(student, profile, template), student.region)
+        if place in seen:
+            raise RunError(f"{name} uses fixed resource names, so {seen[place]} and {student.student_id} would "
+                           "be graded on the same resources: give each student their own account (roster "
+                           "columns account_id with --role-arn-template, role_arn, or profile)")
+        seen[place] = student.student_id
+
+
+# --- reaching AWS --------------------------------------------------------------------------------
+
+
+def connect(**options: Any) -> Any:
+    """Sessions for the run, proven by one cheap read before anything is graded."""
+    from botocore.exceptions import BotoCoreError
+
+    from grader.aws.connections import Connections
+    from grader.aws.errors import FactUnavailable
+
+    try:
+        connections = Connections(**options)
+    except BotoCoreError as exc:  # e.g. ProfileNotFound
+        raise RunError(str(exc)) from None
+    if not connections.default.has_credentials():
+        raise RunError("no AWS credentials found: configure a profile, set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, "
+                       "or try the emulator with --sandbox", EXIT_INCOMPLETE)
+    try:
+        connections.facts_for(Student("preflight")).account_id()
+    except FactUnavailable as exc:
+        where = options.get("endpoint_url") or os.environ.get("AWS_ENDPOINT_URL") or f"AWS in {connections.region}"
+        if exc.kind == "network":
+            raise RunError(f"cannot reach {where}: {exc.detail}", EXIT_INCOMPLETE) from None
+        raise RunError(f"cannot start grading against {where}: {exc.describe()}", EXIT_INCOMPLETE) from None
+    return connections
+
+
+def discovered(assessment: Any, connections: Any, known: set[str], notify: Callable[[str], None]) -> list[Student]:
+    from grader.aws.errors import FactUnavailable
+    from grader.discovery import discover
+
+    facts = connections.facts_for(Student("discovery"))
+    try:
+        found = discover(assessment, facts)
+    except FactUnavailable as exc:
+        raise RunError(f"--all-students could not list the account: {exc.describe()}", EXIT_INCOMPLETE) from None
+    new = [sid for sid in found if sid not in known]
+    sources = sorted({pattern for patterns in found.values() for pattern in patterns})
+    notify(f"Discovered {len(found)} student ID(s) in {facts.region} from {', '.join(sources) or 'no resources'}"
+           f"{': ' + ', '.join(found) if found else ''}")
+    return [Student(sid) for sid in new]
+
+
+def load_resume(reports: list[tuple[str, Path]], pass_mark: float) -> dict[str, Any]:
+    """The completely graded students of the ``--report json=PATH`` file, by ID."""
+    from grader.model import StudentResult
+
+    paths = [path for fmt, path in reports if fmt == "json"]
+    if not paths:
+        raise RunError("--resume needs --report json=PATH: the file it resumes from")
+    if not paths[0].exists():
+        return {}
+    try:
+        data = json.loads(paths[0].read_text(encoding="utf-8"))
+        students = [StudentResult.from_dict(s, pass_mark) for s in data["students"]]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise RunError(f"--resume: {paths[0]} is not a report of this grader ({exc})") from None
+    return {s.student_id: s for s in students if s.complete}

@@ -1,0 +1,90 @@
+"""The reader: one read per service, operation and parameters; listings declared as data."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from grader.aws.errors import FactUnavailable
+from grader.aws.reader import Listing, Reader
+from grader.aws.services.lambda_ import EVENT_SOURCE_MAPPINGS
+
+
+class FakeClient:
+    """A client whose every operation answers with its own name and parameters, counting calls."""
+
+    def __init__(self, calls):
+        self.calls = calls
+
+    def __getattr__(self, method):
+        def call(**params):
+            self.calls.append((method, params))
+            if method == "get_queue_url":
+                from botocore.exceptions import ClientError
+
+                raise ClientError({"Error": {"Code": "AWS.SimpleQueueService.NonExistentQueue"}}, "GetQueueUrl")
+            return {"items": [{"answer": method, **params}], "item": [{"answer": method, **params}]}
+
+        return call
+
+
+class FakeSession:
+    def __init__(self):
+        self.calls = []
+
+    def client(self, service, region):
+        return FakeClient(self.calls)
+
+    def can_paginate(self, service, method):
+        return False
+
+
+def test_operations_sharing_an_iam_action_never_answer_for_each_other():
+    # GetRestApis, GetResources and GetStages are all apigateway:GET. The cache was keyed by the IAM
+    # action, so GetResources(restApiId=a) answered with the cached GetStages(restApiId=a).
+    reader = Reader(FakeSession(), "us-east-1")
+    stages = reader.read("apigateway", "GetStages", result_key="item", restApiId="a")
+    resources = reader.read("apigateway", "GetResources", result_key="items", restApiId="a")
+    assert stages[0]["answer"] == "get_stages"
+    assert resources[0]["answer"] == "get_resources"
+
+
+def test_each_read_is_sent_once_however_many_ask_at_once():
+    session = FakeSession()
+    reader = Reader(session, "us-east-1")
+    answers = []
+    threads = [threading.Thread(target=lambda: answers.append(
+        reader.read("lambda", "GetFunction", FunctionName="f"))) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert session.calls == [("get_function", {"FunctionName": "f"})]
+    assert len(answers) == 8 and all(a is answers[0] for a in answers)
+    reader.read("lambda", "GetFunction", FunctionName="g")  # other parameters: another read
+    assert len(session.calls) == 2
+
+
+def test_not_found_is_an_answer_and_other_failures_name_the_iam_action():
+    reader = Reader(FakeSession(), "us-east-1")
+    assert reader.read("sqs", "GetQueueUrl", QueueName="missing") is None
+    with pytest.raises(FactUnavailable) as raised:
+        reader.derived("broken", lambda: {}["Configuration"])
+    assert raised.value.kind == "unexpected" and "KeyError" in raised.value.detail
+
+
+def test_a_listing_is_read_once_and_indexed_as_declared():
+    session = FakeSession()
+    reader = Reader(session, "us-east-1")
+    by_name = Listing("apigateway", "GetRestApis", "items", key="answer")
+    assert reader.listing(by_name) == {"get_rest_apis": {"answer": "get_rest_apis"}}
+    assert reader.listing(by_name) is reader.listing(by_name)
+    assert len(session.calls) == 1
+
+
+def test_mappings_are_indexed_by_the_unqualified_function_name():
+    arn = "arn:aws:lambda:us-east-1:111111111111:function:sqs-consumer-kim7"
+    mappings = [{"FunctionArn": arn, "UUID": "a"}, {"FunctionArn": arn + ":LIVE", "UUID": "b"}, "junk"]
+    indexed = EVENT_SOURCE_MAPPINGS.index(mappings)
+    assert [m["UUID"] for m in indexed["sqs-consumer-kim7"]] == ["a", "b"]
