@@ -136,21 +136,35 @@ def routes_to(ctx: Context, name: str, apis: Iterable[dict[str, Any]] | None = N
 def execute_api_arn(ctx: Context, route: Route, stage: str) -> str:
     """The ARN API Gateway presents as AWS:SourceArn when this route invokes the function."""
     verb = "GET" if route.method == "ANY" else route.method
-    return f"arn:aws:execute-api:{ctx.region}:{ctx.account}:{route.api_id}/{stage}/{verb}{route.path}"
+    return ctx.arn("execute-api", f"{route.api_id}/{stage}/{verb}{route.path}")
 
 
 # --- Resource-based policies ---------------------------------------------------------------------
 
 
-def _condition_values(statement: dict[str, Any], key: str) -> list[str]:
-    values: list[str] = []
+def _condition_values(statement: dict[str, Any], key: str) -> tuple[list[str], list[str]]:
+    """The values a statement's conditions give ``key``: (must match one, must match none).
+
+    ``StringNotEquals``, ``ArnNotLike``... negate (IAM condition operators); ``...IfExists`` and
+    ``ForAnyValue:`` keep their sense; ``ForAllValues:`` is not a limit on a single-valued key.
+    """
+    positive: list[str] = []
+    negative: list[str] = []
     for operator, conditions in (statement.get("Condition") or {}).items():
         if not isinstance(conditions, dict) or operator.startswith("ForAllValues"):
             continue
+        bare = operator.split(":")[-1].removesuffix("IfExists")
         for name, value in conditions.items():
             if name.lower() == key.lower():
-                values += [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str)]
-    return values
+                values = [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str)]
+                (negative if "Not" in bare else positive).extend(values)
+    return positive, negative
+
+
+def _admits(values: tuple[list[str], list[str]], candidate: str) -> bool:
+    positive, negative = values
+    return ((not positive or any(policy_evaluation.resource_matches(p, candidate) for p in positive))
+            and not any(policy_evaluation.resource_matches(n, candidate) for n in negative))
 
 
 def service_may_invoke(ctx: Context, policy: Any, service: str, sources: list[str]) -> tuple[bool, str]:
@@ -158,20 +172,19 @@ def service_may_invoke(ctx: Context, policy: Any, service: str, sources: list[st
 
     A statement limited to a source ARN or account counts only when the limit lets one of ``sources``
     (in this account) through: a permission left over for a deleted API or bucket does not. With no
-    known source, any statement for the service counts.
+    known source, any statement for the service counts. A bare ``"*"`` principal is every service.
     """
     for_service = [s for s in policy_evaluation.statements(policy) if s.get("Effect") == "Allow"
                    and policy_evaluation.statement_covers(s, "lambda:InvokeFunction")
-                   and service in principals(s, "Service")]
+                   and ({service, "*"} & {*principals(s, "Service"), *principals(s, "AWS")})]
     if not for_service:
         return False, f"no statement allows {service} to call lambda:InvokeFunction"
     for statement in for_service:
-        arns = _condition_values(statement, "AWS:SourceArn")
-        accounts = _condition_values(statement, "AWS:SourceAccount")
-        if accounts and ctx.account not in accounts:
+        if not _admits(_condition_values(statement, "AWS:SourceAccount"), ctx.account):
             continue
-        if not arns or not sources or any(policy_evaluation.resource_matches(p, s) for p in arns for s in sources):
+        arns = _condition_values(statement, "AWS:SourceArn")
+        if not sources or any(_admits(arns, source) for source in sources):
             return True, str(statement.get("Sid") or "statement")
-    limits = sorted({a for s in for_service for a in _condition_values(s, "AWS:SourceArn")})
-    return False, (f"{service} may invoke it only for {', '.join(limits) or 'another account'}, "
+    limits = sorted({a for s in for_service for a in _condition_values(s, "AWS:SourceArn")[0]})
+    return False, (f"{service} may invoke it only for {', '.join(limits) or 'another account or source'}, "
                    "which is not the source this lab set up")

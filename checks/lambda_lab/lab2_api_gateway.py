@@ -9,7 +9,7 @@ TRIGGER_HINT = ("in the HelloWorldFunction console: Add trigger > API Gateway > 
 PERMISSION_HINT = (
     "aws lambda add-permission --function-name HelloWorldFunction --statement-id apigateway-invoke "
     "--action lambda:InvokeFunction --principal apigateway.amazonaws.com "
-    "--source-arn 'arn:aws:execute-api:{region}:{account}:<api-id>/*/*/HelloWorldFunction'"
+    "--source-arn 'arn:{partition}:execute-api:{region}:{account}:<api-id>/*/*/HelloWorldFunction'"
 )
 
 

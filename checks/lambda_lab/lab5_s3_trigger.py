@@ -74,7 +74,7 @@ def trigger(ctx: Context) -> Verdict:
 
 def permission_hint(bucket: str) -> str:
     return (f"aws lambda add-permission --function-name {S3_PROCESSOR} --statement-id s3-invoke "
-            f"--action lambda:InvokeFunction --principal s3.amazonaws.com --source-arn arn:aws:s3:::{bucket} "
+            f"--action lambda:InvokeFunction --principal s3.amazonaws.com --source-arn arn:{{partition}}:s3:::{bucket} "
             "--source-account {account}")
 
 
@@ -87,7 +87,7 @@ def permitted(ctx: Context) -> Verdict:
     policy = ctx.facts.function_policy(S3_PROCESSOR)
     if policy is None:
         return failed(f"{S3_PROCESSOR} has no resource-based policy: S3 cannot invoke it", hint=hint)
-    allowed, detail = service_may_invoke(ctx, policy, "s3.amazonaws.com", [f"arn:aws:s3:::{bucket}"] if bucket else [])
+    allowed, detail = service_may_invoke(ctx, policy, "s3.amazonaws.com", [ctx.arn("s3", bucket, region=False, account=False)] if bucket else [])
     if allowed:
         return passed(f"s3.amazonaws.com may invoke {S3_PROCESSOR} ({detail})")
     return failed(detail, hint=hint)
@@ -95,7 +95,7 @@ def permitted(ctx: Context) -> Verdict:
 
 @TASK.check("5.4", f"{S3_PROCESSOR}'s role can read and write the bucket", points=3, requires=exists, hint=(
     "attach a policy to the function's role that allows s3:GetObject and s3:PutObject on "
-    "arn:aws:s3:::<your bucket>/* (the lab attaches AmazonS3FullAccess)"))
+    "arn:{partition}:s3:::<your bucket>/* (the lab attaches AmazonS3FullAccess)"))
 def role_access(ctx: Context) -> Verdict:
     bucket = the_bucket(ctx)
     if bucket is None:
@@ -104,8 +104,8 @@ def role_access(ctx: Context) -> Verdict:
     documents = role_policy_documents(ctx, role)
     if documents is None:
         return failed(f"the role {role} does not exist")
-    needs = {"s3:GetObject": f"arn:aws:s3:::{bucket}/test-file.txt",
-             "s3:PutObject": f"arn:aws:s3:::{bucket}/analysis/test-file.txt.json"}
+    needs = {"s3:GetObject": ctx.arn("s3", f"{bucket}/test-file.txt", region=False, account=False),
+             "s3:PutObject": ctx.arn("s3", f"{bucket}/analysis/test-file.txt.json", region=False, account=False)}
     lacking = [action for action, key in needs.items() if not policy_evaluation.allows(documents, action, key)]
     if lacking:
         return failed(f"the role may not {' or '.join(lacking)} in {bucket}", missing=lacking, role=role)

@@ -12,7 +12,7 @@ PUBLISH = ("aws lambda publish-layer-version --layer-name common-utilities --des
            "--compatible-runtimes python3.12 --compatible-architectures x86_64")
 ASYNC_HINT = ("aws lambda put-function-event-invoke-config --function-name AsyncProcessor "
               "--maximum-event-age-in-seconds 3600 --maximum-retry-attempts 2 --destination-config "
-              "'{\"OnFailure\":{\"Destination\":\"arn:aws:sqs:{region}:{account}:lambda-dlq\"}}'")
+              "'{\"OnFailure\":{\"Destination\":\"arn:{partition}:sqs:{region}:{account}:lambda-dlq\"}}'")
 
 
 @TASK.check("7.1", f"Layer {LAYER} is published for python3.12", points=3, hint=PUBLISH)

@@ -7,6 +7,7 @@ from typing import Any
 
 from checks import shared
 from checks.shared import configuration, layer_arns, role_policy_documents
+from grader.aws.services.lambda_ import mapping_function_name
 from grader.rubric import Check, Context, Task, Verdict, failed, passed
 
 # Every function of the assessment, by name prefix (the student ID follows).
@@ -107,6 +108,19 @@ def queue_arn(ctx: Context, prefix: str) -> str | None:
     return None if queue is None else queue.get("QueueArn")
 
 
+# Trigger states on their way to enabled (after the facts' wait for them to settle).
+ENABLING = ("Creating", "Enabling", "Updating")
+
+
+def trigger_from(ctx: Context, queue: str, function: str) -> dict[str, Any] | None:
+    """The trigger from the student's queue to their function, or to a version or alias of it."""
+    source = queue_arn(ctx, queue)
+    if source is None:
+        return None
+    return next((m for m in ctx.facts.event_source_mappings(source)
+                 if mapping_function_name(m) == ctx.name(function)), None)
+
+
 def first_reads(ctx: Context) -> None:
     """Start every read that does not depend on another, so a student's facts arrive in one wave."""
     facts, name = ctx.facts, ctx.name
@@ -117,8 +131,8 @@ def first_reads(ctx: Context) -> None:
           ("lambda-success-queue", "lambda-failure-queue", "task-queue", "lambda-dlq")],
         lambda: facts.latest_layer_version(name("common-utils-layer")),
         lambda: facts.event_invoke_config(name("async-processor")),
-        lambda: facts.event_source_mappings(name("sqs-consumer")),
-        lambda: facts.event_source_mappings(name("dlq-processor")),
+        lambda: facts.event_source_mappings(ctx.arn("sqs", name("task-queue"))),
+        lambda: facts.event_source_mappings(ctx.arn("sqs", name("lambda-dlq"))),
         lambda: facts.reserved_concurrency(name("rate-limited-function")),
         lambda: facts.aliases(consumer),
         lambda: facts.versions(consumer),

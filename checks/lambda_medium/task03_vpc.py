@@ -99,7 +99,7 @@ def environment(ctx: Context) -> Verdict:
 @TASK.check(
     "3.7", "Execution role allows the ENI actions", points=1.5, requires=exists,
     hint="aws iam attach-role-policy --role-name <vpc-lambda-role> "
-    "--policy-arn arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole",
+    "--policy-arn arn:{partition}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole",
 )
 def eni_permissions(ctx: Context) -> Verdict:
     role = (configuration(ctx, FUNCTION) or {}).get("Role")

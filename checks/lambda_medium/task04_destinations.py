@@ -9,8 +9,8 @@ SUCCESS, FAILURE = "lambda-success-queue", "lambda-failure-queue"
 INVOKE_CONFIG_HINT = (
     "aws lambda put-function-event-invoke-config --function-name async-processor-{sid} "
     "--maximum-retry-attempts 2 --maximum-event-age-in-seconds 21600 --destination-config "
-    "'{\"OnSuccess\":{\"Destination\":\"arn:aws:sqs:{region}:{account}:lambda-success-queue-{sid}\"},"
-    "\"OnFailure\":{\"Destination\":\"arn:aws:sqs:{region}:{account}:lambda-failure-queue-{sid}\"}}'"
+    "'{\"OnSuccess\":{\"Destination\":\"arn:{partition}:sqs:{region}:{account}:lambda-success-queue-{sid}\"},"
+    "\"OnFailure\":{\"Destination\":\"arn:{partition}:sqs:{region}:{account}:lambda-failure-queue-{sid}\"}}'"
 )
 
 exists = function_exists(TASK, "4.1", FUNCTION, points=2, memory=256)

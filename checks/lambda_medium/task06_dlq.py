@@ -1,6 +1,13 @@
 """Task 6: async-processor-<id> sends dead letters to lambda-dlq-<id>, which dlq-processor-<id> drains."""
 
-from checks.lambda_medium.common import configuration, function_exists, queue_arn, queue_attributes, queue_exists
+from checks.lambda_medium.common import (
+    configuration,
+    function_exists,
+    queue_arn,
+    queue_attributes,
+    queue_exists,
+    trigger_from,
+)
 from grader.rubric import Context, Task, Verdict, failed, passed
 
 TASK = Task(6, "Dead-letter queue", points=8)
@@ -14,7 +21,7 @@ retention = queue_attributes(TASK, "6.2", queue, QUEUE, ATTRIBUTES, points=1)
 @TASK.check(
     "6.3", "async-processor-<id> dead-letter queue is lambda-dlq-<id>", points=2, requires=(queue, "4.1"),
     hint="aws lambda update-function-configuration --function-name async-processor-{sid} "
-    "--dead-letter-config TargetArn=arn:aws:sqs:{region}:{account}:lambda-dlq-{sid}",
+    "--dead-letter-config TargetArn=arn:{partition}:sqs:{region}:{account}:lambda-dlq-{sid}",
 )
 def dead_letter_target(ctx: Context) -> Verdict:
     target = ((configuration(ctx, ASYNC) or {}).get("DeadLetterConfig") or {}).get("TargetArn")
@@ -29,13 +36,13 @@ processor = function_exists(TASK, "6.4", PROCESSOR, points=1.5)
 @TASK.check(
     "6.5", "dlq-processor-<id> is triggered by lambda-dlq-<id>", points=1.5, requires=processor,
     hint="aws lambda create-event-source-mapping --function-name dlq-processor-{sid} "
-    "--event-source-arn arn:aws:sqs:{region}:{account}:lambda-dlq-{sid}",
+    "--event-source-arn arn:{partition}:sqs:{region}:{account}:lambda-dlq-{sid}",
 )
 def drains_queue(ctx: Context) -> Verdict:
     source = queue_arn(ctx, QUEUE)
     if source is None:
         return failed(f"the queue {ctx.name(QUEUE)} does not exist (see 6.1)")
-    for mapping in ctx.facts.event_source_mappings(ctx.name(PROCESSOR)):
-        if mapping.get("EventSourceArn") == source:
-            return passed(f"trigger {mapping.get('UUID')} reads {ctx.name(QUEUE)}")
+    found = trigger_from(ctx, QUEUE, PROCESSOR)
+    if found is not None:
+        return passed(f"trigger {found.get('UUID')} reads {ctx.name(QUEUE)}", uuid=found.get("UUID"))
     return failed(f"{ctx.name(PROCESSOR)} has no trigger from {ctx.name(QUEUE)}")

@@ -30,7 +30,7 @@ def functions_with_insights(ctx: Context) -> list[tuple[str, dict]]:
     "8.1", "A function of yours has the Lambda Insights extension layer", points=5,
     hint="aws lambda update-function-configuration --function-name layer-consumer-{sid} --layers "
     "<your common-utils-layer-{sid} version ARN> "
-    "arn:aws:lambda:{region}:580247275435:layer:LambdaInsightsExtension:<version for {region}>",
+    "arn:{partition}:lambda:{region}:580247275435:layer:LambdaInsightsExtension:<version for {region}>",
 )
 def has_extension(ctx: Context) -> Verdict:
     found = functions_with_insights(ctx)
@@ -42,7 +42,7 @@ def has_extension(ctx: Context) -> Verdict:
 @TASK.check(
     "8.2", "That function's role may write Lambda Insights logs", points=3, requires=has_extension,
     hint="aws iam attach-role-policy --role-name <that function's role> "
-    f"--policy-arn arn:aws:iam::aws:policy/{INSIGHTS_POLICY}",
+    f"--policy-arn arn:{{partition}}:iam::aws:policy/{INSIGHTS_POLICY}",
 )
 def role_can_report(ctx: Context) -> Verdict:
     reasons = []

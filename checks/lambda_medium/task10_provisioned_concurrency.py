@@ -27,10 +27,15 @@ def provisioned(ctx: Context) -> Verdict:
     config = ctx.facts.provisioned_concurrency(ctx.name(FUNCTION), "PROD")
     if config is None:
         return failed(f"no provisioned concurrency on {ctx.name(FUNCTION)}:PROD")
-    requested = config.get("RequestedProvisionedConcurrentExecutions")
-    if requested == 2:
-        return passed(f"2 provisioned executions ({config.get('Status')})", status=config.get("Status"))
-    return failed(f"provisioned concurrency on PROD is {requested} (expected 2)")
+    requested, status = config.get("RequestedProvisionedConcurrentExecutions"), config.get("Status")
+    if requested != 2:
+        return failed(f"provisioned concurrency on PROD is {requested} (expected 2)", status=status)
+    if status == "FAILED":  # Status READY | IN_PROGRESS | FAILED, with StatusReason (botocore's lambda model)
+        return failed(f"provisioned concurrency 2 on PROD FAILED: {config.get('StatusReason') or 'no reason given'}",
+                      status=status, reason=config.get("StatusReason"))
+    if status == "IN_PROGRESS":
+        return passed("2 provisioned executions requested, still being allocated (IN_PROGRESS)", status=status)
+    return passed(f"2 provisioned executions ({status})", status=status)
 
 
 @TASK.check("10.2", "Scalable target on PROD, capacity 2 to 10", points=3, hint=TARGET_HINT)

@@ -15,12 +15,21 @@ def put_alarm_hint(name: str, metric: str, statistic: str, periods: int, thresho
     )
 
 
+def made_by_auto_scaling(alarm: dict) -> bool:
+    """An alarm Application Auto Scaling made for a target-tracking policy (task 10's makes two:
+    ``TargetTracking-function:<fn>:<alias>-AlarmHigh-<uuid>`` and ``-AlarmLow-``, acting on the policy;
+    AWS Lambda developer guide, "Configuring provisioned concurrency")."""
+    actions = [str(a) for a in alarm.get("AlarmActions") or []]
+    return (str(alarm.get("AlarmName", "")).startswith("TargetTracking-")
+            or any(":autoscaling:" in a and ":scalingPolicy:" in a for a in actions))
+
+
 def student_alarms(ctx: Context) -> list[dict]:
-    """Alarms on AWS/Lambda metrics whose FunctionName is exactly one of this student's functions."""
+    """The student's own alarms on AWS/Lambda metrics whose FunctionName is exactly one of their functions."""
     own = {ctx.name(prefix) for prefix in FUNCTIONS}
     alarms = []
     for alarm in ctx.facts.metric_alarms():
-        if alarm.get("Namespace") != "AWS/Lambda":
+        if alarm.get("Namespace") != "AWS/Lambda" or made_by_auto_scaling(alarm):
             continue
         names = {d.get("Value") for d in alarm.get("Dimensions") or [] if d.get("Name") == "FunctionName"}
         if names & own:

@@ -85,10 +85,14 @@ class Reader:
     _cells: dict[tuple[Any, ...], _Cell] = field(default_factory=dict, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
-    def read(self, service: str, operation: str, *, result_key: str | None = None, **params: Any) -> Any:
-        """One read: the whole (paginated) ``result_key`` list, or the response; None when not found."""
+    def read(self, service: str, operation: str, *, result_key: str | None = None, again: int = 0,
+             **params: Any) -> Any:
+        """One read: the whole (paginated) ``result_key`` list, or the response; None when not found.
+
+        ``again``: the n-th fresh read of the same request (a state that is still settling), not the cached one.
+        """
         action = iam_action(service, operation)
-        key = (service, operation, result_key, _frozen(params))
+        key = (service, operation, result_key, _frozen(params), again)
 
         def load() -> Any:
             from botocore import xform_name

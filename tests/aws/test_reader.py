@@ -8,7 +8,7 @@ import pytest
 
 from grader.aws.errors import FactUnavailable
 from grader.aws.reader import Listing, Reader
-from grader.aws.services.lambda_ import EVENT_SOURCE_MAPPINGS
+from grader.aws.services.lambda_ import EVENT_SOURCE_MAPPINGS, mapping_function_name
 
 
 class FakeClient:
@@ -83,8 +83,11 @@ def test_a_listing_is_read_once_and_indexed_as_declared():
     assert len(session.calls) == 1
 
 
-def test_mappings_are_indexed_by_the_unqualified_function_name():
+def test_triggers_are_indexed_by_their_source_and_name_their_function_unqualified():
     arn = "arn:aws:lambda:us-east-1:111111111111:function:sqs-consumer-kim7"
-    mappings = [{"FunctionArn": arn, "UUID": "a"}, {"FunctionArn": arn + ":LIVE", "UUID": "b"}, "junk"]
+    queue = "arn:aws:sqs:us-east-1:111111111111:task-queue-kim7"
+    mappings = [{"FunctionArn": arn, "UUID": "a", "EventSourceArn": queue},
+                {"FunctionArn": arn + ":LIVE", "UUID": "b", "EventSourceArn": queue}, "junk"]
     indexed = EVENT_SOURCE_MAPPINGS.index(mappings)
-    assert [m["UUID"] for m in indexed["sqs-consumer-kim7"]] == ["a", "b"]
+    assert [m["UUID"] for m in indexed[queue]] == ["a", "b"]
+    assert {mapping_function_name(m) for m in indexed[queue]} == {"sqs-consumer-kim7"}

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
+from grader.aws.errors import FactUnavailable
 from grader.aws.permissions import reads
 from grader.aws.reader import Listing, expect, json_document
 from grader.aws.services import ServiceFacts
 
 
-def _mapping_function(mapping: dict[str, Any]) -> str:
-    """The (unqualified) name of the function a mapping triggers."""
+def mapping_function_name(mapping: dict[str, Any]) -> str:
+    """The (unqualified) name of the function a trigger invokes: a trigger on an alias or version counts."""
     if not isinstance(mapping, dict):
         return ""
     return str(mapping.get("FunctionArn", "")).split(":function:")[-1].split(":")[0]
@@ -21,7 +23,15 @@ ALL_VERSIONS = Listing("lambda", "ListFunctions", "Functions", key="FunctionName
                        params=(("FunctionVersion", "ALL"),), many=True)
 LAYERS = Listing("lambda", "ListLayers", "Layers", key="LayerName")
 EVENT_SOURCE_MAPPINGS = Listing("lambda", "ListEventSourceMappings", "EventSourceMappings",
-                                key=_mapping_function, many=True)
+                                key="EventSourceArn", many=True)
+# A mapping reads Creating, Enabling or Updating for a while after it is created or changed (botocore's
+# EventSourceMappingConfiguration.State; recorded in localstack's test_lambda_integration_sqs.snapshot.json,
+# test_sqs_event_source_mapping_update): such a state is read again until it settles, for so long.
+SETTLING_STATES = frozenset({"Creating", "Enabling", "Updating", "Disabling"})
+SETTLE_SECONDS = 5.0
+SETTLE_INTERVAL = 0.5
+# Provisioned concurrency is IN_PROGRESS while it is allocated (then READY or FAILED).
+PROVISIONING_STATES = frozenset({"IN_PROGRESS"})
 
 
 class LambdaFacts(ServiceFacts):
@@ -55,11 +65,18 @@ class LambdaFacts(ServiceFacts):
             return None if config is None else {"Configuration": config}
         return self.read("lambda", "GetFunction", FunctionName=name)
 
-    @reads("lambda:GetFunction")
+    @reads("lambda:GetFunction", "lambda:ListTags")
     def function_tags(self, name: str) -> dict[str, str] | None:
         """The function's tags ({} when untagged), or None when it does not exist."""
         found = self.read("lambda", "GetFunction", FunctionName=name)  # no listing carries tags
-        return None if found is None else expect(found.get("Tags") or {}, dict, "lambda:GetFunction")
+        if found is None:
+            return None
+        if "Tags" not in found and found.get("TagsError"):
+            # GetFunction returns Tags only to a caller allowed lambda:ListTags, else TagsError
+            # (botocore's lambda model, GetFunctionResponse.Tags and TagsError).
+            error = found["TagsError"] if isinstance(found["TagsError"], dict) else {}
+            raise FactUnavailable("lambda:ListTags", "denied", str(error.get("Message") or error.get("ErrorCode")))
+        return expect(found.get("Tags") or {}, dict, "lambda:GetFunction")
 
     @reads("lambda:GetFunction")
     def reserved_concurrency(self, name: str) -> int | None:
@@ -85,12 +102,25 @@ class LambdaFacts(ServiceFacts):
     def event_invoke_config(self, function_name: str) -> dict[str, Any] | None:
         return self.read("lambda", "GetFunctionEventInvokeConfig", FunctionName=function_name)
 
-    @reads("lambda:ListEventSourceMappings")
-    def event_source_mappings(self, function_name: str) -> list[dict[str, Any]]:
+    @reads("lambda:ListEventSourceMappings", "lambda:GetEventSourceMapping")
+    def event_source_mappings(self, source_arn: str) -> list[dict[str, Any]]:
+        """Every trigger reading from ``source_arn`` (a queue), whichever function, version or alias it
+        invokes, each read again until its state has settled (at most ``SETTLE_SECONDS``)."""
         if self.inventory:
-            return self.listing(EVENT_SOURCE_MAPPINGS).get(function_name, [])
-        return self.read("lambda", "ListEventSourceMappings", result_key="EventSourceMappings",
-                         FunctionName=function_name) or []
+            found = self.listing(EVENT_SOURCE_MAPPINGS).get(source_arn, [])
+        else:
+            found = self.read("lambda", "ListEventSourceMappings", result_key="EventSourceMappings",
+                              EventSourceArn=source_arn) or []
+        return [self._settled(mapping) for mapping in found]
+
+    def _settled(self, mapping: dict[str, Any]) -> dict[str, Any]:
+        uuid = mapping.get("UUID")
+        attempt, deadline = 0, time.monotonic() + SETTLE_SECONDS
+        while mapping.get("State") in SETTLING_STATES and uuid and time.monotonic() < deadline:
+            time.sleep(SETTLE_INTERVAL)
+            attempt += 1
+            mapping = self.read("lambda", "GetEventSourceMapping", UUID=uuid, again=attempt) or mapping
+        return mapping
 
     @reads("lambda:ListAliases")
     def aliases(self, function_name: str) -> list[dict[str, Any]] | None:
@@ -105,8 +135,16 @@ class LambdaFacts(ServiceFacts):
 
     @reads("lambda:GetProvisionedConcurrencyConfig")
     def provisioned_concurrency(self, function_name: str, qualifier: str) -> dict[str, Any] | None:
-        return self.read("lambda", "GetProvisionedConcurrencyConfig", FunctionName=function_name,
-                         Qualifier=qualifier)
+        """The alias's provisioned concurrency (``Status`` read again while IN_PROGRESS, a few seconds)."""
+        config = self.read("lambda", "GetProvisionedConcurrencyConfig", FunctionName=function_name,
+                           Qualifier=qualifier)
+        attempt, deadline = 0, time.monotonic() + SETTLE_SECONDS
+        while config and config.get("Status") in PROVISIONING_STATES and time.monotonic() < deadline:
+            time.sleep(SETTLE_INTERVAL)
+            attempt += 1
+            config = self.read("lambda", "GetProvisionedConcurrencyConfig", FunctionName=function_name,
+                               Qualifier=qualifier, again=attempt) or config
+        return config
 
     @reads("lambda:GetPolicy")
     def function_policy(self, function_name: str) -> dict[str, Any] | None:

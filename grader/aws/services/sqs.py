@@ -13,7 +13,9 @@ def _queue_name(url: str) -> str:
     return str(url).rstrip("/").rsplit("/", 1)[-1]
 
 
-QUEUES = Listing("sqs", "ListQueues", "QueueUrls", key=_queue_name)
+# Without MaxResults ListQueues returns at most 1,000 URLs and no NextToken (botocore's sqs model,
+# ListQueuesRequest.MaxResults): a page size makes it page through every queue.
+QUEUES = Listing("sqs", "ListQueues", "QueueUrls", key=_queue_name, params=(("MaxResults", 1000),))
 
 
 class SqsFacts(ServiceFacts):
