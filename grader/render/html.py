@@ -10,7 +10,7 @@ from html import escape as _escape
 
 from grader.model import RunResult, Status, StudentResult
 from grader.render import summary
-from grader.render.text import visible
+from grader.render.sanitize import visible
 
 
 def escape(value: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from grader.model import RunResult, Status
 from grader.render import summary
-from grader.render.text import visible
+from grader.render.sanitize import visible
 
 
 def cell(value: object) -> str:

@@ -10,7 +10,7 @@ from rich.text import Text
 
 from grader.model import CheckResult, RunResult, Status, StudentResult
 from grader.render import summary
-from grader.render.text import visible
+from grader.render.sanitize import visible
 
 MARKS = {
     Status.PASS: ("✓", "green"),
