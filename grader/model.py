@@ -132,6 +132,20 @@ class StudentResult:
 
 
 @dataclass(frozen=True)
+class TaskRate:
+    """How many students of a run got full marks on one task."""
+
+    number: int
+    title: str
+    full_marks: int
+    students: int
+
+    @property
+    def percent(self) -> float:
+        return round(100 * self.full_marks / self.students, 1) if self.students else 0.0
+
+
+@dataclass(frozen=True)
 class RunResult:
     assessment: str
     title: str
@@ -145,13 +159,39 @@ class RunResult:
             return 3
         return 0 if all(s.passed for s in self.students) else 1
 
-    def summary(self) -> dict[str, Any]:
+    # Class statistics: every renderer reads them from here.
+
+    @property
+    def passed_count(self) -> int:
+        return sum(s.passed for s in self.students)
+
+    @property
+    def mean_score(self) -> float:
         scores = [s.score for s in self.students]
-        return {
-            "students": len(self.students),
-            "passed": sum(s.passed for s in self.students),
-            "mean_score": round(statistics.fmean(scores), 2) if scores else 0.0,
-        }
+        return round(statistics.fmean(scores), 2) if scores else 0.0
+
+    @property
+    def median_score(self) -> float:
+        scores = [s.score for s in self.students]
+        return round(statistics.median(scores), 2) if scores else 0.0
+
+    @property
+    def task_rates(self) -> tuple[TaskRate, ...]:
+        """Per task (in the rubric's order), the students with full marks on it."""
+        if not self.students:
+            return ()
+        return tuple(
+            TaskRate(task.number, task.title, sum(1 for s in self.students if s.tasks[index].status is Status.PASS),
+                     len(self.students))
+            for index, task in enumerate(self.students[0].tasks))
+
+    def hardest(self, count: int = 3) -> tuple[TaskRate, ...]:
+        """The tasks the fewest students got full marks on (only those some student missed)."""
+        missed = [r for r in self.task_rates if r.full_marks < r.students]
+        return tuple(sorted(missed, key=lambda r: (r.percent, r.number))[:count])
+
+    def summary(self) -> dict[str, Any]:
+        return {"students": len(self.students), "passed": self.passed_count, "mean_score": self.mean_score}
 
     def to_dict(self) -> dict[str, Any]:
         return {

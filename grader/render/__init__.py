@@ -11,7 +11,10 @@ import importlib
 from pathlib import Path
 from typing import Any
 
-from grader.model import RunResult
+from grader.model import RunResult, Status
+
+# The mark of each status, shared by every format that shows one.
+MARKS = {Status.PASS: "✓", Status.PARTIAL: "◐", Status.FAIL: "✗", Status.ERROR: "!", Status.WARN: "⚠"}
 
 STDOUT = {"table": "table", "json": "json_format", "markdown": "markdown", "csv": "csv_format"}
 REPORTS = {"json": "json_format", "junit": "junit", "csv": "csv_format", "markdown": "markdown", "html": "html",

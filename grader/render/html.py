@@ -9,7 +9,7 @@ from __future__ import annotations
 from html import escape as _escape
 
 from grader.model import RunResult, Status, StudentResult
-from grader.render import summary
+from grader.render import MARKS
 from grader.render.sanitize import visible
 
 
@@ -32,7 +32,7 @@ svg text{font-size:11px;fill:#1f2328}
 
 
 def bar_chart(run: RunResult) -> str:
-    rates = summary.task_rates(run)
+    rates = run.task_rates
     width, bar, gap, height = 420, 22, 8, 160
     parts = [f'<svg id="task-pass-rates" role="img" aria-label="Full marks per task" width="{width}" '
              f'height="{height + 40}" viewBox="0 0 {width} {height + 40}">']
@@ -86,24 +86,23 @@ def student_detail(student: StudentResult) -> str:
 
 
 def text(run: RunResult) -> str:
-    figures = run.summary()
     tasks = run.students[0].tasks if run.students else ()
     head = "".join(f"<th>{t.number}</th>" for t in tasks)
     rows = []
     for student in run.students:
-        marks = "".join(f'<td class="{STATUS_CLASS[t.status]}">{summary.TASK_MARKS[t.status]}</td>' for t in student.tasks)
+        marks = "".join(f'<td class="{STATUS_CLASS[t.status]}">{MARKS[t.status]}</td>' for t in student.tasks)
         state = "passed" if student.passed else "not passed"
         rows.append(f'<tr><td><a href="#student-{escape(student.student_id)}">{escape(student.student_id)}</a></td>'
                     f'<td>{escape(student.name or "")}</td><td class="n">{student.score:g}</td>'
                     f'<td>{state if student.complete else "incomplete"}</td>{marks}</tr>')
     rates = "".join(f"<tr><td>{r.number}</td><td>{escape(r.title)}</td><td class='n'>{r.full_marks}/{r.students}</td>"
-                    f"<td class='n'>{r.percent:g}%</td></tr>" for r in summary.task_rates(run))
+                    f"<td class='n'>{r.percent:g}%</td></tr>" for r in run.task_rates)
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{escape(run.title)}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"><style>{STYLE}</style></head>
 <body><h1>{escape(run.title)}</h1>
-<p id="figures">{figures['passed']} of {figures['students']} passed · mean {figures['mean_score']:g} ·
-median {summary.median_score(run):g} · pass mark {run.pass_mark:g}</p>
+<p id="figures">{run.passed_count} of {len(run.students)} passed · mean {run.mean_score:g} ·
+median {run.median_score:g} · pass mark {run.pass_mark:g}</p>
 <div class="charts"><figure>{bar_chart(run)}<figcaption>Students with full marks, per task</figcaption></figure>
 <figure>{histogram(run)}<figcaption>Scores (%)</figcaption></figure></div>
 <h2>Class</h2><table id="class"><thead><tr><th>Student</th><th>Name</th><th>Score</th><th>Result</th>{head}</tr></thead>

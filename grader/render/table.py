@@ -9,16 +9,11 @@ from rich.table import Table
 from rich.text import Text
 
 from grader.model import CheckResult, RunResult, Status, StudentResult
-from grader.render import summary
+from grader.render import MARKS
 from grader.render.sanitize import visible
 
-MARKS = {
-    Status.PASS: ("✓", "green"),
-    Status.PARTIAL: ("◐", "yellow"),
-    Status.FAIL: ("✗", "red"),
-    Status.ERROR: ("!", "magenta"),
-    Status.WARN: ("⚠", "yellow"),
-}
+STYLES = {Status.PASS: "green", Status.PARTIAL: "yellow", Status.FAIL: "red", Status.ERROR: "magenta",
+          Status.WARN: "yellow"}
 
 
 NOT_GRADED = "not graded:"  # the student's note says why once; no need to repeat it per check
@@ -29,13 +24,13 @@ def _points(value: float) -> str:
 
 
 def _status(status: Status) -> Text:
-    mark, style = MARKS[status]
+    mark, style = MARKS[status], STYLES[status]
     return Text(f"{mark} {status.value.upper()}", style=style)
 
 
 def _check_detail(check: CheckResult, hint_shown_above: bool) -> Group:
     # Every dynamic string goes in as plain Text: nothing read from AWS is parsed as markup.
-    mark, style = MARKS[check.status]
+    mark, style = MARKS[check.status], STYLES[check.status]
     line = Text()
     line.append(f"{mark} {check.id} ", style=style)
     line.append(visible(check.title), style="bold")
@@ -90,7 +85,7 @@ def class_table(run: RunResult) -> Group:
     for student in run.students:
         marks = []
         for task in student.tasks:
-            mark, style = MARKS[task.status]
+            mark, style = MARKS[task.status], STYLES[task.status]
             marks.append(Text(mark, style=style))
         passed = Text("yes", style="green") if student.passed else Text("no", style="red")
         if not student.complete:
@@ -103,14 +98,13 @@ def class_table(run: RunResult) -> Group:
     rates.add_column("Task")
     rates.add_column("Students", justify="right")
     rates.add_column("%", justify="right")
-    worst = {r.number for r in summary.hardest(run)}
-    for rate in summary.task_rates(run):
+    worst = {r.number for r in run.hardest()}
+    for rate in run.task_rates:
         style = "bold red" if rate.number in worst else None
         rates.add_row(str(rate.number), Text(rate.title, style=style), f"{rate.full_marks}/{rate.students}",
                       Text(f"{rate.percent:g}", style=style))
-    figures = run.summary()
-    line = Text(f"{figures['passed']} of {figures['students']} passed · mean {figures['mean_score']:g} · "
-                f"median {summary.median_score(run):g} (pass mark {_points(run.pass_mark)})", style="bold")
+    line = Text(f"{run.passed_count} of {len(run.students)} passed · mean {run.mean_score:g} · "
+                f"median {run.median_score:g} (pass mark {_points(run.pass_mark)})", style="bold")
     return Group(table, Text(""), rates, Text(""), line)
 
 

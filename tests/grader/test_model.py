@@ -31,3 +31,22 @@ def test_exit_codes_and_json_contract():
     assert isinstance(student["score"], float) and isinstance(data["pass_mark"], float)
     assert set(student["tasks"][0]) == {"number", "title", "score", "max_score", "status", "checks"}
     assert set(student["tasks"][0]["checks"][0]) == {"id", "title", "status", "points", "max_points", "message", "hint"}
+
+
+def test_class_statistics():
+    def student(sid, *statuses):  # one task per status, 2 points each
+        tasks = tuple(TaskResult(n, f"T{n}", (check(s, 2 if s is Status.PASS else 0),))
+                      for n, s in enumerate(statuses, 1))
+        return StudentResult(sid, "1", "us-east-1", tasks, 70)
+
+    run = RunResult("x", "X", 70, (student("a", Status.PASS, Status.PASS, Status.FAIL),
+                                   student("b", Status.PASS, Status.FAIL, Status.FAIL),
+                                   student("c", Status.PASS, Status.PASS, Status.ERROR)))
+    assert [(r.number, r.full_marks, r.students, r.percent) for r in run.task_rates] == [
+        (1, 3, 3, 100.0), (2, 2, 3, 66.7), (3, 0, 3, 0.0)]
+    assert [r.number for r in run.hardest()] == [3, 2]  # task 1: nobody missed it
+    assert [r.number for r in run.hardest(1)] == [3]
+    assert (run.mean_score, run.median_score, run.passed_count) == (3.33, 4.0, 0)
+    assert run.summary() == {"students": 3, "passed": 0, "mean_score": 3.33}
+    empty = RunResult("x", "X", 70, ())
+    assert (empty.task_rates, empty.hardest(), empty.mean_score, empty.median_score) == ((), (), 0.0, 0.0)
