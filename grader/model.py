@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import enum
+import json
+import math
 import statistics
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +18,27 @@ class Status(str, enum.Enum):
     PARTIAL = "partial"  # tasks only
 
 
+def json_safe(value: Any) -> Any:
+    """``value`` as JSON carries it: tuples → lists, sets → sorted lists, keys → strings, anything else → its text."""
+    if isinstance(value, enum.Enum):  # before str and int: Status is a str
+        return json_safe(value.value)
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)  # NaN and infinity are not JSON
+    if isinstance(value, dict):
+        return {k if isinstance(k, str) else str(json_safe(k)): json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(v) for v in value]
+    if isinstance(value, (set, frozenset)):
+        items = [json_safe(v) for v in value]
+        try:
+            return sorted(items)
+        except TypeError:  # mixed types: a stable order all the same
+            return sorted(items, key=lambda v: (type(v).__name__, json.dumps(v, sort_keys=True)))
+    return str(value)
+
+
 @dataclass(frozen=True)
 class CheckResult:
     id: str
@@ -25,7 +48,7 @@ class CheckResult:
     max_points: float
     message: str
     hint: str | None = None
-    evidence: dict[str, Any] = field(default_factory=dict)
+    evidence: dict[str, Any] = field(default_factory=dict)  # what the check saw: passed(msg, **evidence)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -36,6 +59,7 @@ class CheckResult:
             "max_points": float(self.max_points),
             "message": self.message,
             "hint": self.hint,
+            "evidence": json_safe(self.evidence),
         }
 
 
@@ -123,7 +147,7 @@ class StudentResult:
         tasks = tuple(
             TaskResult(t["number"], t["title"], tuple(
                 CheckResult(c["id"], c["title"], Status(c["status"]), float(c["points"]), float(c["max_points"]),
-                            c["message"], c.get("hint"))
+                            c["message"], c.get("hint"), dict(c.get("evidence") or {}))
                 for c in t["checks"]))
             for t in data["tasks"]
         )

@@ -6,9 +6,10 @@ Every string from AWS or the roster goes through ``escape``.
 
 from __future__ import annotations
 
+import json
 from html import escape as _escape
 
-from grader.model import RunResult, Status, StudentResult
+from grader.model import CheckResult, RunResult, Status, StudentResult, json_safe
 from grader.render import MARKS
 from grader.render.sanitize import visible
 
@@ -27,7 +28,8 @@ td.n{text-align:right}td{white-space:nowrap}td:nth-child(2){white-space:normal}.
 .warn{color:#9a6700}details{margin:.3rem 0;border:1px solid #d0d7de;border-radius:6px;padding:.3rem .6rem}
 summary{cursor:pointer;font-weight:600}code{background:#f6f8fa;padding:.1rem .3rem;border-radius:4px;
 white-space:pre-wrap;word-break:break-all}.charts{display:flex;gap:2rem;flex-wrap:wrap}
-svg text{font-size:11px;fill:#1f2328}
+svg text{font-size:11px;fill:#1f2328}ul.evidence{margin:.2rem 0 0;padding:0;list-style:none;font-size:.85em;
+color:#59636e;white-space:normal}ul.evidence li{display:inline;margin-right:.8rem}
 """
 
 
@@ -66,6 +68,16 @@ def histogram(run: RunResult) -> str:
     return "".join(parts)
 
 
+def evidence(check: CheckResult) -> str:
+    """What the check saw, as a compact ``key: value`` list (values as in the JSON report)."""
+    if not check.evidence:
+        return ""
+    items = "".join(
+        f"<li>{escape(key)}: <code>{escape(value if isinstance(value, str) else json.dumps(value, ensure_ascii=False))}"
+        f"</code></li>" for key, value in json_safe(check.evidence).items())
+    return f'<ul class="evidence">{items}</ul>'
+
+
 def student_detail(student: StudentResult) -> str:
     verdict = "passed" if student.passed else "not passed"
     rows = []
@@ -75,7 +87,7 @@ def student_detail(student: StudentResult) -> str:
         for check in task.checks:
             hint = f"<br>Fix: <code>{escape(check.hint)}</code>" if check.hint else ""
             rows.append(f'<tr><td>{escape(check.id)}</td><td>{escape(check.title)}</td>'
-                        f'<td class="{STATUS_CLASS[check.status]}">{escape(check.message)}{hint}</td>'
+                        f'<td class="{STATUS_CLASS[check.status]}">{escape(check.message)}{hint}{evidence(check)}</td>'
                         f'<td class="n">{check.points:g}/{check.max_points:g}</td></tr>')
     notes = "".join(f"<p>{escape(n)}</p>" for n in student.notes)
     name = f" — {escape(student.name)}" if student.name else ""
