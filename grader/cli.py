@@ -19,11 +19,10 @@ from urllib.parse import urlsplit
 import click
 
 import checks
+from grader.render import report_formats, stdout_formats
 from grader.roster import REGION, ROLE_ARN, RosterError, Student, credentials_for, from_ids, load_roster
 
 EXIT_OK, EXIT_BELOW_PASS, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
-STDOUT_FORMATS = ("table", "json", "markdown", "csv")
-REPORT_FORMATS = ("json", "junit", "gradescope", "csv", "markdown", "html")
 
 
 class UserError(click.ClickException):
@@ -34,13 +33,11 @@ class UserError(click.ClickException):
         self.exit_code = exit_code
 
 
-def _console(stderr: bool = False) -> Any:
+def _console() -> Any:
+    """The progress bar's console, on stderr (shown only on a terminal; rich honours NO_COLOR)."""
     from rich.console import Console
 
-    stream = sys.stderr if stderr else sys.stdout
-    # Rich honours NO_COLOR and drops colour when the stream is not a terminal; give pipes a wide page.
-    width = None if stream.isatty() else 160
-    return Console(file=stream, width=width, highlight=False)
+    return Console(file=sys.stderr, highlight=False)
 
 
 def check_endpoint(url: str) -> None:
@@ -69,8 +66,8 @@ def parse_reports(specs: tuple[str, ...]) -> list[tuple[str, Path]]:
     reports = []
     for spec in specs:
         fmt, sep, path = spec.partition("=")
-        if not sep or not path or fmt not in REPORT_FORMATS:
-            raise UserError(f"invalid --report {spec!r}: use FORMAT=PATH with FORMAT one of {', '.join(REPORT_FORMATS)}")
+        if not sep or not path or fmt not in report_formats():
+            raise UserError(f"invalid --report {spec!r}: use FORMAT=PATH with FORMAT one of {', '.join(report_formats())}")
         target = Path(path)
         if target.parent and not target.parent.exists():
             raise UserError(f"--report {spec!r}: folder {target.parent} does not exist")
@@ -128,10 +125,10 @@ def make_assessment_command(name: str) -> click.Command:
     @click.option("--region", envvar=["AWS_REGION", "AWS_DEFAULT_REGION"], help="AWS region (default: boto3's, else us-east-1).")
     @click.option("--profile", help="AWS profile (env AWS_PROFILE).")
     @click.option("--endpoint-url", help="AWS endpoint, e.g. the emulator's (env AWS_ENDPOINT_URL).")
-    @click.option("--format", "output_format", type=click.Choice(STDOUT_FORMATS), default="table",
+    @click.option("--format", "output_format", type=click.Choice(stdout_formats()), default="table",
                   show_default=True, help="Standard output format.")
     @click.option("--report", "reports", multiple=True, metavar="FORMAT=PATH",
-                  help=f"Also write a report (repeatable): {', '.join(REPORT_FORMATS)}.")
+                  help=f"Also write a report (repeatable): {', '.join(report_formats())}.")
     @click.option("--resume", is_flag=True, help="Skip students already graded in the --report json=PATH file.")
     @click.option("--workers", type=click.IntRange(1, 64), default=16, show_default=True,
                   help="Concurrent requests (1: one at a time).")
@@ -180,9 +177,9 @@ def grade_command(
         click.echo(json.dumps(least_privilege_policy(facts_read(assessment)), indent=2))
         return
     if explain:
-        from grader.render.explain import render as explain_rubric
+        from grader.render import print_rubric
 
-        explain_rubric(assessment, _console())
+        print_rubric(assessment)
         return
     fixed_names = not assessment.names_end_in_student_id
     if fixed_names and all_students:
@@ -228,10 +225,10 @@ def grade_command(
         from grader.class_run import grade_class
 
         run = grade_class(assessment, connections, students, done, pass_mark, report_targets, workers,
-                          progress_console=lambda: _console(stderr=True))
+                          progress_console=_console)
     from grader.render import print_run
 
-    print_run(output_format, run, _console)
+    print_run(output_format, run)
     sys.exit(run.exit_code)
 
 

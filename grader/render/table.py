@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+from collections.abc import Callable
+
 from rich import box
 from rich.console import Console, Group
 from rich.padding import Padding
@@ -16,6 +19,7 @@ STYLES = {Status.PASS: "green", Status.PARTIAL: "yellow", Status.FAIL: "red", St
           Status.WARN: "yellow"}
 
 
+PIPE_WIDTH = 160  # no terminal: lay out on a wide page (lines are not padded to it)
 NOT_GRADED = "not graded:"  # the student's note says why once; no need to repeat it per check
 
 
@@ -106,6 +110,25 @@ def class_table(run: RunResult) -> Group:
     line = Text(f"{run.passed_count} of {len(run.students)} passed · mean {run.mean_score:g} · "
                 f"median {run.median_score:g} (pass mark {_points(run.pass_mark)})", style="bold")
     return Group(table, Text(""), rates, Text(""), line)
+
+
+def capture(draw: Callable[[Console], None], *, color: bool = False, width: int | None = None) -> str:
+    """What ``draw`` prints on a console, as text: colour codes only with ``color``; laid out in ``width``
+    columns (a terminal's), or for a pipe on a wide page with each line ending at its content."""
+    buffer = io.StringIO()
+    # Every setting explicit: nothing from the environment (NO_COLOR, COLUMNS, TERM) changes the text.
+    console = Console(file=buffer, width=width or PIPE_WIDTH, color_system="standard" if color else None,
+                      force_terminal=color, no_color=not color, force_jupyter=False, force_interactive=False,
+                      legacy_windows=False, highlight=False)
+    draw(console)
+    output = buffer.getvalue()
+    if not color:
+        output = "\n".join(line.rstrip() for line in output.split("\n"))
+    return output
+
+
+def text(run: RunResult, *, color: bool = False, width: int | None = None) -> str:
+    return capture(lambda console: render(run, console), color=color, width=width)
 
 
 def render(run: RunResult, console: Console) -> None:
