@@ -35,13 +35,11 @@ class UserError(click.ClickException):
         self.exit_code = exit_code
 
 
-def _console(stderr: bool = False) -> Any:
+def _console() -> Any:
+    """The progress bar's console, on stderr (shown only on a terminal; rich honours NO_COLOR)."""
     from rich.console import Console
 
-    stream = sys.stderr if stderr else sys.stdout
-    # Rich honours NO_COLOR and drops colour when the stream is not a terminal; give pipes a wide page.
-    width = None if stream.isatty() else 160
-    return Console(file=stream, width=width, highlight=False)
+    return Console(file=sys.stderr, highlight=False)
 
 
 class AssessmentGroup(click.Group):
@@ -129,12 +127,12 @@ def grade_command(name: str, *, output_format: str, explain: bool, print_policy:
         click.echo(json.dumps(least_privilege_policy(facts_read(assessment)), indent=2))
         return
     if explain:
-        from grader.render.explain import render as explain_rubric
+        from grader.render import print_rubric
 
-        explain_rubric(assessment, _console())
+        print_rubric(assessment)
         return
     run_options = RunOptions(assessment=name, **options, notify=lambda line: click.echo(line, err=True),
-                             progress_console=lambda: _console(stderr=True))
+                             progress_console=_console)
     try:
         students = students_of(run_options)
         if (not students and not run_options.all_students and assessment.names_end_in_student_id
@@ -145,7 +143,7 @@ def grade_command(name: str, *, output_format: str, explain: bool, print_policy:
         raise UserError(str(exc), exc.exit_code) from None
     from grader.render import print_run
 
-    print_run(output_format, result, _console)
+    print_run(output_format, result)
     sys.exit(result.exit_code)
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import enum
+import json
+import math
 import statistics
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +18,27 @@ class Status(str, enum.Enum):
     PARTIAL = "partial"  # tasks only
 
 
+def json_safe(value: Any) -> Any:
+    """``value`` as JSON carries it: tuples → lists, sets → sorted lists, keys → strings, anything else → its text."""
+    if isinstance(value, enum.Enum):  # before str and int: Status is a str
+        return json_safe(value.value)
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)  # NaN and infinity are not JSON
+    if isinstance(value, dict):
+        return {k if isinstance(k, str) else str(json_safe(k)): json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(v) for v in value]
+    if isinstance(value, (set, frozenset)):
+        items = [json_safe(v) for v in value]
+        try:
+            return sorted(items)
+        except TypeError:  # mixed types: a stable order all the same
+            return sorted(items, key=lambda v: (type(v).__name__, json.dumps(v, sort_keys=True)))
+    return str(value)
+
+
 @dataclass(frozen=True)
 class CheckResult:
     id: str
@@ -25,7 +48,7 @@ class CheckResult:
     max_points: float
     message: str
     hint: str | None = None
-    evidence: dict[str, Any] = field(default_factory=dict)
+    evidence: dict[str, Any] = field(default_factory=dict)  # what the check saw: passed(msg, **evidence)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -36,6 +59,7 @@ class CheckResult:
             "max_points": float(self.max_points),
             "message": self.message,
             "hint": self.hint,
+            "evidence": json_safe(self.evidence),
         }
 
 
@@ -123,12 +147,26 @@ class StudentResult:
         tasks = tuple(
             TaskResult(t["number"], t["title"], tuple(
                 CheckResult(c["id"], c["title"], Status(c["status"]), float(c["points"]), float(c["max_points"]),
-                            c["message"], c.get("hint"))
+                            c["message"], c.get("hint"), dict(c.get("evidence") or {}))
                 for c in t["checks"]))
             for t in data["tasks"]
         )
         return cls(data["student_id"], data.get("account"), data["region"], tasks, pass_mark,
                    tuple(data.get("notes") or ()), data.get("name"), data.get("email"))
+
+
+@dataclass(frozen=True)
+class TaskRate:
+    """How many students of a run got full marks on one task."""
+
+    number: int
+    title: str
+    full_marks: int
+    students: int
+
+    @property
+    def percent(self) -> float:
+        return round(100 * self.full_marks / self.students, 1) if self.students else 0.0
 
 
 @dataclass(frozen=True)
@@ -145,13 +183,39 @@ class RunResult:
             return 3
         return 0 if all(s.passed for s in self.students) else 1
 
-    def summary(self) -> dict[str, Any]:
+    # Class statistics: every renderer reads them from here.
+
+    @property
+    def passed_count(self) -> int:
+        return sum(s.passed for s in self.students)
+
+    @property
+    def mean_score(self) -> float:
         scores = [s.score for s in self.students]
-        return {
-            "students": len(self.students),
-            "passed": sum(s.passed for s in self.students),
-            "mean_score": round(statistics.fmean(scores), 2) if scores else 0.0,
-        }
+        return round(statistics.fmean(scores), 2) if scores else 0.0
+
+    @property
+    def median_score(self) -> float:
+        scores = [s.score for s in self.students]
+        return round(statistics.median(scores), 2) if scores else 0.0
+
+    @property
+    def task_rates(self) -> tuple[TaskRate, ...]:
+        """Per task (in the rubric's order), the students with full marks on it."""
+        if not self.students:
+            return ()
+        return tuple(
+            TaskRate(task.number, task.title, sum(1 for s in self.students if s.tasks[index].status is Status.PASS),
+                     len(self.students))
+            for index, task in enumerate(self.students[0].tasks))
+
+    def hardest(self, count: int = 3) -> tuple[TaskRate, ...]:
+        """The tasks the fewest students got full marks on (only those some student missed)."""
+        missed = [r for r in self.task_rates if r.full_marks < r.students]
+        return tuple(sorted(missed, key=lambda r: (r.percent, r.number))[:count])
+
+    def summary(self) -> dict[str, Any]:
+        return {"students": len(self.students), "passed": self.passed_count, "mean_score": self.mean_score}
 
     def to_dict(self) -> dict[str, Any]:
         return {

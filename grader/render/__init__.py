@@ -1,54 +1,184 @@
-"""Renderers: one module per output format, each turning a RunResult into text.
+"""Output formats: one registry, every format one :class:`Renderer`.
 
-``STDOUT`` formats print to the terminal (``--format``); ``REPORTS`` are written to files
-(``--report FORMAT=PATH``). Adding a format is adding a module with ``text(run)`` and one line here.
-A format's module is imported only when it is used: ``--format json`` never loads rich.
+A renderer turns a :class:`~grader.model.RunResult` into text (``text``) and writes it as a report
+(``write``). ``to_stdout`` formats are printed with ``--format``, ``to_file`` formats written with
+``--report FORMAT=PATH``. Adding a format is a module that renders it and one class here, listed in
+``FORMATS``. A format's module is imported only when the format is used: ``--format json`` never
+loads rich. ``--explain`` renders the rubric, not a run: :func:`print_rubric`.
 """
 
 from __future__ import annotations
 
-import importlib
+import os
+import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar, TextIO
 
-from grader.model import RunResult
+from grader.model import RunResult, Status
 
-STDOUT = {"table": "table", "json": "json_format", "markdown": "markdown", "csv": "csv_format"}
-REPORTS = {"json": "json_format", "junit": "junit", "csv": "csv_format", "markdown": "markdown", "html": "html",
-           "gradescope": "gradescope"}
+if TYPE_CHECKING:
+    from grader.rubric import Assessment
 
-
-def _module(name: str) -> Any:
-    return importlib.import_module(f"grader.render.{name}")
+# The mark of each status, shared by every format that shows one.
+MARKS = {Status.PASS: "✓", Status.PARTIAL: "◐", Status.FAIL: "✗", Status.ERROR: "!", Status.WARN: "⚠"}
 
 
-def print_run(fmt: str, run: RunResult, console_factory: Any) -> None:
-    """Print a run on standard output; ``console_factory`` makes the rich console the table needs."""
-    module = _module(STDOUT[fmt])
-    if fmt == "table":
-        module.render(run, console_factory())
-        return
-    import sys
+class Renderer:
+    """One output format. ``color`` and ``width`` matter only to formats drawn for a terminal."""
 
-    sys.stdout.write(module.text(run))  # raw: no markup or wrapping may touch machine-readable output
-    sys.stdout.flush()
+    name: ClassVar[str]
+    to_stdout: ClassVar[bool] = False  # may be printed: --format NAME
+    to_file: ClassVar[bool] = False  # may be written: --report NAME=PATH
+
+    def text(self, run: RunResult, *, color: bool = False, width: int | None = None) -> str:
+        raise NotImplementedError
+
+    def write(self, run: RunResult, path: Path, *, several: bool) -> None:
+        """Write the report to ``path`` whole or not at all. ``several``: the run grades several students
+        (decided up front, since a report is rewritten as each student finishes)."""
+        from grader.render.files import write_atomic
+
+        write_atomic(path, self.text(run))
+
+
+class Table(Renderer):
+    """The student's view (a row per task, the failed checks and their fixes) or, for a class, the class table."""
+
+    name, to_stdout = "table", True
+
+    def text(self, run: RunResult, *, color: bool = False, width: int | None = None) -> str:
+        from grader.render import table
+
+        return table.text(run, color=color, width=width)
+
+
+class Json(Renderer):
+    """The JSON contract (README, "JSON output")."""
+
+    name, to_stdout, to_file = "json", True, True
+
+    def text(self, run: RunResult, *, color: bool = False, width: int | None = None) -> str:
+        from grader.render import json_format
+
+        return json_format.text(run)
+
+
+class Markdown(Renderer):
+    """Class summary and pass rates, e.g. for ``$GITHUB_STEP_SUMMARY``."""
+
+    name, to_stdout, to_file = "markdown", True, True
+
+    def text(self, run: RunResult, *, color: bool = False, width: int | None = None) -> str:
+        from grader.render import markdown
+
+        return markdown.text(run)
+
+
+class Csv(Renderer):
+    """A gradebook: one row per student, one column per task."""
+
+    name, to_stdout, to_file = "csv", True, True
+
+    def text(self, run: RunResult, *, color: bool = False, width: int | None = None) -> str:
+        from grader.render import csv_format
+
+        return csv_format.text(run)
+
+
+class Junit(Renderer):
+    """JUnit XML: a testsuite per student, a testcase per check."""
+
+    name, to_file = "junit", True
+
+    def text(self, run: RunResult, *, color: bool = False, width: int | None = None) -> str:
+        from grader.render import junit
+
+        return junit.text(run)
+
+
+class Gradescope(Renderer):
+    """Gradescope's ``results.json``: a file for one student, a folder of files for several."""
+
+    name, to_file = "gradescope", True
+
+    def text(self, run: RunResult, *, color: bool = False, width: int | None = None) -> str:
+        from grader.render import gradescope
+
+        return gradescope.text(run)
+
+    def write(self, run: RunResult, path: Path, *, several: bool) -> None:
+        from grader.render import gradescope
+
+        gradescope.write(run, path, several)
+
+
+class Html(Renderer):
+    """One self-contained page: summary, charts, every student's checks."""
+
+    name, to_file = "html", True
+
+    def text(self, run: RunResult, *, color: bool = False, width: int | None = None) -> str:
+        from grader.render import html
+
+        return html.text(run)
+
+
+FORMATS: dict[str, Renderer] = {r.name: r for r in (Table(), Json(), Markdown(), Csv(), Junit(), Gradescope(), Html())}
+
+
+def stdout_formats() -> tuple[str, ...]:
+    """What ``--format`` accepts, the default (``table``) first."""
+    return tuple(name for name, renderer in FORMATS.items() if renderer.to_stdout)
+
+
+def report_formats() -> tuple[str, ...]:
+    """What ``--report FORMAT=PATH`` accepts."""
+    return tuple(name for name, renderer in FORMATS.items() if renderer.to_file)
+
+
+def terminal(stream: TextIO) -> dict[str, Any]:
+    """How to draw for ``stream``: colour only on a terminal and never with ``NO_COLOR``; the terminal's
+    width, or none for a pipe or file (no terminal: nothing is padded to a width)."""
+    try:
+        tty = stream.isatty()
+    except (AttributeError, ValueError):  # no isatty, or closed
+        tty = False
+    if not tty:
+        return {"color": False, "width": None}
+    width = None
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        width = int(columns)
+    else:
+        try:
+            width = os.get_terminal_size(stream.fileno()).columns or None
+        except (AttributeError, OSError, ValueError):
+            width = None
+    return {"color": not os.environ.get("NO_COLOR"), "width": width or 80}
+
+
+def print_run(fmt: str, run: RunResult, stream: TextIO | None = None) -> None:
+    """Print a run in a ``to_stdout`` format on ``stream`` (standard output by default)."""
+    stream = stream if stream is not None else sys.stdout
+    renderer = FORMATS[fmt]
+    if not renderer.to_stdout:
+        raise ValueError(f"{fmt} is not printed, only written to a file")
+    stream.write(renderer.text(run, **terminal(stream)))  # raw: nothing may touch machine-readable output
+    stream.flush()
 
 
 def write_report(fmt: str, run: RunResult, path: Path, several: bool) -> None:
-    """Write one report. ``several``: the run grades several students (decided up front, since a report
-    is rewritten as each student finishes)."""
-    module = _module(REPORTS[fmt])
-    if fmt == "gradescope":
-        module.write(run, path, several)
-    else:
-        from grader.render.files import write_atomic
-
-        write_atomic(path, module.text(run))
+    """Write one report in a ``to_file`` format. ``several``: the run grades several students."""
+    renderer = FORMATS[fmt]
+    if not renderer.to_file:
+        raise ValueError(f"{fmt} is printed, not written to a file")
+    renderer.write(run, path, several=several)
 
 
-def stdout_formats() -> list[str]:
-    return list(STDOUT)
+def print_rubric(assessment: Assessment, stream: TextIO | None = None) -> None:
+    """``--explain``: the rubric (tasks, checks, points), drawn like the table."""
+    from grader.render import explain
 
-
-def report_formats() -> list[str]:
-    return list(REPORTS)
+    stream = stream if stream is not None else sys.stdout
+    stream.write(explain.text(assessment, **terminal(stream)))
+    stream.flush()

@@ -7,7 +7,12 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from grader.render.table import capture
 from grader.rubric import Assessment
+
+
+def text(assessment: Assessment, *, color: bool = False, width: int | None = None) -> str:
+    return capture(lambda console: render(assessment, console), color=color, width=width)
 
 
 def render(assessment: Assessment, console: Console) -> None:

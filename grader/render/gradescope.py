@@ -27,15 +27,27 @@ def results(student: StudentResult) -> dict[str, Any]:
     return {"score": student.score, "output": notes, "tests": tests} if notes else {"score": student.score, "tests": tests}
 
 
+def dump(student: StudentResult) -> str:
+    return json.dumps(results(student), indent=2, ensure_ascii=False) + "\n"
+
+
+def text(run: RunResult) -> str:
+    """The one student's ``results.json`` (Gradescope grades one submission at a time)."""
+    if len(run.students) != 1:
+        raise ValueError(f"a Gradescope results.json holds one student, not {len(run.students)}: "
+                         "write() makes a folder of them")
+    return dump(run.students[0])
+
+
 def write(run: RunResult, path: Path, several: bool) -> list[Path]:
     """One student: ``path`` is the file. Several: ``path`` is a folder of ``<student_id>.json``."""
     if not several:
-        write_atomic(path, json.dumps(results(run.students[0]), indent=2, ensure_ascii=False) + "\n")
+        write_atomic(path, dump(run.students[0]))
         return [path]
     path.mkdir(parents=True, exist_ok=True)
     written = []
     for student in run.students:
         target = path / f"{student.student_id}.json"  # IDs are validated: [A-Za-z0-9_-]
-        write_atomic(target, json.dumps(results(student), indent=2, ensure_ascii=False) + "\n")
+        write_atomic(target, dump(student))
         written.append(target)
     return written

@@ -6,11 +6,12 @@ Every string from AWS or the roster goes through ``escape``.
 
 from __future__ import annotations
 
+import json
 from html import escape as _escape
 
-from grader.model import RunResult, Status, StudentResult
-from grader.render import summary
-from grader.render.text import visible
+from grader.model import CheckResult, RunResult, Status, StudentResult, json_safe
+from grader.render import MARKS
+from grader.render.sanitize import visible
 
 
 def escape(value: str) -> str:
@@ -27,12 +28,13 @@ td.n{text-align:right}td{white-space:nowrap}td:nth-child(2){white-space:normal}.
 .warn{color:#9a6700}details{margin:.3rem 0;border:1px solid #d0d7de;border-radius:6px;padding:.3rem .6rem}
 summary{cursor:pointer;font-weight:600}code{background:#f6f8fa;padding:.1rem .3rem;border-radius:4px;
 white-space:pre-wrap;word-break:break-all}.charts{display:flex;gap:2rem;flex-wrap:wrap}
-svg text{font-size:11px;fill:#1f2328}
+svg text{font-size:11px;fill:#1f2328}ul.evidence{margin:.2rem 0 0;padding:0;list-style:none;font-size:.85em;
+color:#59636e;white-space:normal}ul.evidence li{display:inline;margin-right:.8rem}
 """
 
 
 def bar_chart(run: RunResult) -> str:
-    rates = summary.task_rates(run)
+    rates = run.task_rates
     width, bar, gap, height = 420, 22, 8, 160
     parts = [f'<svg id="task-pass-rates" role="img" aria-label="Full marks per task" width="{width}" '
              f'height="{height + 40}" viewBox="0 0 {width} {height + 40}">']
@@ -66,6 +68,16 @@ def histogram(run: RunResult) -> str:
     return "".join(parts)
 
 
+def evidence(check: CheckResult) -> str:
+    """What the check saw, as a compact ``key: value`` list (values as in the JSON report)."""
+    if not check.evidence:
+        return ""
+    items = "".join(
+        f"<li>{escape(key)}: <code>{escape(value if isinstance(value, str) else json.dumps(value, ensure_ascii=False))}"
+        f"</code></li>" for key, value in json_safe(check.evidence).items())
+    return f'<ul class="evidence">{items}</ul>'
+
+
 def student_detail(student: StudentResult) -> str:
     verdict = "passed" if student.passed else "not passed"
     rows = []
@@ -75,7 +87,7 @@ def student_detail(student: StudentResult) -> str:
         for check in task.checks:
             hint = f"<br>Fix: <code>{escape(check.hint)}</code>" if check.hint else ""
             rows.append(f'<tr><td>{escape(check.id)}</td><td>{escape(check.title)}</td>'
-                        f'<td class="{STATUS_CLASS[check.status]}">{escape(check.message)}{hint}</td>'
+                        f'<td class="{STATUS_CLASS[check.status]}">{escape(check.message)}{hint}{evidence(check)}</td>'
                         f'<td class="n">{check.points:g}/{check.max_points:g}</td></tr>')
     notes = "".join(f"<p>{escape(n)}</p>" for n in student.notes)
     name = f" — {escape(student.name)}" if student.name else ""
@@ -86,24 +98,23 @@ def student_detail(student: StudentResult) -> str:
 
 
 def text(run: RunResult) -> str:
-    figures = run.summary()
     tasks = run.students[0].tasks if run.students else ()
     head = "".join(f"<th>{t.number}</th>" for t in tasks)
     rows = []
     for student in run.students:
-        marks = "".join(f'<td class="{STATUS_CLASS[t.status]}">{summary.TASK_MARKS[t.status]}</td>' for t in student.tasks)
+        marks = "".join(f'<td class="{STATUS_CLASS[t.status]}">{MARKS[t.status]}</td>' for t in student.tasks)
         state = "passed" if student.passed else "not passed"
         rows.append(f'<tr><td><a href="#student-{escape(student.student_id)}">{escape(student.student_id)}</a></td>'
                     f'<td>{escape(student.name or "")}</td><td class="n">{student.score:g}</td>'
                     f'<td>{state if student.complete else "incomplete"}</td>{marks}</tr>')
     rates = "".join(f"<tr><td>{r.number}</td><td>{escape(r.title)}</td><td class='n'>{r.full_marks}/{r.students}</td>"
-                    f"<td class='n'>{r.percent:g}%</td></tr>" for r in summary.task_rates(run))
+                    f"<td class='n'>{r.percent:g}%</td></tr>" for r in run.task_rates)
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{escape(run.title)}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"><style>{STYLE}</style></head>
 <body><h1>{escape(run.title)}</h1>
-<p id="figures">{figures['passed']} of {figures['students']} passed · mean {figures['mean_score']:g} ·
-median {summary.median_score(run):g} · pass mark {run.pass_mark:g}</p>
+<p id="figures">{run.passed_count} of {len(run.students)} passed · mean {run.mean_score:g} ·
+median {run.median_score:g} · pass mark {run.pass_mark:g}</p>
 <div class="charts"><figure>{bar_chart(run)}<figcaption>Students with full marks, per task</figcaption></figure>
 <figure>{histogram(run)}<figcaption>Scores (%)</figcaption></figure></div>
 <h2>Class</h2><table id="class"><thead><tr><th>Student</th><th>Name</th><th>Score</th><th>Result</th>{head}</tr></thead>

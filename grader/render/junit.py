@@ -8,7 +8,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from grader.model import RunResult, Status
-from grader.render.text import visible
+from grader.render.sanitize import visible
 
 
 def text(run: RunResult) -> str:

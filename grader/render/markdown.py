@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from grader.model import RunResult, Status
-from grader.render import summary
-from grader.render.text import visible
+from grader.render import MARKS
+from grader.render.sanitize import visible
 
 
 def cell(value: object) -> str:
@@ -17,10 +17,9 @@ def cell(value: object) -> str:
 
 
 def text(run: RunResult) -> str:
-    figures = run.summary()
     lines = [f"## {cell(run.title)}", "",
-             f"**{figures['passed']} of {figures['students']} passed** · mean {figures['mean_score']:g} · "
-             f"median {summary.median_score(run):g} · pass mark {run.pass_mark:g}", ""]
+             f"**{run.passed_count} of {len(run.students)} passed** · mean {run.mean_score:g} · "
+             f"median {run.median_score:g} · pass mark {run.pass_mark:g}", ""]
     tasks = run.students[0].tasks if run.students else ()
     lines.append("| Student | Name | Score | Passed | " + " | ".join(str(t.number) for t in tasks) + " |")
     lines.append("|---|---|---:|---|" + "|".join(":-:" for _ in tasks) + "|")
@@ -28,14 +27,14 @@ def text(run: RunResult) -> str:
         passed = "yes" if student.passed else "no"
         if not student.complete:
             passed = "incomplete"
-        marks = " | ".join(summary.TASK_MARKS[t.status] for t in student.tasks)
+        marks = " | ".join(MARKS[t.status] for t in student.tasks)
         lines.append(f"| {cell(student.student_id)} | {cell(student.name or '')} | "
                      f"{student.score:g}/{student.max_score:g} | {passed} | {marks} |")
     lines += ["", "✓ full marks · ◐ partial · ✗ none · ! could not be read", "", "### Full marks per task", "",
               "| # | Task | Students | % |", "|---:|---|---:|---:|"]
-    for rate in summary.task_rates(run):
+    for rate in run.task_rates:
         lines.append(f"| {rate.number} | {cell(rate.title)} | {rate.full_marks}/{rate.students} | {rate.percent:g} |")
-    hardest = summary.hardest(run)
+    hardest = run.hardest()
     if hardest:
         lines += ["", "Hardest: " + ", ".join(f"task {r.number} ({r.percent:g}%)" for r in hardest)]
     if len(run.students) == 1:

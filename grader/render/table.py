@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+from collections.abc import Callable
+
 from rich import box
 from rich.console import Console, Group
 from rich.padding import Padding
@@ -9,18 +12,14 @@ from rich.table import Table
 from rich.text import Text
 
 from grader.model import CheckResult, RunResult, Status, StudentResult
-from grader.render import summary
-from grader.render.text import visible
+from grader.render import MARKS
+from grader.render.sanitize import visible
 
-MARKS = {
-    Status.PASS: ("✓", "green"),
-    Status.PARTIAL: ("◐", "yellow"),
-    Status.FAIL: ("✗", "red"),
-    Status.ERROR: ("!", "magenta"),
-    Status.WARN: ("⚠", "yellow"),
-}
+STYLES = {Status.PASS: "green", Status.PARTIAL: "yellow", Status.FAIL: "red", Status.ERROR: "magenta",
+          Status.WARN: "yellow"}
 
 
+PIPE_WIDTH = 160  # no terminal: lay out on a wide page (lines are not padded to it)
 NOT_GRADED = "not graded:"  # the student's note says why once; no need to repeat it per check
 
 
@@ -29,13 +28,13 @@ def _points(value: float) -> str:
 
 
 def _status(status: Status) -> Text:
-    mark, style = MARKS[status]
+    mark, style = MARKS[status], STYLES[status]
     return Text(f"{mark} {status.value.upper()}", style=style)
 
 
 def _check_detail(check: CheckResult, hint_shown_above: bool) -> Group:
     # Every dynamic string goes in as plain Text: nothing read from AWS is parsed as markup.
-    mark, style = MARKS[check.status]
+    mark, style = MARKS[check.status], STYLES[check.status]
     line = Text()
     line.append(f"{mark} {check.id} ", style=style)
     line.append(visible(check.title), style="bold")
@@ -90,7 +89,7 @@ def class_table(run: RunResult) -> Group:
     for student in run.students:
         marks = []
         for task in student.tasks:
-            mark, style = MARKS[task.status]
+            mark, style = MARKS[task.status], STYLES[task.status]
             marks.append(Text(mark, style=style))
         passed = Text("yes", style="green") if student.passed else Text("no", style="red")
         if not student.complete:
@@ -103,15 +102,33 @@ def class_table(run: RunResult) -> Group:
     rates.add_column("Task")
     rates.add_column("Students", justify="right")
     rates.add_column("%", justify="right")
-    worst = {r.number for r in summary.hardest(run)}
-    for rate in summary.task_rates(run):
+    worst = {r.number for r in run.hardest()}
+    for rate in run.task_rates:
         style = "bold red" if rate.number in worst else None
         rates.add_row(str(rate.number), Text(rate.title, style=style), f"{rate.full_marks}/{rate.students}",
                       Text(f"{rate.percent:g}", style=style))
-    figures = run.summary()
-    line = Text(f"{figures['passed']} of {figures['students']} passed · mean {figures['mean_score']:g} · "
-                f"median {summary.median_score(run):g} (pass mark {_points(run.pass_mark)})", style="bold")
+    line = Text(f"{run.passed_count} of {len(run.students)} passed · mean {run.mean_score:g} · "
+                f"median {run.median_score:g} (pass mark {_points(run.pass_mark)})", style="bold")
     return Group(table, Text(""), rates, Text(""), line)
+
+
+def capture(draw: Callable[[Console], None], *, color: bool = False, width: int | None = None) -> str:
+    """What ``draw`` prints on a console, as text: colour codes only with ``color``; laid out in ``width``
+    columns (a terminal's), or for a pipe on a wide page with each line ending at its content."""
+    buffer = io.StringIO()
+    # Every setting explicit: nothing from the environment (NO_COLOR, COLUMNS, TERM) changes the text.
+    console = Console(file=buffer, width=width or PIPE_WIDTH, color_system="standard" if color else None,
+                      force_terminal=color, no_color=not color, force_jupyter=False, force_interactive=False,
+                      legacy_windows=False, highlight=False)
+    draw(console)
+    output = buffer.getvalue()
+    if not color:
+        output = "\n".join(line.rstrip() for line in output.split("\n"))
+    return output
+
+
+def text(run: RunResult, *, color: bool = False, width: int | None = None) -> str:
+    return capture(lambda console: render(run, console), color=color, width=width)
 
 
 def render(run: RunResult, console: Console) -> None:
