@@ -60,7 +60,6 @@ class Pacer:
         self.quotas = dict(AWS_QUOTAS if quotas is None else quotas)
         self._buckets: dict[tuple[str, str], TokenBucket] = {}
         self._lock = threading.Lock()
-        self.waited = 0.0
 
     def before_call(self, service: str, operation: str, region: str) -> None:
         group = quota_group(service, operation, self.quotas)
@@ -70,4 +69,4 @@ class Pacer:
             bucket = self._buckets.get((group, region))
             if bucket is None:
                 bucket = self._buckets[(group, region)] = TokenBucket(self.quotas[group])
-        self.waited += bucket.take()
+        bucket.take()
