@@ -18,14 +18,25 @@ def resource_id(ctx: Context) -> str:
     return f"function:{ctx.name(FUNCTION)}:PROD"
 
 
-@TASK.check(
-    "10.1", "Provisioned concurrency 2 on PROD", points=3,
-    hint="aws lambda put-provisioned-concurrency-config --function-name layer-consumer-{sid} "
-    "--qualifier PROD --provisioned-concurrent-executions 2",
-)
+PROVISION = ("aws lambda put-provisioned-concurrency-config --function-name layer-consumer-{sid} "
+             "--qualifier PROD --provisioned-concurrent-executions 2")
+
+
+@TASK.check("10.1", "Provisioned concurrency 2 on PROD", points=3, hint=PROVISION)
 def provisioned(ctx: Context) -> Verdict:
     config = ctx.facts.provisioned_concurrency(ctx.name(FUNCTION), "PROD")
     if config is None:
+        prod = next((a for a in ctx.facts.aliases(ctx.name(FUNCTION)) or [] if a.get("Name") == "PROD"), {})
+        weights = (prod.get("RoutingConfig") or {}).get("AdditionalVersionWeights")
+        if weights:
+            # AWS refuses provisioned concurrency on an alias with weights: take them off, provision, put them back.
+            return failed(
+                f"no provisioned concurrency on {ctx.name(FUNCTION)}:PROD, and AWS refuses it while PROD has "
+                "weights (\"Alias with weights can not be used with Provisioned Concurrency\")",
+                hint=f"aws lambda update-alias --function-name layer-consumer-{{sid}} --name PROD "
+                f"--routing-config '{{}}' && {PROVISION} && aws lambda update-alias --function-name "
+                "layer-consumer-{sid} --name PROD --routing-config '{\"AdditionalVersionWeights\": {\"2\": 0.1}}'",
+                weights=weights)
         return failed(f"no provisioned concurrency on {ctx.name(FUNCTION)}:PROD")
     requested, status = config.get("RequestedProvisionedConcurrentExecutions"), config.get("Status")
     if requested != 2:
