@@ -1,0 +1,40 @@
+"""The patch registry: declared, ordered, each with its gap; and the moto version guard."""
+
+from __future__ import annotations
+
+import pytest
+
+from grader.emulator import patches
+
+
+def test_version_guard_refuses_untested_moto():
+    patches.check_version("5.2.5")
+    patches.check_version("5.2.1")
+    for untested in ("5.3.0", "5.1.22", "6.0.0"):
+        with pytest.raises(patches.UntestedMotoVersion, match=untested):
+            patches.check_version(untested)
+
+
+def test_every_patch_is_declared_once_with_its_gap_and_its_service_module():
+    names = [patch.name for patch in patches.PATCHES]
+    assert len(names) == len(set(names))
+    for patch in patches.PATCHES:
+        assert patch.gap and "\n" not in patch.gap, patch.name
+        module = patch.apply.__module__.rsplit(".", 1)[-1]
+        assert module.rstrip("_").replace("_", "-") in (patch.service, "enforcement"), patch.name
+
+
+def test_every_patch_function_of_a_service_module_is_registered():
+    import inspect
+
+    registered = {patch.apply for patch in patches.PATCHES}
+    for module in (patches.apigateway, patches.application_autoscaling, patches.cloudwatch, patches.enforcement,
+                   patches.iam, patches.lambda_, patches.s3):
+        public = {function for name, function in inspect.getmembers(module, inspect.isfunction)
+                  if not name.startswith("_") and function.__module__ == module.__name__}
+        assert public <= registered, f"{module.__name__}: not in PATCHES: {public - registered}"
+
+
+def test_apply_walks_the_registry_once(emulator):
+    assert patches._applied  # the emulator fixture applied them
+    patches.apply()  # idempotent

@@ -1,0 +1,20 @@
+"""Helpers for tests that drive the embedded emulator."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+
+def error_code(excinfo) -> str:
+    """The AWS error code of a ``pytest.raises(ClientError)`` result."""
+    return excinfo.value.response["Error"]["Code"]
+
+
+def wait_for_deliveries(seconds: float = 30) -> None:
+    """Let asynchronous runs (S3 deliveries, Event invocations) finish, so none writes into moto while the
+    next step does (moto is not safe for concurrent writes)."""
+    deadline = time.monotonic() + seconds
+    while (any(t.name in ("s3-notification", "lambda-event") for t in threading.enumerate())
+           and time.monotonic() < deadline):
+        time.sleep(0.05)
