@@ -12,7 +12,6 @@ import urllib.request
 from dataclasses import dataclass, field
 from typing import Any
 
-EMULATOR_ACCOUNT = "123456789012"  # moto's default account
 EMULATOR_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 
 
@@ -59,12 +58,6 @@ class Emulator:
         if self._server is not None:
             self._server.stop()
             self._server = None
-
-    def reset(self) -> None:
-        """Forget every resource (moto's own reset endpoint)."""
-        request = urllib.request.Request(f"{self.url}/moto-api/reset", method="POST")
-        with urllib.request.urlopen(request, timeout=10):
-            pass
 
     def enforce_iam(self, on: bool) -> None:
         """From now on, check every request's signature and IAM permissions (or stop checking)."""

@@ -72,7 +72,6 @@ PATCHES: tuple[Patch, ...] = (
     Patch("s3", "an event notification to Lambda runs the function in Docker, inside the upload's request",
           s3.lambda_notifications),
     # IAM
-    Patch("iam", "SimulatePrincipalPolicy not implemented", iam.simulate_principal_policy),
     Patch("iam", "speed: finding an access key's account builds every partition's IAM backend of every account",
           iam.account_lookup),
     # IAM enforcement, every service
