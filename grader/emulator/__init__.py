@@ -14,6 +14,10 @@ from typing import Any
 
 EMULATOR_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 
+# Recorded AWS behaviours some checks do not expect yet, off unless asked for (patches.Switches):
+SETTLE_SECONDS_VARIABLE = "GRADER_EMULATOR_SETTLE_SECONDS"  # event source mappings: Creating/Updating... this long
+SCALING_ALARMS_VARIABLE = "GRADER_EMULATOR_SCALING_ALARMS"  # "1": target tracking creates its CloudWatch alarms
+
 
 class EmulatorUnavailable(RuntimeError):
     """moto is not installed, or not a version the patches were tested on."""
@@ -21,8 +25,14 @@ class EmulatorUnavailable(RuntimeError):
 
 @dataclass
 class Emulator:
+    """moto on loopback. ``settle_seconds`` and ``scaling_alarms`` switch on recorded AWS behaviours (see
+    ``patches.Switches``); None takes them from $GRADER_EMULATOR_SETTLE_SECONDS / $GRADER_EMULATOR_SCALING_ALARMS,
+    else off. Like moto's state, they are process-wide."""
+
     host: str = "127.0.0.1"
     port: int = 0
+    settle_seconds: float | None = None
+    scaling_alarms: bool | None = None
     _server: Any = field(default=None, repr=False)
 
     @property
@@ -45,6 +55,7 @@ class Emulator:
             patches.apply()
         except patches.UntestedMotoVersion as exc:
             raise EmulatorUnavailable(str(exc)) from exc
+        patches.configure(settle_seconds=self._settle_seconds(), scaling_alarms=self._scaling_alarms())
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no access log on the student's terminal
         self._server = ThreadedMotoServer(ip_address=self.host, port=self.port, verbose=False)
         self._server.start()
@@ -53,6 +64,20 @@ class Emulator:
 
         runtime.ENDPOINT["url"] = self.url  # where the functions it runs send their AWS calls
         return self
+
+    def _settle_seconds(self) -> float:
+        if self.settle_seconds is not None:
+            return float(self.settle_seconds)
+        value = os.environ.get(SETTLE_SECONDS_VARIABLE, "").strip()
+        try:
+            return max(0.0, float(value)) if value else 0.0
+        except ValueError:
+            raise EmulatorUnavailable(f"{SETTLE_SECONDS_VARIABLE}={value!r} is not a number of seconds") from None
+
+    def _scaling_alarms(self) -> bool:
+        if self.scaling_alarms is not None:
+            return bool(self.scaling_alarms)
+        return os.environ.get(SCALING_ALARMS_VARIABLE, "").strip().lower() in ("1", "true", "yes", "on")
 
     def stop(self) -> None:
         if self._server is not None:

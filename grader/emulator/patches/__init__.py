@@ -9,6 +9,7 @@ emulator that quietly behaves differently. Importing this package does not impor
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import threading
 from collections.abc import Callable
@@ -23,9 +24,10 @@ from grader.emulator.patches import (
     lambda_,
     s3,
 )
-from grader.emulator.patches._common import UntestedMotoVersion
+from grader.emulator.patches._common import SWITCHES, Switches, UntestedMotoVersion
 
-__all__ = ["PATCHES", "TESTED_MOTO", "Patch", "UntestedMotoVersion", "apply", "check_version"]
+__all__ = ["PATCHES", "SWITCHES", "TESTED_MOTO", "Patch", "Switches", "UntestedMotoVersion", "apply", "check_version",
+           "configure"]
 
 TESTED_MOTO = ((5, 2, 1), (5, 3, 0))  # [lower, upper): tested on 5.2.1 and 5.2.5
 
@@ -66,6 +68,8 @@ PATCHES: tuple[Patch, ...] = (
           application_autoscaling.scaling_policy_needs_target),
     Patch("application-autoscaling", "DescribeScalableTargets repeats its first NextToken forever",
           application_autoscaling.describe_scalable_targets_paging),
+    Patch("application-autoscaling", "target tracking on Lambda provisioned concurrency creates no CloudWatch alarms; "
+          "an updated policy leaves its old alarms behind", application_autoscaling.target_tracking_alarms),
     # API Gateway
     Patch("apigateway", "GetRestApis and GetResources ignore limit / position", apigateway.rest_api_paging),
     # S3
@@ -107,3 +111,13 @@ def apply() -> None:
         for patch in PATCHES:
             patch.apply()
         _applied = True
+
+
+def configure(**switches: object) -> Switches:
+    """Set some of ``SWITCHES`` (process-wide) and return what they were, to restore them later."""
+    previous = dataclasses.replace(SWITCHES)
+    for name, value in switches.items():
+        if not hasattr(SWITCHES, name):
+            raise TypeError(f"no such emulator switch: {name}")
+        setattr(SWITCHES, name, value)
+    return previous

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 JSON = {"Content-Type": "application/json"}
@@ -35,3 +36,21 @@ def function_key(name_or_arn: str) -> tuple[str, str | None]:
     else:
         rest = parts
     return rest[0], (rest[1] if len(rest) > 1 else None)
+
+
+@dataclass
+class Switches:
+    """Recorded AWS behaviours that stay off unless asked for, because some checks do not expect them yet.
+
+    Set by ``Emulator(...)`` options or their environment variables (see ``grader/emulator/__init__.py``);
+    process-wide, as moto's state is.
+    """
+
+    # Event source mappings read Creating / Updating / Enabling / Disabling for this long after a create
+    # or an update, then Enabled or Disabled; 0: they settle at once (moto's way).
+    settle_seconds: float = 0.0
+    # A target-tracking policy on Lambda provisioned concurrency creates its two CloudWatch alarms.
+    scaling_alarms: bool = False
+
+
+SWITCHES = Switches()

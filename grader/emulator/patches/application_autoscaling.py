@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import uuid
 from typing import Any
 
-from grader.emulator.patches._common import page, require
+from grader.emulator.patches._common import SWITCHES, page, require
 
 # --- Application Auto Scaling: deregistering a target leaves its scaling policies behind ----------
 
@@ -70,3 +71,81 @@ def describe_scalable_targets_paging() -> None:
         return json.dumps({"ScalableTargets": [_build_target(t) for t in chunk], "NextToken": next_token})
 
     ApplicationAutoScalingResponse.describe_scalable_targets = describe_scalable_targets
+
+
+# --- Application Auto Scaling: target tracking on Lambda provisioned concurrency creates no alarms --
+
+# The two alarms AAS manages for a target-tracking policy (the test cites the recordings): AlarmHigh when
+# the metric is above the target for 3 one-minute datapoints, AlarmLow when below 90 % of it for 15.
+_TRACKING_ALARMS = (("AlarmHigh", "GreaterThanThreshold", 3, 1.0), ("AlarmLow", "LessThanThreshold", 15, 0.9))
+
+
+def target_tracking_alarms() -> None:
+    """moto creates target-tracking alarms for DynamoDB and ECS only. For Lambda, AWS creates two, named
+    ``TargetTracking-function:<fn>:<alias>-AlarmHigh-<uuid>`` / ``-AlarmLow-<uuid>``; and an updated policy's
+    alarms replace its old ones (moto left those in CloudWatch). Switchable: ``SWITCHES.scaling_alarms``."""
+    from moto.applicationautoscaling.models import ApplicationAutoscalingBackend, FakeApplicationAutoscalingPolicy
+
+    original_create = require(FakeApplicationAutoscalingPolicy, "create_alarms")
+    require(FakeApplicationAutoscalingPolicy, "delete_alarms")
+    original_put = require(ApplicationAutoscalingBackend, "put_scaling_policy")
+
+    def create_alarms(self: Any) -> None:
+        original_create(self)
+        if (SWITCHES.scaling_alarms and self.policy_type == "TargetTrackingScaling"
+                and self.service_namespace == "lambda"):
+            self.alarms.extend(_lambda_tracking_alarms(self))
+
+    def put_scaling_policy(self: Any, policy_name: str, service_namespace: str, resource_id: str,
+                           scalable_dimension: str, policy_body: dict[str, Any], policy_type: str | None) -> Any:
+        key = FakeApplicationAutoscalingPolicy.formulate_key(service_namespace, resource_id, scalable_dimension,
+                                                             policy_name)
+        replaced = self.policies.get(key)
+        policy = original_put(self, policy_name=policy_name, service_namespace=service_namespace,
+                              resource_id=resource_id, scalable_dimension=scalable_dimension,
+                              policy_body=policy_body, policy_type=policy_type)
+        if replaced is not None and replaced is not policy:
+            replaced.delete_alarms(self.account_id, self.region_name)
+        return policy
+
+    FakeApplicationAutoscalingPolicy.create_alarms = create_alarms
+    ApplicationAutoscalingBackend.put_scaling_policy = put_scaling_policy
+
+
+def _tracked_metric(resource_id: str, config: dict[str, Any]) -> dict[str, Any] | None:
+    """The CloudWatch metric a Lambda target-tracking configuration follows, or None if not emulated."""
+    predefined = (config.get("PredefinedMetricSpecification") or {}).get("PredefinedMetricType")
+    if predefined == "LambdaProvisionedConcurrencyUtilization":
+        _, function_name, qualifier = (resource_id.split(":", 2) + ["", ""])[:3]
+        return {"Namespace": "AWS/Lambda", "MetricName": "ProvisionedConcurrencyUtilization", "Statistic": "Average",
+                "Dimensions": [{"Name": "FunctionName", "Value": function_name},
+                               {"Name": "Resource", "Value": f"{function_name}:{qualifier}"}]}
+    custom = config.get("CustomizedMetricSpecification") or {}
+    if custom.get("MetricName") and custom.get("Namespace"):  # a single metric (metric math is not emulated)
+        return {"Namespace": custom["Namespace"], "MetricName": custom["MetricName"],
+                "Statistic": custom.get("Statistic") or "Average", "Unit": custom.get("Unit"),
+                "Dimensions": [dict(d) for d in custom.get("Dimensions") or []]}
+    return None
+
+
+def _lambda_tracking_alarms(policy: Any) -> list[Any]:
+    from moto.cloudwatch.models import cloudwatch_backends
+
+    config = policy.target_tracking_scaling_policy_configuration or {}
+    metric = _tracked_metric(policy.resource_id, config)
+    if metric is None or config.get("TargetValue") is None:
+        return []
+    cloudwatch = cloudwatch_backends[policy.account_id][policy.region_name]
+    action = f"{policy.policy_arn}:createdBy/{uuid.uuid4()}"
+    target = float(config["TargetValue"])
+    return [
+        cloudwatch.put_metric_alarm(
+            name=f"TargetTracking-{policy.resource_id}-{kind}-{uuid.uuid4()}",
+            namespace=metric["Namespace"], metric_name=metric["MetricName"], metric_data_queries=[],
+            comparison_operator=operator, evaluation_periods=periods, period=60,
+            threshold=round(target * factor, 10), statistic=metric["Statistic"], unit=metric.get("Unit"),
+            description=f"DO NOT EDIT OR DELETE. For TargetTrackingScaling policy {action}.",
+            dimensions=metric["Dimensions"], alarm_actions=[action],
+        )
+        for kind, operator, periods, factor in _TRACKING_ALARMS
+    ]

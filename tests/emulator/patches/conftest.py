@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -38,3 +39,14 @@ def queue_arn(account):
     sqs = account.client("sqs")
     url = sqs.create_queue(QueueName=new_student_id("q"))["QueueUrl"]
     return sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+
+
+@pytest.fixture
+def switches():
+    """Turn switchable AWS behaviours on for one test (``switches(settle_seconds=...)``), off again after it."""
+    from grader.emulator import patches
+
+    saved = patches.configure()
+    yield patches.configure
+    patches.configure(**dataclasses.asdict(saved))
+

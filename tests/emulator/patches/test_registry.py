@@ -38,3 +38,30 @@ def test_every_patch_function_of_a_service_module_is_registered():
 def test_apply_walks_the_registry_once(emulator):
     assert patches._applied  # the emulator fixture applied them
     patches.apply()  # idempotent
+
+
+def test_switches_come_from_emulator_options_then_environment_then_off(monkeypatch):
+    from grader.emulator import SCALING_ALARMS_VARIABLE, SETTLE_SECONDS_VARIABLE, Emulator, EmulatorUnavailable
+
+    monkeypatch.delenv(SETTLE_SECONDS_VARIABLE, raising=False)
+    monkeypatch.delenv(SCALING_ALARMS_VARIABLE, raising=False)
+    assert (Emulator()._settle_seconds(), Emulator()._scaling_alarms()) == (0.0, False)
+    monkeypatch.setenv(SETTLE_SECONDS_VARIABLE, "2.5")
+    monkeypatch.setenv(SCALING_ALARMS_VARIABLE, "1")
+    assert (Emulator()._settle_seconds(), Emulator()._scaling_alarms()) == (2.5, True)
+    assert (Emulator(settle_seconds=0, scaling_alarms=False)._settle_seconds(),
+            Emulator(settle_seconds=0, scaling_alarms=False)._scaling_alarms()) == (0.0, False)
+    monkeypatch.setenv(SETTLE_SECONDS_VARIABLE, "soon")
+    with pytest.raises(EmulatorUnavailable, match=SETTLE_SECONDS_VARIABLE):
+        Emulator()._settle_seconds()
+
+
+def test_configure_sets_only_known_switches_and_returns_the_previous_ones():
+    saved = patches.configure()
+    try:
+        assert patches.configure(settle_seconds=1.5) == saved
+        assert patches.SWITCHES.settle_seconds == 1.5
+        with pytest.raises(TypeError, match="no such emulator switch"):
+            patches.configure(settle=1)
+    finally:
+        patches.configure(settle_seconds=saved.settle_seconds, scaling_alarms=saved.scaling_alarms)
