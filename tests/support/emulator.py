@@ -18,3 +18,11 @@ def wait_for_deliveries(seconds: float = 30) -> None:
     while (any(t.name in ("s3-notification", "lambda-event") for t in threading.enumerate())
            and time.monotonic() < deadline):
         time.sleep(0.05)
+
+
+def botocore_doc(service: str, shape: str, member: str | None = None) -> str:
+    """The documentation botocore ships for a shape (or one of its members): AWS's own reference, on disk."""
+    import botocore.session
+
+    model = botocore.session.get_session().get_service_model(service).shape_for(shape)
+    return (model.members[member] if member else model).documentation

@@ -54,6 +54,9 @@ PATCHES: tuple[Patch, ...] = (
           lambda_.event_source_mapping_filter),
     Patch("lambda", "a second PutFunctionEventInvokeConfig ignored, UpdateFunctionEventInvokeConfig not merging",
           lambda_.event_invoke_config_replace),
+    Patch("lambda", "ListEventSourceMappings ignores MaxItems / Marker", lambda_.event_source_mapping_paging),
+    Patch("lambda", "an event source mapping is Enabled/Disabled at once (AWS: Creating, Updating, Enabling or "
+          "Disabling first); its StateTransitionReason is not AWS's", lambda_.event_source_mapping_states),
     Patch("lambda", "ListFunctions ignores MaxItems / Marker", lambda_.list_functions_paging),
     Patch("lambda", "provisioned-concurrency operations not routed (404)", lambda_.provisioned_concurrency),
     Patch("lambda", "UpdateFunctionCode ignores Architectures", lambda_.update_code_architectures),

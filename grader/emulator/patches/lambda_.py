@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import unquote
 
-from grader.emulator.patches._common import JSON, function_key, page, require
+from grader.emulator.patches._common import JSON, SWITCHES, function_key, page, require
 
 # --- Lambda: DeadLetterConfig is dropped on create and update -------------------------------------
 
@@ -139,6 +140,77 @@ def event_source_mapping_filter() -> None:
         return mappings
 
     LambdaBackend.list_event_source_mappings = list_event_source_mappings
+
+
+# --- Lambda: ListEventSourceMappings ignores MaxItems / Marker --------------------------------------
+
+
+def event_source_mapping_paging() -> None:
+    """AWS pages at 100 mappings at most (botocore: ListEventSourceMappingsRequest.MaxItems), with NextMarker."""
+    from moto.awslambda.responses import LambdaResponse
+
+    require(LambdaResponse, "list_event_source_mappings")
+
+    def list_event_source_mappings(self: Any) -> str:
+        mappings = self.backend.list_event_source_mappings(self.querystring.get("EventSourceArn", [None])[0],
+                                                           self.querystring.get("FunctionName", [None])[0])
+        chunk, next_marker = page(list(mappings), start=self.querystring.get("Marker", [None])[0],
+                                  size=self.querystring.get("MaxItems", [None])[0], limit=100)
+        result: dict[str, Any] = {"EventSourceMappings": [mapping.get_configuration() for mapping in chunk]}
+        if next_marker:
+            result["NextMarker"] = next_marker
+        return json.dumps(result)
+
+    LambdaResponse.list_event_source_mappings = list_event_source_mappings
+
+
+# --- Lambda: an event source mapping is Enabled or Disabled the moment it is created or updated ---------
+
+
+def event_source_mapping_states() -> None:
+    """As recorded on AWS: Creating after a create (Disabled at once when created disabled), Enabling or
+    Disabling after an update that switches it, Updating after any other update; then Enabled or Disabled.
+    How long a transition lasts is ``SWITCHES.settle_seconds`` (0: no transition, moto's way). The
+    StateTransitionReason is AWS's: USER_INITIATED for SQS, "User action" for streams."""
+    from moto.awslambda.models import EventSourceMapping, LambdaBackend
+
+    original_init = require(EventSourceMapping, "__init__")
+    original_configuration = require(EventSourceMapping, "get_configuration")
+    original_update = require(LambdaBackend, "update_event_source_mapping")
+
+    def __init__(self: Any, spec: dict[str, Any]) -> None:
+        original_init(self, spec)
+        self.grader_transition = _transition("Creating") if self.enabled else None
+
+    def get_configuration(self: Any) -> dict[str, Any]:
+        config = original_configuration(self)
+        transition = getattr(self, "grader_transition", None)
+        if transition is not None and time.monotonic() < transition[1]:
+            config["State"] = transition[0]
+        source = self.event_source_arn.split(":")[2]
+        config["StateTransitionReason"] = "USER_INITIATED" if source == "sqs" else "User action"
+        return config
+
+    def update_event_source_mapping(self: Any, uuid: str, spec: dict[str, Any]) -> Any:
+        before = self.get_event_source_mapping(uuid)
+        was_enabled = before.enabled if before is not None else None
+        mapping = original_update(self, uuid, spec)
+        if mapping is not None:
+            if bool(mapping.enabled) != bool(was_enabled):
+                mapping.grader_transition = _transition("Enabling" if mapping.enabled else "Disabling")
+            else:
+                mapping.grader_transition = _transition("Updating")
+        return mapping
+
+    EventSourceMapping.__init__ = __init__
+    EventSourceMapping.get_configuration = get_configuration
+    LambdaBackend.update_event_source_mapping = update_event_source_mapping
+
+
+def _transition(state: str) -> tuple[str, float] | None:
+    """A transitional state and when it ends, or None when the emulator settles at once."""
+    seconds = SWITCHES.settle_seconds
+    return (state, time.monotonic() + seconds) if seconds > 0 else None
 
 
 # --- Lambda: a second PutFunctionEventInvokeConfig is ignored (appended; Get returns the first) -----

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from botocore.exceptions import ClientError
 
+from checks.building import LAMBDA_TRUST
 from checks.lambda_medium.solution import HANDLER, LAYER
 from tests.conftest import new_student_id
-from tests.support.emulator import error_code
+from tests.support.emulator import botocore_doc, error_code
 
 
 def test_dead_letter_config_is_kept_on_create_update_and_versions(lam, make_function, queue_arn):
@@ -114,3 +117,87 @@ def test_update_function_code_changes_the_architecture(lam, make_function):
     assert lam.get_function(FunctionName=name)["Configuration"]["Architectures"] == ["arm64"]
     with pytest.raises(ClientError):
         lam.update_function_code(FunctionName=name, ZipFile=HANDLER, Architectures=["x86_64", "arm64"])
+
+
+# Event source mapping states as AWS reports them (localstack/localstack, tests/aws/services/lambda_/
+# event_source_mapping/test_lambda_integration_sqs.snapshot.json, all aws.validated):
+# - test_sqs_event_source_mapping_update: "create-event-source-mapping-response" State "Creating",
+#   "updated_esm" (after UpdateEventSourceMapping) "Updating", "updated_event_source_mapping" later "Enabled";
+# - test_fifo_message_group_parallelism: "create_esm_disabled" (Enabled=False) "Disabled" at once,
+#   "update_esm_enabling" (Enabled=True) "Enabling";
+# - test_lambda_integration_dynamodbstreams.snapshot.json, test_disabled_dynamodb_event_source_mapping:
+#   "update_event_source_mapping_result" (Enabled=False) "Disabling".
+# StateTransitionReason is "USER_INITIATED" for SQS in all of them ("User action" for streams). botocore's
+# EventSourceMappingConfiguration.State lists the seven states.
+
+
+def _state(lam, uuid):
+    mapping = lam.get_event_source_mapping(UUID=uuid)
+    return mapping["State"], mapping["StateTransitionReason"]
+
+
+def _settles(lam, uuid, expected, seconds=10.0):
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if _state(lam, uuid)[0] == expected:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_event_source_mapping_states_pass_through_aws_transitions(lam, make_function, queue_arn, switches):
+    assert all(state in botocore_doc("lambda", "EventSourceMappingConfiguration", "State") for state in (
+        "Creating", "Enabling", "Enabled", "Disabling", "Disabled", "Updating", "Deleting"))
+    switches(settle_seconds=0.5)
+    name = make_function()
+    created = lam.create_event_source_mapping(EventSourceArn=queue_arn, FunctionName=name, BatchSize=10)
+    uuid = created["UUID"]
+    assert (created["State"], created["StateTransitionReason"]) == ("Creating", "USER_INITIATED")
+    assert _state(lam, uuid) == ("Creating", "USER_INITIATED")
+    assert _settles(lam, uuid, "Enabled")
+
+    assert lam.update_event_source_mapping(UUID=uuid, BatchSize=5)["State"] == "Updating"
+    assert _state(lam, uuid)[0] == "Updating" and _settles(lam, uuid, "Enabled")
+    assert lam.update_event_source_mapping(UUID=uuid, Enabled=False)["State"] == "Disabling"
+    assert _settles(lam, uuid, "Disabled")
+    assert lam.update_event_source_mapping(UUID=uuid, BatchSize=10)["State"] == "Updating"
+    assert _settles(lam, uuid, "Disabled")
+    assert lam.update_event_source_mapping(UUID=uuid, Enabled=True)["State"] == "Enabling"
+    assert _settles(lam, uuid, "Enabled")
+
+    disabled = lam.create_event_source_mapping(EventSourceArn=queue_arn, FunctionName=name, Enabled=False)
+    assert disabled["State"] == "Disabled" and _state(lam, disabled["UUID"])[0] == "Disabled"
+    assert lam.delete_event_source_mapping(UUID=uuid)["State"] == "Deleting"
+
+
+def test_event_source_mapping_states_settle_at_once_when_switched_off(lam, make_function, queue_arn, switches):
+    switches(settle_seconds=0)  # moto's way, for checks that do not expect AWS's transitions yet
+    name = make_function()
+    created = lam.create_event_source_mapping(EventSourceArn=queue_arn, FunctionName=name)
+    assert (created["State"], created["StateTransitionReason"]) == ("Enabled", "USER_INITIATED")
+    assert lam.update_event_source_mapping(UUID=created["UUID"], Enabled=False)["State"] == "Disabled"
+
+
+def test_event_source_mappings_page_as_aws_does(own_account):
+    # botocore lambda model, ListEventSourceMappingsRequest.MaxItems: "returns a maximum of 100 items in each
+    # response, even if you set the number higher"; ListEventSourceMappingsResponse.NextMarker.
+    assert "maximum of 100 items" in botocore_doc("lambda", "ListEventSourceMappingsRequest", "MaxItems")
+    lam, sqs = own_account.client("lambda"), own_account.client("sqs")
+    role = own_account.client("iam").create_role(RoleName="r", AssumeRolePolicyDocument=json.dumps(LAMBDA_TRUST))
+    lam.create_function(FunctionName="fn", Runtime="python3.12", Role=role["Role"]["Arn"], Handler="h.h",
+                        Code={"ZipFile": HANDLER})
+    url = sqs.create_queue(QueueName="q")["QueueUrl"]
+    queue = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    made = [lam.create_event_source_mapping(EventSourceArn=queue, FunctionName="fn")["UUID"] for _ in range(103)]
+
+    first = lam.list_event_source_mappings(FunctionName="fn")
+    assert len(first["EventSourceMappings"]) == 100 and first["NextMarker"]
+    assert len(lam.list_event_source_mappings(FunctionName="fn", MaxItems=1000)["EventSourceMappings"]) == 100
+    rest = lam.list_event_source_mappings(FunctionName="fn", Marker=first["NextMarker"])
+    assert len(rest["EventSourceMappings"]) == 3 and "NextMarker" not in rest
+    pages = list(lam.get_paginator("list_event_source_mappings").paginate(
+        EventSourceArn=queue, PaginationConfig={"PageSize": 40}))
+    assert [len(p["EventSourceMappings"]) for p in pages] == [40, 40, 23]
+    assert [m["UUID"] for p in pages for m in p["EventSourceMappings"]] == made
