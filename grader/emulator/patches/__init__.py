@@ -23,6 +23,7 @@ from grader.emulator.patches import (
     iam,
     lambda_,
     s3,
+    sqs,
 )
 from grader.emulator.patches._common import SWITCHES, Switches, UntestedMotoVersion
 
@@ -78,6 +79,9 @@ PATCHES: tuple[Patch, ...] = (
     # S3
     Patch("s3", "an event notification to Lambda runs the function in Docker, inside the upload's request",
           s3.lambda_notifications),
+    # SQS
+    Patch("sqs", "ListQueues returns every queue, never paging (moto 5.2.1; 5.2.5 pages as AWS does)",
+          sqs.list_queues_paging),
     # IAM
     Patch("iam", "speed: finding an access key's account builds every partition's IAM backend of every account",
           iam.account_lookup),

@@ -29,7 +29,7 @@ def test_every_patch_function_of_a_service_module_is_registered():
 
     registered = {patch.apply for patch in patches.PATCHES}
     for module in (patches.apigateway, patches.application_autoscaling, patches.cloudwatch, patches.enforcement,
-                   patches.iam, patches.lambda_, patches.s3):
+                   patches.iam, patches.lambda_, patches.s3, patches.sqs):
         public = {function for name, function in inspect.getmembers(module, inspect.isfunction)
                   if not name.startswith("_") and function.__module__ == module.__name__}
         assert public <= registered, f"{module.__name__}: not in PATCHES: {public - registered}"
