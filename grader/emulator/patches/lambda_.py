@@ -395,6 +395,10 @@ def provisioned_concurrency() -> None:
         if requested < 1:
             raise InvalidParameterValueException("ProvisionedConcurrentExecutions must be at least 1.")
         function, qualifier = _resolve(self.backend, function_name, qualifier)
+        alias = next((a for a in self.backend.list_aliases(function.function_name) if a.name == qualifier), None)
+        if alias is not None and (alias.routing_config or {}).get("AdditionalVersionWeights"):
+            # AWS's refusal (quoted in hashicorp/terraform#24957); weights added afterwards are accepted.
+            raise InvalidParameterValueException("Alias with weights can not be used with Provisioned Concurrency")
         now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000+0000")
         config = {
             "FunctionArn": f"{make_function_arn(self.region, self.current_account, function.function_name)}:{qualifier}",

@@ -201,3 +201,30 @@ def test_event_source_mappings_page_as_aws_does(own_account):
         EventSourceArn=queue, PaginationConfig={"PageSize": 40}))
     assert [len(p["EventSourceMappings"]) for p in pages] == [40, 40, 23]
     assert [m["UUID"] for p in pages for m in p["EventSourceMappings"]] == made
+
+
+# PutProvisionedConcurrencyConfig on an alias with weights: AWS answers InvalidParameterValueException "Alias with
+# weights can not be used with Provisioned Concurrency" (hashicorp/terraform#24957, quoting AWS); the Lambda
+# guide (awsdocs/aws-lambda-developer-guide, doc_source/provisioned-concurrency.md): "You can add a routing
+# configuration to an alias that has provisioned concurrency ... you can't manage provisioned concurrency settings
+# on the alias while the routing configuration is in place".
+
+
+def test_provisioned_concurrency_is_refused_on_a_weighted_alias_not_before_weights(lam, make_function):
+    name = make_function()
+    lam.publish_version(FunctionName=name)
+    lam.update_function_configuration(FunctionName=name, Description="second")
+    lam.publish_version(FunctionName=name)
+    lam.create_alias(FunctionName=name, Name="CANARY", FunctionVersion="1",
+                     RoutingConfig={"AdditionalVersionWeights": {"2": 0.1}})
+    with pytest.raises(ClientError) as refused:
+        lam.put_provisioned_concurrency_config(FunctionName=name, Qualifier="CANARY", ProvisionedConcurrentExecutions=2)
+    assert error_code(refused) == "InvalidParameterValueException"
+    assert refused.value.response["Error"]["Message"] == "Alias with weights can not be used with Provisioned Concurrency"
+
+    lam.create_alias(FunctionName=name, Name="PROD", FunctionVersion="1")
+    lam.put_provisioned_concurrency_config(FunctionName=name, Qualifier="PROD", ProvisionedConcurrentExecutions=2)
+    lam.update_alias(FunctionName=name, Name="PROD", FunctionVersion="1",
+                     RoutingConfig={"AdditionalVersionWeights": {"2": 0.1}})  # weights afterwards: accepted
+    assert lam.get_provisioned_concurrency_config(FunctionName=name, Qualifier="PROD")["Status"] == "READY"
+    assert lam.get_alias(FunctionName=name, Name="PROD")["RoutingConfig"] == {"AdditionalVersionWeights": {"2": 0.1}}
