@@ -42,9 +42,21 @@ IAM_ACTIONS = {
 }
 
 
+# IAM actions an API call needs for part of its answer, authorized without a request of their own.
+ALSO_NEEDED = {
+    "lambda:GetFunction": ("lambda:ListTags",),  # its Tags (botocore lambda model, GetFunctionResponse.Tags)
+}
+
+
 def iam_action(call: str) -> str:
     """The IAM action that allows an API call (``service:Operation``)."""
     return IAM_ACTIONS.get(call, call)
+
+
+def iam_actions_needed(call: str) -> tuple[str, ...]:
+    """Every IAM action an API call's whole answer needs: its own, and any that only some of it needs."""
+    action = iam_action(call)
+    return (action, *ALSO_NEEDED.get(action, ()))
 
 def reads(*actions: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Declare the IAM actions a fact is read with (direct and inventory ways together)."""
@@ -251,11 +263,21 @@ class Facts:
             return None if config is None else {"Configuration": config}
         return self._read("lambda", "GetFunction", FunctionName=name)
 
-    @reads("lambda:GetFunction")
+    @reads("lambda:GetFunction", "lambda:ListTags")
     def function_tags(self, name: str) -> dict[str, str] | None:
-        """The function's tags ({} when untagged), or None when it does not exist."""
+        """The function's tags ({} when untagged), or None when it does not exist.
+
+        GetFunction returns them only to a caller allowed lambda:ListTags; to others a ``TagsError`` instead
+        (botocore lambda model, GetFunctionResponse.Tags), which must not read as "untagged".
+        """
         found = self._read("lambda", "GetFunction", FunctionName=name)  # no listing carries tags
-        return None if found is None else expect(found.get("Tags") or {}, dict, "lambda:GetFunction")
+        if found is None:
+            return None
+        tags_error = found.get("TagsError")
+        if tags_error:
+            kind = "denied" if tags_error.get("ErrorCode") == "AccessDeniedException" else "unexpected"
+            raise FactUnavailable("lambda:ListTags", kind, str(tags_error.get("Message", "")))
+        return expect(found.get("Tags") or {}, dict, "lambda:GetFunction")
 
     @reads("lambda:GetFunction")
     def reserved_concurrency(self, name: str) -> int | None:

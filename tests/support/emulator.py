@@ -26,3 +26,10 @@ def botocore_doc(service: str, shape: str, member: str | None = None) -> str:
 
     model = botocore.session.get_session().get_service_model(service).shape_for(shape)
     return (model.members[member] if member else model).documentation
+
+
+def botocore_constraints(service: str, shape: str) -> dict:
+    """The constraints (min, max, pattern) botocore's model gives a shape."""
+    import botocore.session
+
+    return botocore.session.get_session().get_service_model(service).shape_for(shape).metadata

@@ -88,6 +88,8 @@ PATCHES: tuple[Patch, ...] = (
     # IAM enforcement, every service
     Patch("enforcement", "body-less requests fail their signature; monitoring:/operation action names; XML denials "
           "to JSON clients", enforcement.server_mode_checks),
+    Patch("lambda", "under enforcement, GetFunction returns Tags to a caller not allowed lambda:ListTags",
+          enforcement.get_function_tags_need_list_tags),
 )
 
 _applied = False

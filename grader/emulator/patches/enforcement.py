@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from grader.emulator.patches._common import require
@@ -60,3 +61,54 @@ def server_mode_checks() -> None:
     IAMRequestBase._create_aws_request = _create_aws_request
     IAMRequestBase.__init__ = __init__
     ActionAuthenticatorMixin._authenticate_and_authorize_action = _authenticate_and_authorize_action
+
+
+# --- Lambda under enforcement: GetFunction returns Tags to any caller ----------------------------
+
+
+def get_function_tags_need_list_tags() -> None:
+    """AWS returns a function's ``Tags`` from GetFunction only to a caller explicitly allowed
+    ``lambda:ListTags`` on it; to anyone else it returns ``TagsError`` instead (botocore lambda model,
+    GetFunctionResponse.Tags / TagsError). moto returned the tags to every caller that could GetFunction.
+    Applies only while IAM enforcement is on, as every permission is."""
+    from moto import settings
+    from moto.awslambda.responses import LambdaResponse
+    from moto.core.authorization import ActionAuthenticatorMixin
+
+    original = require(LambdaResponse, "get_function")
+
+    def get_function(self: Any) -> Any:
+        answer = original(self)
+        enforcing = ActionAuthenticatorMixin.request_count >= settings.INITIAL_NO_AUTH_ACTION_COUNT
+        if not enforcing or not isinstance(answer, str):
+            return answer
+        body = json.loads(answer)
+        function_arn = ":".join(body["Configuration"]["FunctionArn"].split(":")[:7])  # unqualified
+        denied = _list_tags_denial(self, function_arn)
+        if denied:
+            body.pop("Tags", None)
+            body["TagsError"] = {"ErrorCode": "AccessDeniedException", "Message": denied}
+        return json.dumps(body)
+
+    LambdaResponse.get_function = get_function
+
+
+def _list_tags_denial(response: Any, function_arn: str) -> str | None:
+    """Why the caller of this request may not ``lambda:ListTags`` the function (AWS's wording), or None."""
+    from urllib.parse import urlparse
+
+    from moto.iam.access_control import IAMPolicy, IAMRequest, PermissionResult
+
+    path = response.raw_path + (f"?{urlparse(response.uri).query}" if urlparse(response.uri).query else "")
+    request = IAMRequest(account_id=response.current_account, method=response.method, path=path,
+                         data=response.data, body=response.raw_body, headers=response.headers, action="ListTags")
+    caller = request._access_key
+    outcomes = [IAMPolicy(document).is_action_permitted("lambda:ListTags", function_arn)
+                for document in caller.collect_policies()]
+    if PermissionResult.DENIED in outcomes:
+        reason = "with an explicit deny in an identity-based policy"
+    elif PermissionResult.PERMITTED in outcomes:
+        return None
+    else:
+        reason = "because no identity-based policy allows the lambda:ListTags action"
+    return f"User: {caller.arn} is not authorized to perform: lambda:ListTags on resource: {function_arn} {reason}"
