@@ -65,6 +65,7 @@ def test_get_function_returns_tags_only_to_a_caller_allowed_list_tags(account, m
     assert "ListTags" in botocore_doc("lambda", "GetFunctionResponse", "Tags")
     shortest = botocore_constraints("lambda", "TagsErrorMessage")["min"]
     name = make_function(Tags={"ManagedBy": "Terraform"})
+    account.client("lambda").publish_version(FunctionName=name)
     arn = f"arn:aws:lambda:us-east-1:123456789012:function:{name}"
     get = {"Effect": "Allow", "Action": "lambda:GetFunction", "Resource": "*"}
     without = _user_client(account, "lambda", [get])
@@ -74,7 +75,7 @@ def test_get_function_returns_tags_only_to_a_caller_allowed_list_tags(account, m
     account.emulator.enforce_iam(True)
     try:
         untold = without.get_function(FunctionName=name)
-        told = allowed.get_function(FunctionName=name, Qualifier="$LATEST")
+        told = allowed.get_function(FunctionName=name, Qualifier="1")  # a version: tags are the function's
         refused = denied.get_function(FunctionName=name)
     finally:
         account.emulator.enforce_iam(False)
