@@ -73,7 +73,7 @@ class ProxyProcess:
     """The AWS-like proxy in its own process: its CPU is not the grader's, as AWS's is not."""
 
     def __init__(self, upstream: str, latency: float, quotas: bool = False) -> None:
-        command = [sys.executable, "-m", "grader.emulator.proxy", "--upstream", upstream, "--latency", str(latency)]
+        command = [sys.executable, "-m", "tests.support.proxy", "--upstream", upstream, "--latency", str(latency)]
         self.process = subprocess.Popen(command + (["--quotas"] if quotas else []), stdout=subprocess.PIPE,
                                         text=True, cwd=ROOT)
         line = self.process.stdout.readline()

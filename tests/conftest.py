@@ -30,7 +30,8 @@ _ids = itertools.count(1)
 
 @pytest.fixture(scope="session")
 def emulator() -> Any:
-    with Emulator() as running:
+    # Mappings settle as on AWS (Creating, then Enabled), a little faster than the sandbox's second.
+    with Emulator(settle_seconds=0.3) as running:
         yield running
 
 

@@ -8,9 +8,9 @@ import pytest
 from checks.lambda_medium import ASSESSMENT
 from grader.aws.connections import Connections
 from grader.emulator import EMULATOR_CREDENTIALS
-from grader.emulator.proxy import AwsLikeProxy, Faults
 from grader.engine import Grader
 from grader.model import Status
+from tests.support.proxy import AwsLikeProxy, Faults
 
 
 def grade(url, ids, max_attempts=6, read_timeout=30.0, inventory=False):

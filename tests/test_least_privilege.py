@@ -9,7 +9,7 @@ import pytest
 
 from checks.lambda_medium import ASSESSMENT
 from grader.aws.connections import Connections
-from grader.aws.permissions import iam_action, least_privilege_policy, policy_actions
+from grader.aws.permissions import iam_actions_needed, least_privilege_policy, policy_actions
 from grader.aws.session import READ_OPERATION
 from grader.engine import Grader, facts_read
 from grader.model import Status
@@ -42,7 +42,7 @@ def graded(account: Account, ids: list[str], credentials: dict[str, str] | None,
     finally:
         account.emulator.enforce_iam(False)
         if used is not None:
-            used.update(iam_action(*call.split(":", 1)) for call in connections.requests())
+            used.update(action for call in connections.requests() for action in iam_actions_needed(call))
 
 
 @pytest.fixture(scope="module")

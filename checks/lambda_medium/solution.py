@@ -120,12 +120,15 @@ def build(client: ClientFactory, sid: str) -> dict[str, Any]:
     lam.create_alias(FunctionName=consumer, Name="STAGING", FunctionVersion="$LATEST")
     lam.update_function_configuration(FunctionName=consumer, Description="Second release")
     lam.publish_version(FunctionName=consumer, Description="Canary")
+    # Task 10's provisioned concurrency goes on PROD before task 9's weights: AWS refuses it on an alias
+    # that already has weights ("Alias with weights can not be used with Provisioned Concurrency"), and
+    # accepts weights on an alias that has it.
+    lam.put_provisioned_concurrency_config(FunctionName=consumer, Qualifier="PROD",
+                                           ProvisionedConcurrentExecutions=2)
     lam.update_alias(FunctionName=consumer, Name="PROD", FunctionVersion="1",
                      RoutingConfig={"AdditionalVersionWeights": {"2": 0.1}})
 
-    # Task 10: provisioned concurrency on PROD, scaled by Application Auto Scaling.
-    lam.put_provisioned_concurrency_config(FunctionName=consumer, Qualifier="PROD",
-                                           ProvisionedConcurrentExecutions=2)
+    # Task 10: Application Auto Scaling scales PROD's provisioned concurrency.
     scaling = client("application-autoscaling")
     target = {"ServiceNamespace": "lambda", "ResourceId": f"function:{consumer}:PROD",
               "ScalableDimension": "lambda:function:ProvisionedConcurrency"}

@@ -21,9 +21,21 @@ IAM_ACTIONS = {
 }
 
 
+# IAM actions an API call needs for part of its answer, authorized without a request of their own.
+ALSO_NEEDED = {
+    "lambda:GetFunction": ("lambda:ListTags",),  # its Tags (botocore lambda model, GetFunctionResponse.Tags)
+}
+
+
 def iam_action(service: str, operation: str) -> str:
     """The IAM action that allows an API operation (boto3 client names equal the IAM prefixes used here)."""
     return IAM_ACTIONS.get((service, operation), f"{service}:{operation}")
+
+
+def iam_actions_needed(call: str) -> tuple[str, ...]:
+    """Every IAM action a ``service:Operation`` call's whole answer needs: its own, and any that only part needs."""
+    action = iam_action(*call.split(":", 1))
+    return (action, *ALSO_NEEDED.get(action, ()))
 
 
 def reads(*actions: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

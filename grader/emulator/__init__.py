@@ -12,8 +12,11 @@ import urllib.request
 from dataclasses import dataclass, field
 from typing import Any
 
-EMULATOR_ACCOUNT = "123456789012"  # moto's default account
 EMULATOR_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+
+# Recorded AWS behaviours, on by default, tuned or turned off by these (patches.Switches):
+SETTLE_SECONDS_VARIABLE = "GRADER_EMULATOR_SETTLE_SECONDS"  # event source mappings: Creating/Updating... this long
+SCALING_ALARMS_VARIABLE = "GRADER_EMULATOR_SCALING_ALARMS"  # "1": target tracking creates its CloudWatch alarms
 
 
 class EmulatorUnavailable(RuntimeError):
@@ -22,8 +25,14 @@ class EmulatorUnavailable(RuntimeError):
 
 @dataclass
 class Emulator:
+    """moto on loopback. ``settle_seconds`` and ``scaling_alarms`` switch on recorded AWS behaviours (see
+    ``patches.Switches``); None takes them from $GRADER_EMULATOR_SETTLE_SECONDS / $GRADER_EMULATOR_SCALING_ALARMS,
+    else off. Like moto's state, they are process-wide."""
+
     host: str = "127.0.0.1"
     port: int = 0
+    settle_seconds: float | None = None
+    scaling_alarms: bool | None = None
     _server: Any = field(default=None, repr=False)
 
     @property
@@ -46,6 +55,7 @@ class Emulator:
             patches.apply()
         except patches.UntestedMotoVersion as exc:
             raise EmulatorUnavailable(str(exc)) from exc
+        patches.configure(settle_seconds=self._settle_seconds(), scaling_alarms=self._scaling_alarms())
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no access log on the student's terminal
         self._server = ThreadedMotoServer(ip_address=self.host, port=self.port, verbose=False)
         self._server.start()
@@ -55,16 +65,25 @@ class Emulator:
         runtime.ENDPOINT["url"] = self.url  # where the functions it runs send their AWS calls
         return self
 
+    def _settle_seconds(self) -> float:
+        if self.settle_seconds is not None:
+            return float(self.settle_seconds)
+        value = os.environ.get(SETTLE_SECONDS_VARIABLE, "").strip()
+        try:
+            return max(0.0, float(value)) if value else _default_switches().settle_seconds
+        except ValueError:
+            raise EmulatorUnavailable(f"{SETTLE_SECONDS_VARIABLE}={value!r} is not a number of seconds") from None
+
+    def _scaling_alarms(self) -> bool:
+        if self.scaling_alarms is not None:
+            return bool(self.scaling_alarms)
+        value = os.environ.get(SCALING_ALARMS_VARIABLE, "").strip().lower()
+        return value not in ("0", "false", "no", "off") if value else _default_switches().scaling_alarms
+
     def stop(self) -> None:
         if self._server is not None:
             self._server.stop()
             self._server = None
-
-    def reset(self) -> None:
-        """Forget every resource (moto's own reset endpoint)."""
-        request = urllib.request.Request(f"{self.url}/moto-api/reset", method="POST")
-        with urllib.request.urlopen(request, timeout=10):
-            pass
 
     def enforce_iam(self, on: bool) -> None:
         """From now on, check every request's signature and IAM permissions (or stop checking)."""
@@ -92,3 +111,9 @@ class Emulator:
                                                  RoleSessionName="emulator")["Credentials"]
         return {"aws_access_key_id": granted["AccessKeyId"], "aws_secret_access_key": granted["SecretAccessKey"],
                 "aws_session_token": granted["SessionToken"]}
+
+
+def _default_switches() -> Any:
+    from grader.emulator.patches._common import Switches
+
+    return Switches()

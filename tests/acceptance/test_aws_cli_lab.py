@@ -14,7 +14,7 @@ import pytest
 
 from tests.acceptance.test_aws_cli_student import AwsCli, write_zip
 from tests.conftest import new_account_id
-from tests.emulator.test_patches import wait_for_deliveries
+from tests.support.emulator import wait_for_deliveries
 from tests.test_cli import cli, own_account_env
 
 HELLO_CODE = """

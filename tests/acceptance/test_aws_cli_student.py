@@ -104,12 +104,13 @@ def build_with_cli(aws: AwsCli, sid: str, erratum_dimension: bool = False) -> No
     aws(f"lambda create-alias --function-name layer-consumer-{sid} --name STAGING --function-version '$LATEST'")
     aws(f"lambda update-function-configuration --function-name layer-consumer-{sid} --description v2")
     aws(f"lambda publish-version --function-name layer-consumer-{sid}")
+    # Provisioned concurrency (task 10) before the canary weights (task 9): AWS refuses it on a weighted alias.
+    aws(f"lambda put-provisioned-concurrency-config --function-name layer-consumer-{sid} "
+        "--provisioned-concurrent-executions 2 --qualifier PROD")
     # The shorthand exactly as the shell delivers it after stripping the quotes of {"2"=0.1}.
     aws(f"lambda update-alias --function-name layer-consumer-{sid} --name PROD --function-version 1 "
         "--routing-config AdditionalVersionWeights={2=0.1}")
 
-    aws(f"lambda put-provisioned-concurrency-config --function-name layer-consumer-{sid} "
-        "--provisioned-concurrent-executions 2 --qualifier PROD")
     dimension = "ProvisionedConcurrentExecutions" if erratum_dimension else "ProvisionedConcurrency"
     target = (f"--service-namespace lambda --resource-id function:layer-consumer-{sid}:PROD "
               f"--scalable-dimension lambda:function:{dimension}")

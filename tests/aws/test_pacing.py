@@ -10,7 +10,7 @@ import pytest
 from grader.aws.pacing import AWS_QUOTAS, Pacer, TokenBucket, quota_group
 from grader.aws.session import ReadOnlySession
 from grader.emulator import EMULATOR_CREDENTIALS
-from grader.emulator.proxy import AwsLikeProxy, operation_of
+from tests.support.proxy import AwsLikeProxy, operation_of
 
 
 class FakeClock:

@@ -8,7 +8,7 @@ import time
 
 from checks.building import LAMBDA_TRUST, zip_of
 from tests.conftest import new_student_id
-from tests.emulator.test_patches import wait_for_deliveries
+from tests.support.emulator import wait_for_deliveries
 
 HANDLER = '''
 import json, logging, os

@@ -17,9 +17,18 @@ def policy(account, built, value, metric="LambdaProvisionedConcurrencyUtilizatio
                                                   "PredefinedMetricSpecification": {"PredefinedMetricType": metric}})
 
 
+def provision(account, built, executions):
+    """Change PROD's provisioned concurrency as AWS allows it: not while PROD has weights, so without them a moment."""
+    lam, name = account.client("lambda"), f"layer-consumer-{built['sid']}"
+    weights = lam.get_alias(FunctionName=name, Name="PROD").get("RoutingConfig") or {}
+    lam.update_alias(FunctionName=name, Name="PROD", RoutingConfig={"AdditionalVersionWeights": {}})
+    lam.put_provisioned_concurrency_config(FunctionName=name, Qualifier="PROD",
+                                           ProvisionedConcurrentExecutions=executions)
+    lam.update_alias(FunctionName=name, Name="PROD", RoutingConfig=weights)
+
+
 MISTAKES = {
-    "provisioned 5": (lambda a, b: a.client("lambda").put_provisioned_concurrency_config(
-        FunctionName=f"layer-consumer-{b['sid']}", Qualifier="PROD", ProvisionedConcurrentExecutions=5), {"10.1"}),
+    "provisioned 5": (lambda a, b: provision(a, b, 5), {"10.1"}),
     "no provisioned concurrency": (lambda a, b: a.client("lambda").delete_provisioned_concurrency_config(
         FunctionName=f"layer-consumer-{b['sid']}", Qualifier="PROD"), {"10.1"}),
     "max capacity 5": (lambda a, b: a.client("application-autoscaling").register_scalable_target(

@@ -3,7 +3,8 @@
 It adds a fixed latency to every request, can enforce AWS's request quotas (answering throttling
 errors beyond them, as AWS does), can inject faults (throttling, 503s, dropped connections, slow
 answers, an endpoint going down or credentials expiring mid-run), and counts what passed through.
-Used by ``bench/`` and by the tests.
+Test and benchmark support, not shipped with the grader: used by the tests and by ``bench/benchmark.py``
+(``python -m tests.support.proxy``, from the project root).
 It only ever forwards to the emulator it was given, on loopback.
 """
 
