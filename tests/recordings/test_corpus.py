@@ -5,6 +5,8 @@ and every case is a valid request and response of that operation as botocore's m
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import pytest
 from botocore.validate import ParamValidator
@@ -53,3 +55,12 @@ def test_case_is_of_the_operations_shapes(path, name):
         assert isinstance(error.get("Code"), str) and error["Code"], "an error has a Code"
         assert isinstance(error.get("Message"), str)
         assert isinstance(error.get("HTTPStatusCode"), int) and 400 <= error["HTTPStatusCode"] < 600
+
+
+def test_every_operation_the_grader_calls_has_recordings():
+    """A new read in the grader needs its AWS responses recorded here before a verdict may rest on it."""
+    source = (Path(corpus.ROOT).parents[1] / "grader" / "aws" / "facts.py").read_text()
+    called = set(re.findall(r'_read\(\s*"([a-z0-9-]+)",\s*"([A-Za-z0-9]+)"', source))
+    assert len(called) >= 20, "facts.py no longer reads through _read(service, operation): update this test"
+    recorded = {(path.parent.name, path.stem) for path in FILES}
+    assert called - recorded == set()
