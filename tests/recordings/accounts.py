@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tests.recordings import corpus
-from tests.recordings.replay import Answer, Replay, Unrecorded, failure, ok, pages
+from tests.recordings.replay import Answer, Replay, Unrecorded, ok, pages
 
 INSIGHTS_PUBLISHER = "580247275435"
 OTHER_ACCOUNT = "111122223333"
@@ -73,6 +73,15 @@ class Mapping:
     batch: int = 10
     window: int = 0
     response_types: list[str] = field(default_factory=list)
+    stuck: bool = False  # a transitional state that does not settle while the grader reads
+
+    def settled_state(self) -> str:
+        """What GetEventSourceMapping answers a little later: Creating, Enabling and Updating become Enabled
+        (corpus lambda/GetEventSourceMapping), Disabling Disabled."""
+        if self.stuck:
+            return self.state
+        return {"Creating": "Enabled", "Enabling": "Enabled", "Updating": "Enabled", "Disabling": "Disabled"}.get(
+            self.state, self.state)
 
 
 @dataclass
@@ -173,6 +182,7 @@ class AwsAccount:
             ("lambda", "ListLayerVersions"): here(self._list_layer_versions),
             ("lambda", "GetFunctionEventInvokeConfig"): here(self._invoke_config),
             ("lambda", "ListEventSourceMappings"): here(self._list_mappings),
+            ("lambda", "GetEventSourceMapping"): here(self._get_mapping),
             ("lambda", "ListAliases"): here(self._list_aliases),
             ("lambda", "ListVersionsByFunction"): here(self._list_versions),
             ("lambda", "GetProvisionedConcurrencyConfig"): here(self._provisioned),
@@ -351,12 +361,14 @@ class AwsAccount:
         return item
 
     def _list_mappings(self, params: dict[str, Any]) -> Answer:
-        _expect(params, optional={"FunctionName"})
+        _expect(params, optional={"FunctionName", "EventSourceArn"})
         name = params.get("FunctionName")
         if name is not None and name.startswith("arn:"):
             raise Unrecorded("the accounts model lookups by function name only")
         items = []
         for mapping in self.mappings:
+            if "EventSourceArn" in params and self.queue_arn(mapping.queue) != params["EventSourceArn"]:
+                continue
             if name is not None:
                 # Not settled by a recording (see the corpus notes): an unqualified name lists the mappings on
                 # the unqualified function, "name:qualifier" those on that alias or version.
@@ -365,6 +377,15 @@ class AwsAccount:
                     continue
             items.append(self.mapping_item(mapping))
         return _paged("EventSourceMappings", items, PAGE["ListEventSourceMappings"])
+
+    def _get_mapping(self, params: dict[str, Any]) -> Answer:
+        _expect(params, {"UUID"})
+        for mapping in self.mappings:
+            if mapping.uuid == params["UUID"]:
+                item = self.mapping_item(mapping)
+                item["State"] = mapping.settled_state()
+                return ok(item)
+        return {"error": corpus.error("lambda", "GetEventSourceMapping", "not-found")}
 
     def _list_aliases(self, params: dict[str, Any]) -> Answer:
         _expect(params, {"FunctionName"})
@@ -431,10 +452,12 @@ class AwsAccount:
         return ok({"QueueUrl": self.queue_url(params["QueueName"])})
 
     def _list_queues(self, params: dict[str, Any]) -> Answer:
-        _expect(params)
-        # Without MaxResults SQS answers at most 1,000 URLs and no NextToken (corpus sqs/ListQueues).
-        urls = [self.queue_url(name) for name in self.queues][:1000]
-        return ok({"QueueUrls": urls} if urls else {})
+        _expect(params, optional={"MaxResults"})
+        urls = [self.queue_url(name) for name in self.queues]
+        if "MaxResults" not in params:
+            # Without MaxResults SQS answers at most 1,000 URLs and no NextToken (corpus sqs/ListQueues).
+            return ok({"QueueUrls": urls[:1000]} if urls else {})
+        return _paged("QueueUrls", urls, params["MaxResults"])
 
     def _queue_attributes(self, params: dict[str, Any]) -> Answer:
         _expect(params, {"QueueUrl", "AttributeNames"})

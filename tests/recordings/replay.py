@@ -197,8 +197,9 @@ class Replay:
 
 
 def _remember_params(params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
-    """The API parameters as the caller passed them, before botocore's handlers add their own."""
-    context["replay_params"] = copy.deepcopy(params)
+    """The API parameters as the caller passed them, before botocore's handlers add their own (as JSON has
+    them: a tuple is sent as a list)."""
+    context["replay_params"] = json.loads(json.dumps(params, default=str))
 
 
 def _page_index(token: str | None, count: int) -> int:

@@ -59,8 +59,9 @@ def test_case_is_of_the_operations_shapes(path, name):
 
 def test_every_operation_the_grader_calls_has_recordings():
     """A new read in the grader needs its AWS responses recorded here before a verdict may rest on it."""
-    source = (Path(corpus.ROOT).parents[1] / "grader" / "aws" / "facts.py").read_text()
-    called = set(re.findall(r'_read\(\s*"([a-z0-9-]+)",\s*"([A-Za-z0-9]+)"', source))
-    assert len(called) >= 20, "facts.py no longer reads through _read(service, operation): update this test"
+    aws = Path(corpus.ROOT).parents[1] / "grader" / "aws"
+    source = "\n".join(path.read_text() for path in sorted(aws.rglob("*.py")))
+    called = set(re.findall(r'(?:\bread|\bListing)\(\s*"([a-z0-9-]+)",\s*"([A-Z][A-Za-z0-9]+)"', source))
+    assert len(called) >= 20, "the grader no longer reads through read()/Listing(service, operation): update this test"
     recorded = {(path.parent.name, path.stem) for path in FILES}
     assert called - recorded == set()
