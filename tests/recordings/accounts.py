@@ -33,6 +33,7 @@ MANAGED_PATHS = {  # AWS managed policies the accounts attach, and their paths
     "CloudWatchLambdaInsightsExecutionRolePolicy": "/",
     "AmazonS3FullAccess": "/",
 }
+ZONE_IDS = {"us-east-1a": "use1-az4", "us-east-1b": "use1-az6", "us-east-1c": "use1-az1"}
 # Page sizes AWS uses when the caller sets none (ListFunctions and ListLayers 50, DescribeAlarms 50,
 # DescribeLogGroups 50, GetResources 25, ListEventSourceMappings 100, IAM 100).
 PAGE = {"ListFunctions": 50, "ListLayers": 50, "DescribeAlarms": 50, "DescribeLogGroups": 50, "GetResources": 25,
@@ -225,7 +226,8 @@ class AwsAccount:
         for subnet_id, zone in self.subnets.items():
             if wanted is None or subnet_id in wanted:
                 subnet = dict(template, SubnetId=subnet_id, AvailabilityZone=zone, VpcId=self.vpc_id, OwnerId=self.account,
-                              SubnetArn=self.arn("ec2", f"subnet/{subnet_id}"), AvailabilityZoneId=f"az-{zone[-1]}")
+                              SubnetArn=self.arn("ec2", f"subnet/{subnet_id}"),
+                              AvailabilityZoneId=ZONE_IDS.get(zone, template["AvailabilityZoneId"]))
                 subnets.append(subnet)
         return ok({"Subnets": subnets})
 

@@ -105,9 +105,9 @@ def test_failed_provisioned_concurrency_is_not_provisioned(inventory):
 
 def test_a_trigger_on_an_alias_grades_the_same_both_ways():
     """A mapping created on sqs-consumer-<id>:LIVE keeps ':LIVE' in its FunctionArn (corpus
-    lambda/ListEventSourceMappings qualified-functions). The inventory way finds it in the account-wide
-    listing; the by-name way asks ListEventSourceMappings(FunctionName=sqs-consumer-<id>), which the replay
-    answers with the unqualified function's mappings only (not settled by a recording: see the corpus notes)."""
+    lambda/ListEventSourceMappings qualified-functions). Asked by function name, AWS's answer for an
+    unqualified name is not settled by a recording (the replay lists the unqualified function's mappings
+    only, see the corpus notes); asked by queue (EventSourceArn), or from the account-wide listing, it is there."""
     account = medium_account(SID)
     consumer = account.functions[f"sqs-consumer-{SID}"]
     consumer.versions = {"1": ""}
