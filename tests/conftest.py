@@ -94,6 +94,12 @@ def own_account(emulator: Emulator) -> Account:
                    solution=lab_solution)
 
 
+def unsettle(account: Account, built: dict[str, Any]) -> None:
+    """Touch the student's SQS trigger so that it reads Updating (for the emulator's settle time), as a
+    mapping does on AWS right after a change: grading must then read it again (GetEventSourceMapping)."""
+    account.client("lambda").update_event_source_mapping(UUID=built["task_mapping"], BatchSize=10)
+
+
 def scores(student: StudentResult) -> dict[int, float]:
     return {task.number: task.score for task in student.tasks}
 

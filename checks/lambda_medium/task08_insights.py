@@ -1,29 +1,42 @@
 """Task 8: Lambda Insights on at least one of the student's functions, with a role that can report."""
 
-from checks import policy_evaluation
+from checks import lambda_insights, policy_evaluation
 from checks.lambda_medium.common import FUNCTIONS, configuration
 from checks.shared import LAYER_VERSION_ARN, attached_policy_names, layer_arns, role_policy_documents
 from grader.rubric import Context, Task, Verdict, failed, passed
 
 TASK = Task(8, "Lambda Insights", points=8)
-# The extension is published by a different account in some regions, with its own versions: match the name.
+# AWS's extension layers, by name; who may publish them is checks/lambda_insights.py's.
 INSIGHTS_LAYERS = {"LambdaInsightsExtension", "LambdaInsightsExtension-Arm64"}
 INSIGHTS_POLICY = "CloudWatchLambdaInsightsExecutionRolePolicy"
 LOG_ACTIONS = ("logs:CreateLogStream", "logs:PutLogEvents")
+
+
+def insights_layers(ctx: Context, config: dict) -> tuple[list[str], list[str]]:
+    """The function's layers named like the Insights extension: (AWS's, look-alikes published by others)."""
+    real, lookalikes = [], []
+    for arn in layer_arns(config):
+        match = LAYER_VERSION_ARN.match(arn)
+        if match and match["name"] in INSIGHTS_LAYERS:
+            genuine = lambda_insights.is_insights_layer(match["name"], match["account"], match["region"])
+            (real if genuine else lookalikes).append(arn)
+    return real, lookalikes
 
 
 def functions_with_insights(ctx: Context) -> list[tuple[str, dict]]:
     found = []
     for prefix in FUNCTIONS:
         config = configuration(ctx, prefix)
-        if config is None:
-            continue
-        for arn in layer_arns(config):
-            match = LAYER_VERSION_ARN.match(arn)
-            if match and match["name"] in INSIGHTS_LAYERS:
-                found.append((ctx.name(prefix), config))
-                break
+        if config is not None and insights_layers(ctx, config)[0]:
+            found.append((ctx.name(prefix), config))
     return found
+
+
+def insights_hint(ctx: Context) -> str:
+    publisher = min(lambda_insights.publishers("LambdaInsightsExtension", ctx.region))
+    return ("aws lambda update-function-configuration --function-name layer-consumer-{sid} --layers "
+            "<your common-utils-layer-{sid} version ARN> "
+            f"arn:{{partition}}:lambda:{{region}}:{publisher}:layer:LambdaInsightsExtension:<version for {{region}}>")
 
 
 @TASK.check(
@@ -36,7 +49,17 @@ def has_extension(ctx: Context) -> Verdict:
     found = functions_with_insights(ctx)
     if found:
         return passed(f"Lambda Insights on {', '.join(name for name, _ in found)}")
-    return failed("none of your functions has a LambdaInsightsExtension layer")
+    for prefix in FUNCTIONS:
+        lookalikes = insights_layers(ctx, configuration(ctx, prefix) or {})[1]
+        if lookalikes:
+            arn = lookalikes[0]
+            owner = arn.split(":")[4]
+            whose = "your own account" if owner == ctx.account else f"account {owner}"
+            return failed(f"{ctx.name(prefix)} has {arn.split(':layer:')[-1]} published by {whose}: a look-alike, "
+                          "not AWS's Lambda Insights extension (published by "
+                          f"{', '.join(sorted(lambda_insights.publishers('LambdaInsightsExtension', ctx.region)))} "
+                          f"in {ctx.region})", hint=insights_hint(ctx), lookalike=arn)
+    return failed("none of your functions has a LambdaInsightsExtension layer", hint=insights_hint(ctx))
 
 
 @TASK.check(

@@ -1,6 +1,7 @@
 import pytest
 
 from tests.checks.conftest import mistakes_cost_only_their_task
+from tests.conftest import failing_checks
 
 
 def layers(account, built, *arns):
@@ -26,12 +27,22 @@ test_mistake_costs_only_task_8 = mistakes_cost_only_their_task(8, MISTAKES)
 
 
 @pytest.mark.parametrize("arn", [
-    "arn:aws:lambda:us-east-1:012438385374:layer:LambdaInsightsExtension:38",  # another publisher account
+    "arn:aws:lambda:us-east-1:580247275435:layer:LambdaInsightsExtension:38",
     "arn:aws:lambda:us-east-1:580247275435:layer:LambdaInsightsExtension-Arm64:20",
 ])
-def test_insights_layer_matched_by_name_not_account_or_version(graded_mistake, arn):
+def test_insights_layer_matched_by_its_publisher_not_its_version(graded_mistake, arn):
     _, student = graded_mistake(lambda a, b: layers(a, b, arn))
     assert student.score == 100
+
+
+def test_an_insights_named_layer_of_another_regions_publisher_is_a_look_alike(graded_mistake):
+    # 012438385374 publishes the extension in af-south-1, not in us-east-1 (AWS's "Available versions of the
+    # Lambda Insights extension" table, as aws-cdk's region-info fact table carries it).
+    arn = "arn:aws:lambda:us-east-1:012438385374:layer:LambdaInsightsExtension:38"
+    _, student = graded_mistake(lambda a, b: layers(a, b, arn))
+    assert failing_checks(student) == {"8.1", "8.2"} and student.tasks[7].score == 0
+    assert "look-alike" in student.tasks[7].checks[0].message
+    assert ":580247275435:layer:LambdaInsightsExtension:" in student.tasks[7].checks[0].hint
 
 
 def test_managed_insights_policy_alone_is_enough(graded_mistake):

@@ -40,11 +40,14 @@ def test_apply_walks_the_registry_once(emulator):
     patches.apply()  # idempotent
 
 
-def test_switches_come_from_emulator_options_then_environment_then_off(monkeypatch):
+def test_switches_come_from_emulator_options_then_environment_then_on_as_on_aws(monkeypatch):
     from grader.emulator import SCALING_ALARMS_VARIABLE, SETTLE_SECONDS_VARIABLE, Emulator, EmulatorUnavailable
 
     monkeypatch.delenv(SETTLE_SECONDS_VARIABLE, raising=False)
     monkeypatch.delenv(SCALING_ALARMS_VARIABLE, raising=False)
+    assert (Emulator()._settle_seconds(), Emulator()._scaling_alarms()) == (1.0, True)
+    monkeypatch.setenv(SETTLE_SECONDS_VARIABLE, "0")
+    monkeypatch.setenv(SCALING_ALARMS_VARIABLE, "0")
     assert (Emulator()._settle_seconds(), Emulator()._scaling_alarms()) == (0.0, False)
     monkeypatch.setenv(SETTLE_SECONDS_VARIABLE, "2.5")
     monkeypatch.setenv(SCALING_ALARMS_VARIABLE, "1")
