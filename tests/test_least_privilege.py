@@ -60,7 +60,7 @@ def class_under_iam(emulator):
     used: dict[bool, set[str]] = {False: set(), True: set()}
     # The complete student's trigger is always being updated as grading starts, so reading it again until
     # it settles (lambda:GetEventSourceMapping) is part of every grade here.
-    previous = patches.configure(settle_seconds=0.6)
+    previous = patches.configure(settle_seconds=1.2)
     unrestricted = {mode: graded(account, ids, None, mode, used[mode], complete) for mode in (False, True)}
     yield account, ids, unrestricted, used, complete
     patches.configure(settle_seconds=previous.settle_seconds)

@@ -35,10 +35,16 @@ def test_lambda_medium_policy_covers_every_read_and_has_no_unused_action(account
     built = account.build()
     complete = built["sid"]
     others = [account.build()["sid"] for _ in range(2)]
-    unsettle(account, built)  # a trigger still Updating is read again: lambda:GetEventSourceMapping
-    used = used_actions(account, MEDIUM, [complete, new_student_id("empty")], inventory=False)
-    unsettle(account, built)
-    used |= used_actions(account, MEDIUM, [complete, *others], inventory=True)
+    from grader.emulator import patches
+
+    previous = patches.configure(settle_seconds=2.0)  # long enough to be still Updating when grading reads it
+    try:
+        unsettle(account, built)  # a trigger still Updating is read again: lambda:GetEventSourceMapping
+        used = used_actions(account, MEDIUM, [complete, new_student_id("empty")], inventory=False)
+        unsettle(account, built)
+        used |= used_actions(account, MEDIUM, [complete, *others], inventory=True)
+    finally:
+        patches.configure(settle_seconds=previous.settle_seconds)
     assert_policy_is(policy_actions(facts_read(MEDIUM)), used)
 
 
