@@ -6,6 +6,6 @@ if __name__ == "__main__":
 
     # Start-up (imports) allocates much and frees little: grader.cli turns the collector on once it is over.
     gc.disable()
-    from grader.cli import run
+    from grader.cli import process_main
 
-    run()
+    process_main()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 import sys
 import threading
 from typing import Any, NoReturn
@@ -215,6 +216,29 @@ def sandbox(port: int, seed_ids: tuple[str, ...], assessment: str, region: str) 
     finally:
         emulator.stop()
     click.echo("emulator stopped")
+
+
+def process_main() -> NoReturn:
+    """The command line as a process of its own (``validate_tasks.py``, ``validate-tasks``): :func:`run`,
+    then out without tearing the interpreter down object by object (a tenth of a one-student run's CPU).
+
+    Nothing is lost: every report is written and closed (atomically) before :func:`run` returns, what
+    was printed is flushed here, and the read threads left are idle or waiting on answers nobody needs.
+    """
+    try:
+        run()
+    except SystemExit as exc:
+        code = exc.code
+    if not isinstance(code, int):
+        if code is not None:
+            print(code, file=sys.stderr)
+        code = 0 if code is None else 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (e.g. `| head`): nothing more can reach it
+            code = code or 1
+    os._exit(code)
 
 
 def run(argv: list[str] | None = None) -> NoReturn:
