@@ -5,7 +5,9 @@ adds a fixed latency to every request and, in the quota scenario, answers thrott
 AWS's published Lambda and CloudWatch quotas. Then grades:
 
 - one student, in an account holding only them, through the real command line (Python start-up
-  included) and in-process;
+  included) at each latency, paired run by run with an upstream-like grader (``bench/upstream_like.py``:
+  boto3, three clients, 12 sequential reads for 9 shallow checks of the same resources): wall time, CPU
+  seconds (user+sys of the process) and requests of both; and in-process;
 - classes of the given sizes in one shared account holding the largest class, with shared inventory and concurrency (the default for a class), and the
   same classes sequentially without sharing (``--workers 1 --inventory off``), so the gain is a ratio
   measured in one run;
@@ -13,13 +15,19 @@ AWS's published Lambda and CloudWatch quotas. Then grades:
 - one ``lambda_lab`` student in an account of their own (fixed names), command line and in-process.
 
 Run from the project root:  python bench/benchmark.py            (about five minutes on 2 cores)
+                            python bench/benchmark.py --one-student   (the command-line comparison only, ~1 min)
+
+The project's modules are byte-compiled first, as installing the package does: otherwise an environment
+with PYTHONDONTWRITEBYTECODE set would time Python compiling the grader on every run.
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
+import resource
 import socket
 import statistics
 import subprocess
@@ -39,8 +47,6 @@ from grader.emulator import EMULATOR_CREDENTIALS  # noqa: E402
 from grader.model import Status  # noqa: E402
 from grader.run import RunOptions  # noqa: E402
 from grader.run import grade as grade_run  # noqa: E402
-
-UPSTREAM_GRADER_SECONDS = 1.11  # 12 sequential requests for 9 shallow checks at 30 ms per request
 
 
 def free_port() -> int:
@@ -135,8 +141,8 @@ def grade(proxy: ProxyProcess, ids: list[str], *, inventory: bool, workers: int,
             "mean_score": round(statistics.fmean(s.score for s in run.students), 1), "by_operation": requests}
 
 
-def one_student_cli(proxy: ProxyProcess, sid: str | None, repeats: int = 5, assessment: str = "lambda_medium",
-                    credentials: dict[str, str] | None = None) -> dict:
+def cli_env(proxy: ProxyProcess, credentials: dict[str, str] | None = None) -> dict[str, str]:
+    """A student's environment: the endpoint, credentials and region, nothing else of AWS's."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     credentials = credentials or EMULATOR_CREDENTIALS
     env.update(AWS_ENDPOINT_URL=proxy.url, AWS_ACCESS_KEY_ID=credentials["aws_access_key_id"],
@@ -144,67 +150,96 @@ def one_student_cli(proxy: ProxyProcess, sid: str | None, repeats: int = 5, asse
                AWS_EC2_METADATA_DISABLED="true")
     if "aws_session_token" in credentials:
         env["AWS_SESSION_TOKEN"] = credentials["aws_session_token"]
-    times = []
+    return env
+
+
+def timed_process(command: list[str], env: dict[str, str], proxy: ProxyProcess) -> dict:
+    """One whole process: wall seconds, CPU seconds (its user+sys, children included) and requests."""
+    proxy.reset_counts()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    done = subprocess.run(command, env=env, capture_output=True, text=True, cwd=ROOT)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    assert done.returncode == 0, done.stderr
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {"wall": wall, "cpu": cpu, "requests": sum(proxy.stats()["requests"].values())}
+
+
+def summary(runs: list[dict]) -> dict:
+    return {"wall_median": round(statistics.median(r["wall"] for r in runs), 3),
+            "wall_min": round(min(r["wall"] for r in runs), 3),
+            "cpu_median": round(statistics.median(r["cpu"] for r in runs), 3),
+            "cpu_min": round(min(r["cpu"] for r in runs), 3),
+            "requests": runs[-1]["requests"], "runs": len(runs)}
+
+
+def ours_command(sid: str | None, assessment: str = "lambda_medium") -> list[str]:
+    return [sys.executable, str(ROOT / "validate_tasks.py"), assessment, *(["-s", sid] if sid else []),
+            "--format", "json"]
+
+
+def one_student_cli(proxy: ProxyProcess, sid: str | None, repeats: int = 5, assessment: str = "lambda_medium",
+                    credentials: dict[str, str] | None = None) -> dict:
+    env = cli_env(proxy, credentials)
+    timed_process(ours_command(sid, assessment), env, proxy)  # warm-up: the OS's file cache, the model cache
+    return summary([timed_process(ours_command(sid, assessment), env, proxy) for _ in range(repeats)])
+
+
+def versus_upstream(proxy: ProxyProcess, sid: str, repeats: int) -> dict:
+    """Ours and the upstream-like grader on the same student, alternately, after one warm-up each."""
+    env = cli_env(proxy)
+    upstream = [sys.executable, str(ROOT / "bench" / "upstream_like.py"), sid]
+    timed_process(ours_command(sid), env, proxy)
+    timed_process(upstream, env, proxy)
+    runs: dict[str, list[dict]] = {"ours": [], "upstream_like": []}
     for _ in range(repeats):
-        proxy.reset_counts()
-        started = time.perf_counter()
-        done = subprocess.run([sys.executable, str(ROOT / "validate_tasks.py"), assessment,
-                               *(["-s", sid] if sid else []), "--format", "json"],
-                              env=env, capture_output=True, text=True, cwd=ROOT)
-        times.append(time.perf_counter() - started)
-        assert done.returncode == 0, done.stderr
-    return {"seconds_median": round(statistics.median(times), 3), "seconds_min": round(min(times), 3),
-            "requests": sum(proxy.stats()["requests"].values())}
+        runs["ours"].append(timed_process(ours_command(sid), env, proxy))
+        runs["upstream_like"].append(timed_process(upstream, env, proxy))
+    pairs = list(zip(runs["ours"], runs["upstream_like"], strict=True))
+    return {"ours": summary(runs["ours"]), "upstream_like": summary(runs["upstream_like"]),
+            "wall_ratio_median": round(statistics.median(a["wall"] / b["wall"] for a, b in pairs), 2),
+            "cpu_ratio_median": round(statistics.median(a["cpu"] / b["cpu"] for a, b in pairs), 2)}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--latency", type=float, default=0.03, help="seconds added to every request (0.03)")
+    parser.add_argument("--latencies", default="0.03,0.15",
+                        help="seconds added to every request, one student compared at each (0.03,0.15); "
+                             "the other rows use the first")
+    parser.add_argument("--latency", type=float, help="a single latency (same as --latencies LATENCY)")
+    parser.add_argument("--repeats", type=int, default=7, help="runs of each command line, after a warm-up (7)")
+    parser.add_argument("--one-student", action="store_true",
+                        help="only one student: ours against the upstream-like grader at each latency, and in-process")
     parser.add_argument("--sizes", default="10,50", help="class sizes graded both ways (10,50)")
     parser.add_argument("--quota-size", type=int, default=200, help="class graded under enforced quotas (200)")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     options = parser.parse_args()
-    sizes = [int(s) for s in options.sizes.split(",") if s]
-    largest = max(sizes + [options.quota_size, 1])
+    latencies = [options.latency] if options.latency is not None else \
+        [float(x) for x in options.latencies.split(",") if x]
+    sizes = [] if options.one_student else [int(s) for s in options.sizes.split(",") if s]
+    largest = max(sizes + [0 if options.one_student else options.quota_size, 1])
     ids = [f"b{n:04d}" for n in range(largest)]
-    figures: dict = {"latency_ms": options.latency * 1000}
+    latency = latencies[0]
+    figures: dict = {"latency_ms": latency * 1000, "one_student_cli": {}}
+    # As installing the package does; quietly, and only what changed.
+    for folder in ("grader", "checks", "bench"):
+        compileall.compile_dir(ROOT / folder, quiet=1)
+    compileall.compile_file(ROOT / "validate_tasks.py", quiet=1)
 
     emulator, url = start_emulator()
     try:
         # One student in an account of their own, as a student runs it.
         build_class(url, ids[:1])
-        with ProxyProcess(url, options.latency) as proxy:
-            figures["one_student_cli"] = one_student_cli(proxy, ids[0])
+        for each in latencies:
+            with ProxyProcess(url, each) as proxy:
+                figures["one_student_cli"][f"{each * 1000:g}"] = versus_upstream(proxy, ids[0], options.repeats)
+        with ProxyProcess(url, latency) as proxy:
             grade(proxy, ids[:1], inventory=False, workers=16, pacing=False)  # warm the emulator's caches
             figures["one_student"] = grade(proxy, ids[:1], inventory=False, workers=16, pacing=False)
             figures["one_student_sequential"] = grade(proxy, ids[:1], inventory=False, workers=1, pacing=False)
-        # One lab student, in an account of their own (fixed names).
-        lab = build_lab(url)
-        with ProxyProcess(url, options.latency) as proxy:
-            figures["lab_cli"] = one_student_cli(proxy, None, assessment="lambda_lab", credentials=lab)
-            grade(proxy, ["lab"], inventory=False, workers=16, pacing=False, assessment=LAB, credentials=lab)
-            figures["lab"] = grade(proxy, ["lab"], inventory=False, workers=16, pacing=False, assessment=LAB,
-                                   credentials=lab)
-            figures["lab_sequential"] = grade(proxy, ["lab"], inventory=False, workers=1, pacing=False,
-                                              assessment=LAB, credentials=lab)
-        # Then the class, all in one shared training account.
-        started = time.perf_counter()
-        build_class(url, ids[1:])
-        print(f"built {len(ids)} students in {time.perf_counter() - started:.0f} s", file=sys.stderr)
-        with ProxyProcess(url, options.latency) as proxy:
-            figures["classes"] = []
-            for size in sizes:
-                shared = grade(proxy, ids[:size], inventory=True, workers=16, pacing=False)
-                sequential = grade(proxy, ids[:size], inventory=False, workers=1, pacing=False)
-                shared["sequential_seconds"] = sequential["seconds"]
-                shared["sequential_requests_per_student"] = sequential["requests_per_student"]
-                shared["speedup"] = round(sequential["seconds"] / shared["seconds"], 1)
-                figures["classes"].append(shared)
-        with ProxyProcess(url, options.latency, quotas=True) as proxy:
-            quota = grade(proxy, ids[:options.quota_size], inventory=True, workers=16, pacing=True)
-            quota["quota_bound_seconds"] = round(quota["lambda_control_plane"] / AWS_QUOTAS["lambda:*"], 1)
-            quota["ratio_to_bound"] = round(quota["seconds"] / quota["quota_bound_seconds"], 2)
-            figures["quota_class"] = quota
+        if not options.one_student:
+            more(figures, url, ids, sizes, options.quota_size, latency, options.repeats)
     finally:
         emulator.terminate()
         emulator.wait(timeout=30)
@@ -213,18 +248,59 @@ def main() -> None:
         options.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
 
 
+def more(figures: dict, url: str, ids: list[str], sizes: list[int], quota_size: int, latency: float,
+         repeats: int) -> None:
+    """The lab student, the classes and the class under quotas."""
+    # One lab student, in an account of their own (fixed names).
+    lab = build_lab(url)
+    with ProxyProcess(url, latency) as proxy:
+        figures["lab_cli"] = one_student_cli(proxy, None, repeats=repeats, assessment="lambda_lab", credentials=lab)
+        grade(proxy, ["lab"], inventory=False, workers=16, pacing=False, assessment=LAB, credentials=lab)
+        figures["lab"] = grade(proxy, ["lab"], inventory=False, workers=16, pacing=False, assessment=LAB,
+                               credentials=lab)
+        figures["lab_sequential"] = grade(proxy, ["lab"], inventory=False, workers=1, pacing=False,
+                                          assessment=LAB, credentials=lab)
+    # Then the class, all in one shared training account.
+    started = time.perf_counter()
+    build_class(url, ids[1:])
+    print(f"built {len(ids)} students in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    with ProxyProcess(url, latency) as proxy:
+        figures["classes"] = []
+        for size in sizes:
+            shared = grade(proxy, ids[:size], inventory=True, workers=16, pacing=False)
+            sequential = grade(proxy, ids[:size], inventory=False, workers=1, pacing=False)
+            shared["sequential_seconds"] = sequential["seconds"]
+            shared["sequential_requests_per_student"] = sequential["requests_per_student"]
+            shared["speedup"] = round(sequential["seconds"] / shared["seconds"], 1)
+            figures["classes"].append(shared)
+    with ProxyProcess(url, latency, quotas=True) as proxy:
+        quota = grade(proxy, ids[:quota_size], inventory=True, workers=16, pacing=True)
+        quota["quota_bound_seconds"] = round(quota["lambda_control_plane"] / AWS_QUOTAS["lambda:*"], 1)
+        quota["ratio_to_bound"] = round(quota["seconds"] / quota["quota_bound_seconds"], 2)
+        figures["quota_class"] = quota
+
+
 def report(f: dict) -> None:
-    one, cli, seq = f["one_student"], f["one_student_cli"], f["one_student_sequential"]
+    print("\nOne student, whole process (Python start-up included), medians of paired runs:\n")
+    print("| latency | grader | wall time | CPU (user+sys) | requests | ours ÷ upstream-like, wall | CPU |")
+    print("|---:|---|---:|---:|---:|---:|---:|")
+    for latency, pair in f["one_student_cli"].items():
+        ours, upstream = pair["ours"], pair["upstream_like"]
+        print(f"| {latency} ms | ours, 12 tasks, 52 checks | {ours['wall_median']:.2f} s | {ours['cpu_median']:.2f} s | "
+              f"{ours['requests']} | **{pair['wall_ratio_median']:.2f}×** | {pair['cpu_ratio_median']:.2f}× |")
+        print(f"| {latency} ms | upstream-like, 9 checks | {upstream['wall_median']:.2f} s | "
+              f"{upstream['cpu_median']:.2f} s | {upstream['requests']} | | |")
+    one, seq = f["one_student"], f["one_student_sequential"]
     print(f"\nLatency {f['latency_ms']:g} ms per request.\n")
     print("| run | wall time | requests per student | notes |")
     print("|---|---:|---:|---|")
-    print(f"| one student, command line (start-up included) | {cli['seconds_median']} s | {cli['requests']} | "
-          f"{cli['seconds_median'] / UPSTREAM_GRADER_SECONDS:.2f}× the upstream grader's {UPSTREAM_GRADER_SECONDS} s |")
     print(f"| one student, grading after start-up | {one['seconds']} s | {one['requests_per_student']:g} | "
           f"sequential: {seq['seconds']} s |")
+    if "lab" not in f:
+        return
     lab, lab_cli, lab_seq = f["lab"], f["lab_cli"], f["lab_sequential"]
-    print(f"| lambda_lab, one account, command line (start-up included) | {lab_cli['seconds_median']} s | "
-          f"{lab_cli['requests']} | score {lab['mean_score']:g} |")
+    print(f"| lambda_lab, one account, command line (start-up included) | {lab_cli['wall_median']} s | "
+          f"{lab_cli['requests']} | CPU {lab_cli['cpu_median']} s; score {lab['mean_score']:g} |")
     print(f"| lambda_lab, grading after start-up | {lab['seconds']} s | {lab['requests_per_student']:g} | "
           f"sequential: {lab_seq['seconds']} s |")
     for c in f["classes"]:

@@ -97,12 +97,27 @@ def role_policy_documents(ctx: Context, role_arn: str | None) -> list[Any] | Non
     if name is None:
         return None
     facts = ctx.facts
-    attached, inline = facts.parallel(lambda: facts.attached_role_policies(name),
-                                      lambda: facts.inline_role_policies(name))
-    if attached is None or inline is None:
+
+    def managed() -> list[Any] | None:  # as soon as the attached list is in: not after the inline policies
+        attached = facts.attached_role_policies(name)
+        if attached is None:
+            return None
+        documents = facts.parallel(*[lambda arn=p["PolicyArn"]: facts.managed_policy_document(arn) for p in attached])
+        return [document for document in documents if document is not None]
+
+    documents, inline = facts.parallel(managed, lambda: facts.inline_role_policies(name))
+    if documents is None or inline is None:
         return None
-    managed = facts.parallel(*[lambda arn=p["PolicyArn"]: facts.managed_policy_document(arn) for p in attached])
-    return list(inline.values()) + [document for document in managed if document is not None]
+    return list(inline.values()) + documents
+
+
+# AWS managed policies that nearly every Lambda execution role has (the console attaches the first to
+# each role it makes; a function in a VPC needs the second): worth reading before the role is known.
+LAMBDA_ROLE_POLICIES = ("service-role/AWSLambdaBasicExecutionRole", "service-role/AWSLambdaVPCAccessExecutionRole")
+
+
+def aws_managed_policy_arn(ctx: Context, name: str) -> str:
+    return f"arn:{ctx.partition}:iam::aws:policy/{name}"
 
 
 def attached_policy_names(ctx: Context, role_arn: str | None) -> set[str]:

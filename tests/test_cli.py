@@ -141,6 +141,20 @@ def test_json_contract_and_exit_1_below_the_pass_mark(account):
     assert data["summary"] == {"students": 1, "passed": 0, "mean_score": student["score"]}
 
 
+def test_the_process_leaves_with_its_output_and_reports_whole(account, tmp_path):
+    # The command line ends its process without tearing the interpreter down: what it printed and wrote
+    # must all be there, and its exit code be run()'s.
+    built = account.build()
+    report = tmp_path / "report.json"
+    result = cli("lambda_medium", "-s", built["sid"], "--format", "json", "--report", f"json={report}",
+                 env=emulator_env(account.emulator))
+    assert result.returncode == 0, result.stderr
+    printed = json.loads(result.stdout)  # all of it
+    assert printed["students"][0]["score"] == 100
+    assert json.loads(report.read_text())["students"] == printed["students"]
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
 def test_wrong_region_is_pointed_out(account):
     built = account.build(region="eu-west-1")
     result = cli("lambda_medium", "-s", built["sid"], "--format", "json", env=emulator_env(account.emulator))

@@ -151,13 +151,21 @@ class Reader:
     def parallel(self, *reads: Callable[[], Any]) -> list[Any]:
         """Run independent reads at once and return their answers in order (errors raised in order).
 
-        Inside a read thread they run one after the other instead: a pool thread that waited for work
-        queued behind it in the same pool could wait for ever.
+        Inside a read thread (a prefetch that needs several reads) they still leave together, but the
+        thread never waits for work queued behind it in its own pool (it could wait for ever): it runs the
+        first read itself, and takes back and runs any other that no pool thread has started yet.
         """
-        if len(reads) < 2 or self.pool is None or threading.current_thread().name.startswith(READ_THREAD):
+        if len(reads) < 2 or self.pool is None:
             return [read() for read in reads]
-        futures = [self.pool.submit(read) for read in reads]
-        return [future.result() for future in futures]
+        if not threading.current_thread().name.startswith(READ_THREAD):
+            futures = [self.pool.submit(read) for read in reads]
+            return [future.result() for future in futures]
+        futures = [self.pool.submit(read) for read in reads[1:]]
+        answers = [reads[0]()]
+        for read, future in zip(reads[1:], futures, strict=True):
+            # cancel() succeeds only for work not started: then it is this thread's to do.
+            answers.append(read() if future.cancel() else future.result())
+        return answers
 
     def prefetch(self, *reads: Callable[[], Any]) -> None:
         """Start reads whose answers will be asked for soon; errors wait for whoever asks."""

@@ -44,16 +44,26 @@ def _refuse_writes(model: Any, **_: Any) -> None:
         )
 
 
-_LOADER: Any = None
+_LOADERS: dict[tuple[str | None, bool], Any] = {}
 _LOADER_LOCK = threading.Lock()
 
 
-def _shared_loader() -> Any:
-    global _LOADER
+def _shared_loader(data_path: str | None, trimmed: bool) -> Any:
+    """botocore's loader for this ``AWS_DATA_PATH`` (as botocore makes it), searching the grader's trimmed
+    models first when ``trimmed`` (see :mod:`grader.aws.models`); one per process."""
     with _LOADER_LOCK:
-        if _LOADER is None:
-            _LOADER = botocore.loaders.create_loader()
-        return _LOADER
+        key = (data_path, trimmed)
+        if key not in _LOADERS:
+            loader = botocore.loaders.create_loader(data_path)
+            if trimmed:
+                from grader.aws import models
+
+                folder = models.trimmed_folder(loader)
+                if folder is not None:
+                    loader = botocore.loaders.Loader(extra_search_paths=[str(folder), *loader.search_paths],
+                                                     include_default_search_paths=False)
+            _LOADERS[key] = loader
+        return _LOADERS[key]
 
 
 class ReadOnlySession:
@@ -69,13 +79,16 @@ class ReadOnlySession:
         max_attempts: int = 6,
         pacer: Pacer | None = None,
         read_timeout: float = 30,
+        trimmed_models: bool = True,
     ) -> None:
         # botocore's session: boto3's credential and region chain without importing boto3 and s3transfer
         # (a tenth of a second of every student's start-up).
         self._botocore = botocore.session.Session(profile=profile)
         # One loader for every session: service models are read from disk once per process, not once
-        # per session (a class run has a session per assumed role).
-        self._botocore.register_component("data_loader", _shared_loader())
+        # per session (a class run has a session per assumed role); trimmed to the operations the grader
+        # calls, they cost a fraction of the full models to read (trimmed_models=False: the full ones).
+        self._botocore.register_component(
+            "data_loader", _shared_loader(self._botocore.get_config_variable("data_path"), trimmed_models))
         if profile is not None and profile not in self._botocore.available_profiles:
             raise ProfileNotFound(profile=profile)
         if credentials:

@@ -7,7 +7,7 @@ from grader.aws.session import READ_OPERATION, ReadOnlySession, ReadOnlyViolatio
 
 def test_a_write_is_refused_before_it_is_sent(account):
     built = account.build()
-    session = account.session()
+    session = account.session(trimmed_models=False)  # botocore's whole models: writes can be expressed
     lam = session.client("lambda")
     with pytest.raises(ReadOnlyViolation, match="lambda:DeleteFunction"):
         lam.delete_function(FunctionName=f"layer-consumer-{built['sid']}")
@@ -15,6 +15,15 @@ def test_a_write_is_refused_before_it_is_sent(account):
         session.client("sqs").purge_queue(QueueUrl=built["queues"]["task-queue"]["url"])
     assert session.requests == {}  # nothing reached the point of being sent
     assert account.client("lambda").get_function(FunctionName=f"layer-consumer-{built['sid']}")  # still there
+
+
+def test_the_grader_s_own_clients_cannot_even_express_a_write(account):
+    built = account.build()
+    session = account.session()  # trimmed models (grader.aws.models): reads only
+    lam = session.client("lambda")
+    assert not hasattr(lam, "delete_function") and not hasattr(session.client("sqs"), "purge_queue")
+    assert all(READ_OPERATION.match(op) for op in lam.meta.service_model.operation_names)
+    assert lam.get_function(FunctionName=f"layer-consumer-{built['sid']}")["Configuration"]
 
 
 def test_reads_pass(account):

@@ -91,3 +91,57 @@ def test_triggers_are_indexed_by_their_source_and_name_their_function_unqualifie
     indexed = EVENT_SOURCE_MAPPINGS.index(mappings)
     assert [m["UUID"] for m in indexed[queue]] == ["a", "b"]
     assert {mapping_function_name(m) for m in indexed[queue]} == {"sqs-consumer-kim7"}
+
+
+def test_reads_started_from_a_read_thread_still_leave_side_by_side():
+    # A prefetch (on a pool thread) that needs several reads used to send them one after the other:
+    # a role's policies cost a round trip each.
+    from concurrent.futures import ThreadPoolExecutor
+
+    from grader.aws.reader import READ_THREAD
+
+    barrier = threading.Barrier(3, timeout=5)  # passes only when all three reads are in flight at once
+
+    def read():
+        barrier.wait()
+        return threading.current_thread().name
+
+    with ThreadPoolExecutor(8, thread_name_prefix=READ_THREAD) as pool:
+        reader = Reader(FakeSession(), "us-east-1", pool)
+        names = pool.submit(lambda: reader.parallel(read, read, read)).result(timeout=10)
+    assert len(set(names)) == 3
+
+
+def test_a_read_thread_never_waits_for_work_queued_behind_it():
+    # Every pool thread asks for reads side by side: none is free to run them, so each runs its own.
+    from concurrent.futures import ThreadPoolExecutor
+
+    from grader.aws.reader import READ_THREAD
+
+    with ThreadPoolExecutor(2, thread_name_prefix=READ_THREAD) as pool:
+        reader = Reader(FakeSession(), "us-east-1", pool)
+
+        def nested(depth):
+            if depth == 0:
+                return 1
+            return sum(reader.parallel(*[lambda: nested(depth - 1)] * 3))
+
+        assert pool.submit(nested, 3).result(timeout=10) == 27
+        assert [f.result(timeout=10) for f in [pool.submit(nested, 2) for _ in range(4)]] == [9] * 4
+
+
+def test_parallel_reads_raise_the_first_error_in_order():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from grader.aws.reader import READ_THREAD
+
+    def fails(kind):
+        def read():
+            raise FactUnavailable(f"x:{kind}", "denied", kind)
+        return read
+
+    with ThreadPoolExecutor(4, thread_name_prefix=READ_THREAD) as pool:
+        reader = Reader(FakeSession(), "us-east-1", pool)
+        for run in (lambda f: f(), lambda f: pool.submit(f).result(timeout=10)):  # outside, inside a read thread
+            with pytest.raises(FactUnavailable, match="first"):
+                run(lambda: reader.parallel(lambda: 1, fails("first"), fails("second")))

@@ -1,0 +1,186 @@
+"""Smaller service models: the installed botocore's own, trimmed to the operations the grader reads.
+
+Creating a client parses its service's whole model: EC2's is 7 MB of JSON (a tenth of a second), IAM's
+and Lambda's tens of milliseconds, for a grader that calls two or three operations of each. So at
+first use the models of the services the grader calls are written, trimmed, into a cache folder, and
+the grader's loader searches that folder first (botocore's documented search path, as ``AWS_DATA_PATH``
+does). A trimmed model is botocore's, merged with its extras, keeping:
+
+- ``metadata`` and the endpoint rule set whole (endpoints, signing and the protocol are botocore's);
+- the operations the grader calls (reads only), every shape they reach, and their paginators;
+- nothing else: other operations, documentation, waiters, examples.
+
+The cache folder is keyed by what it was made from: botocore's version, the operations, and every
+source file botocore would load (path, size, modification time), so an upgraded botocore, a model in
+``~/.aws/models`` or ``AWS_DATA_PATH`` makes a new one, never a stale answer. Writing is atomic (a
+folder renamed into place); when nothing can be written the full models are used.
+``GRADER_MODEL_CACHE`` names another folder, or ``off`` turns trimming off.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+GENERATOR = 1  # bump when what is written changes
+TYPES = ("service-2", "paginators-1", "endpoint-rule-set-1")
+EXTRAS = ("service-2.sdk-extras", "paginators-1.sdk-extras")
+# Read by the grader but declared by no fact: who the credentials are, and a student's role.
+ALSO_CALLED = {"sts": ("GetCallerIdentity", "AssumeRole")}
+NO_MERGE = {"version": 1.0, "merge": {}}
+
+
+def grader_operations() -> dict[str, tuple[str, ...]]:
+    """Every operation the grader may call, by service: each fact's IAM actions as API operations."""
+    from grader.aws.permissions import IAM_ACTIONS, fact_actions
+    from grader.aws.session import is_allowed
+
+    by_action: dict[str, set[tuple[str, str]]] = {}
+    for (service, operation), action in IAM_ACTIONS.items():
+        by_action.setdefault(action, set()).add((service, operation))
+    found: dict[str, set[str]] = {s: set(ops) for s, ops in ALSO_CALLED.items()}
+    for actions in fact_actions().values():
+        for action in actions:
+            service, _, name = action.partition(":")
+            # An action is named after its operation, or IAM_ACTIONS says which operations it allows.
+            for svc, operation in by_action.get(action, set()) | {(service, name)}:
+                if is_allowed(svc, operation):
+                    found.setdefault(svc, set()).add(operation)
+    return {service: tuple(sorted(ops)) for service, ops in sorted(found.items())}
+
+
+def trim(model: Mapping[str, Any], operations: Iterable[str]) -> dict[str, Any]:
+    """A service-2 model with only these operations (those it has) and the shapes they reach."""
+    kept_operations = {}
+    for name in operations:
+        if name in model["operations"]:
+            kept_operations[name] = _undocumented(model["operations"][name])
+    shapes = model["shapes"]
+    reached: dict[str, Any] = {}
+    todo = [ref["shape"] for op in kept_operations.values()
+            for ref in [op.get("input"), op.get("output"), *op.get("errors", [])] if ref]
+    while todo:
+        name = todo.pop()
+        if name in reached:
+            continue
+        shape = reached[name] = _undocumented(shapes[name])
+        if "members" in shape:
+            shape["members"] = {k: _undocumented(v) for k, v in shape["members"].items()}
+            todo.extend(member["shape"] for member in shape["members"].values())
+        for ref in ("member", "key", "value"):
+            if ref in shape:
+                shape[ref] = _undocumented(shape[ref])
+                todo.append(shape[ref]["shape"])
+    trimmed = {k: v for k, v in model.items() if k not in ("operations", "shapes", "documentation")}
+    trimmed["operations"] = kept_operations
+    trimmed["shapes"] = {name: reached[name] for name in shapes if name in reached}  # the model's order
+    return trimmed
+
+
+def trim_paginators(paginators: Mapping[str, Any], operations: Iterable[str]) -> dict[str, Any]:
+    pages = paginators.get("pagination", {})
+    return {**paginators, "pagination": {name: pages[name] for name in operations if name in pages}}
+
+
+def _undocumented(part: Mapping[str, Any]) -> dict[str, Any]:
+    """A shape, member or operation without its documentation (text only botocore's docstrings read)."""
+    return {k: v for k, v in part.items() if k not in ("documentation", "documentationUrl")}
+
+
+# --- where botocore would read each file from, and the cache ---------------------------------------
+
+
+def _source(loader: Any, relative: str) -> str | None:
+    """The file botocore's loader would read for ``service/version/type`` (the first on its search path)."""
+    for base in loader.search_paths:
+        for ext in (".json", ".json.gz"):  # botocore's order
+            path = os.path.join(base, relative + ext)
+            if os.path.isfile(path):
+                return path
+    return None
+
+
+def sources(loader: Any, operations: Mapping[str, tuple[str, ...]]) -> dict[str, tuple[str, dict[str, str]]]:
+    """Per service: its latest API version and the source file of each type and extras botocore would load."""
+    found = {}
+    for service in operations:
+        try:
+            version = loader.determine_latest_version(service, "service-2")
+        except Exception:  # not a service this botocore knows: its client will say so
+            continue
+        files = {kind: _source(loader, f"{service}/{version}/{kind}") for kind in (*TYPES, *EXTRAS)}
+        found[service] = (version, {kind: path for kind, path in files.items() if path})
+    return found
+
+
+def cache_key(loader: Any, operations: Mapping[str, tuple[str, ...]]) -> str:
+    import botocore
+
+    files = sources(loader, operations)
+    stamp = {service: (version, {kind: (path, os.stat(path).st_size, os.stat(path).st_mtime_ns)
+                                 for kind, path in paths.items()})
+             for service, (version, paths) in files.items()}
+    text = json.dumps([GENERATOR, botocore.__version__, operations, stamp], sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+def cache_root() -> Path | None:
+    configured = os.environ.get("GRADER_MODEL_CACHE")
+    if configured:
+        return None if configured.lower() == "off" else Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "aws-assessment-grader" / "botocore-models"
+
+
+def write(folder: Path, loader: Any, operations: Mapping[str, tuple[str, ...]]) -> None:
+    """The trimmed models of these services, as botocore's loader would load them, into ``folder``."""
+    for service, (version, paths) in sources(loader, operations).items():
+        target = folder / service / version
+        target.mkdir(parents=True)
+        ops = operations[service]
+        model = loader.load_service_model(service, "service-2", version)  # extras merged
+        _dump(target / "service-2.json", trim(model, ops))
+        if "paginators-1" in paths:
+            _dump(target / "paginators-1.json",
+                  trim_paginators(loader.load_service_model(service, "paginators-1", version), ops))
+        if "endpoint-rule-set-1" in paths:
+            _dump(target / "endpoint-rule-set-1.json",
+                  loader.load_service_model(service, "endpoint-rule-set-1", version))
+        for extras in EXTRAS:
+            if extras in paths:  # already merged above: shadow the original so it is not merged again
+                _dump(target / f"{extras}.json", NO_MERGE)
+
+
+def _dump(path: Path, data: Any) -> None:
+    path.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+
+
+def trimmed_folder(loader: Any, operations: Mapping[str, tuple[str, ...]] | None = None,
+                   root: Path | None = None) -> Path | None:
+    """The folder of trimmed models for ``loader``'s botocore (made if needed), or None to use the full ones."""
+    root = root or cache_root()
+    if root is None:
+        return None
+    operations = operations if operations is not None else grader_operations()
+    folder = root / cache_key(loader, operations)
+    if folder.is_dir():
+        return folder
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        building = Path(tempfile.mkdtemp(prefix=".building-", dir=root))
+    except OSError:
+        return None
+    try:
+        write(building, loader, operations)
+        os.replace(building, folder)  # atomic; another process may have made the same folder first
+    except OSError:
+        pass
+    finally:
+        shutil.rmtree(building, ignore_errors=True)
+    return folder if folder.is_dir() else None
