@@ -56,15 +56,20 @@ def layer_arns(config: dict[str, Any]) -> list[str]:
 
 
 def uses_own_layer(ctx: Context, function: str, config: dict[str, Any], layer: str) -> Verdict:
-    """Whether the function runs a version of the layer named exactly ``layer`` in the student's account:
-    a layer of the same name elsewhere, or one whose name only starts the same, is not theirs."""
+    """Whether the function runs a version of the layer named exactly ``layer`` in the student's account and
+    region: a layer of the same name elsewhere, or one whose name only starts the same, is not theirs."""
     arns = layer_arns(config)
+
+    def own(match: re.Match[str] | None) -> bool:
+        return bool(match and match["account"] == ctx.account and match["region"] == ctx.region)
+
     for arn in arns:
         match = LAYER_VERSION_ARN.match(arn)
-        if match and match["name"] == layer and match["account"] == ctx.account:
+        if own(match) and match["name"] == layer:
             return passed(f"uses {layer} version {match['version']}", layer=arn)
-    found = ", ".join(a.split(":layer:")[-1] for a in arns) or "no layers"
-    return failed(f"{function} has {found}; it must use a version of your {layer}", layers=arns)
+    # The student's own layers by name and version; anyone else's (or another region's) by full ARN.
+    found = ", ".join(arn.split(":layer:")[-1] if own(LAYER_VERSION_ARN.match(arn)) else arn for arn in arns)
+    return failed(f"{function} has {found or 'no layers'}; it must use a version of your {layer}", layers=arns)
 
 
 def role_name(role_arn: str | None) -> str | None:
@@ -120,7 +125,9 @@ def aws_managed_policy_arn(ctx: Context, name: str) -> str:
     return f"arn:{ctx.partition}:iam::aws:policy/{name}"
 
 
-def attached_policy_names(ctx: Context, role_arn: str | None) -> set[str]:
+def attached_policy_arns(ctx: Context, role_arn: str | None) -> set[str]:
+    """The ARNs of the managed policies attached to the role: an AWS managed policy is
+    ``arn:<partition>:iam::aws:policy/...``; a policy of the student's own may carry the same name."""
     name = role_name(role_arn)
     attached = ctx.facts.attached_role_policies(name) if name else None
-    return {p.get("PolicyName", "") for p in attached or []}
+    return {str(p.get("PolicyArn", "")) for p in attached or []}

@@ -39,7 +39,9 @@ def judge_check(check: Check, ctx: Context, earlier: dict[str, CheckResult]) -> 
     except FactUnavailable as exc:
         return result(Status.ERROR, f"could not read: {exc.describe()}")
     except Exception as exc:  # a bug in a check must cost one row, not the run
-        return result(Status.ERROR, f"the check crashed ({type(exc).__name__}: {exc}); please report this")
+        # A typed mark, not only words: tests and reports tell a grader bug from an unreadable fact by it.
+        return result(Status.ERROR, f"the check crashed ({type(exc).__name__}: {exc}); please report this",
+                      evidence={"crashed": type(exc).__name__})
     hint = None
     if verdict.status is not Status.PASS:
         hint = ctx.fill(verdict.hint or check.hint or "") or None

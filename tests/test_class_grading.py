@@ -60,7 +60,8 @@ def test_one_run_grades_the_class_with_exit_1(graded_class):
     scores = [s["score"] for s in data["students"]]
     assert all(scores[i] == 100 for i in range(0, CLASS_SIZE, 3))
     assert all(scores[i] == 0 for i in range(2, CLASS_SIZE, 3))
-    assert all(0 < scores[i] < 100 for i in range(1, CLASS_SIZE, 3))
+    # Partial: 2.3 (1.5), and 12.1 and 12.4 (6); odd ones also without task 7 (6).
+    assert [scores[i] for i in range(1, CLASS_SIZE, 3)] == [86.5 if i % 2 else 92.5 for i in range(1, CLASS_SIZE, 3)]
     assert data["summary"]["students"] == CLASS_SIZE and data["summary"]["passed"] == sum(s >= 70 for s in scores)
 
 
@@ -98,7 +99,7 @@ def test_gradescope_files(graded_class):
     files = sorted(p.name for p in reports["gradescope"].iterdir())
     assert files == sorted(f"{sid}.json" for sid in ids)
     results = json.loads((reports["gradescope"] / f"{ids[1]}.json").read_text())
-    assert 0 < results["score"] < 100
+    assert results["score"] == 86.5  # ids[1]: memory, task 7 and the Throttles alarm (see break_some)
     assert len(results["tests"]) == 52
     for test in results["tests"]:
         assert set(test) == {"name", "number", "score", "max_score", "status", "output"}

@@ -2,7 +2,7 @@
 
 from checks import lambda_insights, policy_evaluation
 from checks.lambda_medium.common import FUNCTIONS, configuration
-from checks.shared import LAYER_VERSION_ARN, attached_policy_names, layer_arns, role_policy_documents
+from checks.shared import LAYER_VERSION_ARN, attached_policy_arns, layer_arns, role_policy_documents
 from grader.rubric import Context, Task, Verdict, failed, passed
 
 TASK = Task(8, "Lambda Insights", points=8)
@@ -71,7 +71,8 @@ def role_can_report(ctx: Context) -> Verdict:
     reasons = []
     for name, config in functions_with_insights(ctx):
         role = config.get("Role")
-        if INSIGHTS_POLICY in attached_policy_names(ctx, role):
+        # AWS's managed policy, by ARN: a policy of the student's own may be named the same and allow nothing.
+        if f"arn:{ctx.partition}:iam::aws:policy/{INSIGHTS_POLICY}" in attached_policy_arns(ctx, role):
             return passed(f"{name}'s role has {INSIGHTS_POLICY}", role=role)
         documents = role_policy_documents(ctx, role)
         if documents is None:

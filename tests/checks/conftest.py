@@ -12,21 +12,38 @@ from typing import Any
 
 import pytest
 
-from grader.model import StudentResult
+from grader.model import Status, StudentResult
 from tests.conftest import Account, failing_checks
 
 Mistake = Callable[[Account, dict[str, Any]], None]
 
 
-def assert_costs_only(student: StudentResult, task_number: int, failing: set[str]) -> None:
-    """The mistake fails exactly ``failing`` checks, all in its own task; every other task keeps full marks."""
+def assert_costs_exactly(student: StudentResult, failing: set[str]) -> dict[int, float]:
+    """Exactly ``failing`` checks fail (a fail, never an error), each losing all its points and nothing else
+    losing any: every task's score is exact. Returns the scores of the tasks that lost points."""
     assert failing_checks(student) == failing
+    lost = {}
     for task in student.tasks:
-        if task.number == task_number:
-            assert task.score < task.max_score, f"task {task_number} lost nothing"
-        else:
-            assert task.score == task.max_score, f"task {task.number} lost points for a task {task_number} mistake"
+        for check in task.checks:
+            if check.id in failing:
+                assert check.status is Status.FAIL and check.points == 0, (check.id, check.status, check.message)
+            else:
+                assert check.points == check.max_points, (check.id, check.status, check.message)
+        expected = round(task.max_score - sum(c.max_points for c in task.checks if c.id in failing), 2)
+        assert task.score == expected, f"task {task.number}: {task.score}, expected {expected}"
+        if expected < task.max_score:
+            lost[task.number] = expected
+    assert student.score == round(sum(t.max_score for t in student.tasks) - sum(
+        c.max_points for t in student.tasks for c in t.checks if c.id in failing), 2)
     assert student.complete
+    return lost
+
+
+def assert_costs_only(student: StudentResult, task_number: int, failing: set[str]) -> None:
+    """The mistake fails exactly ``failing`` checks, all in its own task, which loses exactly their points;
+    every other task keeps full marks."""
+    lost = assert_costs_exactly(student, failing)
+    assert set(lost) == {task_number}, f"tasks {sorted(lost)} lost points for a task {task_number} mistake"
 
 
 def mistakes_cost_only_their_task(task_number: int, mistakes: dict[str, tuple[Mistake, set[str]]]) -> Callable:

@@ -11,6 +11,7 @@ import functools
 from typing import Any
 
 import botocore.session
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -185,10 +186,41 @@ class GeneratedFacts:
 
 def crashes(data: st.DataObject, malformed: bool) -> list[str]:
     assessment = data.draw(st.sampled_from([MEDIUM, LAB]))
-    facts = GeneratedFacts(data, malformed)
+    return crashed(assessment, GeneratedFacts(data, malformed))
+
+
+def crashed(assessment: Any, facts: Any) -> list[str]:
     context = Context("h1", "123456789012", "us-east-1", facts, assessment.names_end_in_student_id)
     results = [c for task in judge_all(assessment, context) for c in task.checks]
-    return [f"{c.id}: {c.message}" for c in results if "crashed" in c.message]
+    # The engine marks a check that raised with evidence {"crashed": "<ExceptionType>"}: every other
+    # outcome (pass, fail, a fact that could not be read) carries no such mark.
+    return [f"{c.id}: {c.evidence['crashed']}: {c.message}" for c in results if "crashed" in c.evidence]
+
+
+class BrokenFacts:
+    """Facts whose every answer is a number where a structure is expected: any check reading one crashes."""
+
+    region, inventory = "us-east-1", False
+
+    def parallel(self, *reads):
+        return [read() for read in reads]
+
+    def prefetch(self, *reads):
+        pass
+
+    def __getattr__(self, name):
+        return lambda *args: 7
+
+
+@pytest.mark.parametrize("assessment", [MEDIUM, LAB], ids=["lambda_medium", "lambda_lab"])
+def test_a_crash_is_told_by_its_type_not_its_words(assessment):
+    """The detector the properties rely on: a crashing check is marked {"crashed": <type>}, and nothing else is."""
+    found = crashed(assessment, BrokenFacts())
+    assert found and all(": TypeError: " in line or ": AttributeError: " in line for line in found)
+    context = Context("h1", "123456789012", "us-east-1", BrokenFacts(), assessment.names_end_in_student_id)
+    results = [c for task in judge_all(assessment, context) for c in task.checks]
+    assert {c.status.value for c in results if "crashed" in c.evidence} == {"error"}
+    assert len(found) == sum(1 for c in results if c.message.startswith("the check crashed ("))
 
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow,

@@ -47,8 +47,12 @@ def test_crash_and_denial_are_single_error_rows():
     result = judge(make_task())[0]
     by_title = {c.title: c for c in result.checks}
     assert by_title["exists"].status is Status.PASS and by_title["depends"].status is Status.PASS
-    assert by_title["crashes"].status is Status.ERROR and "KeyError" in by_title["crashes"].message
-    assert by_title["denied"].status is Status.ERROR and "lambda:GetPolicy" in by_title["denied"].message
+    assert by_title["crashes"].status is Status.ERROR and by_title["crashes"].evidence == {"crashed": "KeyError"}
+    assert by_title["crashes"].message == "the check crashed (KeyError: 'Configuration'); please report this"
+    assert by_title["denied"].status is Status.ERROR and by_title["denied"].evidence == {}
+    assert by_title["denied"].message == "could not read: " + FactUnavailable(
+        "lambda:GetPolicy", "denied", "User is not authorized").describe()
+    assert [c.points for c in result.checks] == [2, 2, 0, 0]
     assert result.score == 4 and result.status is Status.ERROR
 
 

@@ -157,10 +157,19 @@ class AwsAccount:
 
     # --- the replay ----------------------------------------------------------------------------
 
-    def replay(self) -> Replay:
-        """A replay answering every read the grader makes of this account, in both gathering ways."""
+    def replay(self, page_size: int | None = None) -> Replay:
+        """A replay answering every read the grader makes of this account, in both gathering ways.
+
+        ``page_size``: every listing botocore pages is answered in pages of that many items (AWS decides
+        where a page ends; a reader that stops after the first page must lose what follows). The pages each
+        request has, and how many of them the grader asked for, are in ``replay.pages``
+        ("service:Operation params" -> [pages asked for, pages]).
+        """
         replay = Replay()
         for (service, operation), resolver in self._resolvers().items():
+            paging = corpus.paginator_config(service, operation)
+            if page_size is not None and paging is not None:
+                resolver = _repaged(f"{service}:{operation}", resolver, paging, page_size, replay.pages)
             replay.on(service, operation, resolver)
         return replay
 
@@ -732,6 +741,34 @@ def _filter_values(params: dict[str, Any], name: str) -> set[str] | None:
     return set(filters[0]["Values"])
 
 
+def _repaged(name: str, resolver: Callable[[dict[str, Any], str], Answer], paging: dict[str, Any], size: int,
+             counts: dict[str, list[int]]) -> Callable[[dict[str, Any], str], Answer]:
+    """``resolver``'s listings cut into pages of ``size`` items (of every result key, in order)."""
+    keys = paging["result_key"] if isinstance(paging["result_key"], list) else [paging["result_key"]]
+
+    def resolve(params: dict[str, Any], region: str) -> Answer:
+        answer = resolver(params, region)
+        if "error" in answer:
+            return answer
+        bodies = answer["pages"] if "pages" in answer else [answer["response"]]
+        items = [(key, item) for body in bodies for key in keys for item in body.get(key) or []]
+        base = {k: v for k, v in bodies[0].items() if k not in keys}
+        chunks = [items[i:i + size] for i in range(0, len(items), size)] or [[]]
+        split = []
+        for chunk in chunks:
+            page = dict(copy.deepcopy(base), **{key: [] for key in keys if key in bodies[0]})  # as the answer has them
+            for key, item in chunk:
+                page.setdefault(key, []).append(item)
+            split.append(page)
+        # The resolver is asked once per page requested (the paginator asks again for each later page with
+        # the same parameters): a request read through to its end was asked for as many pages as it has.
+        asked = counts.setdefault(f"{name} {json.dumps(params, sort_keys=True)}", [0, len(split)])
+        asked[0] += 1
+        return pages(*split)
+
+    return resolve
+
+
 def _paged(key: str, items: list[Any], size: int, extra: dict[str, Any] | None = None) -> Answer:
     chunks = [items[i:i + size] for i in range(0, len(items), size)] or [[]]
     return pages(*[{key: chunk, **(extra or {})} for chunk in chunks])
@@ -972,13 +1009,14 @@ def lab_account(partition: str = "aws", region: str = "us-east-1", account: str 
 # --- grading a replayed account ----------------------------------------------------------------
 
 
-def grade(account: AwsAccount, sid: str, assessment: Any, inventory: bool) -> Any:
+def grade(account: AwsAccount, sid: str, assessment: Any, inventory: bool, page_size: int | None = None) -> Any:
     """Grade ``sid`` on the account through the grader's engine, as ``tests/conftest.py``'s ``Account.grade_run``
-    does, with every request answered by the account's replay; fails on any request it could not answer."""
+    does, with every request answered by the account's replay; fails on any request it could not answer.
+    ``page_size``: listings come in pages of that many items."""
     from grader.aws.facts import FactStore
     from grader.engine import Grader
 
-    replay = account.replay()
+    replay = account.replay(page_size)
     store = FactStore(replay.session(region=account.region), inventory)
     result = Grader(assessment, lambda student: store(student.region)).grade([sid]).students[0]
     replay.check()

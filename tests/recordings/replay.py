@@ -81,6 +81,8 @@ class Replay:
         self._lock = threading.Lock()
         self.calls: Counter[str] = Counter()  # "service:Operation" -> requests answered (pages count)
         self.unanswered: list[str] = []  # requests nothing answered, and answers of the wrong shape
+        # Listings cut into pages by AwsAccount.replay(page_size): "service:Operation params" -> [asked for, pages].
+        self.pages: dict[str, list[int]] = {}
 
     # --- what it answers -----------------------------------------------------------------------
 

@@ -36,7 +36,8 @@ def test_tags_hidden_without_list_tags_are_an_error_naming_it(inventory):
     account.functions["terraform-managed-lambda"].tags_error = True
     tagged = check(grade(account, SID, ASSESSMENT, inventory), "6.4")
     assert tagged.status.value == "error"
-    assert "lambda:ListTags" in tagged.message
+    assert tagged.message == "could not read: access denied to lambda:ListTags (grant the grader lambda:ListTags)"
+    assert tagged.points == 0 and tagged.evidence == {}
 
 
 def test_a_correct_lab_in_the_china_partition_scores_full_marks():

@@ -129,5 +129,7 @@ def test_an_own_layer_named_like_the_extension_is_not_lambda_insights(inventory)
     function.layers.append(account.layer_arn("LambdaInsightsExtension", 1))
     student = grade(account, SID, ASSESSMENT, inventory)
     verdict = check(student, "8.1")
-    assert verdict.status.value == "fail" and "look-alike" in verdict.message and "your own account" in verdict.message
+    assert verdict.status.value == "fail" and verdict.message == (
+        f"layer-consumer-{SID} has LambdaInsightsExtension:1 published by your own account: a look-alike, not AWS's "
+        "Lambda Insights extension (published by 580247275435 in us-east-1)")
     assert student.tasks[7].score == 0

@@ -1,6 +1,5 @@
 from checks.lambda_lab.solution import HANDLER
-from grader.model import Status
-from tests.checks.conftest import mistakes_cost_only_their_task
+from tests.checks.conftest import assert_costs_exactly, mistakes_cost_only_their_task
 
 
 def configure(**settings):
@@ -25,8 +24,10 @@ def test_a_newer_python_is_accepted(graded_mistake):
 
 def test_without_hello_world_function_every_check_about_it_points_to_lab_1(graded_mistake):
     _, student = graded_mistake(lambda a, b: a.client("lambda").delete_function(FunctionName="HelloWorldFunction"))
-    lost = {t.number for t in student.tasks if t.score < t.max_score}
-    assert lost == {1, 2, 3}  # the function's own lab, its API, its configuration
-    about_it = [c for t in student.tasks[1:3] for c in t.checks if c.status is Status.FAIL]
-    assert about_it and all("lab 1" in c.message or "not checked" in c.message for c in about_it)
-    assert student.tasks[3].score == 12  # its log group and alarm outlive it
+    # The function's own lab, its API, its configuration; its log group and alarm (lab 4) outlive it.
+    assert assert_costs_exactly(student, {"1.1", "1.2", "1.3", "1.4", "2.1", "2.2", "2.3", "3.1", "3.2", "3.3", "3.4",
+                                          "3.5"}) == {1: 0, 2: 0, 3: 0}
+    gone = "the function HelloWorldFunction does not exist (lab 1)"
+    assert {c.id: c.message for t in student.tasks[1:3] for c in t.checks} == {
+        "2.1": gone, "2.2": "not checked: 2.1 (A REST API method invokes HelloWorldFunction through a Lambda proxy "
+        "integration) failed", "2.3": gone, "3.1": gone, "3.2": gone, "3.3": gone, "3.4": gone, "3.5": gone}

@@ -2,8 +2,7 @@
 
 import pytest
 
-from tests.checks.conftest import assert_costs_only
-from tests.conftest import failing_checks
+from tests.checks.conftest import assert_costs_exactly, assert_costs_only
 
 
 def delete_function(name):
@@ -33,20 +32,21 @@ def test_missing_resource_of_one_task(graded_mistake, mistake):
 ACROSS_TASKS = {
     # layer-consumer carries tasks 2, 8 (the Insights layer), 9, 10, 11 and 12 (the alarms' dimension).
     "layer-consumer missing": (delete_function("layer-consumer"), {
-        "2.1", "2.2", "2.3", "2.4", "8.1", "8.2", "9.2", "9.3", "9.4", "9.5", "10.1", "11.1", "11.2"}),
+        "2.1", "2.2", "2.3", "2.4", "8.1", "8.2", "9.2", "9.3", "9.4", "9.5", "10.1", "11.1", "11.2"},
+        {2: 0, 8: 0, 9: 0, 10: 5, 11: 0}),
     # async-processor carries task 4 and the dead-letter configuration of task 6.
     "async-processor missing": (delete_function("async-processor"),
-                                {"4.1", "4.2", "4.3", "4.4", "4.5", "4.6", "6.3"}),
+                                {"4.1", "4.2", "4.3", "4.4", "4.5", "4.6", "6.3"}, {4: 1, 6: 6}),
     # lambda-dlq is task 6's queue; nothing else uses it.
-    "lambda-dlq missing": (delete_queue("lambda-dlq"), {"6.1", "6.2", "6.3", "6.5"}),
+    "lambda-dlq missing": (delete_queue("lambda-dlq"), {"6.1", "6.2", "6.3", "6.5"}, {6: 1.5}),
 }
 
 
 @pytest.mark.parametrize("mistake", ACROSS_TASKS, ids=list(ACROSS_TASKS))
 def test_missing_resource_used_by_several_tasks(graded_mistake, mistake):
-    apply, failing = ACROSS_TASKS[mistake]
+    apply, failing, scores = ACROSS_TASKS[mistake]
     _, student = graded_mistake(apply)
-    assert failing_checks(student) == failing and student.complete
+    assert assert_costs_exactly(student, failing) == scores
 
 
 def test_no_published_version(graded_mistake):
@@ -58,6 +58,6 @@ def test_no_published_version(graded_mistake):
         for version in ("1", "2"):
             lam.delete_function(FunctionName=name, Qualifier=version)
 
-    _, student = graded_mistake(unpublish)
-    assert failing_checks(student) == {"9.2", "9.3", "9.4", "9.5", "10.1"}
-    assert "only $LATEST" in student.tasks[8].checks[0].message
+    built, student = graded_mistake(unpublish)
+    assert assert_costs_exactly(student, {"9.2", "9.3", "9.4", "9.5", "10.1"}) == {9: 0, 10: 5}
+    assert student.tasks[8].checks[0].message == f"layer-consumer-{built['sid']} has only $LATEST"

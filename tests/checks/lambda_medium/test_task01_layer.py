@@ -23,8 +23,9 @@ test_mistake_costs_only_task_1 = mistakes_cost_only_their_task(1, MISTAKES)
 
 
 def test_missing_layer_fails_dependents_with_one_reason(graded_mistake):
-    _, student = graded_mistake(MISTAKES["layer deleted"][0])
+    built, student = graded_mistake(MISTAKES["layer deleted"][0])
     checks = {c.id: c for c in student.tasks[0].checks}
-    assert "no layer named common-utils-layer-" in checks["1.1"].message
-    assert checks["1.2"].message.startswith("not checked: 1.1") and checks["1.3"].message.startswith("not checked: 1.1")
+    assert checks["1.1"].message == f"no layer named common-utils-layer-{built['sid']} in us-east-1"
+    assert checks["1.2"].message == checks["1.3"].message == (
+        "not checked: 1.1 (Layer common-utils-layer-<id> has a published version) failed")
     assert checks["1.2"].hint is None and checks["1.1"].hint.startswith("aws lambda publish-layer-version")

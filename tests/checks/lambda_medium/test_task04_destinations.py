@@ -17,7 +17,19 @@ def set_retention(account, built, prefix, seconds):
                                                Attributes={"MessageRetentionPeriod": str(seconds)})
 
 
+def to_classmates_queue(account, built):
+    """The on-success destination is a classmate's queue: lambda-success-queue-<id>b starts like the student's."""
+    sqs = account.client("sqs")
+    url = sqs.create_queue(QueueName=f"lambda-success-queue-{built['sid']}b")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    account.client("lambda").put_function_event_invoke_config(
+        FunctionName=f"async-processor-{built['sid']}", MaximumRetryAttempts=2, MaximumEventAgeInSeconds=21600,
+        DestinationConfig={"OnSuccess": {"Destination": arn},
+                           "OnFailure": {"Destination": built["queues"]["lambda-failure-queue"]["arn"]}})
+
+
 MISTAKES = {
+    "success to a classmate's queue": (to_classmates_queue, {"4.5"}),
     "memory 128": (lambda a, b: a.client("lambda").update_function_configuration(
         FunctionName=f"async-processor-{b['sid']}", MemorySize=128), {"4.3"}),
     "runtime python3.11": (lambda a, b: a.client("lambda").update_function_configuration(
@@ -36,5 +48,10 @@ test_mistake_costs_only_task_4 = mistakes_cost_only_their_task(4, MISTAKES)
 
 
 def test_swapped_destinations_are_named_as_swapped(graded_mistake):
-    _, student = graded_mistake(MISTAKES["destinations swapped"][0])
-    assert "swapped" in student.tasks[3].checks[4].message
+    built, student = graded_mistake(MISTAKES["destinations swapped"][0])
+    checks = {c.id: c for c in student.tasks[3].checks}
+    assert checks["4.5"].message == (f"on success goes to lambda-failure-queue-{built['sid']}: "
+                                     "success and failure are swapped")
+    assert checks["4.6"].message == (f"on failure goes to lambda-success-queue-{built['sid']}: "
+                                     "success and failure are swapped")
+    assert student.tasks[3].score == 7

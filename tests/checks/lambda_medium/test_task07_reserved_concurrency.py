@@ -23,5 +23,7 @@ def test_short_timeout_is_advice_that_costs_nothing(graded_mistake):
     _, student = graded_mistake(lambda a, b: a.client("lambda").update_function_configuration(
         FunctionName=function(b), Timeout=3))
     advice = student.tasks[6].checks[2]
-    assert advice.status is Status.WARN and "3 s" in advice.message and advice.hint
+    assert advice.status is Status.WARN and advice.points == 0
+    assert advice.message == "timeout is 3 s: every invocation will time out before its 10 s sleep ends"
+    assert advice.hint.startswith("aws lambda update-function-configuration --function-name rate-limited-function-")
     assert student.score == 100 and student.tasks[6].status is Status.PASS

@@ -15,7 +15,18 @@ def strip_role(account, built):
     iam.detach_role_policy(RoleName=name, PolicyArn="arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole")
 
 
+def own_policy_named_like_insights(account, built):
+    """The role's only policy is the student's own, named like AWS's Insights policy and allowing nothing of it."""
+    strip_role(account, built)
+    iam = account.client("iam")
+    arn = iam.create_policy(PolicyName="CloudWatchLambdaInsightsExecutionRolePolicy", Path=f"/{built['sid']}/",
+                            PolicyDocument='{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", '
+                            '"Action": "s3:GetObject", "Resource": "*"}]}')["Policy"]["Arn"]
+    iam.attach_role_policy(RoleName=f"lambda-role-{built['sid']}", PolicyArn=arn)
+
+
 MISTAKES = {
+    "a policy of the student's own named like AWS's": (own_policy_named_like_insights, {"8.2"}),
     "no Insights layer": (lambda a, b: layers(a, b), {"8.1", "8.2"}),
     "a look-alike layer name": (lambda a, b: layers(
         a, b, f"arn:aws:lambda:{b['region']}:580247275435:layer:LambdaInsightsExtensionX:1"), {"8.1", "8.2"}),

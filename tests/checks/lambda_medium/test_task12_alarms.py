@@ -17,6 +17,8 @@ def delete(account, built, name):
 
 MISTAKES = {
     "errors alarm period 60": (lambda a, b: alarm(a, b, "HighErrorRate", "Errors", Period=60), {"12.2"}),
+    "errors alarm threshold 4": (lambda a, b: alarm(a, b, "HighErrorRate", "Errors", Threshold=4), {"12.2"}),
+    "errors alarm over 1 period": (lambda a, b: alarm(a, b, "HighErrorRate", "Errors", EvaluationPeriods=1), {"12.2"}),
     "duration threshold 30000": (lambda a, b: alarm(a, b, "HighDuration", "Duration", Statistic="Average",
                                                     Threshold=30000), {"12.3"}),
     "throttles >": (lambda a, b: alarm(a, b, "Throttles", "Throttles", Threshold=1, EvaluationPeriods=1), {"12.4"}),

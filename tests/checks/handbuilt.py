@@ -1,0 +1,314 @@
+"""Facts written by hand: a student's account as plain data, judged in milliseconds without AWS or the emulator.
+
+:class:`HandBuiltFacts` answers every question checks ask of :class:`grader.aws.facts.Facts` (same method
+names, arguments and result shapes: ``function()`` is ``{"Configuration": ...}``, queue attributes are
+strings, listings are filtered by what the real read asks AWS for), from dictionaries a test changes one
+value of. ``tests/checks/<assessment>/test_every_field.py`` build a complete student with it, then make
+each checked value wrong in turn; ``tools/mutation.py`` runs those tests first because they are fast.
+
+:class:`Mistake` and :func:`assert_mistake` state what one wrong value must cost: exactly these failing
+checks, exactly these task scores, every other task full marks, and a message that names what is wrong
+(dependents say "not checked: <their prerequisite>").
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from grader.engine import judge_all
+from grader.model import Status, StudentResult
+from grader.rubric import Context
+
+ACCOUNT = "123456789012"  # the graded account
+REGION = "us-east-1"  # the graded region
+OTHER_ACCOUNT = "210987654321"  # someone else's account
+OTHER_REGION = "eu-west-1"  # a region the student is not graded in
+TRUSTED_ACCOUNT = "111122223333"  # lambda_medium task 11's other account
+INSIGHTS_PUBLISHER = "580247275435"  # AWS's Lambda Insights publisher in us-east-1
+
+AWS_MANAGED = "arn:aws:iam::aws:policy/"
+# AWS managed policies as AWS has them (the statements that matter to the checks).
+MANAGED_DOCUMENTS = {
+    "service-role/AWSLambdaBasicExecutionRole": [
+        {"Effect": "Allow", "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+         "Resource": "*"}],
+    "service-role/AWSLambdaVPCAccessExecutionRole": [
+        {"Sid": "AWSLambdaVPCAccessExecutionPermissions", "Effect": "Allow", "Action": [
+            "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "ec2:CreateNetworkInterface",
+            "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets", "ec2:DeleteNetworkInterface",
+            "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"], "Resource": "*"}],
+    "CloudWatchLambdaInsightsExecutionRolePolicy": [
+        {"Sid": "CloudWatchLambdaInsightsExecutionRolePolicy", "Effect": "Allow", "Action": "logs:CreateLogGroup",
+         "Resource": "*"},
+        {"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+         "Resource": "arn:aws:logs:*:*:log-group:/aws/lambda-insights:*"}],
+    "AmazonS3FullAccess": [{"Effect": "Allow", "Action": ["s3:*", "s3-object-lambda:*"], "Resource": "*"}],
+    "AmazonS3ReadOnlyAccess": [
+        {"Effect": "Allow", "Action": ["s3:Get*", "s3:List*", "s3:Describe*", "s3-object-lambda:Get*",
+                                       "s3-object-lambda:List*"], "Resource": "*"}],
+}
+
+
+def document(*statements: dict[str, Any]) -> dict[str, Any]:
+    return {"Version": "2012-10-17", "Statement": list(statements)}
+
+
+@dataclass
+class HandBuiltFacts:
+    """One account and region's facts as data; each method answers as ``grader.aws.facts.Facts`` does."""
+
+    account: str = ACCOUNT
+    region: str = REGION
+    configurations: dict[str, dict[str, Any]] = field(default_factory=dict)  # function -> ($LATEST) configuration
+    reserved: dict[str, int] = field(default_factory=dict)  # function -> reserved concurrency
+    tag_sets: dict[str, dict[str, str]] = field(default_factory=dict)  # function -> tags
+    layer_versions: dict[str, dict[str, Any]] = field(default_factory=dict)  # layer -> its latest version
+    invoke_configs: dict[str, dict[str, Any]] = field(default_factory=dict)  # function -> event invoke config
+    mappings: list[dict[str, Any]] = field(default_factory=list)  # event source mappings of the account
+    alias_lists: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # function -> aliases
+    published: dict[str, list[str]] = field(default_factory=dict)  # function -> published version numbers
+    provisioned: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)  # (function, qualifier) -> config
+    policies: dict[str, dict[str, Any]] = field(default_factory=dict)  # function -> resource-based policy
+    queues: dict[str, dict[str, str]] = field(default_factory=dict)  # queue name -> attributes (QueueArn included)
+    subnet_map: dict[str, dict[str, Any]] = field(default_factory=dict)  # subnet id -> subnet
+    group_map: dict[str, dict[str, Any]] = field(default_factory=dict)  # security group id -> group
+    roles: dict[str, dict[str, Any]] = field(default_factory=dict)  # role -> {"attached": [...], "inline": {...}}
+    managed: dict[str, dict[str, Any]] = field(default_factory=dict)  # managed policy ARN -> default document
+    targets: list[dict[str, Any]] = field(default_factory=list)  # Application Auto Scaling scalable targets
+    scaling: list[dict[str, Any]] = field(default_factory=list)  # Application Auto Scaling scaling policies
+    alarms: list[dict[str, Any]] = field(default_factory=list)  # CloudWatch metric alarms
+    log_groups: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> log group
+    apis: list[dict[str, Any]] = field(default_factory=list)  # REST APIs
+    resources: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # API id -> resources (methods embedded)
+    stages: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # API id -> stages
+    buckets: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> {"notifications": ..., "keys": [...]}
+    inventory: bool = False
+
+    def __post_init__(self) -> None:
+        for name, statements in MANAGED_DOCUMENTS.items():
+            self.managed[AWS_MANAGED + name] = document(*copy.deepcopy(statements))
+
+    # --- building ------------------------------------------------------------------------------
+
+    def arn(self, service: str, resource: str, *, region: str | None = None, account: str | None = None) -> str:
+        return f"arn:aws:{service}:{self.region if region is None else region}:{account or self.account}:{resource}"
+
+    def function_arn(self, name: str, *, region: str | None = None, account: str | None = None) -> str:
+        return self.arn("lambda", f"function:{name}", region=region, account=account)
+
+    def queue_arn(self, name: str, *, region: str | None = None, account: str | None = None) -> str:
+        return self.arn("sqs", name, region=region, account=account)
+
+    def role_arn(self, name: str) -> str:
+        return f"arn:aws:iam::{self.account}:role/{name}"
+
+    def add_function(self, name: str, role: str, **settings: Any) -> dict[str, Any]:
+        config = {"FunctionName": name, "FunctionArn": self.function_arn(name), "Runtime": "python3.12",
+                  "Role": self.role_arn(role), "Handler": "lambda_function.lambda_handler", "MemorySize": 128,
+                  "Timeout": 3, "Architectures": ["x86_64"], "Version": "$LATEST", "State": "Active", **settings}
+        self.configurations[name] = config
+        return config
+
+    def add_role(self, name: str, managed: tuple[str, ...] = (), inline: dict[str, Any] | None = None) -> str:
+        self.roles[name] = {"attached": [{"PolicyName": p.rsplit("/", 1)[-1], "PolicyArn": AWS_MANAGED + p}
+                                         for p in managed], "inline": dict(inline or {})}
+        return name
+
+    def add_queue(self, name: str, **attributes: str) -> str:
+        arn = self.queue_arn(name)
+        self.queues[name] = {"QueueArn": arn, "VisibilityTimeout": "30", "MessageRetentionPeriod": "345600",
+                             "DelaySeconds": "0", **attributes}
+        return arn
+
+    def config(self, name: str) -> dict[str, Any]:
+        return self.configurations[name]
+
+    def alarm(self, name: str) -> dict[str, Any]:
+        return next(a for a in self.alarms if a["AlarmName"] == name)
+
+    # --- the questions checks ask (grader.aws.services.*) -------------------------------------
+
+    def parallel(self, *reads: Callable[[], Any]) -> list[Any]:
+        return [read() for read in reads]
+
+    def prefetch(self, *reads: Callable[[], Any]) -> None:
+        pass
+
+    def account_id(self) -> str:
+        return self.account
+
+    def function(self, name: str) -> dict[str, Any] | None:
+        config = self.configurations.get(name)
+        return None if config is None else {"Configuration": copy.deepcopy(config)}
+
+    def function_names(self) -> set[str]:
+        return set(self.configurations)
+
+    def function_tags(self, name: str) -> dict[str, str] | None:
+        return None if name not in self.configurations else dict(self.tag_sets.get(name, {}))
+
+    def reserved_concurrency(self, name: str) -> int | None:
+        return self.reserved.get(name) if name in self.configurations else None
+
+    def latest_layer_version(self, layer_name: str) -> dict[str, Any] | None:
+        return copy.deepcopy(self.layer_versions.get(layer_name))
+
+    def event_invoke_config(self, function_name: str) -> dict[str, Any] | None:
+        if function_name not in self.configurations:
+            return None
+        return copy.deepcopy(self.invoke_configs.get(function_name))
+
+    def event_source_mappings(self, source_arn: str) -> list[dict[str, Any]]:
+        # ListEventSourceMappings(EventSourceArn=...) and the listing indexed by EventSourceArn alike.
+        return [copy.deepcopy(m) for m in self.mappings if m.get("EventSourceArn") == source_arn]
+
+    def aliases(self, function_name: str) -> list[dict[str, Any]] | None:
+        if function_name not in self.configurations:
+            return None
+        return copy.deepcopy(self.alias_lists.get(function_name, []))
+
+    def versions(self, function_name: str) -> list[dict[str, Any]] | None:
+        config = self.configurations.get(function_name)
+        if config is None:
+            return None
+        return [dict(copy.deepcopy(config), Version=v, FunctionArn=f"{config['FunctionArn']}:{v}")
+                for v in ("$LATEST", *self.published.get(function_name, []))]
+
+    def provisioned_concurrency(self, function_name: str, qualifier: str) -> dict[str, Any] | None:
+        if function_name not in self.configurations:
+            return None
+        return copy.deepcopy(self.provisioned.get((function_name, qualifier)))
+
+    def function_policy(self, function_name: str) -> dict[str, Any] | None:
+        if function_name not in self.configurations:
+            return None
+        return copy.deepcopy(self.policies.get(function_name))
+
+    def queue(self, name: str) -> dict[str, Any] | None:
+        return copy.deepcopy(self.queues.get(name))
+
+    def subnets(self, subnet_ids: tuple[str, ...]) -> list[dict[str, Any]]:
+        return [copy.deepcopy(self.subnet_map[i]) for i in dict.fromkeys(subnet_ids) if i in self.subnet_map]
+
+    def security_groups(self, group_ids: tuple[str, ...]) -> list[dict[str, Any]]:
+        return [copy.deepcopy(self.group_map[i]) for i in dict.fromkeys(group_ids) if i in self.group_map]
+
+    def attached_role_policies(self, role_name: str) -> list[dict[str, Any]] | None:
+        role = self.roles.get(role_name)
+        return None if role is None else copy.deepcopy(role["attached"])
+
+    def inline_role_policies(self, role_name: str) -> dict[str, Any] | None:
+        role = self.roles.get(role_name)
+        return None if role is None else copy.deepcopy(role["inline"])
+
+    def managed_policy_document(self, policy_arn: str) -> dict[str, Any] | None:
+        return copy.deepcopy(self.managed.get(policy_arn))
+
+    def scalable_targets(self, namespace: str, resource_id: str) -> list[dict[str, Any]]:
+        return [copy.deepcopy(t) for t in self.targets
+                if t.get("ServiceNamespace") == namespace and t.get("ResourceId") == resource_id]
+
+    def scaling_policies(self, namespace: str, resource_id: str) -> list[dict[str, Any]]:
+        return [copy.deepcopy(p) for p in self.scaling
+                if p.get("ServiceNamespace") == namespace and p.get("ResourceId") == resource_id]
+
+    def metric_alarms(self) -> list[dict[str, Any]]:
+        return copy.deepcopy(self.alarms)
+
+    def log_group(self, name: str) -> dict[str, Any] | None:
+        return copy.deepcopy(self.log_groups.get(name))
+
+    def rest_apis(self) -> list[dict[str, Any]]:
+        return copy.deepcopy(self.apis)
+
+    def rest_api_resources(self, api_id: str) -> list[dict[str, Any]]:
+        return copy.deepcopy(self.resources.get(api_id, []))
+
+    def rest_api_stages(self, api_id: str) -> list[dict[str, Any]]:
+        return copy.deepcopy(self.stages.get(api_id, []))
+
+    def bucket_names(self) -> list[str]:
+        return sorted(self.buckets)
+
+    def bucket_notifications(self, bucket: str) -> dict[str, Any] | None:
+        found = self.buckets.get(bucket)
+        return None if found is None else copy.deepcopy(found["notifications"])
+
+    def object_keys(self, bucket: str, prefix: str) -> list[str] | None:
+        found = self.buckets.get(bucket)
+        return None if found is None else [k for k in found["keys"] if k.startswith(prefix)]
+
+
+def grade(assessment: Any, facts: HandBuiltFacts, sid: str) -> StudentResult:
+    """The student's result over these facts, judged by the engine as a run judges it (one thread)."""
+    context = Context(sid, facts.account, facts.region, facts, assessment.names_end_in_student_id)
+    return StudentResult(sid, facts.account, facts.region, judge_all(assessment, context), 70.0)
+
+
+# --- what one mistake costs ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """One wrong value: the checks it fails, the tasks' scores after it, and what each failing message says."""
+
+    name: str
+    apply: Callable[[HandBuiltFacts], Any]
+    failing: frozenset[str]
+    scores: dict[int, float]  # the tasks that lose points -> their exact score; every other task keeps all
+    says: dict[str, tuple[str, ...]]  # failing check -> words its message contains
+
+
+class Mistakes(dict):
+    """An assessment's mistakes by name, each registered where its task's cases are written."""
+
+    def __init__(self, max_scores: dict[int, float]) -> None:
+        super().__init__()
+        self.max_scores = max_scores
+
+    def add(self, name: str, apply: Callable[[HandBuiltFacts], Any], failing: str, *,
+            score: float | dict[int, float], says: str | tuple[str, ...] | dict[str, Any]) -> None:
+        """``failing``: the check ids, space-separated. ``score``: the exact score of the first failing check's
+        task (or a dict of every task that loses points). ``says``: what the first failing check's message
+        names (or a dict check -> words, for every failing check that is not a dependent)."""
+        if name in self:
+            raise ValueError(f"two mistakes named {name!r}")
+        ids = failing.split()
+        if not isinstance(score, dict):
+            score = {int(ids[0].split(".")[0]): score}
+        if not isinstance(says, dict):
+            says = {ids[0]: says}
+        words = {check: (w,) if isinstance(w, str) else tuple(w) for check, w in says.items()}
+        self[name] = Mistake(name, apply, frozenset(ids), dict(score), words)
+
+    def case(self, failing: str, *, score: float | dict[int, float], says: Any,
+             name: str | None = None) -> Callable[[Callable[[HandBuiltFacts], Any]], Callable[[HandBuiltFacts], Any]]:
+        """Decorator form of :meth:`add`; the case is named by the function's docstring (or ``name``)."""
+        def register(apply: Callable[[HandBuiltFacts], Any]) -> Callable[[HandBuiltFacts], Any]:
+            self.add(name or f"{failing.split()[0]} {(apply.__doc__ or apply.__name__).strip()}", apply, failing,
+                     score=score, says=says)
+            return apply
+        return register
+
+
+def assert_mistake(student: StudentResult, mistake: Mistake, max_scores: dict[int, float]) -> None:
+    checks = {c.id: c for t in student.tasks for c in t.checks}
+    failing = {c.id for c in checks.values() if c.status not in (Status.PASS, Status.WARN)}
+    crashed = {c.id: c.message for c in checks.values() if "crashed" in c.evidence}
+    assert not crashed, f"checks crashed: {crashed}"
+    assert failing == mistake.failing, f"failing {sorted(failing)}, expected {sorted(mistake.failing)}"
+    assert all(checks[c].status is Status.FAIL for c in failing), "a mistake is a fail, never an error"
+    expected = {n: mistake.scores.get(n, full) for n, full in max_scores.items()}
+    assert {t.number: t.score for t in student.tasks} == expected
+    assert student.score == sum(expected.values())
+    for check_id in failing:
+        message = checks[check_id].message
+        if check_id in mistake.says:
+            for words in mistake.says[check_id]:
+                assert words in message, f"{check_id}: {message!r} does not name {words!r}"
+        else:  # a dependent: one reason, its failed prerequisite's
+            assert message.startswith("not checked: "), f"{check_id}: {message!r} (say what it names)"
+            assert message.split()[2] in failing, f"{check_id}: {message!r} names a check that did not fail"

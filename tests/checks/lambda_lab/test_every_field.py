@@ -1,0 +1,506 @@
+"""Every value a lambda_lab check reads, wrong in turn: each costs exactly its checks, with a message naming it.
+
+Judged over hand-built facts (``tests/checks/handbuilt.py``): the student's own account with labs 1-7
+done as ``checks/lambda_lab/solution.py`` does them. Each case changes one value (too low and too high
+where it is a number, another account's or region's ARN, a name that only starts the same, the right
+name in the wrong place) and states the exact failing checks and lab scores. ``ACCEPTED`` are
+variations a correct lab may have.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from checks.lambda_lab import ASSESSMENT
+from tests.checks.handbuilt import (
+    AWS_MANAGED,
+    OTHER_ACCOUNT,
+    OTHER_REGION,
+    HandBuiltFacts,
+    Mistakes,
+    assert_mistake,
+    document,
+    grade,
+)
+
+SID = "lab-student"
+MAX = {t.number: t.points for t in ASSESSMENT.tasks}
+HELLO, PROCESSOR, TERRAFORM = "HelloWorldFunction", "S3FileProcessor", "terraform-managed-lambda"
+ADVANCED, ASYNC = "AdvancedProcessor", "AsyncProcessor"
+BUCKET = "lambda-lab-1764040656a1b2c3"
+HELLO_API, TF_API = "h3ll0w0rld", "t3rr4f0rm1"
+
+
+def invocations(f: HandBuiltFacts, function_arn: str) -> str:
+    return f"arn:aws:apigateway:{f.region}:lambda:path/2015-03-31/functions/{function_arn}/invocations"
+
+
+def rest_api(f: HandBuiltFacts, api_id: str, name: str, path: str, function: str, stage: str) -> None:
+    """A REST API whose ANY ``path`` is a Lambda proxy integration with ``function``, deployed to ``stage``."""
+    f.apis.append({"id": api_id, "name": name, "rootResourceId": f"{api_id[:4]}root"})
+    method = {"httpMethod": "ANY", "authorizationType": "NONE",
+              "methodIntegration": {"type": "AWS_PROXY", "httpMethod": "POST",
+                                    "uri": invocations(f, f.function_arn(function))}}
+    f.resources[api_id] = [{"id": f"{api_id[:4]}root", "path": "/"},
+                           {"id": f"{api_id[:4]}res", "parentId": f"{api_id[:4]}root", "pathPart": path.lstrip("/"),
+                            "path": path, "resourceMethods": {"ANY": method}}]
+    f.stages[api_id] = [{"stageName": stage, "deploymentId": f"dep{api_id[:3]}"}]
+
+
+def account() -> HandBuiltFacts:
+    """Labs 1-7 done as the lab has them, in the student's own account."""
+    f = HandBuiltFacts()
+    basic = "service-role/AWSLambdaBasicExecutionRole"
+    # Labs 1-4.
+    f.add_role("HelloWorldFunction-role", (basic,))
+    f.add_function(HELLO, "HelloWorldFunction-role", MemorySize=256, Timeout=10, Environment={"Variables": {
+        "GREETING_PREFIX": "Greetings", "GREETING_SUFFIX": "Thanks for using our API!", "ENVIRONMENT": "staging",
+        "MAX_RESPONSE_LENGTH": "500", "ENABLE_DEBUG_LOGGING": "true"}})
+    rest_api(f, HELLO_API, "HelloWorldFunction-API", f"/{HELLO}", HELLO, "default")
+    f.policies[HELLO] = document({
+        "Sid": "lambda-apigateway-invoke", "Effect": "Allow", "Principal": {"Service": "apigateway.amazonaws.com"},
+        "Action": "lambda:InvokeFunction", "Resource": f.function_arn(HELLO),
+        "Condition": {"ArnLike": {"AWS:SourceArn": f.arn("execute-api", f"{HELLO_API}/*/*/{HELLO}")}}})
+    f.log_groups[f"/aws/lambda/{HELLO}"] = {"logGroupName": f"/aws/lambda/{HELLO}"}
+    f.alarms.append({"AlarmName": "HelloWorldFunction-Errors", "Namespace": "AWS/Lambda", "MetricName": "Errors",
+                     "Statistic": "Sum", "Dimensions": [{"Name": "FunctionName", "Value": HELLO}], "Period": 300,
+                     "EvaluationPeriods": 1, "Threshold": 5.0, "ComparisonOperator": "GreaterThanThreshold"})
+    # Lab 5: a lambda-lab-* bucket triggers S3FileProcessor (beside a bucket of something else).
+    f.add_role("S3FileProcessor-role", (basic, "AmazonS3FullAccess"))
+    f.add_function(PROCESSOR, "S3FileProcessor-role")
+    f.policies[PROCESSOR] = document({
+        "Sid": "s3-invoke", "Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"},
+        "Action": "lambda:InvokeFunction", "Resource": f.function_arn(PROCESSOR),
+        "Condition": {"StringEquals": {"AWS:SourceAccount": f.account},
+                      "ArnLike": {"AWS:SourceArn": f"arn:aws:s3:::{BUCKET}"}}})
+    f.buckets[BUCKET] = {"notifications": {"LambdaFunctionConfigurations": [
+        {"Id": "trigger", "LambdaFunctionArn": f.function_arn(PROCESSOR), "Events": ["s3:ObjectCreated:*"]}]},
+        "keys": ["analysis/test-file.txt.json", "test-file.txt"]}
+    f.buckets["website-assets"] = {"notifications": {}, "keys": ["index.html"]}
+    # Lab 6: what terraform apply creates.
+    f.add_role("terraform-managed-lambda-role", (basic,))
+    f.add_function(TERRAFORM, "terraform-managed-lambda-role", MemorySize=256, Timeout=10, Environment={
+        "Variables": {"ENVIRONMENT": "production", "APP_VERSION": "2.0.0", "FEATURE_FLAG": "enabled"}})
+    f.tag_sets[TERRAFORM] = {"Project": "Lambda Lab", "ManagedBy": "Terraform", "Environment": "Learning"}
+    f.log_groups[f"/aws/lambda/{TERRAFORM}"] = {"logGroupName": f"/aws/lambda/{TERRAFORM}", "retentionInDays": 7}
+    rest_api(f, TF_API, f"{TERRAFORM}-api", "/{proxy+}", TERRAFORM, "prod")
+    f.policies[TERRAFORM] = document({
+        "Sid": "AllowAPIGatewayInvoke", "Effect": "Allow", "Principal": {"Service": "apigateway.amazonaws.com"},
+        "Action": "lambda:InvokeFunction", "Resource": f.function_arn(TERRAFORM),
+        "Condition": {"ArnLike": {"AWS:SourceArn": f.arn("execute-api", f"{TF_API}/*/*")}}})
+    # Lab 7.
+    layer = f.arn("lambda", "layer:common-utilities:1")
+    f.layer_versions["common-utilities"] = {"LayerVersionArn": layer, "Version": 1, "CompatibleRuntimes": ["python3.12"],
+                                            "Description": "Common utilities for Lambda functions"}
+    f.add_role("lab7-role", (basic,), {"send-to-dlq": document(
+        {"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": f.queue_arn("lambda-dlq")})})
+    f.add_function(ADVANCED, "lab7-role", Layers=[{"Arn": layer}])
+    f.add_function(ASYNC, "lab7-role", Timeout=10)
+    f.add_queue("lambda-dlq")
+    f.invoke_configs[ASYNC] = {"MaximumEventAgeInSeconds": 3600, "MaximumRetryAttempts": 2, "DestinationConfig": {
+        "OnSuccess": {}, "OnFailure": {"Destination": f.queue_arn("lambda-dlq")}}}
+    f.reserved[ASYNC] = 5
+    return f
+
+
+MISTAKES = Mistakes(MAX)
+ACCEPTED: dict[str, object] = {}
+
+
+def wrong(check: str, name: str, where, key: str, values, *, score, says=(), failing: str | None = None,
+          absent: bool = False) -> None:
+    """One case per value: only ``where(facts)[key]`` is wrong, and the message names the value (and ``says``).
+    ``absent``: the value makes the thing the check looks for absent, and the message names what is missing."""
+    for value in values:
+        MISTAKES.add(f"{check} {name} {value!r}", lambda f, v=value: where(f).__setitem__(key, v), failing or check,
+                     score=score, says=(*([] if absent else named(value)), *([says] if isinstance(says, str) else says)))
+
+
+def named(value) -> list[str]:
+    """How a message names a wrong value: a scalar as text, a list by its items; a mapping or nothing is named
+    by the words the case gives."""
+    if isinstance(value, list):
+        return [str(item) for item in value]
+    return [] if isinstance(value, dict) or value == "" else [str(value)]
+
+
+def config(name: str):
+    return lambda f: f.config(name)
+
+
+def lab(number: int) -> str:
+    return f"does not exist (lab {number})"
+
+
+# --- lab 1 ---------------------------------------------------------------------------------------
+
+MISTAKES.add("1.1 the function named in lower case", lambda f: f.configurations.__setitem__(
+    "helloworldfunction", dict(f.configurations.pop(HELLO), FunctionName="helloworldfunction")),
+    "1.1 1.2 1.3 1.4 2.1 2.2 2.3 3.1 3.2 3.3 3.4 3.5", score={1: 0, 2: 0, 3: 0},
+    says={"1.1": "no function named HelloWorldFunction in us-east-1", "2.1": lab(1), "2.3": lab(1), "3.1": lab(1),
+          "3.2": lab(1), "3.3": lab(1), "3.4": lab(1), "3.5": lab(1)})
+wrong("1.2", "runtime", config(HELLO), "Runtime", ["python3.11", "python3.9", "python3.1", "python3", "python3.12x",
+                                                   "nodejs20.x", None], score=10, says="the lab uses python3.12 or newer")
+wrong("1.3", "architecture", config(HELLO), "Architectures", [["arm64"], ["x86_64", "arm64"]], score=10,
+      says="arm64, not x86_64")
+wrong("1.4", "handler", config(HELLO), "Handler", ["app.handler", "lambda_function.handler", "lambda_function"], score=10,
+      says="handler is ")
+
+# --- lab 2 ---------------------------------------------------------------------------------------
+
+integration = lambda f: f.resources[HELLO_API][1]["resourceMethods"]["ANY"]["methodIntegration"]  # noqa: E731
+permission = lambda f: f.policies[HELLO]["Statement"][0]  # noqa: E731
+NOT_INTEGRATED = "no REST API in us-east-1 has a method integrated with HelloWorldFunction"
+
+MISTAKES.add("2.1 not a proxy integration", lambda f: integration(f).__setitem__("type", "AWS"), "2.1 2.2", score=5,
+             says="ANY /HelloWorldFunction of HelloWorldFunction-API (h3ll0w0rld) is a AWS integration, not AWS_PROXY")
+for label, arn in {"another function": lambda f: f.function_arn(PROCESSOR),
+                   "a function whose name starts the same": lambda f: f.function_arn(HELLO + "2"),
+                   "the function's name in another account": lambda f: f.function_arn(HELLO, account=OTHER_ACCOUNT),
+                   "the function's name in another region": lambda f: f.function_arn(HELLO, region=OTHER_REGION)}.items():
+    MISTAKES.add(f"2.1 the integration invokes {label}", lambda f, a=arn: integration(f).__setitem__(
+        "uri", invocations(f, a(f))), "2.1 2.2", score=5, says=NOT_INTEGRATED)
+MISTAKES.add("2.1 an integration URI that is no Lambda invocation", lambda f: integration(f).__setitem__(
+    "uri", invocations(f, f.function_arn(HELLO)).removesuffix("/invocations")), "2.1 2.2", score=5, says=NOT_INTEGRATED)
+MISTAKES.add("2.1 the API deleted", lambda f: f.apis.pop(0), "2.1 2.2", score=5, says=NOT_INTEGRATED)
+MISTAKES.add("2.2 a stage without a deployment", lambda f: f.stages[HELLO_API][0].pop("deploymentId"), "2.2", score=11,
+             says="HelloWorldFunction-API has no stage")
+MISTAKES.add("2.2 never deployed", lambda f: f.stages[HELLO_API].clear(), "2.2", score=11,
+             says="HelloWorldFunction-API has no stage")
+MISTAKES.add("2.3 no resource-based policy", lambda f: f.policies.pop(HELLO), "2.3", score=11,
+             says="HelloWorldFunction has no resource-based policy")
+NOT_FOR_THIS_API = "apigateway.amazonaws.com may invoke it only for "
+for label, source in {"another API": f"arn:aws:execute-api:us-east-1:123456789012:oldapi1234/*/*/{HELLO}",
+                      "the API in another account": f"arn:aws:execute-api:us-east-1:{OTHER_ACCOUNT}:{HELLO_API}/*/*/{HELLO}",
+                      "the API in another region": f"arn:aws:execute-api:{OTHER_REGION}:123456789012:{HELLO_API}/*/*/{HELLO}",
+                      "another stage": f"arn:aws:execute-api:us-east-1:123456789012:{HELLO_API}/prod/*/{HELLO}",
+                      "another path": f"arn:aws:execute-api:us-east-1:123456789012:{HELLO_API}/*/*/other"}.items():
+    MISTAKES.add(f"2.3 permission for {label}", lambda f, s=source: permission(f).__setitem__(
+        "Condition", {"ArnLike": {"AWS:SourceArn": s}}), "2.3", score=11, says=(NOT_FOR_THIS_API, source))
+MISTAKES.add("2.3 permission for another source account", lambda f: permission(f)["Condition"].__setitem__(
+    "StringEquals", {"AWS:SourceAccount": OTHER_ACCOUNT}), "2.3", score=11, says=NOT_FOR_THIS_API)
+MISTAKES.add("2.3 permission for any account but the student's", lambda f: permission(f)["Condition"].__setitem__(
+    "StringNotEquals", {"AWS:SourceAccount": f.account}), "2.3", score=11, says=NOT_FOR_THIS_API)
+NO_STATEMENT = "no statement allows apigateway.amazonaws.com to call lambda:InvokeFunction"
+wrong("2.3", "principal", permission, "Principal", [{"Service": "s3.amazonaws.com"}, {"AWS": OTHER_ACCOUNT}], score=11,
+      says=NO_STATEMENT)
+wrong("2.3", "action", permission, "Action", ["lambda:GetFunction"], score=11, says=NO_STATEMENT, absent=True)
+wrong("2.3", "effect", permission, "Effect", ["Deny"], score=11, says=NO_STATEMENT, absent=True)
+
+# --- lab 3 ---------------------------------------------------------------------------------------
+
+env = lambda f: f.config(HELLO)["Environment"]["Variables"]  # noqa: E731
+for variable, failing, score, says in (
+    ("GREETING_PREFIX", "3.1", 9, {}), ("GREETING_SUFFIX", "3.1", 9, {}), ("ENVIRONMENT", "3.1", 9, {}),
+    ("MAX_RESPONSE_LENGTH", "3.1 3.2", 7, {"3.2": "MAX_RESPONSE_LENGTH is not set (see 3.1)"}),
+    ("ENABLE_DEBUG_LOGGING", "3.1 3.3", 8, {"3.3": "ENABLE_DEBUG_LOGGING is not set (see 3.1)"}),
+):
+    MISTAKES.add(f"3.1 {variable} missing", lambda f, v=variable: env(f).pop(v), failing, score=score,
+                 says={"3.1": f"HelloWorldFunction lacks {variable}", **says})
+    MISTAKES.add(f"3.1 {variable} in lower case", lambda f, v=variable: env(f).__setitem__(v.lower(), env(f).pop(v)),
+                 failing, score=score, says={"3.1": f"{variable.lower()} differ only in case", **says})
+MISTAKES.add("3.1 GREETING_PREFIX blank", lambda f: env(f).__setitem__("GREETING_PREFIX", "  "), "3.1", score=9,
+             says="HelloWorldFunction lacks GREETING_PREFIX")
+MISTAKES.add("3.1 no variables at all", lambda f: f.config(HELLO).pop("Environment"), "3.1 3.2 3.3", score=6,
+             says={"3.1": "lacks GREETING_PREFIX, GREETING_SUFFIX, ENVIRONMENT, MAX_RESPONSE_LENGTH, ENABLE_DEBUG_LOGGING",
+                   "3.2": "is not set (see 3.1)", "3.3": "is not set (see 3.1)"})
+wrong("3.2", "value", env, "MAX_RESPONSE_LENGTH", ["five hundred", "500.0", "-500", "5e2"], score=12,
+      says="the handler's int() would fail on it")
+MISTAKES.add("3.2 MAX_RESPONSE_LENGTH empty", lambda f: env(f).__setitem__("MAX_RESPONSE_LENGTH", ""), "3.1 3.2",
+             score=7, says={"3.1": "lacks MAX_RESPONSE_LENGTH", "3.2": "MAX_RESPONSE_LENGTH is ''"})
+wrong("3.3", "value", env, "ENABLE_DEBUG_LOGGING", ["yes", "1", "on", "truee"], score=13,
+      says="the handler only recognises 'true'")
+wrong("3.4", "memory", config(HELLO), "MemorySize", [128, 255, 257, 512], score=11, says="memory is ")
+wrong("3.5", "timeout", config(HELLO), "Timeout", [3, 9, 11, 30], score=11, says="timeout is ")
+
+# --- lab 4 ---------------------------------------------------------------------------------------
+
+errors_alarm = lambda f: f.alarm("HelloWorldFunction-Errors")  # noqa: E731
+MISTAKES.add("4.1 the function never ran", lambda f: f.log_groups.pop(f"/aws/lambda/{HELLO}"), "4.1", score=8,
+             says="no log group /aws/lambda/HelloWorldFunction")
+MISTAKES.add("4.1 only another function's log group", lambda f: f.log_groups.__setitem__(
+    f"/aws/lambda/{HELLO}2", f.log_groups.pop(f"/aws/lambda/{HELLO}")), "4.1", score=8,
+    says="no log group /aws/lambda/HelloWorldFunction:")
+MISTAKES.add("4.2 the alarm named differently", lambda f: errors_alarm(f).__setitem__("AlarmName", "HelloWorld-Errors"),
+             "4.2 4.3", score=4, says="no alarm named HelloWorldFunction-Errors; HelloWorld-Errors watches the right metric")
+MISTAKES.add("4.2 no alarm", lambda f: f.alarms.clear(), "4.2 4.3", score=4,
+             says="no alarm named HelloWorldFunction-Errors in us-east-1")
+MISTAKES.add("4.2 a renamed alarm on another metric", lambda f: errors_alarm(f).update(
+    AlarmName="HelloWorld-Errors", MetricName="Throttles"), "4.2 4.3", score=4,
+    says="no alarm named HelloWorldFunction-Errors in us-east-1")
+for key, value, says in (
+    ("Namespace", "Custom/Lambda", "watches Custom/Lambda Errors (FunctionName=HelloWorldFunction), not AWS/Lambda Errors"),
+    ("MetricName", "Invocations", "watches AWS/Lambda Invocations (FunctionName=HelloWorldFunction)"),
+    ("Dimensions", [{"Name": "FunctionName", "Value": PROCESSOR}], "(FunctionName=S3FileProcessor)"),
+    ("Dimensions", [{"Name": "FunctionName", "Value": HELLO + "2"}], "(FunctionName=HelloWorldFunction2)"),
+    ("Dimensions", [{"Name": "Resource", "Value": HELLO}], "(Resource=HelloWorldFunction)"),
+    ("Dimensions", [], "(no dimensions)"),
+):
+    MISTAKES.add(f"4.2 {key} {value!r}", lambda f, k=key, v=value: errors_alarm(f).__setitem__(k, v), "4.2 4.3", score=4,
+                 says=says)
+for key, values in {"Statistic": ["Average", "Maximum"], "Period": [60, 299, 301, 600], "Threshold": [4.0, 6.0, 50.0],
+                    "ComparisonOperator": ["GreaterThanOrEqualToThreshold", "LessThanThreshold"]}.items():
+    wrong("4.3", "alarm", errors_alarm, key, values, score=8, says=f"{key} is ")
+
+# --- lab 5 ---------------------------------------------------------------------------------------
+
+trigger = lambda f: f.buckets[BUCKET]["notifications"]["LambdaFunctionConfigurations"][0]  # noqa: E731
+s3_permission = lambda f: f.policies[PROCESSOR]["Statement"][0]  # noqa: E731
+processor_role = lambda f: f.roles["S3FileProcessor-role"]  # noqa: E731
+ONLY_OTHER = f"none of {BUCKET} triggers S3FileProcessor, so it is unclear which is the lab's"
+
+MISTAKES.add("5.1 the function missing", lambda f: f.configurations.pop(PROCESSOR), "5.1 5.3 5.4", score=7,
+             says={"5.1": "no function named S3FileProcessor", "5.3": lab(5)})
+wrong("5.2", "events", trigger, "Events", [["s3:ObjectCreated:Put"], ["s3:ObjectRemoved:*"],
+                                           ["s3:ObjectCreated:Put", "s3:ObjectCreated:Post"]], score=12,
+      says=f"{BUCKET} invokes S3FileProcessor only on s3:Object")
+for label, arn in {"another function": lambda f: f.function_arn(HELLO),
+                   "the function's name in another account": lambda f: f.function_arn(PROCESSOR, account=OTHER_ACCOUNT),
+                   "the function's name in another region": lambda f: f.function_arn(PROCESSOR, region=OTHER_REGION),
+                   "a function whose name starts the same": lambda f: f.function_arn(PROCESSOR + "Old")}.items():
+    MISTAKES.add(f"5.2 the trigger invokes {label}", lambda f, a=arn: trigger(f).__setitem__(
+        "LambdaFunctionArn", a(f)), "5.2", score=12, says=ONLY_OTHER)
+MISTAKES.add("5.2 no trigger", lambda f: f.buckets[BUCKET]["notifications"].clear(), "5.2", score=12, says=ONLY_OTHER)
+MISTAKES.add("5.2 the trigger on a bucket not named lambda-lab-*", lambda f: f.buckets.__setitem__(
+    "my-lab-bucket", f.buckets.pop(BUCKET)), "5.2 5.4 5.5", score=6, says={
+        "5.2": "no bucket named lambda-lab-*", "5.4": "no bucket named lambda-lab-*", "5.5": "no bucket named lambda-lab-*"})
+MISTAKES.add("5.2 two lambda-lab-* buckets, neither triggering", lambda f: (
+    f.buckets[BUCKET]["notifications"].clear(), f.buckets.__setitem__("lambda-lab-old", {"notifications": {}, "keys": []})),
+    "5.2 5.4 5.5", score=6, says={"5.2": f"none of {BUCKET}, lambda-lab-old triggers S3FileProcessor",
+                                 "5.4": "so it is unclear which is the lab's", "5.5": "so it is unclear which is the lab's"})
+MISTAKES.add("5.3 no resource-based policy", lambda f: f.policies.pop(PROCESSOR), "5.3", score=13,
+             says="S3FileProcessor has no resource-based policy: S3 cannot invoke it")
+S3_ONLY_FOR = "s3.amazonaws.com may invoke it only for "
+for label, source in {"another bucket": "arn:aws:s3:::lambda-lab-someone-else",
+                      "a bucket whose name starts the same": f"arn:aws:s3:::{BUCKET}x",
+                      "every bucket but the lab's": None}.items():
+    if source is None:
+        change = lambda f: s3_permission(f)["Condition"].update(  # noqa: E731
+            ArnLike={"AWS:SourceArn": "arn:aws:s3:::*"}, ArnNotLike={"AWS:SourceArn": f"arn:aws:s3:::{BUCKET}"})
+        says = S3_ONLY_FOR + "arn:aws:s3:::*"
+    else:
+        change = lambda f, s=source: s3_permission(f)["Condition"].__setitem__("ArnLike", {"AWS:SourceArn": s})  # noqa: E731
+        says = S3_ONLY_FOR + source
+    MISTAKES.add(f"5.3 permission for {label}", change, "5.3", score=13, says=says)
+MISTAKES.add("5.3 permission for another source account", lambda f: s3_permission(f)["Condition"].__setitem__(
+    "StringEquals", {"AWS:SourceAccount": OTHER_ACCOUNT}), "5.3", score=13, says=S3_ONLY_FOR + f"arn:aws:s3:::{BUCKET}")
+wrong("5.3", "principal", s3_permission, "Principal", [{"Service": "apigateway.amazonaws.com"}], score=13,
+      says="no statement allows s3.amazonaws.com to call lambda:InvokeFunction")
+wrong("5.3", "effect", s3_permission, "Effect", ["Deny"], score=13, says="no statement allows s3.amazonaws.com",
+      absent=True)
+wrong("5.3", "action", s3_permission, "Action", ["lambda:InvokeAsync"], score=13, says="no statement allows s3.amazonaws.com",
+      absent=True)
+
+
+def s3_access(*statements):
+    def apply(f):
+        processor_role(f)["attached"] = [p for p in processor_role(f)["attached"] if "S3" not in p["PolicyName"]]
+        if statements:
+            processor_role(f)["inline"]["bucket"] = document(*statements)
+    return apply
+
+
+MISTAKES.add("5.4 no S3 access", s3_access(), "5.4", score=13,
+             says=f"the role may not s3:GetObject or s3:PutObject in {BUCKET}")
+MISTAKES.add("5.4 read-only access", lambda f: processor_role(f)["attached"].__setitem__(1, {
+    "PolicyName": "AmazonS3ReadOnlyAccess", "PolicyArn": AWS_MANAGED + "AmazonS3ReadOnlyAccess"}), "5.4", score=13,
+    says=f"the role may not s3:PutObject in {BUCKET}")
+MISTAKES.add("5.4 access to another bucket", s3_access({"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"],
+                                                         "Resource": "arn:aws:s3:::lambda-lab-other/*"}),
+             "5.4", score=13, says="the role may not s3:GetObject or s3:PutObject")
+MISTAKES.add("5.4 access to the bucket, not its objects", s3_access(
+    {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": f"arn:aws:s3:::{BUCKET}"}),
+    "5.4", score=13, says="the role may not s3:GetObject or s3:PutObject")
+MISTAKES.add("5.4 writes only under analysis/ but reads nothing", s3_access(
+    {"Effect": "Allow", "Action": "s3:PutObject", "Resource": f"arn:aws:s3:::{BUCKET}/analysis/*"}),
+    "5.4", score=13, says="the role may not s3:GetObject in")
+MISTAKES.add("5.4 an explicit Deny of PutObject", lambda f: processor_role(f)["inline"].__setitem__("deny", document(
+    {"Effect": "Deny", "Action": "s3:PutObject", "Resource": "*"})), "5.4", score=13, says="may not s3:PutObject")
+MISTAKES.add("5.4 the role does not exist", lambda f: f.roles.pop("S3FileProcessor-role"), "5.4", score=13,
+             says="the role arn:aws:iam::123456789012:role/S3FileProcessor-role does not exist")
+for label, keys in {"nothing written": ["test-file.txt"], "a result that is not JSON": ["analysis/test-file.txt"],
+                    "a JSON file outside analysis/": ["test-file.txt.json", "analysis.json"],
+                    "results under another case": ["Analysis/test-file.txt.json"]}.items():
+    MISTAKES.add(f"5.5 {label}", lambda f, k=keys: f.buckets[BUCKET].__setitem__("keys", k), "5.5", score=13,
+                 says=f"{BUCKET} has no analysis/*.json")
+
+# --- lab 6 ---------------------------------------------------------------------------------------
+
+tf_integration = lambda f: f.resources[TF_API][1]["resourceMethods"]["ANY"]["methodIntegration"]  # noqa: E731
+tf_resource = lambda f: f.resources[TF_API][1]  # noqa: E731
+tf_env = lambda f: f.config(TERRAFORM)["Environment"]["Variables"]  # noqa: E731
+
+MISTAKES.add("6.1 the function missing", lambda f: f.configurations.pop(TERRAFORM), "6.1 6.2 6.3 6.4", score=6,
+             says="no function named terraform-managed-lambda")
+wrong("6.2", "runtime", config(TERRAFORM), "Runtime", ["python3.11", "python3.13"], score=12, says="runtime is ")
+wrong("6.2", "timeout", config(TERRAFORM), "Timeout", [3, 9, 11], score=12, says="timeout is ")
+wrong("6.2", "memory", config(TERRAFORM), "MemorySize", [128, 255, 257, 512], score=12, says="memory is ")
+for variable in ("ENVIRONMENT", "APP_VERSION"):
+    MISTAKES.add(f"6.3 {variable} missing", lambda f, v=variable: tf_env(f).pop(v), "6.3", score=12,
+                 says=f"terraform-managed-lambda lacks {variable}")
+    MISTAKES.add(f"6.3 {variable} blank", lambda f, v=variable: tf_env(f).__setitem__(v, " "), "6.3", score=12,
+                 says=f"terraform-managed-lambda lacks {variable}")
+MISTAKES.add("6.3 no variables", lambda f: f.config(TERRAFORM).pop("Environment"), "6.3", score=12,
+             says="lacks ENVIRONMENT, APP_VERSION")
+wrong("6.4", "tag", lambda f: f.tag_sets[TERRAFORM], "ManagedBy", ["Console", "terraform", "Terraform "], score=12,
+      says="ManagedBy is ")
+MISTAKES.add("6.4 the tag's key in lower case", lambda f: f.tag_sets[TERRAFORM].__setitem__(
+    "managedby", f.tag_sets[TERRAFORM].pop("ManagedBy")), "6.4", score=12, says="ManagedBy is None, expected 'Terraform'")
+MISTAKES.add("6.4 untagged", lambda f: f.tag_sets.pop(TERRAFORM), "6.4", score=12, says="ManagedBy is None")
+wrong("6.5", "retention", lambda f: f.log_groups[f"/aws/lambda/{TERRAFORM}"], "retentionInDays", [1, 5, 14], score=12,
+      says=" days, expected 7 days")
+MISTAKES.add("6.5 logs kept forever", lambda f: f.log_groups[f"/aws/lambda/{TERRAFORM}"].pop("retentionInDays"), "6.5",
+             score=12, says="keeps logs forever, expected 7 days")
+MISTAKES.add("6.5 no log group", lambda f: f.log_groups.pop(f"/aws/lambda/{TERRAFORM}"), "6.5", score=12,
+             says="no log group /aws/lambda/terraform-managed-lambda")
+MISTAKES.add("6.6 the API named differently", lambda f: f.apis[1].__setitem__("name", "terraform-managed-lambda-api-2"),
+             "6.6 6.7", score=10, says={"6.6": "no REST API named terraform-managed-lambda-api",
+                                        "6.7": "no REST API named terraform-managed-lambda-api"})
+MISTAKES.add("6.6 /proxy instead of /{proxy+}", lambda f: tf_resource(f).update(path="/proxy", pathPart="proxy"), "6.6",
+             score=12, says="through ANY /proxy (AWS_PROXY), not ANY /{proxy+} with AWS_PROXY")
+MISTAKES.add("6.6 GET instead of ANY", lambda f: tf_resource(f).__setitem__(
+    "resourceMethods", {"GET": tf_resource(f)["resourceMethods"]["ANY"]}), "6.6", score=12,
+    says="through GET /{proxy+} (AWS_PROXY)")
+MISTAKES.add("6.6 not a proxy integration", lambda f: tf_integration(f).__setitem__("type", "AWS"), "6.6", score=12,
+             says="through ANY /{proxy+} (AWS)")
+for label, arn in {"another function": lambda f: f.function_arn(HELLO),
+                   "the function's name in another account": lambda f: f.function_arn(TERRAFORM, account=OTHER_ACCOUNT)}.items():
+    MISTAKES.add(f"6.6 the integration invokes {label}", lambda f, a=arn: tf_integration(f).__setitem__(
+        "uri", invocations(f, a(f))), "6.6", score=12,
+        says="terraform-managed-lambda-api has no method integrated with terraform-managed-lambda")
+wrong("6.7", "stage", lambda f: f.stages[TF_API][0], "stageName", ["production", "Prod", "default"], score=12,
+      says="terraform-managed-lambda-api has stages ")
+MISTAKES.add("6.7 never deployed", lambda f: f.stages[TF_API].clear(), "6.7", score=12,
+             says="terraform-managed-lambda-api has no stage, not prod")
+
+# --- lab 7 ---------------------------------------------------------------------------------------
+
+async_config = lambda f: f.invoke_configs[ASYNC]  # noqa: E731
+
+wrong("7.1", "runtimes", lambda f: f.layer_versions["common-utilities"], "CompatibleRuntimes",
+      [["python3.11"], ["python3.13"]], score=13, says="not python3.12: publish a new version")
+wrong("7.1", "runtimes", lambda f: f.layer_versions["common-utilities"], "CompatibleRuntimes", [[]], score=13,
+      says="common-utilities version 1 lists no runtimes")
+MISTAKES.add("7.1 no layer", lambda f: f.layer_versions.pop("common-utilities"), "7.1", score=13,
+             says="no layer named common-utilities in us-east-1")
+def shown(arn: str | None) -> str:
+    """How the message shows a layer: the student's own (this account and region) by name, others by ARN."""
+    if arn is None:
+        return "no layers"
+    return arn.split(":layer:")[-1] if arn.startswith("arn:aws:lambda:us-east-1:123456789012:") else arn
+
+
+for label, arn in {"no layer": None,
+                   "a layer of the same name in another account": f"arn:aws:lambda:us-east-1:{OTHER_ACCOUNT}:layer:common-utilities:1",
+                   "a layer of the same name in another region": f"arn:aws:lambda:{OTHER_REGION}:123456789012:layer:common-utilities:1",
+                   "a layer whose name starts the same": "arn:aws:lambda:us-east-1:123456789012:layer:common-utilities-v2:1"}.items():
+    MISTAKES.add(f"7.2 {label}", lambda f, a=arn: f.config(ADVANCED).__setitem__("Layers", [{"Arn": a}] if a else []),
+                 "7.2", score=13, says=(f"AdvancedProcessor has {shown(arn)}", "it must use a version of your common-utilities"))
+MISTAKES.add("7.2 the function missing", lambda f: f.configurations.pop(ADVANCED), "7.2", score=13,
+             says="the function AdvancedProcessor does not exist (lab 7)")
+wrong("7.3", "event age", async_config, "MaximumEventAgeInSeconds", [60, 3599, 3601, 21600, None], score=12,
+      says="MaximumEventAgeInSeconds is ")
+wrong("7.3", "retries", async_config, "MaximumRetryAttempts", [0, 1, 3, None], score=12, says="MaximumRetryAttempts is ")
+MISTAKES.add("7.3 no asynchronous settings", lambda f: f.invoke_configs.pop(ASYNC), "7.3 7.4", score=9,
+             says={"7.3": "AsyncProcessor has no asynchronous invocation settings",
+                   "7.4": "AsyncProcessor sends failed events nowhere"})
+for label, queue in {"another queue of the account": lambda f: f.queue_arn("lambda-dlq-old"),
+                     "the queue's name in another account": lambda f: f.queue_arn("lambda-dlq", account=OTHER_ACCOUNT),
+                     "the queue's name in another region": lambda f: f.queue_arn("lambda-dlq", region=OTHER_REGION)}.items():
+    MISTAKES.add(f"7.4 failures to {label}", lambda f, q=queue: async_config(f)["DestinationConfig"].__setitem__(
+        "OnFailure", {"Destination": q(f)}), "7.4", score=13,
+        says=("failed events go to arn:aws:sqs:", "not arn:aws:sqs:us-east-1:123456789012:lambda-dlq"))
+MISTAKES.add("7.4 successes, not failures, to the queue", lambda f: async_config(f).__setitem__("DestinationConfig", {
+    "OnSuccess": {"Destination": f.queue_arn("lambda-dlq")}, "OnFailure": {}}), "7.4", score=13,
+    says="AsyncProcessor sends failed events nowhere")
+MISTAKES.add("7.4 no queue", lambda f: f.queues.pop("lambda-dlq"), "7.4", score=13, says="no SQS queue named lambda-dlq")
+wrong("7.5", "reserved", lambda f: f.reserved, ASYNC, [0, 4, 6], score=13, says="reserved concurrency is ")
+MISTAKES.add("7.5 not reserved", lambda f: f.reserved.pop(ASYNC), "7.5", score=13,
+             says="reserved concurrency is not set (expected 5)")
+MISTAKES.add("7.5 the function missing", lambda f: f.configurations.pop(ASYNC), "7.3 7.4 7.5", score=6,
+             says={"7.3": lab(7), "7.4": lab(7), "7.5": lab(7)})
+
+
+# --- what a correct lab may look like --------------------------------------------------------------
+
+ACCEPTED.update({
+    "1.2 a newer Python": lambda f: f.config(HELLO).__setitem__("Runtime", "python3.13"),
+    "1.2 a much newer Python": lambda f: f.config(HELLO).__setitem__("Runtime", "python3.100"),
+    "1.3 no architecture listed (x86_64 by default)": lambda f: f.config(HELLO).pop("Architectures"),
+    "2.1 a second, non-proxy method beside the proxy one": lambda f: f.resources[HELLO_API][1]["resourceMethods"].__setitem__(
+        "GET", {"httpMethod": "GET", "methodIntegration": dict(integration(f), type="AWS")}),
+    "2.1 the integration invokes an alias of the function": lambda f: integration(f).__setitem__(
+        "uri", invocations(f, f.function_arn(HELLO) + ":live")),
+    "2.3 a permission for any API of the account": lambda f: permission(f).__setitem__(
+        "Condition", {"ArnLike": {"AWS:SourceArn": "arn:aws:execute-api:us-east-1:123456789012:*"}}),
+    "2.3 a permission without conditions": lambda f: permission(f).pop("Condition"),
+    "2.3 a permission for the account, not the API": lambda f: permission(f).__setitem__(
+        "Condition", {"StringEquals": {"AWS:SourceAccount": "123456789012"}}),
+    "3.3 ENABLE_DEBUG_LOGGING in capitals": lambda f: env(f).__setitem__("ENABLE_DEBUG_LOGGING", "TRUE"),
+    "3.3 ENABLE_DEBUG_LOGGING false": lambda f: env(f).__setitem__("ENABLE_DEBUG_LOGGING", " false "),
+    "3.2 MAX_RESPONSE_LENGTH with spaces": lambda f: env(f).__setitem__("MAX_RESPONSE_LENGTH", " 1000 "),
+    "4.2 another alarm on the same metric beside the lab's": lambda f: f.alarms.insert(0, dict(
+        errors_alarm(f), AlarmName="HelloWorld-Errors", Threshold=1.0)),
+    "5.2 a second configuration with all create events": lambda f: f.buckets[BUCKET]["notifications"][
+        "LambdaFunctionConfigurations"].insert(0, dict(trigger(f), Id="put", Events=["s3:ObjectCreated:Put"])),
+    "5.3 a permission for the account only": lambda f: s3_permission(f).__setitem__(
+        "Condition", {"StringEquals": {"AWS:SourceAccount": "123456789012"}}),
+    "5.4 an inline policy on the bucket's objects": s3_access({"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"],
+                                                               "Resource": f"arn:aws:s3:::{BUCKET}/*"}),
+    "6.2 ... and the tag among others": lambda f: f.tag_sets[TERRAFORM].update(Owner="me"),
+    "7.2 the layer beside another": lambda f: f.config(ADVANCED)["Layers"].insert(0, {
+        "Arn": "arn:aws:lambda:us-east-1:580247275435:layer:LambdaInsightsExtension:53"}),
+    "7.4 a dead-letter queue instead of a destination": lambda f: (
+        async_config(f).__setitem__("DestinationConfig", {"OnFailure": {}}),
+        f.config(ASYNC).__setitem__("DeadLetterConfig", {"TargetArn": f.queue_arn("lambda-dlq")})),
+})
+
+
+@pytest.fixture(scope="module")
+def complete():
+    return grade(ASSESSMENT, account(), SID)
+
+
+def test_the_complete_lab_scores_every_point(complete):
+    assert [(c.id, c.status.value) for t in complete.tasks for c in t.checks if c.status.value != "pass"] == []
+    assert {t.number: t.score for t in complete.tasks} == MAX and complete.score == 100
+
+
+def test_an_empty_account_scores_zero():
+    assert grade(ASSESSMENT, HandBuiltFacts(), SID).score == 0
+
+
+@pytest.mark.parametrize("name", MISTAKES)
+def test_one_wrong_value_costs_exactly_its_checks(name):
+    facts = account()
+    MISTAKES[name].apply(facts)
+    assert_mistake(grade(ASSESSMENT, facts, SID), MISTAKES[name], MAX)
+
+
+@pytest.mark.parametrize("name", ACCEPTED)
+def test_a_correct_variation_scores_every_point(name):
+    facts = account()
+    ACCEPTED[name](facts)
+    student = grade(ASSESSMENT, facts, SID)
+    assert [(c.id, c.message) for t in student.tasks for c in t.checks if c.status.value != "pass"] == []
+    assert student.score == 100
+
+
+ADVICE = {  # lab 6.8: a missing or misdirected API permission is a warning that costs nothing
+    "no resource-based policy": (lambda f: f.policies.pop(TERRAFORM),
+                                 "no statement allows apigateway.amazonaws.com to call lambda:InvokeFunction: "
+                                 "calls to the API will fail with 500 until it may"),
+    "a permission for another API": (lambda f: f.policies[TERRAFORM]["Statement"][0]["Condition"].__setitem__(
+        "ArnLike", {"AWS:SourceArn": "arn:aws:execute-api:us-east-1:123456789012:oldapi/*/*"}),
+        "apigateway.amazonaws.com may invoke it only for arn:aws:execute-api:us-east-1:123456789012:oldapi/*/*"),
+    "the function missing": (lambda f: f.configurations.pop(TERRAFORM), "the function terraform-managed-lambda does not exist"),
+}
+
+
+@pytest.mark.parametrize("name", ADVICE)
+def test_the_api_permission_is_advice_that_costs_nothing(name):
+    change, message = ADVICE[name]
+    facts = account()
+    change(facts)
+    advice = next(c for c in grade(ASSESSMENT, facts, SID).tasks[5].checks if c.id == "6.8")
+    assert advice.status.value == "warn" and advice.points == 0 and advice.message.startswith(message)

@@ -1,0 +1,658 @@
+"""Every value a lambda_medium check reads, wrong in turn: each costs exactly its checks, with a message naming it.
+
+Judged over hand-built facts (``tests/checks/handbuilt.py``): a complete student ``kim7`` shares the
+training account with a complete classmate ``kim7b`` (whose ID starts with ``kim7``), so "another student's
+resource" is one that really exists. Each case changes one value, too low and too high where it is a
+number, another student's, another account's or region's, or the right name in the wrong place, and
+states the exact failing checks and task scores. ``ACCEPTED`` are variations a correct setup may have.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from checks.lambda_medium import ASSESSMENT
+from tests.checks.handbuilt import (
+    AWS_MANAGED,
+    INSIGHTS_PUBLISHER,
+    OTHER_ACCOUNT,
+    OTHER_REGION,
+    TRUSTED_ACCOUNT,
+    HandBuiltFacts,
+    Mistakes,
+    assert_mistake,
+    document,
+    grade,
+)
+
+SID, CLASSMATE = "kim7", "kim7b"
+DIMENSION = "lambda:function:ProvisionedConcurrency"
+MAX = {t.number: t.points for t in ASSESSMENT.tasks}
+INSIGHTS_LOGGING = document(
+    {"Effect": "Allow", "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+     "Resource": "arn:aws:logs:*:*:*"})
+
+
+def n(prefix: str, sid: str = SID) -> str:
+    return f"{prefix}-{sid}"
+
+
+def insights(account: str = INSIGHTS_PUBLISHER, name: str = "LambdaInsightsExtension", region: str = "us-east-1") -> str:
+    return f"arn:aws:lambda:{region}:{account}:layer:{name}:53"
+
+
+def layer_arn(f: HandBuiltFacts, sid: str = SID, *, account: str | None = None, region: str | None = None) -> str:
+    return f.arn("lambda", f"layer:{n('common-utils-layer', sid)}:1", account=account, region=region)
+
+
+def add_student(f: HandBuiltFacts, sid: str) -> None:
+    """Everything the reference solution (checks/lambda_medium/solution.py) builds for ``sid``."""
+    role = f.add_role(n("lambda-role", sid), ("service-role/AWSLambdaBasicExecutionRole",),
+                      {"lambda-insights": INSIGHTS_LOGGING})
+    vpc_role = f.add_role(n("vpc-lambda-role", sid), ("service-role/AWSLambdaVPCAccessExecutionRole",))
+    # Task 1 and 2 (and 8).
+    f.layer_versions[n("common-utils-layer", sid)] = {
+        "LayerVersionArn": layer_arn(f, sid), "Version": 1, "Description": "Shared helpers",
+        "CompatibleRuntimes": ["python3.12"]}
+    consumer = n("layer-consumer", sid)
+    f.add_function(consumer, role, MemorySize=256, Description="Second release",
+                   Layers=[{"Arn": layer_arn(f, sid)}, {"Arn": insights()}])
+    # Task 3: two subnets of the default VPC in two zones, the student's own group.
+    group = f"sg-{sid}"
+    f.group_map[group] = {"GroupId": group, "GroupName": n("lambda-sg", sid), "VpcId": "vpc-default"}
+    f.add_function(n("vpc-lambda", sid), vpc_role, MemorySize=512,
+                   VpcConfig={"SubnetIds": ["subnet-a", "subnet-b"], "SecurityGroupIds": [group], "VpcId": "vpc-default"},
+                   Environment={"Variables": {"VPC_ID": "vpc-default", "SUBNET_IDS": "subnet-a,subnet-b",
+                                              "SECURITY_GROUP_ID": group}})
+    # Task 4 and 6.
+    success = f.add_queue(n("lambda-success-queue", sid), MessageRetentionPeriod="86400")
+    failure = f.add_queue(n("lambda-failure-queue", sid), MessageRetentionPeriod="86400")
+    tasks = f.add_queue(n("task-queue", sid), VisibilityTimeout="300", MessageRetentionPeriod="345600")
+    dlq = f.add_queue(n("lambda-dlq", sid), MessageRetentionPeriod="1209600")
+    f.add_function(n("async-processor", sid), role, MemorySize=256, DeadLetterConfig={"TargetArn": dlq})
+    f.invoke_configs[n("async-processor", sid)] = {
+        "FunctionArn": f.function_arn(n("async-processor", sid)) + ":$LATEST", "MaximumRetryAttempts": 2,
+        "MaximumEventAgeInSeconds": 21600,
+        "DestinationConfig": {"OnSuccess": {"Destination": success}, "OnFailure": {"Destination": failure}}}
+    # Task 5 and 6: the triggers.
+    f.add_function(n("sqs-consumer", sid), role, MemorySize=256)
+    f.mappings.append({"UUID": f"uuid-task-{sid}", "EventSourceArn": tasks, "State": "Enabled",
+                       "FunctionArn": f.function_arn(n("sqs-consumer", sid)), "BatchSize": 10,
+                       "MaximumBatchingWindowInSeconds": 5, "FunctionResponseTypes": ["ReportBatchItemFailures"]})
+    f.add_function(n("dlq-processor", sid), role)
+    f.mappings.append({"UUID": f"uuid-dlq-{sid}", "EventSourceArn": dlq, "State": "Enabled",
+                       "FunctionArn": f.function_arn(n("dlq-processor", sid)), "BatchSize": 10,
+                       "MaximumBatchingWindowInSeconds": 0, "FunctionResponseTypes": []})
+    # Task 7.
+    f.add_function(n("rate-limited-function", sid), role, Timeout=30)
+    f.reserved[n("rate-limited-function", sid)] = 5
+    # Task 9 and 10.
+    f.published[consumer] = ["1", "2"]
+    f.alias_lists[consumer] = [
+        {"Name": "PROD", "FunctionVersion": "1", "RoutingConfig": {"AdditionalVersionWeights": {"2": 0.1}},
+         "AliasArn": f.function_arn(consumer) + ":PROD"},
+        {"Name": "STAGING", "FunctionVersion": "$LATEST", "AliasArn": f.function_arn(consumer) + ":STAGING"}]
+    f.provisioned[(consumer, "PROD")] = {"RequestedProvisionedConcurrentExecutions": 2,
+                                         "AllocatedProvisionedConcurrentExecutions": 2, "Status": "READY"}
+    resource = f"function:{consumer}:PROD"
+    f.targets.append({"ServiceNamespace": "lambda", "ResourceId": resource, "ScalableDimension": DIMENSION,
+                      "MinCapacity": 2, "MaxCapacity": 10})
+    policy_arn = f.arn("autoscaling", f"scalingPolicy:0a1b:resource/lambda/{resource}:policyName/pc-utilization")
+    f.scaling.append({"PolicyName": "pc-utilization", "PolicyARN": policy_arn, "ServiceNamespace": "lambda",
+                      "ResourceId": resource, "ScalableDimension": DIMENSION, "PolicyType": "TargetTrackingScaling",
+                      "TargetTrackingScalingPolicyConfiguration": {
+                          "TargetValue": 0.7,
+                          "PredefinedMetricSpecification": {"PredefinedMetricType": "LambdaProvisionedConcurrencyUtilization"}}})
+    # Task 11.
+    f.policies[consumer] = document({"Sid": "AllowCrossAccountInvoke", "Effect": "Allow",
+                                     "Principal": {"AWS": f"arn:aws:iam::{TRUSTED_ACCOUNT}:root"},
+                                     "Action": "lambda:InvokeFunction", "Resource": f.function_arn(consumer)})
+    # Task 12: the three alarms, and the two Application Auto Scaling makes for the target-tracking policy.
+    f.alarms += [alarm(f, n("Lambda-HighErrorRate", sid), "Errors", "Sum", 2, 5, "GreaterThanThreshold", consumer),
+                 alarm(f, n("Lambda-HighDuration", sid), "Duration", "Average", 2, 25000, "GreaterThanThreshold", consumer),
+                 alarm(f, n("Lambda-Throttles", sid), "Throttles", "Sum", 1, 1, "GreaterThanOrEqualToThreshold", consumer)]
+    for kind, operator in (("AlarmHigh", "GreaterThanThreshold"), ("AlarmLow", "LessThanThreshold")):
+        tracking = alarm(f, f"TargetTracking-{resource}-{kind}-aed0e274", "ProvisionedConcurrencyUtilization",
+                         "Average", 3, 0.7, operator, consumer, AlarmActions=[policy_arn])
+        tracking["Dimensions"].append({"Name": "Resource", "Value": f"{consumer}:PROD"})
+        f.alarms.append(tracking)
+
+
+def alarm(f: HandBuiltFacts, name: str, metric: str, statistic: str, periods: int, threshold: float, operator: str,
+          function: str, **extra) -> dict:
+    return {"AlarmName": name, "AlarmArn": f.arn("cloudwatch", f"alarm:{name}"), "Namespace": "AWS/Lambda",
+            "MetricName": metric, "Statistic": statistic, "Period": 300, "EvaluationPeriods": periods,
+            "Threshold": float(threshold), "ComparisonOperator": operator, "AlarmActions": [],
+            "Dimensions": [{"Name": "FunctionName", "Value": function}], **extra}
+
+
+def account() -> HandBuiltFacts:
+    """The training account: kim7 and kim7b complete, the default VPC's subnets, a metric-math alarm."""
+    f = HandBuiltFacts()
+    f.subnet_map = {"subnet-a": {"SubnetId": "subnet-a", "AvailabilityZone": "us-east-1a", "VpcId": "vpc-default"},
+                    "subnet-b": {"SubnetId": "subnet-b", "AvailabilityZone": "us-east-1b", "VpcId": "vpc-default"},
+                    "subnet-c": {"SubnetId": "subnet-c", "AvailabilityZone": "us-east-1a", "VpcId": "vpc-default"},
+                    "subnet-o": {"SubnetId": "subnet-o", "AvailabilityZone": "us-east-1c", "VpcId": "vpc-other"}}
+    f.group_map["sg-default"] = {"GroupId": "sg-default", "GroupName": "default", "VpcId": "vpc-default"}
+    add_student(f, SID)
+    add_student(f, CLASSMATE)
+    # A classmate's metric-math alarm: no MetricName, no Dimensions, its metrics in Metrics.
+    f.alarms.append({"AlarmName": "Lambda-ErrorRate-percent-kim7b", "Namespace": None, "Threshold": 5.0,
+                     "ComparisonOperator": "GreaterThanThreshold", "EvaluationPeriods": 1,
+                     "Metrics": [{"Id": "e1", "Expression": "100 * errors / invocations"}]})
+    return f
+
+
+MISTAKES = Mistakes(MAX)
+ACCEPTED: dict[str, object] = {}
+
+
+def wrong(check: str, name: str, where, key: str, values, *, score, says=(), failing: str | None = None,
+          absent: bool = False) -> None:
+    """One case per value: only ``where(facts)[key]`` is wrong, and the message names the value (and ``says``).
+    ``absent``: the value makes the thing the check looks for absent, and the message names what is missing."""
+    for value in values:
+        MISTAKES.add(f"{check} {name} {value!r}", lambda f, v=value: where(f).__setitem__(key, v), failing or check,
+                     score=score, says=(*([] if absent else named(value)), *([says] if isinstance(says, str) else says)))
+
+
+def named(value) -> list[str]:
+    """How a message names a wrong value: a scalar as text, a list by its items; a mapping or nothing is named
+    by the words the case gives."""
+    if isinstance(value, list):
+        return [str(item) for item in value]
+    return [] if isinstance(value, dict) or value == "" else [str(value)]
+
+
+def config(prefix: str):
+    return lambda f: f.config(n(prefix))
+
+
+def delete_function(f: HandBuiltFacts, prefix: str) -> None:
+    del f.configurations[n(prefix)]
+
+
+# --- task 1: the layer -----------------------------------------------------------------------------
+
+MISTAKES.add("1.1 only a classmate's layer", lambda f: f.layer_versions.pop(n("common-utils-layer")),
+             "1.1 1.2 1.3", score=0, says="no layer named common-utils-layer-kim7 in us-east-1")
+latest_layer = lambda f: f.layer_versions[n("common-utils-layer")]  # noqa: E731
+wrong("1.2", "runtimes", latest_layer, "CompatibleRuntimes", [["python3.11"], ["python3.13"], ["python3.11", "nodejs20.x"]],
+      score=6, says="not python3.12")
+wrong("1.2", "runtimes", latest_layer, "CompatibleRuntimes", [[]], score=6, says="lists no runtimes")
+wrong("1.3", "description", latest_layer, "Description", ["", "   ", None], score=6, says="has no description",
+      absent=True)
+
+# --- task 2: the function on the layer -------------------------------------------------------------
+
+MISTAKES.add("2.1 only a classmate's layer-consumer", lambda f: delete_function(f, "layer-consumer"),
+             "2.1 2.2 2.3 2.4 8.1 8.2 9.2 9.3 9.4 9.5 10.1 11.1 11.2", score={2: 0, 8: 0, 9: 0, 10: 5, 11: 0},
+             says={"2.1": "no function named layer-consumer-kim7 in us-east-1",
+                   "8.1": "none of your functions has a LambdaInsightsExtension layer",
+                   "10.1": "no provisioned concurrency on layer-consumer-kim7:PROD"})
+wrong("2.2", "runtime", config("layer-consumer"), "Runtime", ["python3.11", "python3.13", None], score=6.5)
+wrong("2.3", "memory", config("layer-consumer"), "MemorySize", [128, 255, 257, 512], score=6.5)
+
+
+def layers(*arns: str):
+    return lambda f: f.config(n("layer-consumer")).__setitem__("Layers", [{"Arn": a} for a in arns])
+
+
+MISTAKES.add("2.4 a classmate's layer (kim7b)", lambda f: layers(layer_arn(f, CLASSMATE), insights())(f), "2.4",
+             score=6, says="common-utils-layer-kim7b:1")
+MISTAKES.add("2.4 a layer of the same name in another account",
+             lambda f: layers(layer_arn(f, account=OTHER_ACCOUNT), insights())(f), "2.4", score=6, says=OTHER_ACCOUNT)
+MISTAKES.add("2.4 a layer of the same name in another region",
+             lambda f: layers(layer_arn(f, region=OTHER_REGION), insights())(f), "2.4", score=6, says=OTHER_REGION)
+MISTAKES.add("2.4 only the Insights layer", layers(insights()), "2.4", score=6, says="LambdaInsightsExtension:53")
+MISTAKES.add("2.4 no layers", layers(), "2.4 8.1 8.2", score={2: 6, 8: 0},
+             says={"2.4": "no layers", "8.1": "none of your functions"})
+MISTAKES.add("2.4 a layer whose name only starts like the student's",
+             lambda f: layers(f.arn("lambda", "layer:common-utils-layer-kim:1"), insights())(f), "2.4", score=6,
+             says="common-utils-layer-kim:1")
+
+# --- task 3: the VPC function ----------------------------------------------------------------------
+
+vpc_config = lambda f: f.config(n("vpc-lambda"))["VpcConfig"]  # noqa: E731
+variables = lambda f: f.config(n("vpc-lambda"))["Environment"]["Variables"]  # noqa: E731
+
+
+def attach(subnets=None, groups=None):
+    """Attach these subnets and groups, and (as a careful student would) say so in the variables."""
+    def apply(f):
+        if subnets is not None:
+            vpc_config(f)["SubnetIds"] = subnets
+            variables(f)["SUBNET_IDS"] = ",".join(subnets)
+        if groups is not None:
+            vpc_config(f)["SecurityGroupIds"] = groups
+            variables(f)["SECURITY_GROUP_ID"] = ",".join(groups)
+    return apply
+
+
+MISTAKES.add("3.1 only a classmate's vpc-lambda", lambda f: delete_function(f, "vpc-lambda"),
+             "3.1 3.2 3.3 3.4 3.5 3.6 3.7", score=0, says="no function named vpc-lambda-kim7")
+wrong("3.2", "runtime", config("vpc-lambda"), "Runtime", ["python3.11", "python3.13"], score=9)
+wrong("3.3", "memory", config("vpc-lambda"), "MemorySize", [256, 511, 513, 1024], score=9)
+MISTAKES.add("3.4 one subnet", attach(["subnet-a"]), "3.4", score=8, says="1 subnet(s) in 1 Availability Zone(s)")
+MISTAKES.add("3.4 two subnets in one zone", attach(["subnet-a", "subnet-c"]), "3.4", score=8,
+             says="2 subnet(s) in 1 Availability Zone(s) (us-east-1a)")
+MISTAKES.add("3.4 a subnet that does not exist", attach(["subnet-a", "subnet-gone"]), "3.4", score=8,
+             says="2 subnet(s) in 1 Availability Zone(s)")
+MISTAKES.add("3.4 not in a VPC", lambda f: f.config(n("vpc-lambda")).__setitem__(
+    "VpcConfig", {"SubnetIds": [], "SecurityGroupIds": [], "VpcId": ""}), "3.4 3.5 3.6", score=5.5,
+    says={"3.4": "vpc-lambda-kim7 is not attached to a VPC", "3.5": "attached security groups: none",
+          "3.6": ("VPC_ID is 'vpc-default'", "SUBNET_IDS is 'subnet-a,subnet-b'", "SECURITY_GROUP_ID is 'sg-kim7'")})
+MISTAKES.add("3.5 a classmate's group (lambda-sg-kim7b)", attach(groups=["sg-kim7b"]), "3.5", score=9,
+             says=("lambda-sg-kim7b", "attach lambda-sg-kim7"))
+MISTAKES.add("3.5 the default group", attach(groups=["sg-default"]), "3.5", score=9, says="attached security groups: default")
+for variable in ("VPC_ID", "SUBNET_IDS", "SECURITY_GROUP_ID"):
+    MISTAKES.add(f"3.6 {variable} missing", lambda f, v=variable: variables(f).pop(v), "3.6", score=8.5,
+                 says=f"{variable} is missing")
+wrong("3.6", "variable", variables, "VPC_ID", ["vpc-other", ""], score=8.5, says="the function's VPC is vpc-default")
+wrong("3.6", "variable", variables, "SUBNET_IDS", ["subnet-a", "subnet-a,subnet-b,subnet-c", "subnet-a,subnet-o"],
+      score=8.5, says="the function uses subnet-a,subnet-b")
+wrong("3.6", "variable", variables, "SECURITY_GROUP_ID", ["sg-kim7b", "lambda-sg-kim7", "sg-kim7,sg-default"],
+      score=8.5, says="the function uses sg-kim7")
+
+
+def vpc_role(f):
+    return f.roles[n("vpc-lambda-role")]
+
+
+def eni_actions(*allowed: str):
+    """The VPC role's managed policy swapped for an inline one allowing only ``allowed``."""
+    def apply(f):
+        vpc_role(f)["attached"] = []
+        vpc_role(f)["inline"] = {"eni": document({"Effect": "Allow", "Action": list(allowed), "Resource": "*"})}
+    return apply
+
+
+MISTAKES.add("3.7 the basic execution role instead of the VPC one", lambda f: vpc_role(f).__setitem__(
+    "attached", [{"PolicyName": "AWSLambdaBasicExecutionRole",
+                  "PolicyArn": AWS_MANAGED + "service-role/AWSLambdaBasicExecutionRole"}]), "3.7", score=8.5,
+    says="does not allow ec2:CreateNetworkInterface, ec2:DescribeNetworkInterfaces, ec2:DeleteNetworkInterface")
+for missing in ("ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DeleteNetworkInterface"):
+    MISTAKES.add(f"3.7 role lacks {missing}", eni_actions(*[a for a in (
+        "ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DeleteNetworkInterface") if a != missing]),
+        "3.7", score=8.5, says=f"does not allow {missing}")
+MISTAKES.add("3.7 an explicit Deny", lambda f: vpc_role(f)["inline"].__setitem__("no-eni", document(
+    {"Effect": "Deny", "Action": "ec2:DeleteNetworkInterface", "Resource": "*"})), "3.7", score=8.5,
+    says="does not allow ec2:DeleteNetworkInterface")
+MISTAKES.add("3.7 the role does not exist", lambda f: f.roles.pop(n("vpc-lambda-role")), "3.7", score=8.5,
+             says="the execution role arn:aws:iam::123456789012:role/vpc-lambda-role-kim7 does not exist")
+
+# --- task 4: asynchronous destinations -------------------------------------------------------------
+
+invoke = lambda f: f.invoke_configs[n("async-processor")]  # noqa: E731
+destinations = lambda f: invoke(f)["DestinationConfig"]  # noqa: E731
+
+MISTAKES.add("4.1 only a classmate's async-processor", lambda f: delete_function(f, "async-processor"),
+             "4.1 4.2 4.3 4.4 4.5 4.6 6.3", score={4: 1, 6: 6}, says={"4.1": "no function named async-processor-kim7"})
+wrong("4.2", "runtime", config("async-processor"), "Runtime", ["python3.11", "python3.13"], score=9)
+wrong("4.3", "memory", config("async-processor"), "MemorySize", [128, 255, 257, 512], score=9)
+wrong("4.4", "retries", invoke, "MaximumRetryAttempts", [0, 1, 3, None], score=8,
+      says="retry attempts")
+wrong("4.4", "event age", invoke, "MaximumEventAgeInSeconds", [3600, 21599, 21601, None], score=8,
+      says="maximum event age")
+MISTAKES.add("4.4 no asynchronous configuration", lambda f: f.invoke_configs.pop(n("async-processor")),
+             "4.4 4.5 4.6", score=5, says={"4.4": "async-processor-kim7 has no asynchronous invocation configuration",
+                                           "4.5": "on success goes to nowhere", "4.6": "on failure goes to nowhere"})
+for kind, queue in (("OnSuccess", "lambda-success-queue"), ("OnFailure", "lambda-failure-queue")):
+    check = "4.5" if kind == "OnSuccess" else "4.6"
+    for label, arn in {
+        "a classmate's queue (kim7b)": lambda f, q=queue: f.queue_arn(n(q, CLASSMATE)),
+        "the same name in another account": lambda f, q=queue: f.queue_arn(n(q), account=OTHER_ACCOUNT),
+        "the same name in another region": lambda f, q=queue: f.queue_arn(n(q), region=OTHER_REGION),
+        "the task queue": lambda f: f.queue_arn(n("task-queue")),
+    }.items():
+        MISTAKES.add(f"{check} {kind} to {label}", lambda f, k=kind, a=arn: destinations(f).__setitem__(
+            k, {"Destination": a(f)}), check, score=8.5,
+            says=("goes to arn:aws:sqs:", f"expected arn:aws:sqs:us-east-1:123456789012:{n(queue)}"))
+    MISTAKES.add(f"{check} no {kind} destination", lambda f, k=kind: destinations(f).pop(k), check, score=8.5,
+                 says="goes to nowhere")
+    MISTAKES.add(f"{check} {queue} does not exist", lambda f, q=queue: f.queues.pop(n(q)), f"{check} 4.7", score=7.5,
+                 says={check: f"the queue {n(queue)} does not exist", "4.7": f"{n(queue)} does not exist"})
+MISTAKES.add("4.5 destinations swapped", lambda f: destinations(f).update(
+    OnSuccess=destinations(f)["OnFailure"], OnFailure=destinations(f)["OnSuccess"]), "4.5 4.6", score=7,
+    says={"4.5": "on success goes to lambda-failure-queue-kim7: success and failure are swapped",
+          "4.6": "on failure goes to lambda-success-queue-kim7: success and failure are swapped"})
+for queue in ("lambda-success-queue", "lambda-failure-queue"):
+    wrong("4.7", f"{queue} retention", lambda f, q=queue: f.queues[n(q)], "MessageRetentionPeriod",
+          ["86399", "86401", "345600"], score=9, says=f"{n(queue)} keeps messages")
+
+# --- task 5: the SQS trigger -----------------------------------------------------------------------
+
+task_mapping = lambda f: next(m for m in f.mappings if m["UUID"] == "uuid-task-kim7")  # noqa: E731
+
+MISTAKES.add("5.1 only a classmate's task-queue", lambda f: f.queues.pop(n("task-queue")), "5.1 5.2 5.6 5.7 5.8",
+             score=3, says={"5.1": "no SQS queue named task-queue-kim7 in us-east-1",
+                            "5.6": "the queue task-queue-kim7 does not exist (see 5.1)"})
+wrong("5.2", "attribute", lambda f: f.queues[n("task-queue")], "VisibilityTimeout", ["30", "299", "301"], score=9,
+      says="VisibilityTimeout is ")
+wrong("5.2", "attribute", lambda f: f.queues[n("task-queue")], "MessageRetentionPeriod", ["345599", "345601", "86400"],
+      score=9, says="MessageRetentionPeriod is ")
+MISTAKES.add("5.3 only a classmate's sqs-consumer", lambda f: delete_function(f, "sqs-consumer"),
+             "5.3 5.4 5.5 5.6 5.7 5.8", score=3, says="no function named sqs-consumer-kim7")
+wrong("5.4", "runtime", config("sqs-consumer"), "Runtime", ["python3.11", "python3.13"], score=9.5)
+wrong("5.5", "memory", config("sqs-consumer"), "MemorySize", [128, 255, 257, 512], score=9.5)
+NO_TRIGGER = "sqs-consumer-kim7 has no trigger from task-queue-kim7"
+MISTAKES.add("5.6 no trigger", lambda f: f.mappings.remove(task_mapping(f)), "5.6 5.7 5.8", score=6, says=NO_TRIGGER)
+for label, source in {"a classmate's queue (kim7b)": lambda f: f.queue_arn(n("task-queue", CLASSMATE)),
+                      "the dead-letter queue": lambda f: f.queue_arn(n("lambda-dlq")),
+                      "the same name in another account": lambda f: f.queue_arn(n("task-queue"), account=OTHER_ACCOUNT)}.items():
+    MISTAKES.add(f"5.6 trigger from {label}", lambda f, s=source: task_mapping(f).__setitem__("EventSourceArn", s(f)),
+                 "5.6 5.7 5.8", score=6, says=NO_TRIGGER)
+MISTAKES.add("5.6 trigger to a classmate's function (kim7b)", lambda f: task_mapping(f).__setitem__(
+    "FunctionArn", f.function_arn(n("sqs-consumer", CLASSMATE))), "5.6 5.7 5.8", score=6, says=NO_TRIGGER)
+for state, says in {"Disabled": "the trigger is Disabled", "Disabling": "the trigger is Disabling",
+                    "Deleting": "the trigger uuid-task-kim7 is being deleted"}.items():
+    MISTAKES.add(f"5.6 trigger {state}", lambda f, s=state: task_mapping(f).__setitem__("State", s), "5.6 5.7 5.8",
+                 score=6, says=says)
+wrong("5.7", "batch", task_mapping, "BatchSize", [1, 9, 11, 100], score=9, says="batch size")
+wrong("5.7", "batch", task_mapping, "MaximumBatchingWindowInSeconds", [0, 4, 6], score=9, says="batching window")
+wrong("5.8", "response types", task_mapping, "FunctionResponseTypes", [[], None], score=9,
+      says="does not report batch item failures", absent=True)
+
+# --- task 6: the dead-letter queue -----------------------------------------------------------------
+
+dlq_mapping = lambda f: next(m for m in f.mappings if m["UUID"] == "uuid-dlq-kim7")  # noqa: E731
+
+MISTAKES.add("6.1 only a classmate's lambda-dlq", lambda f: f.queues.pop(n("lambda-dlq")), "6.1 6.2 6.3 6.5",
+             score=1.5, says={"6.1": "no SQS queue named lambda-dlq-kim7",
+                              "6.5": "the queue lambda-dlq-kim7 does not exist (see 6.1)"})
+wrong("6.2", "attribute", lambda f: f.queues[n("lambda-dlq")], "MessageRetentionPeriod", ["345600", "1209599", "1209601"],
+      score=7, says="MessageRetentionPeriod is ")
+for label, target in {"a classmate's dead-letter queue (kim7b)": lambda f: f.queue_arn(n("lambda-dlq", CLASSMATE)),
+                      "the same name in another account": lambda f: f.queue_arn(n("lambda-dlq"), account=OTHER_ACCOUNT),
+                      "the same name in another region": lambda f: f.queue_arn(n("lambda-dlq"), region=OTHER_REGION),
+                      "the failure queue": lambda f: f.queue_arn(n("lambda-failure-queue"))}.items():
+    MISTAKES.add(f"6.3 dead letters to {label}", lambda f, t=target: f.config(n("async-processor")).__setitem__(
+        "DeadLetterConfig", {"TargetArn": t(f)}), "6.3", score=6, says="async-processor-kim7 dead-letter target is arn:aws:sqs:")
+MISTAKES.add("6.3 no dead-letter configuration", lambda f: f.config(n("async-processor")).pop("DeadLetterConfig"), "6.3",
+             score=6, says="dead-letter target is not set")
+MISTAKES.add("6.4 only a classmate's dlq-processor", lambda f: delete_function(f, "dlq-processor"), "6.4 6.5",
+             score=5, says="no function named dlq-processor-kim7")
+DLQ_UNREAD = "dlq-processor-kim7 has no trigger from lambda-dlq-kim7"
+MISTAKES.add("6.5 no trigger", lambda f: f.mappings.remove(dlq_mapping(f)), "6.5", score=6.5, says=DLQ_UNREAD)
+MISTAKES.add("6.5 trigger from a classmate's queue (kim7b)", lambda f: dlq_mapping(f).__setitem__(
+    "EventSourceArn", f.queue_arn(n("lambda-dlq", CLASSMATE))), "6.5", score=6.5, says=DLQ_UNREAD)
+MISTAKES.add("6.5 trigger to a classmate's function (kim7b)", lambda f: dlq_mapping(f).__setitem__(
+    "FunctionArn", f.function_arn(n("dlq-processor", CLASSMATE))), "6.5", score=6.5, says=DLQ_UNREAD)
+
+# --- task 7: reserved concurrency ------------------------------------------------------------------
+
+MISTAKES.add("7.1 only a classmate's rate-limited-function", lambda f: delete_function(f, "rate-limited-function"),
+             "7.1 7.2", score=0, says="no function named rate-limited-function-kim7")
+wrong("7.2", "reserved", lambda f: f.reserved, n("rate-limited-function"), [0, 4, 6, 10], score=3,
+      says="reserved concurrency is ")
+MISTAKES.add("7.2 not reserved", lambda f: f.reserved.pop(n("rate-limited-function")), "7.2", score=3,
+             says="reserved concurrency is not set (expected 5)")
+
+# --- task 8: Lambda Insights ------------------------------------------------------------------------
+
+role = lambda f: f.roles[n("lambda-role")]  # noqa: E731
+MISTAKES.add("8.1 no Insights layer", layers(layer_arn(HandBuiltFacts())), "8.1 8.2", score=0,
+             says="none of your functions has a LambdaInsightsExtension layer")
+MISTAKES.add("8.1 a look-alike layer name", layers(layer_arn(HandBuiltFacts()), insights(name="LambdaInsightsExtensionX")),
+             "8.1 8.2", score=0, says="none of your functions has a LambdaInsightsExtension layer")
+MISTAKES.add("8.1 the extension's name published by the student", layers(
+    layer_arn(HandBuiltFacts()), insights(account="123456789012")), "8.1 8.2", score=0,
+    says=("LambdaInsightsExtension:53 published by your own account: a look-alike", "580247275435"))
+MISTAKES.add("8.1 the extension's name published by another account", layers(
+    layer_arn(HandBuiltFacts()), insights(account=OTHER_ACCOUNT)), "8.1 8.2", score=0,
+    says=f"published by account {OTHER_ACCOUNT}: a look-alike")
+MISTAKES.add("8.2 the role may not write logs", lambda f: role(f).update(attached=[], inline={}), "8.2", score=5,
+             says="layer-consumer-kim7's role does not allow logs:CreateLogStream, logs:PutLogEvents")
+MISTAKES.add("8.2 an explicit Deny of PutLogEvents", lambda f: role(f)["inline"].__setitem__("deny", document(
+    {"Effect": "Deny", "Action": "logs:PutLogEvents", "Resource": "*"})), "8.2", score=5,
+    says="does not allow logs:PutLogEvents")
+MISTAKES.add("8.2 the role does not exist", lambda f: f.roles.pop(n("lambda-role")), "8.2", score=5,
+             says="role arn:aws:iam::123456789012:role/lambda-role-kim7 does not exist")
+
+
+def own_policy_named_like_insights(f):
+    """The role's only policy is the student's own, named CloudWatchLambdaInsightsExecutionRolePolicy."""
+    arn = f"arn:aws:iam::{f.account}:policy/CloudWatchLambdaInsightsExecutionRolePolicy"
+    f.managed[arn] = document({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"})
+    role(f).update(attached=[{"PolicyName": "CloudWatchLambdaInsightsExecutionRolePolicy", "PolicyArn": arn}], inline={})
+
+
+MISTAKES.add("8.2 the Insights policy's name on a policy of the student's own", own_policy_named_like_insights, "8.2",
+             score=5, says="does not allow logs:CreateLogStream, logs:PutLogEvents")
+
+# --- task 9: versions and aliases -------------------------------------------------------------------
+
+
+def alias_of(name: str):
+    return lambda f: next(a for a in f.alias_lists[n("layer-consumer")] if a["Name"] == name)
+
+
+def drop_alias(name: str):
+    def apply(f):
+        f.alias_lists[n("layer-consumer")].remove(alias_of(name)(f))
+        f.provisioned.pop((n("layer-consumer"), name), None)  # AWS deletes the alias's provisioned concurrency
+    return apply
+
+
+MISTAKES.add("9.2 no published version", lambda f: f.published.__setitem__(n("layer-consumer"), []), "9.2 9.3 9.5",
+             score={9: 2}, says={"9.2": "layer-consumer-kim7 has only $LATEST",
+                                 "9.3": "PROD points to 1, not a published version"})
+MISTAKES.add("9.3 no PROD alias", drop_alias("PROD"), "9.3 9.5 10.1", score={9: 4, 10: 5},
+             says={"9.3": "no alias named PROD", "10.1": "no provisioned concurrency on layer-consumer-kim7:PROD"})
+wrong("9.3", "PROD version", alias_of("PROD"), "FunctionVersion", ["$LATEST", "7"], failing="9.3 9.5", score=4,
+      says="not a published version")
+MISTAKES.add("9.4 no STAGING alias", drop_alias("STAGING"), "9.4", score=6, says="no alias named STAGING")
+wrong("9.4", "STAGING version", alias_of("STAGING"), "FunctionVersion", ["1", "2"], score=6,
+      says="STAGING points to")
+wrong("9.4", "alias name", alias_of("STAGING"), "Name", ["staging", "Staging"], score=6,
+      says="no alias named STAGING (alias names are case-sensitive)", absent=True)
+weights = lambda f: alias_of("PROD")(f)["RoutingConfig"]  # noqa: E731
+wrong("9.5", "weights", weights, "AdditionalVersionWeights", [{"2": 0.2}, {"2": 0.05}, {"2": 0.11}, {"1": 0.1}, {"2": "0.1"}],
+      score=6, says="PROD routes version")
+MISTAKES.add("9.5 no routing configuration", lambda f: alias_of("PROD")(f).pop("RoutingConfig"), "9.5", score=6,
+             says="PROD has no routing configuration")
+
+# --- task 10: provisioned concurrency ---------------------------------------------------------------
+
+provisioned = lambda f: f.provisioned[(n("layer-consumer"), "PROD")]  # noqa: E731
+target = lambda f: f.targets[0]  # noqa: E731 (kim7's: added first)
+scaling = lambda f: f.scaling[0]  # noqa: E731
+tracking = lambda f: scaling(f)["TargetTrackingScalingPolicyConfiguration"]  # noqa: E731
+
+wrong("10.1", "requested", provisioned, "RequestedProvisionedConcurrentExecutions", [1, 3, 10], score=5,
+      says="provisioned concurrency on PROD is ")
+MISTAKES.add("10.1 FAILED", lambda f: provisioned(f).update(Status="FAILED", StatusReason="FUNCTION_ERROR_INIT_FAILURE"),
+             "10.1", score=5, says="provisioned concurrency 2 on PROD FAILED: FUNCTION_ERROR_INIT_FAILURE")
+MISTAKES.add("10.1 none while PROD has weights", lambda f: f.provisioned.pop((n("layer-consumer"), "PROD")), "10.1",
+             score=5, says="AWS refuses it while PROD has weights")
+MISTAKES.add("10.1 provisioned on STAGING instead", lambda f: f.provisioned.__setitem__(
+    (n("layer-consumer"), "STAGING"), f.provisioned.pop((n("layer-consumer"), "PROD"))), "10.1", score=5,
+    says="no provisioned concurrency on layer-consumer-kim7:PROD")
+MISTAKES.add("10.2 no scalable target", lambda f: f.targets.remove(target(f)), "10.2", score=5,
+             says="no scalable target for function:layer-consumer-kim7:PROD")
+wrong("10.2", "resource", target, "ResourceId", ["function:layer-consumer-kim7:STAGING", "function:layer-consumer-kim7b:PROD",
+                                                 "function:layer-consumer-kim7"], score=5,
+      says="no scalable target for function:layer-consumer-kim7:PROD", absent=True)
+wrong("10.2", "dimension", target, "ScalableDimension", ["lambda:function:ProvisionedConcurrentExecutions"], score=5,
+      says="expected lambda:function:ProvisionedConcurrency")
+wrong("10.2", "capacity", target, "MinCapacity", [1, 3], score=5, says="(expected 2 to 10)")
+wrong("10.2", "capacity", target, "MaxCapacity", [9, 11], score=5, says="(expected 2 to 10)")
+MISTAKES.add("10.3 no scaling policy", lambda f: f.scaling.remove(scaling(f)), "10.3", score=6,
+             says="no target-tracking policy on function:layer-consumer-kim7:PROD")
+wrong("10.3", "policy", scaling, "PolicyType", ["StepScaling"], score=6, says="no target-tracking policy", absent=True)
+wrong("10.3", "policy", scaling, "ResourceId", ["function:layer-consumer-kim7b:PROD"], score=6,
+      says="no target-tracking policy", absent=True)
+wrong("10.3", "target", tracking, "TargetValue", [0.69, 0.71, 70.0, 7.0], score=6,
+      says="expected LambdaProvisionedConcurrencyUtilization at 0.7; found pc-utilization: ")
+wrong("10.3", "metric", tracking, "PredefinedMetricSpecification",
+      [{"PredefinedMetricType": "ALBRequestCountPerTarget"}, {}], score=6, says="found pc-utilization: ")
+
+# --- task 11: cross-account invoke ------------------------------------------------------------------
+
+statement = lambda f: f.policies[n("layer-consumer")]["Statement"][0]  # noqa: E731
+MISTAKES.add("11.1 no resource-based policy", lambda f: f.policies.pop(n("layer-consumer")), "11.1 11.2", score=0,
+             says="layer-consumer-kim7 has no resource-based policy")
+MISTAKES.add("11.1 a policy without statements", lambda f: f.policies[n("layer-consumer")].__setitem__("Statement", []),
+             "11.1 11.2", score=0, says="has no resource-based policy")
+wrong("11.2", "principal", statement, "Principal", [{"AWS": "*"}, "*"], score=2, says="anyone (*)")
+wrong("11.2", "principal", statement, "Principal", [{"AWS": "123456789012"}, {"AWS": "arn:aws:iam::123456789012:root"}],
+      score=2, says="only your own account 123456789012 may invoke it")
+wrong("11.2", "principal", statement, "Principal", [{"Service": "s3.amazonaws.com"}, {"AWS": "11112222333"},
+                                                    {"AWS": "arn:aws:iam::111122223333:rooted"}], score=2,
+      says="no statement allows another account lambda:InvokeFunction")
+wrong("11.2", "action", statement, "Action", ["lambda:GetFunction", "lambda:InvokeAsync"], score=2,
+      says="no statement allows another account lambda:InvokeFunction", absent=True)
+wrong("11.2", "effect", statement, "Effect", ["Deny"], score=2, says="no statement allows another account", absent=True)
+
+# --- task 12: alarms ---------------------------------------------------------------------------------
+
+errors = lambda f: f.alarm(n("Lambda-HighErrorRate"))  # noqa: E731
+duration = lambda f: f.alarm(n("Lambda-HighDuration"))  # noqa: E731
+throttles = lambda f: f.alarm(n("Lambda-Throttles"))  # noqa: E731
+TWO_LEFT = "2 alarm(s) on AWS/Lambda metrics of your functions"
+
+MISTAKES.add("12.1 only two alarms", lambda f: f.alarms.remove(throttles(f)), "12.1 12.4", score=4,
+             says={"12.1": TWO_LEFT, "12.4": "no alarm on the Throttles metric of your functions"})
+for label, change in {
+    "in another namespace": lambda f: errors(f).__setitem__("Namespace", "Custom/Lambda"),
+    "without a namespace": lambda f: errors(f).pop("Namespace"),
+    "on a classmate's function (kim7b)": lambda f: errors(f).__setitem__(
+        "Dimensions", [{"Name": "FunctionName", "Value": n("layer-consumer", CLASSMATE)}]),
+    "on a function whose name only starts like the student's": lambda f: errors(f).__setitem__(
+        "Dimensions", [{"Name": "FunctionName", "Value": "layer-consumer-kim"}]),
+    "on the function's name under another dimension": lambda f: errors(f).__setitem__(
+        "Dimensions", [{"Name": "Resource", "Value": n("layer-consumer")}]),
+    "without dimensions": lambda f: errors(f).pop("Dimensions"),
+}.items():
+    MISTAKES.add(f"12.1 the Errors alarm {label}", change, "12.1 12.2", score=4,
+                 says={"12.1": TWO_LEFT, "12.2": "no alarm on the Errors metric of your functions"})
+
+
+def auto_scaling_alarms_only(rename: bool):
+    """Only the Errors alarm of the student's own, and Application Auto Scaling's two (optionally renamed)."""
+    def apply(f):
+        f.alarms.remove(duration(f))
+        f.alarms.remove(throttles(f))
+        if rename:
+            for a in f.alarms:
+                a["AlarmName"] = a["AlarmName"].replace("TargetTracking-", "PC-")
+    return apply
+
+
+MISTAKES.add("12.1 Application Auto Scaling's alarms are not the student's", auto_scaling_alarms_only(False),
+             "12.1 12.3 12.4", score=2, says={"12.1": "1 alarm(s) on AWS/Lambda metrics of your functions: Lambda-HighErrorRate-kim7",
+                                              "12.3": "no alarm on the Duration metric", "12.4": "no alarm on the Throttles metric"})
+MISTAKES.add("12.1 an alarm acting on a scaling policy is Application Auto Scaling's", auto_scaling_alarms_only(True),
+             "12.1 12.3 12.4", score=2, says={"12.1": "1 alarm(s)", "12.3": "no alarm on the Duration metric",
+                                              "12.4": "no alarm on the Throttles metric"})
+for alarm_of, check, fields in (
+    (errors, "12.2", {"Statistic": ["Average", "Maximum"], "Period": [60, 299, 301, 600], "EvaluationPeriods": [1, 3],
+                      "Threshold": [4.0, 4.9, 5.1, 6.0], "ComparisonOperator": ["GreaterThanOrEqualToThreshold",
+                                                                               "LessThanThreshold"]}),
+    (duration, "12.3", {"Statistic": ["Sum", "Maximum"], "Threshold": [24999.0, 25001.0, 30000.0],
+                        "ComparisonOperator": ["GreaterThanOrEqualToThreshold"]}),
+    (throttles, "12.4", {"Statistic": ["Average", "Maximum"], "Threshold": [0.0, 2.0],
+                         "ComparisonOperator": ["GreaterThanThreshold"]}),
+):
+    for key, values in fields.items():
+        for value in values:
+            MISTAKES.add(f"{check} {key} {value!r}", lambda f, a=alarm_of, k=key, v=value: a(f).__setitem__(k, v), check,
+                         score=8, says=(f"{key} is {value!r}", "(expected "))
+MISTAKES.add("12.2 a right Errors alarm on a classmate's function beside a wrong one of the student's", lambda f: (
+    errors(f).__setitem__("Threshold", 4.0),
+    f.alarms.append(alarm(f, "Lambda-Errors-copy", "Errors", "Sum", 2, 5, "GreaterThanThreshold", n("layer-consumer", CLASSMATE)))),
+    "12.2", score=8, says="Lambda-HighErrorRate-kim7: Threshold is 4.0 (expected 5.0)")
+MISTAKES.add("12.2 the closest of two wrong Errors alarms is named", lambda f: (
+    errors(f).update(Threshold=4.0, Period=60),
+    f.alarms.append(alarm(f, "Errors-2", "Errors", "Sum", 2, 6, "GreaterThanThreshold", n("sqs-consumer")))),
+    "12.2", score=8, says="Errors-2: Threshold is 6.0 (expected 5.0)")
+
+
+# --- what a correct setup may look like --------------------------------------------------------------
+
+ACCEPTED.update({
+    "1.2 python3.12 among other runtimes": lambda f: latest_layer(f).__setitem__(
+        "CompatibleRuntimes", ["python3.11", "python3.12", "python3.13"]),
+    "2.4 the student's layer after the Insights layer": layers(insights(), layer_arn(HandBuiltFacts())),
+    "3.4 three subnets in two zones": attach(["subnet-a", "subnet-b", "subnet-c"]),
+    "3.6 SUBNET_IDS reordered, with spaces": lambda f: variables(f).__setitem__("SUBNET_IDS", " subnet-b , subnet-a "),
+    "3.6 SECURITY_GROUP_ID names the own group among two attached": lambda f: (
+        attach(groups=["sg-kim7", "sg-default"])(f), variables(f).__setitem__("SECURITY_GROUP_ID", "sg-kim7")),
+    "3.6 VPC_ID with surrounding spaces": lambda f: variables(f).__setitem__("VPC_ID", " vpc-default "),
+    "3.7 a wildcard inline policy": lambda f: eni_actions("ec2:*NetworkInterface*")(f),
+    "5.6 a trigger still being created": lambda f: task_mapping(f).__setitem__("State", "Creating"),
+    "5.6 a trigger still enabling": lambda f: task_mapping(f).__setitem__("State", "Enabling"),
+    "5.6 a trigger still updating": lambda f: task_mapping(f).__setitem__("State", "Updating"),
+    "5.6 a trigger on an alias of the function": lambda f: task_mapping(f).__setitem__(
+        "FunctionArn", f.function_arn(n("sqs-consumer")) + ":LIVE"),
+    "5.6 a classmate's trigger on the same queue beside the student's": lambda f: f.mappings.insert(0, dict(
+        task_mapping(f), UUID="uuid-other", State="Disabled", FunctionArn=f.function_arn(n("sqs-consumer", CLASSMATE)))),
+    "7.2 reserved concurrency 5 with a 15 s timeout": lambda f: f.config(n("rate-limited-function")).__setitem__("Timeout", 15),
+    "8.1 the Arm64 extension": layers(layer_arn(HandBuiltFacts()), insights(name="LambdaInsightsExtension-Arm64")),
+    "8.1 Insights on another function of the student's": lambda f: (
+        layers(layer_arn(f))(f), f.config(n("sqs-consumer")).__setitem__("Layers", [{"Arn": insights()}])),
+    "8.2 AWS's managed Insights policy alone": lambda f: role(f).update(inline={}, attached=[
+        {"PolicyName": "CloudWatchLambdaInsightsExecutionRolePolicy",
+         "PolicyArn": AWS_MANAGED + "CloudWatchLambdaInsightsExecutionRolePolicy"}]),
+    "9.5 weight 0.1 as an integer-free float": lambda f: weights(f).__setitem__("AdditionalVersionWeights", {"2": 0.1000000001}),
+    "10.1 provisioned concurrency still being allocated": lambda f: provisioned(f).update(Status="IN_PROGRESS"),
+    "10.3 target 0.7 among another policy": lambda f: f.scaling.insert(0, dict(scaling(f), PolicyName="step",
+                                                                               PolicyType="StepScaling")),
+    "11.2 the account as 12 digits": lambda f: statement(f).__setitem__("Principal", {"AWS": TRUSTED_ACCOUNT}),
+    "11.2 the account among the student's own": lambda f: statement(f).__setitem__(
+        "Principal", {"AWS": ["arn:aws:iam::123456789012:root", TRUSTED_ACCOUNT]}),
+    "11.2 lambda:* allows invoking": lambda f: statement(f).__setitem__("Action", "lambda:*"),
+    "12.2 the Errors alarm on another function of the student's": lambda f: errors(f).__setitem__(
+        "Dimensions", [{"Name": "FunctionName", "Value": n("sqs-consumer")}]),
+    "12.2 a wrong Errors alarm beside the right one": lambda f: f.alarms.insert(0, alarm(
+        f, "Errors-old", "Errors", "Sum", 1, 10, "GreaterThanThreshold", n("layer-consumer"))),
+})
+
+
+@pytest.fixture(scope="module")
+def complete():
+    return grade(ASSESSMENT, account(), SID)
+
+
+def test_the_complete_student_scores_every_point(complete):
+    assert [(c.id, c.status.value) for t in complete.tasks for c in t.checks if c.status.value != "pass"] == []
+    assert {t.number: t.score for t in complete.tasks} == MAX and complete.score == 100
+
+
+def test_the_classmate_is_graded_on_their_own_resources():
+    student = grade(ASSESSMENT, account(), CLASSMATE)
+    assert student.score == 100
+
+
+def test_someone_with_nothing_scores_zero_among_complete_classmates():
+    """kim7 and kim7b are complete; "kim" (a prefix of both) built nothing and earns nothing from them."""
+    student = grade(ASSESSMENT, account(), "kim")
+    assert student.score == 0
+
+
+@pytest.mark.parametrize("name", MISTAKES)
+def test_one_wrong_value_costs_exactly_its_checks(name):
+    facts = account()
+    MISTAKES[name].apply(facts)
+    assert_mistake(grade(ASSESSMENT, facts, SID), MISTAKES[name], MAX)
+
+
+@pytest.mark.parametrize("name", ACCEPTED)
+def test_a_correct_variation_scores_every_point(name):
+    facts = account()
+    ACCEPTED[name](facts)
+    student = grade(ASSESSMENT, facts, SID)
+    assert [(c.id, c.message) for t in student.tasks for c in t.checks if c.status.value != "pass"] == []
+    assert student.score == 100
+
+
+@pytest.mark.parametrize("timeout, status", [(3, "warn"), (10, "warn"), (11, "pass"), (None, "warn")])
+def test_a_timeout_too_short_for_the_handler_is_advice_that_costs_nothing(timeout, status):
+    facts = account()
+    facts.config(n("rate-limited-function"))["Timeout"] = timeout
+    student = grade(ASSESSMENT, facts, SID)
+    advice = next(c for c in student.tasks[6].checks if c.id == "7.3")
+    assert advice.status.value == status and advice.points == 0 and student.score == 100
+    if status == "warn":
+        assert advice.message == f"timeout is {timeout} s: every invocation will time out before its 10 s sleep ends"
+        assert advice.hint.startswith("aws lambda update-function-configuration --function-name rate-limited-function-kim7")
