@@ -235,6 +235,8 @@ SERVER_MODULES = ("fastapi", "uvicorn", "jinja2", "sqlalchemy", "alembic")
               help="Grading workers in this instance (each grades a batch of students at a time).")
 @click.option("--pace", type=click.Choice(["auto", "on", "off"]), default="auto", show_default=True,
               help="Stay under AWS's request quotas client-side (auto: on unless an endpoint is given).")
+@click.option("--lease", type=click.FloatRange(0.5), default=30.0, hidden=True,
+              help="Seconds a grading job stays an instance's without a heartbeat (tests shorten it).")
 def serve(assessment: str, **options: Any) -> None:
     """Serve a class: students check their progress in a browser, the instructor watches it live."""
     import importlib.util

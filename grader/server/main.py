@@ -55,6 +55,7 @@ class ServeOptions:
     pass_mark: float = 70.0
     workers: int = 2
     pace: str = "auto"
+    lease: float = 30.0  # seconds a job stays this instance's without a heartbeat
     echo: Callable[[str], None] = field(default=lambda line: print(line, flush=True))
 
 
@@ -178,7 +179,7 @@ def serve(options: ServeOptions) -> int:
     logging.basicConfig(level=logging.INFO, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     service = GradingService(store, assessment, pass_mark=options.pass_mark, workers=options.workers,
-                             every=options.every * 60 if options.every else None)
+                             lease=options.lease, every=options.every * 60 if options.every else None)
     emulator = None
     if not options.sandbox:
         service.connect(gateway(options, assessment, options.endpoint_url, None, options.region))

@@ -184,9 +184,9 @@ class Store:
     def _enqueue_class(self, c: sa.Connection, trigger: str, now: dt.datetime) -> int:
         chosen = sa.select(students.c.student_id, sa.literal(trigger), sa.literal("queued"), sa.literal(now)) \
             .where(students.c.active).order_by(students.c.student_id)
-        done = c.execute(self._insert(jobs).from_select(["student_id", "trigger", "state", "created_at"], chosen)
-                         .on_conflict_do_nothing())
-        return max(done.rowcount, 0)
+        queued = c.execute(self._insert(jobs).from_select(["student_id", "trigger", "state", "created_at"], chosen)
+                           .on_conflict_do_nothing().returning(jobs.c.id)).all()
+        return len(queued)
 
     def claim(self, instance: str, limit: int, lease: float) -> list[Job]:
         """Up to ``limit`` jobs for this instance: queued ones, and running ones whose lease ran out (their

@@ -179,14 +179,17 @@ class GradingService:
         self.failure = reason
         log.error("grading unavailable: %s", reason)
 
-    def stop(self, timeout: float = 10.0) -> None:
+    def stop(self, timeout: float = 10.0, hand_back: bool = True) -> None:
         """Stop taking jobs, let the batches under way finish for up to ``timeout`` seconds, and hand back
-        whatever this instance still holds so another instance (or the next start) grades it at once."""
+        whatever this instance still holds so another instance (or the next start) grades it at once
+        (``hand_back=False``: as if the instance had died, its leases run out instead)."""
         self._stop.set()
         self._wake.set()
         deadline = time.monotonic() + timeout
         for thread in self._threads:
             thread.join(max(0.0, deadline - time.monotonic()))
+        if not hand_back:
+            return
         try:
             self.store.release(self.instance)
         except Exception:  # the database is gone too: the leases will run out instead
