@@ -132,7 +132,8 @@ class GradingService:
     """The workers, the heartbeat and the waiting room of one server instance."""
 
     def __init__(self, store: Store, assessment: Any, *, pass_mark: float = 70.0, workers: int = 2,
-                 batch_size: int = 50, lease: float = 30.0, poll: float = 1.0, every: float | None = None,
+                 batch_size: int = 50, lease: float = 30.0, poll: float = 1.0, gather: float = 0.05,
+                 every: float | None = None,
                  grader_workers: int = 16, instance: str | None = None) -> None:
         self.store = store
         self.assessment = assessment
@@ -141,6 +142,7 @@ class GradingService:
         self.batch_size = batch_size
         self.lease = lease
         self.poll = poll  # how often an idle worker looks for jobs queued by other instances
+        self.gather = gather  # how long a woken worker waits for more checks to grade in one batch
         self.every = every  # seconds between scheduled rounds, or None
         self.grader_workers = grader_workers
         self.instance = instance or instance_name()
@@ -212,7 +214,9 @@ class GradingService:
                 self._stop.wait(self.poll)
                 continue
             if not claimed:
-                self._wake.wait(self.poll)
+                if self._wake.wait(self.poll):
+                    # Woken by a check: let the others pressed at the same moment join its batch.
+                    self._stop.wait(self.gather)
                 self._wake.clear()
                 continue
             self._grade(claimed)
@@ -252,7 +256,7 @@ class GradingService:
         log.info("graded %d student(s) in %.2f s", len(finished), time.monotonic() - started)
 
     def _heartbeat(self) -> None:
-        interval = max(0.2, min(self.lease / 3, 5.0))
+        interval = max(0.2, min(self.lease / 3, 5.0, (self.every or 20.0) / 4))
         while not self._stop.wait(interval):
             try:
                 self.store.renew(self.instance, self.lease)
