@@ -256,8 +256,29 @@ def _seed_sandbox(emulator: Any, options: ServeOptions, assessment: Any, student
 
 
 def run_http(app: Any, sock: socket.socket) -> None:
+    """Serve until SIGTERM or Ctrl-C, then return (uvicorn would re-raise the signal and end the process
+    before the workers hand their jobs back)."""
+    import contextlib
+    import signal
+
     import uvicorn
 
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off",
-                            timeout_graceful_shutdown=5, server_header=False)
-    uvicorn.Server(config).run(sockets=[sock])
+    class Server(uvicorn.Server):
+        @contextlib.contextmanager
+        def capture_signals(self) -> Any:  # signals are handled below
+            yield
+
+        def install_signal_handlers(self) -> None:  # the same, in uvicorn before 0.29
+            pass
+
+    server = Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off",
+                                   timeout_graceful_shutdown=5, server_header=False))
+
+    def stop(*_: Any) -> None:
+        if server.should_exit:  # a second Ctrl-C: do not wait for open requests
+            server.force_exit = True
+        server.should_exit = True
+
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, stop)
+    server.run(sockets=[sock])

@@ -12,9 +12,12 @@ import glob
 import itertools
 import json
 import os
+import re
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -159,6 +162,75 @@ def start(emulator: Any) -> Any:
     for instance in running:
         if instance.thread.is_alive():
             instance.stop()
+
+
+# --- the command line: `validate_tasks.py serve` in its own process -----------------------------------
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class Served:
+    """``validate_tasks.py serve ...`` running in a process of its own (output in files: a pipe nobody reads
+    would fill up and stall it)."""
+
+    args: list[str]
+    folder: Path
+    env: dict[str, str] = field(default_factory=dict)
+
+    def start(self, timeout: float = 60) -> Served:
+        self.out, self.err = self.folder / "serve.out", self.folder / "serve.err"
+        env = {**os.environ, "PYTHONPATH": str(ROOT), **self.env}
+        with self.out.open("w") as out, self.err.open("w") as err:
+            self.process = subprocess.Popen([sys.executable, str(ROOT / "validate_tasks.py"), "serve", *self.args],
+                                            env=env, stdout=out, stderr=err, cwd=self.folder)
+        deadline = time.monotonic() + timeout
+        while True:
+            found = re.search(r"listening on (http://\S+)", self.out.read_text())
+            if found:
+                self.base = found.group(1)
+                break
+            assert self.process.poll() is None, f"serve exited {self.process.returncode}: {self.err.read_text()[-2000:]}"
+            assert time.monotonic() < deadline, f"serve did not start: {self.err.read_text()[-2000:]}"
+            time.sleep(0.05)
+        while True:  # the socket listens before the application answers
+            try:
+                if http("GET", f"{self.base}/healthz", timeout=5).status == 200:
+                    return self
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, "serve never answered /healthz"
+            time.sleep(0.05)
+
+    def stop(self) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(10)
+        return self.process.returncode
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.wait(10)
+
+
+@pytest.fixture
+def serve(tmp_path: Path) -> Any:
+    """serve(*args, env={}) → a started Served; stopped after the test."""
+    running: list[Served] = []
+
+    def make(*args: str, env: dict[str, str] | None = None, folder: Path | None = None) -> Served:
+        served = Served(list(args), folder or tmp_path, env or {}).start()
+        running.append(served)
+        return served
+
+    yield make
+    for served in running:
+        if served.process.poll() is None:
+            served.kill()
 
 
 # --- PostgreSQL: a throwaway cluster for this test worker ---------------------------------------------
