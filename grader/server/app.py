@@ -15,7 +15,6 @@ Credentials never appear in a page (the pages read theirs from their own address
 
 from __future__ import annotations
 
-import base64
 import dataclasses
 import datetime as dt
 import hashlib
@@ -39,6 +38,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from grader.model import RunResult, StudentResult
 from grader.roster import STUDENT_ID
 from grader.server import db, gradebooks
+from grader.server.links import student_key
 from grader.server.store import Cooldown, Store, UnknownStudent
 from grader.server.worker import GradingService
 
@@ -71,16 +71,6 @@ class ApiError(Exception):
     def __init__(self, status: int, message: str, **extra: Any) -> None:
         super().__init__(message)
         self.status, self.message, self.extra = status, message, extra
-
-
-def student_key(secret: str, sid: str) -> str:
-    """The credential in a student's private link."""
-    digest = hmac.new(bytes.fromhex(secret), f"student-link:{sid}".encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest).decode().rstrip("=")[:32]
-
-
-def link(base_url: str, secret: str, sid: str) -> str:
-    return f"{base_url.rstrip('/')}/s/{sid}?token={student_key(secret, sid)}"
 
 
 def _same(given: str | None, expected: str) -> bool:

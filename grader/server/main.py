@@ -118,9 +118,8 @@ def listening_socket(host: str, port: int) -> socket.socket:
 
 def serve(options: ServeOptions) -> int:
     from grader.server import db
-    from grader.server.app import ClassSettings, create_app, link
+    from grader.server.links import link
     from grader.server.store import WrongClass
-    from grader.server.worker import GradingService
 
     name = options.assessment
     try:
@@ -176,14 +175,21 @@ def serve(options: ServeOptions) -> int:
     elif len(token) < 12:
         print("warning: an instructor token this short can be guessed; use 12 characters or more", file=sys.stderr)
 
+    from grader.server.app import ClassSettings, create_app
+    from grader.server.worker import GradingService
+
     logging.basicConfig(level=logging.INFO, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     service = GradingService(store, assessment, pass_mark=options.pass_mark, workers=options.workers,
                              lease=options.lease, every=options.every * 60 if options.every else None)
     emulator = None
-    if not options.sandbox:
-        service.connect(gateway(options, assessment, options.endpoint_url, None, options.region))
     sock = listening_socket(options.host, options.port)
+    if not options.sandbox:
+        try:
+            service.connect(gateway(options, assessment, options.endpoint_url, None, options.region))
+        except RunError:
+            sock.close()
+            raise
     port = sock.getsockname()[1]
     if options.port == 0 and options.public_url is None:
         base_url = f"http://{options.host}:{port}"

@@ -154,7 +154,8 @@ class Store:
                                  .where(students.c.student_id == sid, students.c.active)).first()
                 if last is None:
                     raise UnknownStudent(sid)
-                raise Cooldown(max(0.0, cooldown - (now - last[0]).total_seconds()))
+                # (of two presses at once, the other's time may be a little later than this one's)
+                raise Cooldown(min(cooldown, max(0.0, cooldown - (now - last[0]).total_seconds())))
             return self._enqueue(c, sid, trigger, now)
 
     def retry_after(self, sid: str, cooldown: float) -> float:

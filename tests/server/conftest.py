@@ -35,7 +35,8 @@ from checks.lambda_medium import ASSESSMENT  # noqa: E402
 from grader.emulator import EMULATOR_CREDENTIALS  # noqa: E402
 from grader.roster import Student  # noqa: E402
 from grader.server import db  # noqa: E402
-from grader.server.app import ClassSettings, create_app, student_key  # noqa: E402
+from grader.server.app import ClassSettings, create_app  # noqa: E402
+from grader.server.links import student_key  # noqa: E402
 from grader.server.main import listening_socket  # noqa: E402
 from grader.server.store import Store  # noqa: E402
 from grader.server.worker import Gateway, GradingService  # noqa: E402

@@ -99,3 +99,23 @@ def test_a_batch_shares_listings_and_sessions(students, start, sqlite_url):
     assert server.check(students[0].student_id).status == 200
     alone = sum(session.requests.values()) - before
     assert alone > 10 and batch < 4 * alone  # a fresh read for one student; the class shared its listings
+
+
+def test_pacing_holds_across_workers_and_batches(students, start, sqlite_url, emulator):
+    """Under AWS-like quotas (a proxy answering 'Rate exceeded' beyond them), checks graded side by side by
+    two workers are paced by the one pacer of the account's session: nothing is throttled."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from grader.emulator.proxy import AwsLikeProxy
+
+    quotas = {"lambda:GetFunction": 20.0, "lambda:GetPolicy": 8.0, "lambda:*": 8.0, "cloudwatch:DescribeAlarms": 4.0}
+    built = students[:3]
+    with AwsLikeProxy(emulator.url, quotas=quotas) as proxy:
+        server = start(sqlite_url, built, endpoint=proxy.url, quotas=quotas, settings={"cooldown": 0})
+        for _ in range(2):
+            with ThreadPoolExecutor(3) as pool:
+                replies = list(pool.map(server.check, [s.student_id for s in built]))
+            assert [(r.status, r.json()["score"]) for r in replies] == [(200, 100)] * 3
+        assert sum(proxy.requests.values()) > 50
+        assert not proxy.throttled, proxy.throttled
+    assert server.service.gateway.base.default.pacer.waited > 0
