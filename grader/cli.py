@@ -1,4 +1,5 @@
-"""Command line: ``validate_tasks.py ASSESSMENT``, ``validate_tasks.py list``, ``validate_tasks.py sandbox``.
+"""Command line: ``validate_tasks.py ASSESSMENT``, ``validate_tasks.py list``, ``validate_tasks.py sandbox``,
+``validate_tasks.py serve`` (the class server, :mod:`grader.server`).
 
 Exit codes: 0 every student met the pass mark; 1 someone is below it; 2 usage or input error;
 3 grading incomplete (no credentials, endpoint unreachable, or a check could not be read).
@@ -45,7 +46,7 @@ def _console() -> Any:
 
 
 class AssessmentGroup(click.Group):
-    """Subcommands ``list`` and ``sandbox``, and one command per assessment in the registry."""
+    """Subcommands ``list``, ``sandbox`` and ``serve``, and one command per assessment in the registry."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(super().list_commands(ctx)) + checks.names()
@@ -239,6 +240,57 @@ def process_main() -> NoReturn:
         except (OSError, ValueError):  # a closed pipe (e.g. `| head`): nothing more can reach it
             code = code or 1
     os._exit(code)
+
+
+SERVER_MODULES = ("fastapi", "uvicorn", "jinja2", "sqlalchemy", "alembic")
+
+
+@main.command("serve")
+@click.argument("assessment")
+@click.option("-s", "--student-id", "student_ids", multiple=True, help="A student of the class (repeatable).")
+@click.option("--roster", type=click.Path(dir_okay=False), help="CSV with a student_id column, as for class runs.")
+@click.option("--db", help="Class database: a SQLite file or URL (default ./class-ASSESSMENT.sqlite3), or "
+              "postgresql://user:password@host/name.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port (0: any free one).")
+@click.option("--token", envvar="GRADER_TOKEN", help="The instructor's token (env GRADER_TOKEN).")
+@click.option("--cooldown", type=click.FloatRange(0), default=60.0, show_default=True,
+              help="Seconds between two checks of one student.")
+@click.option("--every", type=click.FloatRange(0, min_open=True), metavar="MINUTES",
+              help="Grade the whole class every MINUTES minutes.")
+@click.option("--deadline", metavar="ISO", help="Attempts after this time are kept but not counted "
+              "(ISO 8601; without a zone, this machine's local time).")
+@click.option("--sandbox", is_flag=True, help="A demo class on the embedded emulator (30 students unless named).")
+@click.option("--links", is_flag=True, help="Print each student's private link and exit.")
+@click.option("--public-url", help="The address students reach the server at, for --links (default http://HOST:PORT).")
+@click.option("--region", envvar=["AWS_REGION", "AWS_DEFAULT_REGION"], help="AWS region (default: boto3's, else us-east-1).")
+@click.option("--profile", help="AWS profile (env AWS_PROFILE).")
+@click.option("--endpoint-url", help="AWS endpoint, e.g. an emulator's (env AWS_ENDPOINT_URL).")
+@click.option("--role-arn-template", help="Role to assume per student, e.g. 'arn:aws:iam::{account_id}:role/GraderRole'.")
+@click.option("--pass-mark", type=click.FloatRange(0, 100), default=70.0, show_default=True,
+              help="Percentage needed to pass.")
+@click.option("--workers", type=click.IntRange(1, 16), default=2, show_default=True,
+              help="Grading workers in this instance (each grades a batch of students at a time).")
+@click.option("--pace", type=click.Choice(["auto", "on", "off"]), default="auto", show_default=True,
+              help="Stay under AWS's request quotas client-side (auto: on unless an endpoint is given).")
+@click.option("--lease", type=click.FloatRange(0.5), default=30.0, hidden=True,
+              help="Seconds a grading job stays an instance's without a heartbeat (tests shorten it).")
+def serve(assessment: str, **options: Any) -> None:
+    """Serve a class: students check their progress in a browser, the instructor watches it live."""
+    import importlib.util
+
+    missing = [m for m in SERVER_MODULES if importlib.util.find_spec(m) is None]
+    if missing:
+        raise UserError(f"the class server needs {', '.join(missing)}: pip install -e '.[server]'")
+    if assessment not in checks.names():
+        raise UserError(f"unknown assessment {assessment!r}; available: {', '.join(checks.names())}")
+    from grader.server.main import ServeOptions
+    from grader.server.main import serve as serve_class
+
+    try:
+        sys.exit(serve_class(ServeOptions(assessment, echo=click.echo, **options)))
+    except RunError as exc:
+        raise UserError(str(exc), exc.exit_code) from None
 
 
 def run(argv: list[str] | None = None) -> NoReturn:

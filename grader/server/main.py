@@ -1,0 +1,290 @@
+"""``validate_tasks.py serve``: one server instance, from its options to a listening socket.
+
+The checks on the inputs are :mod:`grader.run`'s (roster, region, role template, endpoint), and so is
+the proof that the credentials work before anything is served. Anything the user can fix is a
+:class:`~grader.run.RunError`: one line, an exit code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import secrets
+import socket
+import sys
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import checks
+from grader.run import (
+    EXIT_INCOMPLETE,
+    RunError,
+    RunOptions,
+    check_endpoint,
+    check_region,
+    check_role_template,
+    one_student_per_account,
+    students_of,
+)
+
+log = logging.getLogger("grader.server")
+
+
+@dataclass
+class ServeOptions:
+    assessment: str
+    student_ids: tuple[str, ...] = ()
+    roster: str | None = None
+    db: str | None = None
+    host: str = "127.0.0.1"
+    port: int = 8000
+    token: str | None = None
+    cooldown: float = 60.0
+    every: float | None = None  # minutes between scheduled rounds
+    deadline: str | None = None  # ISO 8601; without a zone, this machine's local time
+    sandbox: bool = False
+    links: bool = False
+    public_url: str | None = None
+    region: str | None = None
+    profile: str | None = None
+    endpoint_url: str | None = None
+    role_arn_template: str | None = None
+    pass_mark: float = 70.0
+    workers: int = 2
+    pace: str = "auto"
+    lease: float = 30.0  # seconds a job stays this instance's without a heartbeat
+    echo: Callable[[str], None] = field(default=lambda line: print(line, flush=True))
+
+
+def parse_deadline(text: str | None) -> dt.datetime | None:
+    """The deadline in UTC without a zone (as times are stored); a time without a zone is local time."""
+    if not text:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise RunError(f"invalid --deadline {text!r}: use ISO 8601, e.g. 2025-12-01T23:59 or "
+                       "2025-12-01T23:59:00+01:00") from None
+    if moment.tzinfo is None:
+        moment = moment.astimezone()  # this machine's zone
+    return moment.astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+
+def shown_url(url: str) -> str:
+    """A database URL as it may be printed: without its password."""
+    import sqlalchemy as sa
+
+    from grader.server.db import normalise_url
+
+    try:
+        return sa.engine.make_url(normalise_url(url)).render_as_string(hide_password=True)
+    except Exception:
+        return "(the given --db URL)"
+
+
+def open_store(url: str) -> Any:
+    import sqlalchemy as sa
+
+    from grader.server import db
+    from grader.server.store import Store
+
+    try:
+        engine = db.open_engine(url)
+        db.upgrade(engine)
+    except sa.exc.ArgumentError as exc:
+        raise RunError(f"invalid --db URL {shown_url(url)}: {exc}") from None
+    except ModuleNotFoundError as exc:
+        raise RunError(f"--db {shown_url(url)} needs the Python module {exc.name}") from None
+    except (sa.exc.OperationalError, sa.exc.InterfaceError) as exc:
+        reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+        raise RunError(f"cannot open the class database {shown_url(url)}: {reason}", EXIT_INCOMPLETE) from None
+    return Store(engine)
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    try:
+        info = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        sock = socket.socket(info[0], socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(info[4])
+    except OSError as exc:
+        raise RunError(f"cannot listen on {host}:{port}: {exc.strerror or exc}; pick another with --port") from None
+    sock.listen(2048)
+    return sock
+
+
+def serve(options: ServeOptions) -> int:
+    from grader.server import db
+    from grader.server.links import link
+    from grader.server.store import WrongClass
+
+    name = options.assessment
+    try:
+        assessment = checks.load(name)
+    except KeyError:
+        raise RunError(f"unknown assessment {name!r}; available: {', '.join(checks.names())}") from None
+    deadline = parse_deadline(options.deadline)
+    check_region(options.region)
+    check_role_template(options.role_arn_template)
+    for given in (options.endpoint_url, os.environ.get("AWS_ENDPOINT_URL")):
+        if given is not None:
+            check_endpoint(given)
+    if options.public_url is not None:
+        check_endpoint(options.public_url)
+    students = students_of(RunOptions(name, tuple(options.student_ids), options.roster))
+    varied = False
+    if options.sandbox:
+        from grader.server import demo
+
+        if not students:
+            students, varied = demo.demo_students(), True
+        students = demo.place(name, students)
+    elif not assessment.names_end_in_student_id:
+        one_student_per_account(name, students, options.profile, options.role_arn_template)
+
+    url = options.db or db.default_url(name, options.sandbox)
+    store = open_store(url)
+    try:
+        store.open_class(name)
+    except WrongClass as exc:
+        raise RunError(str(exc)) from None
+    if students:
+        store.sync_students(students)
+    else:
+        students = store.students()
+        if not students:
+            raise RunError("no students: pass --roster FILE or --student-id ID (later starts on the same --db "
+                           "may leave them out)")
+    base_url = options.public_url or f"http://{options.host}:{options.port}"
+
+    if options.links:
+        secret = store.meta("secret")
+        for student in students:
+            options.echo(f"{student.student_id}\t{link(base_url, secret, student.student_id)}")
+        return 0
+
+    token = options.token
+    generated = False
+    if not token:
+        if not options.sandbox:
+            raise RunError("the instructor's token is needed: --token TOKEN or the environment variable GRADER_TOKEN")
+        token, generated = secrets.token_urlsafe(18), True
+    elif len(token) < 12:
+        print("warning: an instructor token this short can be guessed; use 12 characters or more", file=sys.stderr)
+
+    from grader.server.app import ClassSettings, create_app
+    from grader.server.worker import GradingService
+
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    service = GradingService(store, assessment, pass_mark=options.pass_mark, workers=options.workers,
+                             lease=options.lease, every=options.every * 60 if options.every else None)
+    emulator = None
+    sock = listening_socket(options.host, options.port)
+    if not options.sandbox:
+        try:
+            service.connect(gateway(options, assessment, options.endpoint_url, None, options.region))
+        except RunError:
+            sock.close()
+            raise
+    port = sock.getsockname()[1]
+    if options.port == 0 and options.public_url is None:
+        base_url = f"http://{options.host}:{port}"
+    settings = ClassSettings(assessment, token, cooldown=options.cooldown, deadline=deadline,
+                             pass_mark=options.pass_mark, every=options.every * 60 if options.every else None)
+    app = create_app(store, service, settings)
+    service.start()
+    if options.sandbox:
+        from grader.sandbox import EmulatorError, start_emulator
+
+        try:
+            emulator = start_emulator()
+        except EmulatorError as exc:
+            sock.close()
+            service.stop()
+            raise RunError(str(exc)) from None
+        threading.Thread(target=_seed_sandbox, name="sandbox-seed", daemon=True,
+                         args=(emulator, options, assessment, students, varied, service)).start()
+
+    options.echo(f"Class server for {assessment.title}: {len(students)} students, database {shown_url(url)}")
+    options.echo(f"  listening on http://{options.host}:{port}")
+    options.echo(f"  instructor: {base_url}/instructor" + (f"?token={token}" if generated else
+                                                            " (open it with ?token=<your token> once)"))
+    options.echo(f"  students' private links: validate_tasks.py serve {name} ... --links")
+    if options.every:
+        options.echo(f"  the whole class is graded every {options.every:g} min")
+    if emulator is not None:
+        options.echo(f"  AWS emulator: export AWS_ENDPOINT_URL={emulator.url} AWS_ACCESS_KEY_ID=testing "
+                     "AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=us-east-1")
+    try:
+        run_http(app, sock)
+    finally:
+        service.stop()
+        if emulator is not None:
+            emulator.stop()
+        store.engine.dispose()
+    return 0
+
+
+def gateway(options: ServeOptions, assessment: Any, endpoint_url: str | None, credentials: dict[str, str] | None,
+            region: str | None) -> Any:
+    """The server's sessions to AWS, proven by one cheap read (grader.run.connect's)."""
+    from grader.aws.permissions import services
+    from grader.engine import facts_read
+    from grader.run import connect
+    from grader.server.worker import Gateway
+
+    endpoint = endpoint_url or os.environ.get("AWS_ENDPOINT_URL")
+    connections = connect(profile=None if credentials else options.profile, region=region,
+                          endpoint_url=endpoint_url, credentials=credentials,
+                          role_arn_template=options.role_arn_template, inventory=False,
+                          pacing=options.pace == "on" or (options.pace == "auto" and not endpoint),
+                          fanout=32, services=services(facts_read(assessment)))
+    return Gateway(connections)
+
+
+def _seed_sandbox(emulator: Any, options: ServeOptions, assessment: Any, students: list[Any], varied: bool,
+                  service: Any) -> None:
+    from grader.emulator import EMULATOR_CREDENTIALS
+    from grader.server import demo
+
+    region = options.region or "us-east-1"
+    try:
+        demo.seed(emulator, assessment.name, students, region, varied)
+        service.connect(gateway(options, assessment, emulator.url, dict(EMULATOR_CREDENTIALS), region))
+        log.info("sandbox ready: %d students seeded", len(students))
+    except Exception as exc:  # the server keeps answering; checks say why they cannot be graded
+        log.exception("the sandbox could not be seeded")
+        service.fail(f"the sandbox could not be seeded ({type(exc).__name__})")
+
+
+def run_http(app: Any, sock: socket.socket) -> None:
+    """Serve until SIGTERM or Ctrl-C, then return (uvicorn would re-raise the signal and end the process
+    before the workers hand their jobs back)."""
+    import contextlib
+    import signal
+
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        @contextlib.contextmanager
+        def capture_signals(self) -> Any:  # signals are handled below
+            yield
+
+        def install_signal_handlers(self) -> None:  # the same, in uvicorn before 0.29
+            pass
+
+    server = Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off",
+                                   timeout_graceful_shutdown=5, server_header=False))
+
+    def stop(*_: Any) -> None:
+        if server.should_exit:  # a second Ctrl-C: do not wait for open requests
+            server.force_exit = True
+        server.should_exit = True
+
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, stop)
+    server.run(sockets=[sock])
