@@ -95,7 +95,7 @@ def grade(options: RunOptions, students: list[Student] | None = None) -> Any:
             check_endpoint(given)
     from grader.aws.permissions import services
     from grader.class_run import grade_class
-    from grader.engine import facts_read, start_reads
+    from grader.engine import start_reads
 
     region, profile, endpoint_url = options.region, options.profile, options.endpoint_url
     with ExitStack() as stack:
@@ -123,7 +123,7 @@ def grade(options: RunOptions, students: list[Student] | None = None) -> Any:
                               role_arn_template=options.role_arn_template, inventory=shared,
                               pacing=options.pace == "on" or (options.pace == "auto" and not endpoint),
                               fanout=1 if options.workers == 1 else 2 * options.workers,
-                              services=services(facts_read(assessment)), meanwhile=meanwhile)
+                              services=services(assessment.reads), meanwhile=meanwhile)
         if not students:  # fixed names and no student ID: the account is graded, labelled by its ID
             students = [Student(connections.facts_for(Student("preflight")).account_id())]
         if options.all_students:
