@@ -247,3 +247,13 @@ def test_the_instructor_cookie(server, built):
     reply = http("POST", f"{server.base}/api/class/check", headers={"Cookie": value, "X-Requested-With": "grader"})
     assert reply.status == 202 and reply.json()["queued"] == 3
     assert server.get("/api/class", token=None, headers={"Cookie": "grader_instructor=forged"}).status == 401
+
+
+def test_a_fault_of_the_server_is_a_json_500_without_its_traceback(server, built, monkeypatch, caplog):
+    def broken(*args, **kwargs):
+        raise RuntimeError(f"secret detail {TOKEN}")
+
+    monkeypatch.setattr(server.store, "class_view", broken)
+    reply = server.get("/api/class")
+    assert reply.status == 500 and reply.json() == {"error": "internal error"}
+    assert "secret detail" not in reply.text
