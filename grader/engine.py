@@ -75,6 +75,17 @@ def unreachable(task: Task, reason: str) -> TaskResult:
 Connect = Callable[[Student], Facts]
 
 
+def start_reads(assessment: Assessment, student: Student, facts: Facts) -> None:
+    """Send the student's independent reads (the assessment's prefetch), once per student and facts.
+
+    Reads that need the account's ID ask for it themselves (``Context.account``), so they can start
+    before it is known: with the request that proves the credentials, in a one-student run.
+    """
+    if facts.claim(("reads started", student.student_id)):
+        assessment.prefetch(Context(student.student_id, None, facts.region, facts,
+                                    assessment.names_end_in_student_id))
+
+
 def facts_read(assessment: Assessment) -> tuple[str, ...]:
     """Every fact a run of this assessment may read: its checks', and the engine's own around them."""
     from grader.discovery import LISTINGS
@@ -118,14 +129,14 @@ class Grader:
         try:
             facts = self.connect(student)
             region = facts.region
-            account = facts.account_id()
+            account = facts.account_id()  # first: a student whose account cannot be read is not graded
         except FactUnavailable as exc:
             reason = exc.describe()
             tasks = tuple(unreachable(task, reason) for task in self.assessment.tasks)
             return StudentResult(sid, student.account_id, region, tasks, self.pass_mark,
                                  (f"Not graded: {reason}",), student.name, student.email)
+        start_reads(self.assessment, student, facts)  # unless the run started them already
         context = Context(sid, account, facts.region, facts, self.assessment.names_end_in_student_id)
-        self.assessment.prefetch(context)
         tasks = judge_all(self.assessment, context, pool)
         notes = self._region_notes(sid, tasks, facts, pool)
         return StudentResult(sid, account, facts.region, tasks, self.pass_mark, notes, student.name, student.email)

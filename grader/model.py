@@ -5,7 +5,6 @@ from __future__ import annotations
 import enum
 import json
 import math
-import statistics
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -192,11 +191,13 @@ class RunResult:
     @property
     def mean_score(self) -> float:
         scores = [s.score for s in self.students]
-        return round(statistics.fmean(scores), 2) if scores else 0.0
+        return round(math.fsum(scores) / len(scores), 2) if scores else 0.0  # statistics.fmean's sum
 
     @property
     def median_score(self) -> float:
         scores = [s.score for s in self.students]
+        import statistics  # here: importing it is a tenth of the model's own start-up, for a class's figure
+
         return round(statistics.median(scores), 2) if scores else 0.0
 
     @property

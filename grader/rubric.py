@@ -50,10 +50,16 @@ class Context:
     """What a check may look at: the student, where they are graded, and the gathered facts."""
 
     sid: str
-    account: str
+    # The graded account's ID; None: the account of ``facts``' credentials, read when first asked (so
+    # reads that do not need it can leave while it is on its way).
+    given_account: str | None
     region: str
     facts: Facts
     names_end_in_student_id: bool = True
+
+    @property
+    def account(self) -> str:
+        return self.given_account if self.given_account is not None else self.facts.account_id()
 
     def name(self, base: str) -> str:
         """A resource name of this student: ``base-<student id>``, or ``base`` in a fixed-name assessment."""

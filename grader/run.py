@@ -95,7 +95,7 @@ def grade(options: RunOptions, students: list[Student] | None = None) -> Any:
             check_endpoint(given)
     from grader.aws.permissions import services
     from grader.class_run import grade_class
-    from grader.engine import facts_read
+    from grader.engine import start_reads
 
     region, profile, endpoint_url = options.region, options.profile, options.endpoint_url
     with ExitStack() as stack:
@@ -113,11 +113,17 @@ def grade(options: RunOptions, students: list[Student] | None = None) -> Any:
         endpoint = endpoint_url or os.environ.get("AWS_ENDPOINT_URL")
         shared = options.inventory == "on" or (
             options.inventory == "auto" and (options.all_students or len(students) >= INVENTORY_FROM))
+        def meanwhile(connections: Any) -> None:
+            """One student on the run's own credentials: their reads leave with the credentials' proof."""
+            if len(students) == 1 and not options.all_students and options.workers > 1 and \
+                    credentials_for(students[0], profile, options.role_arn_template) == (profile, None):
+                start_reads(assessment, students[0], connections.facts_for(students[0]))
+
         connections = connect(profile=profile, region=region, endpoint_url=endpoint_url, credentials=credentials,
                               role_arn_template=options.role_arn_template, inventory=shared,
                               pacing=options.pace == "on" or (options.pace == "auto" and not endpoint),
                               fanout=1 if options.workers == 1 else 2 * options.workers,
-                              services=services(facts_read(assessment)))
+                              services=services(assessment.reads), meanwhile=meanwhile)
         if not students:  # fixed names and no student ID: the account is graded, labelled by its ID
             students = [Student(connections.facts_for(Student("preflight")).account_id())]
         if options.all_students:
@@ -182,8 +188,9 @@ def one_student_per_account(name: str, students: list[Student], profile: str | N
 # --- reaching AWS --------------------------------------------------------------------------------
 
 
-def connect(**options: Any) -> Any:
-    """Sessions for the run, proven by one cheap read before anything is graded."""
+def connect(meanwhile: Callable[[Any], None] = lambda connections: None, **options: Any) -> Any:
+    """Sessions for the run, proven by one cheap read before anything is graded; ``meanwhile`` is called
+    just before waiting for that read's answer (reads it starts are answered alongside)."""
     from botocore.exceptions import BotoCoreError
 
     from grader.aws.connections import Connections
@@ -197,7 +204,10 @@ def connect(**options: Any) -> Any:
         raise RunError("no AWS credentials found: configure a profile, set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, "
                        "or try the emulator with --sandbox", EXIT_INCOMPLETE)
     try:
-        connections.facts_for(Student("preflight")).account_id()
+        preflight = connections.facts_for(Student("preflight"))
+        preflight.prefetch(preflight.account_id)  # on its way first
+        meanwhile(connections)
+        preflight.account_id()
     except FactUnavailable as exc:
         where = options.get("endpoint_url") or os.environ.get("AWS_ENDPOINT_URL") or f"AWS in {connections.region}"
         if exc.kind == "network":

@@ -84,6 +84,7 @@ class Reader:
     pool: Any = None  # a ThreadPoolExecutor for reads side by side; None reads one at a time
     _cells: dict[tuple[Any, ...], _Cell] = field(default_factory=dict, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    _claimed: set[Any] = field(default_factory=set, init=False, repr=False)
 
     def read(self, service: str, operation: str, *, result_key: str | None = None, again: int = 0,
              **params: Any) -> Any:
@@ -147,6 +148,13 @@ class Reader:
         if cell.error is not None:
             raise cell.error
         return cell.value
+
+    def claim(self, key: Any) -> bool:
+        """True for the first caller only: something to do once on these facts (a student's first reads)."""
+        with self._lock:
+            first = key not in self._claimed
+            self._claimed.add(key)
+            return first
 
     def parallel(self, *reads: Callable[[], Any]) -> list[Any]:
         """Run independent reads at once and return their answers in order (errors raised in order).

@@ -2,8 +2,8 @@
 
 Who may do what:
 
-- the instructor's token (``--token``/``GRADER_TOKEN``) as ``Authorization: Bearer <token>``, or the
-  cookie ``/instructor?token=…`` sets (HTTP-only, same-site strict), may do everything;
+- the instructor's token (``--token``/``GRADER_TOKEN``) as ``Authorization: Bearer <token>`` (or
+  ``?token=``), or the cookie ``/instructor?token=…`` sets (HTTP-only, same-site strict), may do everything;
 - a student's private link carries ``token=<key>``, an HMAC of their ID under a secret kept in the class
   database: it opens that student's page and API (``Authorization: Bearer <key>`` or ``?token=<key>``)
   and nothing else.
@@ -149,7 +149,7 @@ def create_app(store: Store, service: GradingService, settings: ClassSettings) -
         return value.strip() if scheme.lower() == "bearer" and value.strip() else None
 
     def is_instructor(request: Request) -> bool:
-        if _same(bearer(request), settings.token):
+        if _same(bearer(request), settings.token) or _same(request.query_params.get("token"), settings.token):
             return True
         if _same(request.cookies.get(COOKIE), instructor_cookie):
             # A cookie rides along on any request to this site: a change must come from the page's script.
@@ -161,7 +161,7 @@ def create_app(store: Store, service: GradingService, settings: ClassSettings) -
     def require_instructor(request: Request) -> None:
         if is_instructor(request):
             return
-        given = bearer(request) or request.cookies.get(COOKIE)
+        given = bearer(request) or request.query_params.get("token") or request.cookies.get(COOKIE)
         raise ApiError(401, "the instructor's token is not valid" if given else "the instructor's token is needed")
 
     def who(request: Request, sid: str) -> str:
@@ -350,7 +350,8 @@ def create_app(store: Store, service: GradingService, settings: ClassSettings) -
     async def report(request: Request) -> Response:
         require_instructor(request)
         fmt = request.query_params.get("format", "json")
-        which = request.query_params.get("attempt", "best")
+        params = request.query_params
+        which = params.get("attempt") or params.get("which") or params.get("from") or "best"
         if fmt not in REPORT_TYPES:
             raise ApiError(400, f"format must be one of {', '.join(REPORT_TYPES)}")
         if which not in ("best", "latest"):

@@ -155,7 +155,6 @@ class GradingService:
         self._threads: list[threading.Thread] = []
         self._waiters: dict[int, list[tuple[asyncio.AbstractEventLoop, asyncio.Event]]] = {}
         self._lock = threading.Lock()
-        self.graded = 0  # attempts recorded by this instance
 
     # --- life -----------------------------------------------------------------------------------
 
@@ -233,8 +232,6 @@ class GradingService:
             finished.add(job.id)
             if attempt is None:
                 log.warning("job %s was taken over by another instance; its result was dropped", job.id)
-            else:
-                self.graded += 1
             self._notify(job.id)
 
         started = time.monotonic()

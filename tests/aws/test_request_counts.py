@@ -47,3 +47,43 @@ def test_account_wide_listings_are_read_once_per_run(account):
     assert {op: three[op] for op in listings} == {op: one[op] for op in listings}
     assert all(one[op] >= 1 for op in listings)
     assert three["lambda:GetFunctionEventInvokeConfig"] == 3  # per-student facts: one each
+
+
+def test_one_student_s_reads_leave_with_the_credentials_proof_and_are_not_repeated(account, monkeypatch):
+    """A one-student run sends the student's first reads while the preflight (sts) is on its way, and
+    grading them again asks for nothing twice: the same requests as the engine alone makes."""
+    import threading
+
+    from grader.aws import session as session_module
+    from grader.run import RunOptions, grade
+    from tests.support.proxy import AwsLikeProxy
+
+    built = account.build()
+    events, lock = [], threading.Lock()
+    created = []
+    original = session_module.ReadOnlySession.__init__
+
+    def recording(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        created.append(self)
+        emitter = self._botocore.get_component("event_emitter")
+
+        def note(kind):
+            def handler(model, **_):
+                with lock:
+                    events.append((kind, f"{model.service_model.service_name}:{model.name}"))
+            return handler
+
+        emitter.register("before-call", note("sent"))
+        emitter.register("after-call", note("answered"))
+
+    monkeypatch.setattr(session_module.ReadOnlySession, "__init__", recording)
+    with AwsLikeProxy(account.emulator.url, latency=0.3) as proxy:  # answers come well after the sends
+        run = grade(RunOptions("lambda_medium", student_ids=(built["sid"],), endpoint_url=proxy.url,
+                               region="us-east-1", credentials=EMULATOR_CREDENTIALS, pace="off"))
+    assert run.students[0].score == 100
+    proof = events.index(("answered", "sts:GetCallerIdentity"))
+    assert ("sent", "lambda:GetFunction") in events[:proof]
+    assert events[0] == ("sent", "sts:GetCallerIdentity")  # the proof leaves first
+    one, _ = requests_for(account, [built["sid"]], inventory=False)
+    assert sum(created[0].requests.values()) == one

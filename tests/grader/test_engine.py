@@ -162,6 +162,9 @@ class FakeStore:
     def account_id(self):
         return "123456789012"
 
+    def claim(self, key):
+        return True
+
 
 def test_incomplete_run_exits_3():
     task = make_task()

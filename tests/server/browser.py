@@ -9,9 +9,9 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--disable-dev-shm-usage", "--window-size=1280,1600"]
+from tests.browser import _FLAGS
+
+FLAGS = [*_FLAGS, "--disable-dev-shm-usage", "--window-size=1280,1600"]
 
 
 def binaries() -> tuple[str | None, str | None, str]:

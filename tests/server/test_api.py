@@ -247,3 +247,23 @@ def test_the_instructor_cookie(server, built):
     reply = http("POST", f"{server.base}/api/class/check", headers={"Cookie": value, "X-Requested-With": "grader"})
     assert reply.status == 202 and reply.json()["queued"] == 3
     assert server.get("/api/class", token=None, headers={"Cookie": "grader_instructor=forged"}).status == 401
+
+
+def test_a_fault_of_the_server_is_a_json_500_without_its_traceback(server, built, monkeypatch, caplog):
+    def broken(*args, **kwargs):
+        raise RuntimeError(f"secret detail {TOKEN}")
+
+    monkeypatch.setattr(server.store, "class_view", broken)
+    reply = server.get("/api/class")
+    assert reply.status == 500 and reply.json() == {"error": "internal error"}
+    assert "secret detail" not in reply.text
+
+
+def test_the_instructor_token_in_the_query_and_the_report_s_attempt_aliases(server, built):
+    assert server.get(f"/api/class?token={TOKEN}", token=None).status == 200
+    assert server.get("/api/class?token=wrong", token=None).status == 401
+    server.check(built["done"])
+    for name in ("attempt", "which", "from"):
+        reply = server.get(f"/api/class/report?format=json&{name}=latest", token=None, headers={
+            "Authorization": f"Bearer {TOKEN}"})
+        assert reply.status == 200 and 'lambda_medium-latest.json' in reply.headers["content-disposition"]

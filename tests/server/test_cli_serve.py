@@ -140,3 +140,17 @@ def test_the_sandbox_serves_and_a_restart_loses_no_check(serve, tmp_path):
     assert http("POST", f"{second.base}/api/students/{pressed[0]}/check", TOKEN).status == 429  # the cooldown held
     assert second.stop() == 0
     assert "Traceback" not in second.err.read_text()
+
+
+def test_a_fixed_name_sandbox_class_gets_an_account_per_student():
+    """lambda_lab names its resources the same for everyone: each sandbox student is built in an emulated
+    account of their own and graded through a role, as a real class of separate accounts is."""
+    from grader.roster import Student
+    from grader.run import one_student_per_account
+    from grader.server.demo import place
+
+    placed = place("lambda_lab", [Student("ann"), Student("ben")])
+    assert [(s.account_id, s.role_arn) for s in placed] == [
+        ("200000000001", "arn:aws:iam::200000000001:role/grader"), ("200000000002", "arn:aws:iam::200000000002:role/grader")]
+    one_student_per_account("lambda_lab", placed, None, None)  # not refused
+    assert place("lambda_medium", [Student("ann")]) == [Student("ann")]
