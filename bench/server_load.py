@@ -41,7 +41,7 @@ from bench.benchmark import start_emulator  # noqa: E402
 from checks.lambda_medium import solution  # noqa: E402
 from grader.aws.pacing import AWS_QUOTAS  # noqa: E402
 from grader.emulator import EMULATOR_CREDENTIALS  # noqa: E402
-from grader.emulator.proxy import AwsLikeProxy  # noqa: E402
+from tests.support.proxy import AwsLikeProxy  # noqa: E402
 
 TOKEN = "bench-instructor-token"
 

@@ -60,6 +60,7 @@ class Pacer:
         self.quotas = dict(AWS_QUOTAS if quotas is None else quotas)
         self._buckets: dict[tuple[str, str], TokenBucket] = {}
         self._lock = threading.Lock()
+        self.waited = 0.0  # seconds spent waiting for tokens, all callers together (the server's tests read it)
 
     def before_call(self, service: str, operation: str, region: str) -> None:
         group = quota_group(service, operation, self.quotas)
@@ -69,4 +70,6 @@ class Pacer:
             bucket = self._buckets.get((group, region))
             if bucket is None:
                 bucket = self._buckets[(group, region)] = TokenBucket(self.quotas[group])
-        bucket.take()
+        waited = bucket.take()
+        with self._lock:
+            self.waited += waited

@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from grader.emulator.proxy import AwsLikeProxy
 from grader.roster import Student
 from tests.conftest import Account, new_student_id
 from tests.server.conftest import TOKEN, http
+from tests.support.proxy import AwsLikeProxy
 
 ROOT = Path(__file__).resolve().parents[2]
 

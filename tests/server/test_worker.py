@@ -106,7 +106,7 @@ def test_pacing_holds_across_workers_and_batches(students, start, sqlite_url, em
     two workers are paced by the one pacer of the account's session: nothing is throttled."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from grader.emulator.proxy import AwsLikeProxy
+    from tests.support.proxy import AwsLikeProxy
 
     quotas = {"lambda:GetFunction": 20.0, "lambda:GetPolicy": 8.0, "lambda:*": 8.0, "cloudwatch:DescribeAlarms": 4.0}
     built = students[:3]
