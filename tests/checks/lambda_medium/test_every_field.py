@@ -628,6 +628,11 @@ MISTAKES.add("12.2 a right Errors alarm on a classmate's function beside a wrong
     errors(f).__setitem__("Threshold", 4.0),
     f.alarms.append(alarm(f, "Lambda-Errors-copy", "Errors", "Sum", 2, 5, "GreaterThanThreshold", n("layer-consumer", CLASSMATE)))),
     "12.2", score=8, says="Lambda-HighErrorRate-kim7: Threshold is 4.0 (expected 5.0)")
+MISTAKES.add("12.2 of two Errors alarms as wrong as each other, the first listed is named", lambda f: (
+    errors(f).__setitem__("Threshold", 4.0),
+    f.alarms.append(alarm(f, "Errors-2", "Errors", "Sum", 2, 5, "GreaterThanOrEqualToThreshold", n("sqs-consumer")))),
+    "12.2", score=8, message="Lambda-HighErrorRate-kim7: Threshold is 4.0 (expected 5.0)",
+    evidence={"alarm": "Lambda-HighErrorRate-kim7"})
 MISTAKES.add("12.2 the closest of two wrong Errors alarms is named", lambda f: (
     errors(f).update(Threshold=4.0, Period=60),
     f.alarms.append(alarm(f, "Errors-2", "Errors", "Sum", 2, 6, "GreaterThanThreshold", n("sqs-consumer")))),
