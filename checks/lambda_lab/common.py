@@ -153,11 +153,13 @@ def _condition_values(statement: dict[str, Any], key: str) -> tuple[list[str], l
     for operator, conditions in (statement.get("Condition") or {}).items():
         if not isinstance(conditions, dict) or operator.startswith("ForAllValues"):
             continue
-        bare = operator.split(":")[-1].removesuffix("IfExists")
+        # A negated operator has "Not" in its name (StringNotEquals, ForAnyValue:ArnNotLike, ArnNotLikeIfExists);
+        # no set prefix or IfExists suffix has.
+        negated = "Not" in operator
         for name, value in conditions.items():
             if name.lower() == key.lower():
                 values = [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str)]
-                (negative if "Not" in bare else positive).extend(values)
+                (negative if negated else positive).extend(values)
     return positive, negative
 
 

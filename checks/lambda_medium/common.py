@@ -33,7 +33,7 @@ def function_exists(task: Task, check_id: str, prefix: str, *, points: float, me
 def function_setting(
     task: Task, check_id: str, exists: Check, prefix: str, key: str, expected: Any, *, points: float, hint: str
 ) -> Check:
-    label = {"Runtime": "Runtime", "MemorySize": "Memory (MB)", "Timeout": "Timeout (s)"}.get(key, key)
+    label = {"MemorySize": "Memory (MB)"}.get(key, key)
 
     @task.check(check_id, f"{label} is {expected}", points=points, requires=exists, hint=hint)
     def setting(ctx: Context) -> Verdict:

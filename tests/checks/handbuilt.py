@@ -153,6 +153,9 @@ class HandBuiltFacts:
     def reserved_concurrency(self, name: str) -> int | None:
         return self.reserved.get(name) if name in self.configurations else None
 
+    def layer_names(self) -> set[str]:
+        return set(self.layer_versions)
+
     def latest_layer_version(self, layer_name: str) -> dict[str, Any] | None:
         return copy.deepcopy(self.layer_versions.get(layer_name))
 
@@ -260,6 +263,9 @@ class Mistake:
     failing: frozenset[str]
     scores: dict[int, float]  # the tasks that lose points -> their exact score; every other task keeps all
     says: dict[str, tuple[str, ...]]  # failing check -> words its message contains
+    fix: dict[str, str] = field(default_factory=dict)  # failing check -> its whole hint (the fix shown)
+    message: dict[str, str] = field(default_factory=dict)  # failing check -> its whole message
+    evidence: dict[str, dict[str, Any]] = field(default_factory=dict)  # failing check -> its whole evidence
 
 
 class Mistakes(dict):
@@ -270,28 +276,27 @@ class Mistakes(dict):
         self.max_scores = max_scores
 
     def add(self, name: str, apply: Callable[[HandBuiltFacts], Any], failing: str, *,
-            score: float | dict[int, float], says: str | tuple[str, ...] | dict[str, Any]) -> None:
+            score: float | dict[int, float], says: str | tuple[str, ...] | dict[str, Any] = (),
+            fix: str | dict[str, str] | None = None, evidence: dict[str, Any] | None = None,
+            message: str | dict[str, str] | None = None) -> None:
         """``failing``: the check ids, space-separated. ``score``: the exact score of the first failing check's
         task (or a dict of every task that loses points). ``says``: what the first failing check's message
-        names (or a dict check -> words, for every failing check that is not a dependent)."""
+        names (or a dict check -> words, for every failing check that is not a dependent). ``fix``,
+        ``evidence`` and ``message``: the first failing check's whole hint, evidence and message (or dicts by
+        check), when given."""
         if name in self:
             raise ValueError(f"two mistakes named {name!r}")
         ids = failing.split()
         if not isinstance(score, dict):
             score = {int(ids[0].split(".")[0]): score}
         if not isinstance(says, dict):
-            says = {ids[0]: says}
+            says = {ids[0]: says} if says else {}
         words = {check: (w,) if isinstance(w, str) else tuple(w) for check, w in says.items()}
-        self[name] = Mistake(name, apply, frozenset(ids), dict(score), words)
+        fixes = {} if fix is None else fix if isinstance(fix, dict) else {ids[0]: fix}
+        seen = {} if evidence is None else evidence if set(evidence) <= set(ids) else {ids[0]: evidence}
+        messages = {} if message is None else message if isinstance(message, dict) else {ids[0]: message}
+        self[name] = Mistake(name, apply, frozenset(ids), dict(score), words, fixes, messages, seen)
 
-    def case(self, failing: str, *, score: float | dict[int, float], says: Any,
-             name: str | None = None) -> Callable[[Callable[[HandBuiltFacts], Any]], Callable[[HandBuiltFacts], Any]]:
-        """Decorator form of :meth:`add`; the case is named by the function's docstring (or ``name``)."""
-        def register(apply: Callable[[HandBuiltFacts], Any]) -> Callable[[HandBuiltFacts], Any]:
-            self.add(name or f"{failing.split()[0]} {(apply.__doc__ or apply.__name__).strip()}", apply, failing,
-                     score=score, says=says)
-            return apply
-        return register
 
 
 def assert_mistake(student: StudentResult, mistake: Mistake, max_scores: dict[int, float]) -> None:
@@ -306,9 +311,17 @@ def assert_mistake(student: StudentResult, mistake: Mistake, max_scores: dict[in
     assert student.score == sum(expected.values())
     for check_id in failing:
         message = checks[check_id].message
+        if check_id in mistake.message:
+            continue  # the whole message is stated below
         if check_id in mistake.says:
             for words in mistake.says[check_id]:
                 assert words in message, f"{check_id}: {message!r} does not name {words!r}"
         else:  # a dependent: one reason, its failed prerequisite's
             assert message.startswith("not checked: "), f"{check_id}: {message!r} (say what it names)"
             assert message.split()[2] in failing, f"{check_id}: {message!r} names a check that did not fail"
+    for check_id, hint in mistake.fix.items():
+        assert checks[check_id].hint == hint, f"{check_id}: the fix shown is {checks[check_id].hint!r}"
+    for check_id, message in mistake.message.items():
+        assert checks[check_id].message == message, f"{check_id}: the message is {checks[check_id].message!r}"
+    for check_id, seen in mistake.evidence.items():
+        assert checks[check_id].evidence == seen, f"{check_id}: the evidence is {checks[check_id].evidence!r}"

@@ -62,3 +62,30 @@ def test_not_resource_and_a_deny_on_the_resource():
     assert missing_actions([full, deny], ["s3:GetObject", "s3:PutObject"], "arn:aws:s3:::lambda-lab-1/k") == [
         "s3:PutObject"]
     assert allows([full, deny], "s3:PutObject", "arn:aws:s3:::other/k")
+
+
+def test_lists_of_actions_and_resources_match_by_any_item():
+    not_these = doc({"Effect": "Allow", "NotAction": ["s3:*", "ec2:DeleteNetworkInterface"], "Resource": "*"})
+    assert allows([not_these], "ec2:CreateNetworkInterface")
+    assert not allows([not_these], "ec2:DeleteNetworkInterface") and not allows([not_these], "s3:GetObject")
+    two = doc({"Effect": "Allow", "Action": "s3:GetObject",
+               "Resource": ["arn:aws:s3:::other/*", "arn:aws:s3:::lambda-lab-1/*"]})
+    assert allows([two], "s3:GetObject", "arn:aws:s3:::lambda-lab-1/k")
+    assert not allows([two], "s3:GetObject", "arn:aws:s3:::third/k")
+    not_two = doc({"Effect": "Allow", "Action": "s3:GetObject",
+                   "NotResource": ["arn:aws:s3:::secret/*", "arn:aws:s3:::private/*"]})
+    assert not allows([not_two], "s3:GetObject", "arn:aws:s3:::private/k")
+    assert allows([not_two], "s3:GetObject", "arn:aws:s3:::lambda-lab-1/k")
+
+
+def test_a_statement_without_resource_is_a_resource_policys_and_applies_to_its_resource():
+    resource_policy = doc({"Effect": "Allow", "Action": "lambda:InvokeFunction", "Principal": {"AWS": "111122223333"}})
+    assert allows([resource_policy], "lambda:InvokeFunction", "arn:aws:lambda:us-east-1:123456789012:function:f")
+
+
+def test_every_statement_is_read_past_the_ones_that_do_not_apply():
+    document = doc({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"},
+                   {"Effect": "Allow", "Action": "logs:PutLogEvents", "Resource": "*"},
+                   {"Effect": "Deny", "Action": "ec2:*", "Resource": "*"})
+    assert allows([document], "logs:PutLogEvents")
+    assert not allows([document], "ec2:CreateNetworkInterface")

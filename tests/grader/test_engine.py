@@ -3,6 +3,7 @@ in any task; check ids are written, not counted."""
 
 from __future__ import annotations
 
+import time
 from types import SimpleNamespace
 
 import pytest
@@ -171,3 +172,66 @@ def test_incomplete_run_exits_3():
     run: RunResult = Grader(Assessment("demo", "Demo", [task]), FakeStore()).grade(["alice"])
     assert run.students[0].score == 4
     assert not run.students[0].complete and run.exit_code == 3
+
+
+def test_a_failed_check_without_any_hint_shows_none():
+    task = Task(1, "T", points=1)
+    task.check("1.1", "bare", points=1)(lambda ctx: failed("no"))
+    check = judge(task)[0].checks[0]
+    assert check.status is Status.FAIL and check.hint is None and check.message == "no"
+
+
+def test_groups_judged_side_by_side_are_all_waited_for():
+    from concurrent.futures import ThreadPoolExecutor
+
+    first, second = Task(1, "Slow", points=1), Task(2, "Fast", points=1)
+
+    @first.check("1.1", "slow", points=1)
+    def slow(ctx):
+        time.sleep(0.3)
+        return passed("late")
+
+    second.check("2.1", "fast", points=1)(lambda ctx: passed("early"))
+    with ThreadPoolExecutor(2) as pool:
+        results = judge_all(Assessment("demo", "Demo", [first, second]), context(True), pool)
+    assert [(c.id, c.message) for t in results for c in t.checks] == [("1.1", "late"), ("2.1", "early")]
+
+
+def test_a_student_who_cannot_be_reached_has_every_check_an_error_worth_nothing():
+    def connect(student):
+        raise FactUnavailable("sts:GetCallerIdentity", "credentials", "The security token included is invalid")
+
+    run = Grader(Assessment("demo", "Demo", [make_task()]), connect).grade(["alice"])
+    student = run.students[0]
+    reason = "sts:GetCallerIdentity refused the credentials: The security token included is invalid"
+    assert [(c.status, c.points, c.message) for c in student.tasks[0].checks] == [
+        (Status.ERROR, 0.0, f"not graded: {reason}")] * 4
+    assert student.score == 0 and student.notes == (f"Not graded: {reason}",) and run.exit_code == 3
+
+
+def test_every_check_is_judged_once_in_an_order_that_puts_requirements_first():
+    from checks.lambda_lab import ASSESSMENT as LAB
+    from checks.lambda_medium import ASSESSMENT as MEDIUM
+
+    for assessment in (MEDIUM, LAB):
+        ordered = [check.id for group in assessment.order for check in group]
+        assert sorted(ordered) == sorted(assessment.checks)
+        for check in assessment.checks.values():
+            assert all(ordered.index(r.id) < ordered.index(check.id) for r in check.requires)
+
+
+def test_names_end_in_the_student_id_unless_the_assessment_says_not():
+    facts = SimpleNamespace()
+    assert Context("kim7", "123456789012", "us-east-1", facts).name("layer-consumer") == "layer-consumer-kim7"
+    assert Context("kim7", "123456789012", "us-east-1", facts, False).name("HelloWorldFunction") == "HelloWorldFunction"
+
+
+@pytest.mark.parametrize("region, partition", [("us-east-1", "aws"), ("eu-west-1", "aws"), ("cn-north-1", "aws-cn"),
+                                               ("cn-northwest-1", "aws-cn"), ("us-gov-west-1", "aws-us-gov"),
+                                               ("us-gov-east-1", "aws-us-gov")])
+def test_hints_and_arns_are_in_the_graded_regions_partition(region, partition):
+    ctx = Context("kim7", "123456789012", region, SimpleNamespace())
+    assert ctx.partition == partition
+    assert ctx.fill("{sid} {region} {account} arn:{partition}:x") == f"kim7 {region} 123456789012 arn:{partition}:x"
+    assert ctx.arn("sqs", "q") == f"arn:{partition}:sqs:{region}:123456789012:q"
+    assert ctx.arn("s3", "b", region=False, account=False) == f"arn:{partition}:s3:::b"

@@ -9,6 +9,8 @@ variations a correct lab may have.
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 
 from checks.lambda_lab import ASSESSMENT
@@ -132,19 +134,31 @@ def lab(number: int) -> str:
     return f"does not exist (lab {number})"
 
 
+def create(name: str) -> str:
+    """The fix shown for a missing function: the lab's create-function command."""
+    return (f"aws lambda create-function --function-name {name} --runtime python3.12 --architectures x86_64 "
+            "--handler lambda_function.lambda_handler --role arn:aws:iam::123456789012:role/<your-lambda-role> "
+            "--zip-file fileb://function.zip")
+
+
 # --- lab 1 ---------------------------------------------------------------------------------------
 
 MISTAKES.add("1.1 the function named in lower case", lambda f: f.configurations.__setitem__(
     "helloworldfunction", dict(f.configurations.pop(HELLO), FunctionName="helloworldfunction")),
     "1.1 1.2 1.3 1.4 2.1 2.2 2.3 3.1 3.2 3.3 3.4 3.5", score={1: 0, 2: 0, 3: 0},
     says={"1.1": "no function named HelloWorldFunction in us-east-1", "2.1": lab(1), "2.3": lab(1), "3.1": lab(1),
-          "3.2": lab(1), "3.3": lab(1), "3.4": lab(1), "3.5": lab(1)})
+          "3.2": lab(1), "3.3": lab(1), "3.4": lab(1), "3.5": lab(1)},
+    fix={"1.1": create(HELLO), "3.4": create(HELLO), "3.1": create(HELLO)})
 wrong("1.2", "runtime", config(HELLO), "Runtime", ["python3.11", "python3.9", "python3.1", "python3", "python3.12x",
                                                    "nodejs20.x", None], score=10, says="the lab uses python3.12 or newer")
 wrong("1.3", "architecture", config(HELLO), "Architectures", [["arm64"], ["x86_64", "arm64"]], score=10,
       says="arm64, not x86_64")
 wrong("1.4", "handler", config(HELLO), "Handler", ["app.handler", "lambda_function.handler", "lambda_function"], score=10,
       says="handler is ")
+MISTAKES.add("1.4 the whole message and fix", lambda f: f.config(HELLO).__setitem__("Handler", "app.handler"), "1.4",
+             score=10, message="HelloWorldFunction: handler is 'app.handler' (expected 'lambda_function.lambda_handler')",
+             fix="aws lambda update-function-configuration --function-name HelloWorldFunction "
+                 "--handler lambda_function.lambda_handler", evidence={"Handler": "app.handler"})
 
 # --- lab 2 ---------------------------------------------------------------------------------------
 
@@ -163,6 +177,18 @@ for label, arn in {"another function": lambda f: f.function_arn(PROCESSOR),
 MISTAKES.add("2.1 an integration URI that is no Lambda invocation", lambda f: integration(f).__setitem__(
     "uri", invocations(f, f.function_arn(HELLO)).removesuffix("/invocations")), "2.1 2.2", score=5, says=NOT_INTEGRATED)
 MISTAKES.add("2.1 the API deleted", lambda f: f.apis.pop(0), "2.1 2.2", score=5, says=NOT_INTEGRATED)
+MISTAKES.add("2.1 two non-proxy methods: the first is named", lambda f: (
+    integration(f).__setitem__("type", "AWS"),
+    f.resources[HELLO_API][1]["resourceMethods"].__setitem__("GET", {"httpMethod": "GET", "methodIntegration": dict(
+        integration(f), type="HTTP")})), "2.1 2.2", score=5,
+    says="ANY /HelloWorldFunction of HelloWorldFunction-API (h3ll0w0rld) is a AWS integration, not AWS_PROXY")
+MISTAKES.add("2.2 never deployed, with a permission for the default stage", lambda f: (
+    f.stages[HELLO_API].clear(), permission(f).__setitem__("Condition", {"ArnLike": {
+        "AWS:SourceArn": f"arn:aws:execute-api:us-east-1:123456789012:{HELLO_API}/default/GET/{HELLO}"}})), "2.2",
+    score=11, says="HelloWorldFunction-API has no stage")
+MISTAKES.add("2.3 a permission for POST requests only", lambda f: permission(f).__setitem__("Condition", {"ArnLike": {
+    "AWS:SourceArn": f"arn:aws:execute-api:us-east-1:123456789012:{HELLO_API}/*/POST/{HELLO}"}}), "2.3", score=11,
+    says="apigateway.amazonaws.com may invoke it only for ")
 MISTAKES.add("2.2 a stage without a deployment", lambda f: f.stages[HELLO_API][0].pop("deploymentId"), "2.2", score=11,
              says="HelloWorldFunction-API has no stage")
 MISTAKES.add("2.2 never deployed", lambda f: f.stages[HELLO_API].clear(), "2.2", score=11,
@@ -199,6 +225,11 @@ for variable, failing, score, says in (
                  says={"3.1": f"HelloWorldFunction lacks {variable}", **says})
     MISTAKES.add(f"3.1 {variable} in lower case", lambda f, v=variable: env(f).__setitem__(v.lower(), env(f).pop(v)),
                  failing, score=score, says={"3.1": f"{variable.lower()} differ only in case", **says})
+MISTAKES.add("3.1 the whole message for a missing variable", lambda f: env(f).pop("ENVIRONMENT"), "3.1", score=9,
+             message="HelloWorldFunction lacks ENVIRONMENT", evidence={"missing": ["ENVIRONMENT"]})
+MISTAKES.add("3.1 the whole message for a variable in lower case", lambda f: env(f).__setitem__(
+    "environment", env(f).pop("ENVIRONMENT")), "3.1", score=9,
+    message="HelloWorldFunction lacks ENVIRONMENT (environment differ only in case: names are case-sensitive)")
 MISTAKES.add("3.1 GREETING_PREFIX blank", lambda f: env(f).__setitem__("GREETING_PREFIX", "  "), "3.1", score=9,
              says="HelloWorldFunction lacks GREETING_PREFIX")
 MISTAKES.add("3.1 no variables at all", lambda f: f.config(HELLO).pop("Environment"), "3.1 3.2 3.3", score=6,
@@ -212,6 +243,12 @@ wrong("3.3", "value", env, "ENABLE_DEBUG_LOGGING", ["yes", "1", "on", "truee"], 
       says="the handler only recognises 'true'")
 wrong("3.4", "memory", config(HELLO), "MemorySize", [128, 255, 257, 512], score=11, says="memory is ")
 wrong("3.5", "timeout", config(HELLO), "Timeout", [3, 9, 11, 30], score=11, says="timeout is ")
+MISTAKES.add("3.4 the whole message and fix", lambda f: f.config(HELLO).__setitem__("MemorySize", 128), "3.4", score=11,
+             message="HelloWorldFunction: memory is 128 (expected 256 MB)",
+             fix="aws lambda update-function-configuration --function-name HelloWorldFunction --memory-size 256")
+MISTAKES.add("3.5 the whole message and fix", lambda f: f.config(HELLO).__setitem__("Timeout", 3), "3.5", score=11,
+             message="HelloWorldFunction: timeout is 3 (expected 10 s)",
+             fix="aws lambda update-function-configuration --function-name HelloWorldFunction --timeout 10")
 
 # --- lab 4 ---------------------------------------------------------------------------------------
 
@@ -250,7 +287,7 @@ processor_role = lambda f: f.roles["S3FileProcessor-role"]  # noqa: E731
 ONLY_OTHER = f"none of {BUCKET} triggers S3FileProcessor, so it is unclear which is the lab's"
 
 MISTAKES.add("5.1 the function missing", lambda f: f.configurations.pop(PROCESSOR), "5.1 5.3 5.4", score=7,
-             says={"5.1": "no function named S3FileProcessor", "5.3": lab(5)})
+             says={"5.1": "no function named S3FileProcessor", "5.3": lab(5)}, fix={"5.1": create(PROCESSOR)})
 wrong("5.2", "events", trigger, "Events", [["s3:ObjectCreated:Put"], ["s3:ObjectRemoved:*"],
                                            ["s3:ObjectCreated:Put", "s3:ObjectCreated:Post"]], score=12,
       says=f"{BUCKET} invokes S3FileProcessor only on s3:Object")
@@ -268,6 +305,19 @@ MISTAKES.add("5.2 two lambda-lab-* buckets, neither triggering", lambda f: (
     f.buckets[BUCKET]["notifications"].clear(), f.buckets.__setitem__("lambda-lab-old", {"notifications": {}, "keys": []})),
     "5.2 5.4 5.5", score=6, says={"5.2": f"none of {BUCKET}, lambda-lab-old triggers S3FileProcessor",
                                  "5.4": "so it is unclear which is the lab's", "5.5": "so it is unclear which is the lab's"})
+MISTAKES.add("5.3 a negated source condition written ForAnyValue:ArnNotLike", lambda f: s3_permission(f).__setitem__(
+    "Condition", {"ForAnyValue:ArnNotLike": {"AWS:SourceArn": f"arn:aws:s3:::{BUCKET}"}}), "5.3", score=13,
+    says="s3.amazonaws.com may invoke it only for another account or source")
+MISTAKES.add("5.3 a limit after a ForAllValues condition still limits", lambda f: s3_permission(f).__setitem__(
+    "Condition", {"ForAllValues:StringLike": {"aws:TagKeys": ["a*"]},
+                  "ArnLike": {"AWS:SourceArn": "arn:aws:s3:::lambda-lab-other"}}), "5.3", score=13,
+    says="s3.amazonaws.com may invoke it only for arn:aws:s3:::lambda-lab-other")
+MISTAKES.add("5.5 two buckets trigger: the first by name is the lab's, and has no results", lambda f: (
+    f.buckets.__setitem__("lambda-lab-0000", {"notifications": copy.deepcopy(f.buckets[BUCKET]["notifications"]),
+                                              "keys": []})), "5.3 5.5", score=10,
+    says={"5.3": f"s3.amazonaws.com may invoke it only for arn:aws:s3:::{BUCKET}"},
+    message={"5.5": "lambda-lab-0000 has no analysis/*.json: the function has not processed an upload (check its CloudWatch logs "
+            "for errors)"})
 MISTAKES.add("5.3 no resource-based policy", lambda f: f.policies.pop(PROCESSOR), "5.3", score=13,
              says="S3FileProcessor has no resource-based policy: S3 cannot invoke it")
 S3_ONLY_FOR = "s3.amazonaws.com may invoke it only for "
@@ -331,7 +381,14 @@ tf_resource = lambda f: f.resources[TF_API][1]  # noqa: E731
 tf_env = lambda f: f.config(TERRAFORM)["Environment"]["Variables"]  # noqa: E731
 
 MISTAKES.add("6.1 the function missing", lambda f: f.configurations.pop(TERRAFORM), "6.1 6.2 6.3 6.4", score=6,
-             says="no function named terraform-managed-lambda")
+             says="no function named terraform-managed-lambda",
+             fix="cd lab6-terraform/terraform && terraform apply (grading reads what Terraform created: run terraform "
+                 "destroy only after you are graded)")
+MISTAKES.add("6.2 the whole message and fix", lambda f: f.config(TERRAFORM).update(Runtime="python3.11", Timeout=3), "6.2",
+             score=12, message="terraform-managed-lambda: runtime is 'python3.11' (expected 'python3.12'), timeout is 3 "
+                               "(expected 10 s)",
+             fix="aws lambda update-function-configuration --function-name terraform-managed-lambda --runtime python3.12 "
+                 "--timeout 10 --memory-size 256", evidence={"Runtime": "python3.11", "Timeout": 3})
 wrong("6.2", "runtime", config(TERRAFORM), "Runtime", ["python3.11", "python3.13"], score=12, says="runtime is ")
 wrong("6.2", "timeout", config(TERRAFORM), "Timeout", [3, 9, 11], score=12, says="timeout is ")
 wrong("6.2", "memory", config(TERRAFORM), "MemorySize", [128, 255, 257, 512], score=12, says="memory is ")
@@ -418,12 +475,17 @@ wrong("7.5", "reserved", lambda f: f.reserved, ASYNC, [0, 4, 6], score=13, says=
 MISTAKES.add("7.5 not reserved", lambda f: f.reserved.pop(ASYNC), "7.5", score=13,
              says="reserved concurrency is not set (expected 5)")
 MISTAKES.add("7.5 the function missing", lambda f: f.configurations.pop(ASYNC), "7.3 7.4 7.5", score=6,
-             says={"7.3": lab(7), "7.4": lab(7), "7.5": lab(7)})
+             says={"7.3": lab(7), "7.4": lab(7), "7.5": lab(7)}, fix={"7.5": create(ASYNC)})
 
 
 # --- what a correct lab may look like --------------------------------------------------------------
 
 ACCEPTED.update({
+    "2.1 two proxy methods": (lambda f: f.resources[HELLO_API][1]["resourceMethods"].__setitem__("GET", {
+        "httpMethod": "GET", "methodIntegration": integration(f)}), {
+        "2.1": "ANY /HelloWorldFunction of HelloWorldFunction-API (h3ll0w0rld) is a Lambda proxy integration"}),
+    "2.3 a permission without a Sid": (lambda f: permission(f).pop("Sid"), {
+        "2.3": "apigateway.amazonaws.com may invoke HelloWorldFunction (statement)"}),
     "1.2 a newer Python": lambda f: f.config(HELLO).__setitem__("Runtime", "python3.13"),
     "1.2 a much newer Python": lambda f: f.config(HELLO).__setitem__("Runtime", "python3.100"),
     "1.3 no architecture listed (x86_64 by default)": lambda f: f.config(HELLO).pop("Architectures"),
@@ -448,12 +510,64 @@ ACCEPTED.update({
     "5.4 an inline policy on the bucket's objects": s3_access({"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"],
                                                                "Resource": f"arn:aws:s3:::{BUCKET}/*"}),
     "6.2 ... and the tag among others": lambda f: f.tag_sets[TERRAFORM].update(Owner="me"),
+    "6.6 ANY /{proxy+} under another resource": lambda f: tf_resource(f).update(path="/v1/{proxy+}"),
     "7.2 the layer beside another": lambda f: f.config(ADVANCED)["Layers"].insert(0, {
         "Arn": "arn:aws:lambda:us-east-1:580247275435:layer:LambdaInsightsExtension:53"}),
+    "2.3 a permission for GET requests on the default stage": lambda f: permission(f).__setitem__("Condition", {
+        "ArnLike": {"AWS:SourceArn": f"arn:aws:execute-api:us-east-1:123456789012:{HELLO_API}/default/GET/{HELLO}"}}),
+    "2.3 deployed to prod, a permission for prod": lambda f: (
+        f.stages[HELLO_API][0].__setitem__("stageName", "prod"), permission(f).__setitem__("Condition", {
+            "ArnLike": {"AWS:SourceArn": f"arn:aws:execute-api:us-east-1:123456789012:{HELLO_API}/prod/*/{HELLO}"}})),
+    "2.3 anyone may invoke (AWS: *)": lambda f: permission(f).update(Principal={"AWS": "*"}, Condition={}),
+    "2.3 anyone may invoke (*)": lambda f: permission(f).update(Principal="*", Condition={}),
+    "2.3 a statement for another account before the right one": lambda f: f.policies[HELLO]["Statement"].insert(0, dict(
+        permission(f), Sid="other", Condition={"StringEquals": {"AWS:SourceAccount": OTHER_ACCOUNT}})),
+    "5.3 a ForAllValues condition does not limit a single-valued key": lambda f: s3_permission(f).__setitem__(
+        "Condition", {"ForAllValues:ArnLike": {"AWS:SourceArn": ["arn:aws:s3:::lambda-lab-other"]}}),
+    "5.3 the lab's bucket among the buckets allowed": lambda f: s3_permission(f).__setitem__("Condition", {"ArnLike": {
+        "AWS:SourceArn": ["arn:aws:s3:::lambda-lab-other", f"arn:aws:s3:::{BUCKET}"]}}),
     "7.4 a dead-letter queue instead of a destination": lambda f: (
         async_config(f).__setitem__("DestinationConfig", {"OnFailure": {}}),
         f.config(ASYNC).__setitem__("DeadLetterConfig", {"TargetArn": f.queue_arn("lambda-dlq")})),
 })
+
+
+# What the grader says, and saw, when everything is right: every message and every piece of evidence.
+ALL_RIGHT = {
+    "1.1": ('HelloWorldFunction exists', {'arn': 'arn:aws:lambda:us-east-1:123456789012:function:HelloWorldFunction'}),
+    "1.2": ('runtime python3.12', {}),
+    "1.3": ('x86_64', {}),
+    "1.4": ('HelloWorldFunction: handler lambda_function.lambda_handler', {}),
+    "2.1": ('ANY /HelloWorldFunction of HelloWorldFunction-API (h3ll0w0rld) is a Lambda proxy integration', {'routes': ['ANY /HelloWorldFunction of HelloWorldFunction-API (h3ll0w0rld)']}),
+    "2.2": ('HelloWorldFunction-API is deployed to default', {'stages': ['default']}),
+    "2.3": ('apigateway.amazonaws.com may invoke HelloWorldFunction (lambda-apigateway-invoke)', {}),
+    "3.1": ('all five are set', {'variables': ['ENABLE_DEBUG_LOGGING', 'ENVIRONMENT', 'GREETING_PREFIX', 'GREETING_SUFFIX', 'MAX_RESPONSE_LENGTH']}),
+    "3.2": ('MAX_RESPONSE_LENGTH=500', {}),
+    "3.3": ('ENABLE_DEBUG_LOGGING=true', {}),
+    "3.4": ('HelloWorldFunction: memory 256 MB', {}),
+    "3.5": ('HelloWorldFunction: timeout 10 s', {}),
+    "4.1": ('/aws/lambda/HelloWorldFunction exists', {}),
+    "4.2": ('HelloWorldFunction-Errors watches AWS/Lambda Errors of HelloWorldFunction', {}),
+    "4.3": ('Sum of Errors over 300 s, greater than 5', {}),
+    "5.1": ('S3FileProcessor exists', {'arn': 'arn:aws:lambda:us-east-1:123456789012:function:S3FileProcessor'}),
+    "5.2": ('lambda-lab-1764040656a1b2c3 invokes S3FileProcessor on s3:ObjectCreated:*', {'bucket': 'lambda-lab-1764040656a1b2c3'}),
+    "5.3": ('s3.amazonaws.com may invoke S3FileProcessor (s3-invoke)', {}),
+    "5.4": ('the role may read and write objects in lambda-lab-1764040656a1b2c3', {'role': 'arn:aws:iam::123456789012:role/S3FileProcessor-role'}),
+    "5.5": ('1 result(s) in lambda-lab-1764040656a1b2c3/analysis/', {'first': 'analysis/test-file.txt.json'}),
+    "6.1": ('terraform-managed-lambda exists', {'arn': 'arn:aws:lambda:us-east-1:123456789012:function:terraform-managed-lambda'}),
+    "6.2": ('terraform-managed-lambda: runtime python3.12, timeout 10 s, memory 256 MB', {}),
+    "6.3": ('ENVIRONMENT=production, APP_VERSION=2.0.0', {}),
+    "6.4": ('ManagedBy=Terraform', {}),
+    "6.5": ('retention 7 days', {}),
+    "6.6": ('ANY /{proxy+} of terraform-managed-lambda-api (t3rr4f0rm1) invokes terraform-managed-lambda', {}),
+    "6.7": ('stage prod', {}),
+    "6.8": ('apigateway.amazonaws.com may invoke it (AllowAPIGatewayInvoke)', {}),
+    "7.1": ('common-utilities version 1 lists python3.12', {}),
+    "7.2": ('uses common-utilities version 1', {'layer': 'arn:aws:lambda:us-east-1:123456789012:layer:common-utilities:1'}),
+    "7.3": ('maximum event age 3600 s, 2 retries', {}),
+    "7.4": ('lambda-dlq is the on-failure destination', {'queue': 'arn:aws:sqs:us-east-1:123456789012:lambda-dlq'}),
+    "7.5": ('reserved concurrency 5', {}),
+}
 
 
 @pytest.fixture(scope="module")
@@ -464,6 +578,7 @@ def complete():
 def test_the_complete_lab_scores_every_point(complete):
     assert [(c.id, c.status.value) for t in complete.tasks for c in t.checks if c.status.value != "pass"] == []
     assert {t.number: t.score for t in complete.tasks} == MAX and complete.score == 100
+    assert {c.id: (c.message, c.evidence) for t in complete.tasks for c in t.checks} == ALL_RIGHT
 
 
 def test_an_empty_account_scores_zero():
@@ -479,11 +594,20 @@ def test_one_wrong_value_costs_exactly_its_checks(name):
 
 @pytest.mark.parametrize("name", ACCEPTED)
 def test_a_correct_variation_scores_every_point(name):
+    change, says = ACCEPTED[name] if isinstance(ACCEPTED[name], tuple) else (ACCEPTED[name], {})
     facts = account()
-    ACCEPTED[name](facts)
+    change(facts)
     student = grade(ASSESSMENT, facts, SID)
     assert [(c.id, c.message) for t in student.tasks for c in t.checks if c.status.value != "pass"] == []
     assert student.score == 100
+    checks = {c.id: c for t in student.tasks for c in t.checks}
+    assert {check: checks[check].message for check in says} == says
+
+
+def test_the_assessment_is_named_after_its_package():
+    import checks
+
+    assert ASSESSMENT.name == "lambda_lab" and checks.load("lambda_lab") is ASSESSMENT
 
 
 ADVICE = {  # lab 6.8: a missing or misdirected API permission is a warning that costs nothing

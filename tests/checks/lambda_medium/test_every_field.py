@@ -9,6 +9,8 @@ states the exact failing checks and task scores. ``ACCEPTED`` are variations a c
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from checks.lambda_medium import ASSESSMENT
@@ -178,15 +180,23 @@ MISTAKES.add("1.1 only a classmate's layer", lambda f: f.layer_versions.pop(n("c
              "1.1 1.2 1.3", score=0, says="no layer named common-utils-layer-kim7 in us-east-1")
 latest_layer = lambda f: f.layer_versions[n("common-utils-layer")]  # noqa: E731
 wrong("1.2", "runtimes", latest_layer, "CompatibleRuntimes", [["python3.11"], ["python3.13"], ["python3.11", "nodejs20.x"]],
-      score=6, says="not python3.12")
-wrong("1.2", "runtimes", latest_layer, "CompatibleRuntimes", [[]], score=6, says="lists no runtimes")
-wrong("1.3", "description", latest_layer, "Description", ["", "   ", None], score=6, says="has no description",
+      score=6, says=("version 1 lists", "not python3.12"))
+wrong("1.2", "runtimes", latest_layer, "CompatibleRuntimes", [[]], score=6, says="version 1 lists no runtimes")
+wrong("1.3", "description", latest_layer, "Description", ["", "   ", None], score=6, says="version 1 has no description",
       absent=True)
 
 # --- task 2: the function on the layer -------------------------------------------------------------
 
+def create(prefix: str, memory: int | None = None) -> str:
+    """The fix shown for a missing function: its create-function command, as the student types it."""
+    return (f"aws lambda create-function --function-name {prefix}-kim7 --runtime python3.12"
+            + (f" --memory-size {memory}" if memory else "") + " --handler lambda_function.lambda_handler "
+            "--role arn:aws:iam::123456789012:role/<your-lambda-role> --zip-file fileb://function.zip")
+
+
 MISTAKES.add("2.1 only a classmate's layer-consumer", lambda f: delete_function(f, "layer-consumer"),
              "2.1 2.2 2.3 2.4 8.1 8.2 9.2 9.3 9.4 9.5 10.1 11.1 11.2", score={2: 0, 8: 0, 9: 0, 10: 5, 11: 0},
+             fix={"2.1": create("layer-consumer", 256)},
              says={"2.1": "no function named layer-consumer-kim7 in us-east-1",
                    "8.1": "none of your functions has a LambdaInsightsExtension layer",
                    "10.1": "no provisioned concurrency on layer-consumer-kim7:PROD"})
@@ -230,7 +240,8 @@ def attach(subnets=None, groups=None):
 
 
 MISTAKES.add("3.1 only a classmate's vpc-lambda", lambda f: delete_function(f, "vpc-lambda"),
-             "3.1 3.2 3.3 3.4 3.5 3.6 3.7", score=0, says="no function named vpc-lambda-kim7")
+             "3.1 3.2 3.3 3.4 3.5 3.6 3.7", score=0, says="no function named vpc-lambda-kim7",
+             fix=create("vpc-lambda", 512))
 wrong("3.2", "runtime", config("vpc-lambda"), "Runtime", ["python3.11", "python3.13"], score=9)
 wrong("3.3", "memory", config("vpc-lambda"), "MemorySize", [256, 511, 513, 1024], score=9)
 MISTAKES.add("3.4 one subnet", attach(["subnet-a"]), "3.4", score=8, says="1 subnet(s) in 1 Availability Zone(s)")
@@ -238,10 +249,21 @@ MISTAKES.add("3.4 two subnets in one zone", attach(["subnet-a", "subnet-c"]), "3
              says="2 subnet(s) in 1 Availability Zone(s) (us-east-1a)")
 MISTAKES.add("3.4 a subnet that does not exist", attach(["subnet-a", "subnet-gone"]), "3.4", score=8,
              says="2 subnet(s) in 1 Availability Zone(s)")
+MISTAKES.add("3.4 subnets that cannot be found", lambda f: (
+    attach(["subnet-gone1", "subnet-gone2"])(f)), "3.4", score=8, says="2 subnet(s) in 0 Availability Zone(s) (none found)")
+MISTAKES.add("3.6 not in a VPC, and the variables empty", lambda f: (
+    f.config(n("vpc-lambda")).__setitem__("VpcConfig", {"SubnetIds": [], "SecurityGroupIds": [], "VpcId": ""}),
+    variables(f).update(VPC_ID="", SUBNET_IDS="", SECURITY_GROUP_ID="")), "3.4 3.5 3.6", score=5.5,
+    says={"3.4": "not attached to a VPC", "3.5": "attached security groups: none"},
+    message={"3.6": "VPC_ID is '', the function's VPC is unknown"})
+MISTAKES.add("3.6 SECURITY_GROUP_ID names neither of two attached groups", lambda f: (
+    attach(groups=["sg-kim7", "sg-default"])(f), variables(f).__setitem__("SECURITY_GROUP_ID", "sg-kim7b")), "3.6",
+    score=8.5, message="SECURITY_GROUP_ID is 'sg-kim7b', the function uses sg-kim7,sg-default")
 MISTAKES.add("3.4 not in a VPC", lambda f: f.config(n("vpc-lambda")).__setitem__(
     "VpcConfig", {"SubnetIds": [], "SecurityGroupIds": [], "VpcId": ""}), "3.4 3.5 3.6", score=5.5,
     says={"3.4": "vpc-lambda-kim7 is not attached to a VPC", "3.5": "attached security groups: none",
-          "3.6": ("VPC_ID is 'vpc-default'", "SUBNET_IDS is 'subnet-a,subnet-b'", "SECURITY_GROUP_ID is 'sg-kim7'")})
+          "3.6": ("VPC_ID is 'vpc-default'", "SUBNET_IDS is 'subnet-a,subnet-b'", "SECURITY_GROUP_ID is 'sg-kim7', "
+                  "the function uses none")})
 MISTAKES.add("3.5 a classmate's group (lambda-sg-kim7b)", attach(groups=["sg-kim7b"]), "3.5", score=9,
              says=("lambda-sg-kim7b", "attach lambda-sg-kim7"))
 MISTAKES.add("3.5 the default group", attach(groups=["sg-default"]), "3.5", score=9, says="attached security groups: default")
@@ -278,6 +300,8 @@ for missing in ("ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "
 MISTAKES.add("3.7 an explicit Deny", lambda f: vpc_role(f)["inline"].__setitem__("no-eni", document(
     {"Effect": "Deny", "Action": "ec2:DeleteNetworkInterface", "Resource": "*"})), "3.7", score=8.5,
     says="does not allow ec2:DeleteNetworkInterface")
+MISTAKES.add("3.7 a configuration without a role", lambda f: f.config(n("vpc-lambda")).pop("Role"), "3.7", score=8.5,
+             message="the execution role None does not exist")
 MISTAKES.add("3.7 the role does not exist", lambda f: f.roles.pop(n("vpc-lambda-role")), "3.7", score=8.5,
              says="the execution role arn:aws:iam::123456789012:role/vpc-lambda-role-kim7 does not exist")
 
@@ -287,7 +311,8 @@ invoke = lambda f: f.invoke_configs[n("async-processor")]  # noqa: E731
 destinations = lambda f: invoke(f)["DestinationConfig"]  # noqa: E731
 
 MISTAKES.add("4.1 only a classmate's async-processor", lambda f: delete_function(f, "async-processor"),
-             "4.1 4.2 4.3 4.4 4.5 4.6 6.3", score={4: 1, 6: 6}, says={"4.1": "no function named async-processor-kim7"})
+             "4.1 4.2 4.3 4.4 4.5 4.6 6.3", score={4: 1, 6: 6}, says={"4.1": "no function named async-processor-kim7"},
+             fix={"4.1": create("async-processor", 256)})
 wrong("4.2", "runtime", config("async-processor"), "Runtime", ["python3.11", "python3.13"], score=9)
 wrong("4.3", "memory", config("async-processor"), "MemorySize", [128, 255, 257, 512], score=9)
 wrong("4.4", "retries", invoke, "MaximumRetryAttempts", [0, 1, 3, None], score=8,
@@ -326,13 +351,21 @@ task_mapping = lambda f: next(m for m in f.mappings if m["UUID"] == "uuid-task-k
 
 MISTAKES.add("5.1 only a classmate's task-queue", lambda f: f.queues.pop(n("task-queue")), "5.1 5.2 5.6 5.7 5.8",
              score=3, says={"5.1": "no SQS queue named task-queue-kim7 in us-east-1",
-                            "5.6": "the queue task-queue-kim7 does not exist (see 5.1)"})
+                            "5.6": "the queue task-queue-kim7 does not exist (see 5.1)"},
+             fix={"5.1": "aws sqs create-queue --queue-name task-queue-kim7 --attributes "
+                         "VisibilityTimeout=300,MessageRetentionPeriod=345600"})
+MISTAKES.add("5.2 both attributes wrong", lambda f: f.queues[n("task-queue")].update(
+    VisibilityTimeout="30", MessageRetentionPeriod="86400"), "5.2", score=9,
+    message="task-queue-kim7: VisibilityTimeout is '30' (expected 300), MessageRetentionPeriod is '86400' (expected 345600)",
+    fix="aws sqs set-queue-attributes --queue-url $(aws sqs get-queue-url --queue-name task-queue-kim7 --query QueueUrl "
+        "--output text) --attributes VisibilityTimeout=300,MessageRetentionPeriod=345600")
 wrong("5.2", "attribute", lambda f: f.queues[n("task-queue")], "VisibilityTimeout", ["30", "299", "301"], score=9,
       says="VisibilityTimeout is ")
 wrong("5.2", "attribute", lambda f: f.queues[n("task-queue")], "MessageRetentionPeriod", ["345599", "345601", "86400"],
       score=9, says="MessageRetentionPeriod is ")
 MISTAKES.add("5.3 only a classmate's sqs-consumer", lambda f: delete_function(f, "sqs-consumer"),
-             "5.3 5.4 5.5 5.6 5.7 5.8", score=3, says="no function named sqs-consumer-kim7")
+             "5.3 5.4 5.5 5.6 5.7 5.8", score=3, says="no function named sqs-consumer-kim7",
+             fix=create("sqs-consumer", 256))
 wrong("5.4", "runtime", config("sqs-consumer"), "Runtime", ["python3.11", "python3.13"], score=9.5)
 wrong("5.5", "memory", config("sqs-consumer"), "MemorySize", [128, 255, 257, 512], score=9.5)
 NO_TRIGGER = "sqs-consumer-kim7 has no trigger from task-queue-kim7"
@@ -349,6 +382,14 @@ for state, says in {"Disabled": "the trigger is Disabled", "Disabling": "the tri
     MISTAKES.add(f"5.6 trigger {state}", lambda f, s=state: task_mapping(f).__setitem__("State", s), "5.6 5.7 5.8",
                  score=6, says=says)
 wrong("5.7", "batch", task_mapping, "BatchSize", [1, 9, 11, 100], score=9, says="batch size")
+MISTAKES.add("5.7 the fix names the trigger", lambda f: task_mapping(f).__setitem__("BatchSize", 5), "5.7", score=9,
+             message="batch size 5, batching window 5 s (expected 10 and 5)",
+             fix="aws lambda update-event-source-mapping --uuid uuid-task-kim7 --batch-size 10 "
+                 "--maximum-batching-window-in-seconds 5")
+MISTAKES.add("5.8 the fix names the trigger", lambda f: task_mapping(f).__setitem__("FunctionResponseTypes", []), "5.8",
+             score=9, says="does not report batch item failures",
+             fix="aws lambda update-event-source-mapping --uuid uuid-task-kim7 --function-response-types "
+                 "ReportBatchItemFailures")
 wrong("5.7", "batch", task_mapping, "MaximumBatchingWindowInSeconds", [0, 4, 6], score=9, says="batching window")
 wrong("5.8", "response types", task_mapping, "FunctionResponseTypes", [[], None], score=9,
       says="does not report batch item failures", absent=True)
@@ -371,7 +412,7 @@ for label, target in {"a classmate's dead-letter queue (kim7b)": lambda f: f.que
 MISTAKES.add("6.3 no dead-letter configuration", lambda f: f.config(n("async-processor")).pop("DeadLetterConfig"), "6.3",
              score=6, says="dead-letter target is not set")
 MISTAKES.add("6.4 only a classmate's dlq-processor", lambda f: delete_function(f, "dlq-processor"), "6.4 6.5",
-             score=5, says="no function named dlq-processor-kim7")
+             score=5, says="no function named dlq-processor-kim7", fix=create("dlq-processor"))
 DLQ_UNREAD = "dlq-processor-kim7 has no trigger from lambda-dlq-kim7"
 MISTAKES.add("6.5 no trigger", lambda f: f.mappings.remove(dlq_mapping(f)), "6.5", score=6.5, says=DLQ_UNREAD)
 MISTAKES.add("6.5 trigger from a classmate's queue (kim7b)", lambda f: dlq_mapping(f).__setitem__(
@@ -382,7 +423,7 @@ MISTAKES.add("6.5 trigger to a classmate's function (kim7b)", lambda f: dlq_mapp
 # --- task 7: reserved concurrency ------------------------------------------------------------------
 
 MISTAKES.add("7.1 only a classmate's rate-limited-function", lambda f: delete_function(f, "rate-limited-function"),
-             "7.1 7.2", score=0, says="no function named rate-limited-function-kim7")
+             "7.1 7.2", score=0, says="no function named rate-limited-function-kim7", fix=create("rate-limited-function"))
 wrong("7.2", "reserved", lambda f: f.reserved, n("rate-limited-function"), [0, 4, 6, 10], score=3,
       says="reserved concurrency is ")
 MISTAKES.add("7.2 not reserved", lambda f: f.reserved.pop(n("rate-limited-function")), "7.2", score=3,
@@ -397,7 +438,12 @@ MISTAKES.add("8.1 a look-alike layer name", layers(layer_arn(HandBuiltFacts()), 
              "8.1 8.2", score=0, says="none of your functions has a LambdaInsightsExtension layer")
 MISTAKES.add("8.1 the extension's name published by the student", layers(
     layer_arn(HandBuiltFacts()), insights(account="123456789012")), "8.1 8.2", score=0,
-    says=("LambdaInsightsExtension:53 published by your own account: a look-alike", "580247275435"))
+    says=("layer-consumer-kim7 has LambdaInsightsExtension:53 published by your own account: a look-alike",
+          "(published by 580247275435 in us-east-1)"))
+MISTAKES.add("8.1 two look-alikes: the first is named", layers(
+    layer_arn(HandBuiltFacts()), insights(account=OTHER_ACCOUNT), insights(account="123456789012")), "8.1 8.2", score=0,
+    says=f"layer-consumer-kim7 has LambdaInsightsExtension:53 published by account {OTHER_ACCOUNT}: a look-alike",
+    evidence={"8.1": {"lookalike": insights(account=OTHER_ACCOUNT)}})
 MISTAKES.add("8.1 the extension's name published by another account", layers(
     layer_arn(HandBuiltFacts()), insights(account=OTHER_ACCOUNT)), "8.1 8.2", score=0,
     says=f"published by account {OTHER_ACCOUNT}: a look-alike")
@@ -462,7 +508,10 @@ tracking = lambda f: scaling(f)["TargetTrackingScalingPolicyConfiguration"]  # n
 wrong("10.1", "requested", provisioned, "RequestedProvisionedConcurrentExecutions", [1, 3, 10], score=5,
       says="provisioned concurrency on PROD is ")
 MISTAKES.add("10.1 FAILED", lambda f: provisioned(f).update(Status="FAILED", StatusReason="FUNCTION_ERROR_INIT_FAILURE"),
-             "10.1", score=5, says="provisioned concurrency 2 on PROD FAILED: FUNCTION_ERROR_INIT_FAILURE")
+             "10.1", score=5, says="provisioned concurrency 2 on PROD FAILED: FUNCTION_ERROR_INIT_FAILURE",
+             evidence={"status": "FAILED", "reason": "FUNCTION_ERROR_INIT_FAILURE"})
+MISTAKES.add("10.1 FAILED without a reason", lambda f: provisioned(f).update(Status="FAILED"), "10.1", score=5,
+             message="provisioned concurrency 2 on PROD FAILED: no reason given")
 MISTAKES.add("10.1 none while PROD has weights", lambda f: f.provisioned.pop((n("layer-consumer"), "PROD")), "10.1",
              score=5, says="AWS refuses it while PROD has weights")
 MISTAKES.add("10.1 provisioned on STAGING instead", lambda f: f.provisioned.__setitem__(
@@ -475,6 +524,10 @@ wrong("10.2", "resource", target, "ResourceId", ["function:layer-consumer-kim7:S
       says="no scalable target for function:layer-consumer-kim7:PROD", absent=True)
 wrong("10.2", "dimension", target, "ScalableDimension", ["lambda:function:ProvisionedConcurrentExecutions"], score=5,
       says="expected lambda:function:ProvisionedConcurrency")
+MISTAKES.add("10.2 two targets of other dimensions: the first is named", lambda f: (
+    target(f).__setitem__("ScalableDimension", "lambda:function:First"),
+    f.targets.insert(1, dict(target(f), ScalableDimension="lambda:function:Second"))), "10.2", score=5,
+    message="the scalable target's dimension is lambda:function:First, expected lambda:function:ProvisionedConcurrency")
 wrong("10.2", "capacity", target, "MinCapacity", [1, 3], score=5, says="(expected 2 to 10)")
 wrong("10.2", "capacity", target, "MaxCapacity", [9, 11], score=5, says="(expected 2 to 10)")
 MISTAKES.add("10.3 no scaling policy", lambda f: f.scaling.remove(scaling(f)), "10.3", score=6,
@@ -512,7 +565,20 @@ throttles = lambda f: f.alarm(n("Lambda-Throttles"))  # noqa: E731
 TWO_LEFT = "2 alarm(s) on AWS/Lambda metrics of your functions"
 
 MISTAKES.add("12.1 only two alarms", lambda f: f.alarms.remove(throttles(f)), "12.1 12.4", score=4,
-             says={"12.1": TWO_LEFT, "12.4": "no alarm on the Throttles metric of your functions"})
+             says={"12.1": TWO_LEFT, "12.4": "no alarm on the Throttles metric of your functions"},
+             fix={"12.1": "create the Throttles alarm(s) described below"},
+             evidence={"12.1": {"alarms": ["Lambda-HighDuration-kim7", "Lambda-HighErrorRate-kim7"]}})
+MISTAKES.add("12.1 only one alarm", lambda f: (f.alarms.remove(throttles(f)), f.alarms.remove(errors(f))),
+             "12.1 12.2 12.4", score=2, says={"12.1": "1 alarm(s) on AWS/Lambda metrics of your functions: "
+                                                      "Lambda-HighDuration-kim7; create at least 3",
+                                              "12.2": "no alarm on the Errors metric", "12.4": "no alarm on the Throttles metric"},
+             fix={"12.1": "create the Errors, Throttles alarm(s) described below"})
+MISTAKES.add("12.1 no alarm", lambda f: f.alarms.clear(), "12.1 12.2 12.3 12.4", score=0,
+             says={"12.1": "0 alarm(s) on AWS/Lambda metrics of your functions; create at least 3",
+                   "12.2": "no alarm on the Errors metric", "12.3": "no alarm on the Duration metric",
+                   "12.4": "no alarm on the Throttles metric"},
+             fix={"12.1": "create the Errors, Duration, Throttles alarm(s) described below"},
+             evidence={"12.1": {"alarms": []}})
 for label, change in {
     "in another namespace": lambda f: errors(f).__setitem__("Namespace", "Custom/Lambda"),
     "without a namespace": lambda f: errors(f).pop("Namespace"),
@@ -542,9 +608,9 @@ def auto_scaling_alarms_only(rename: bool):
 MISTAKES.add("12.1 Application Auto Scaling's alarms are not the student's", auto_scaling_alarms_only(False),
              "12.1 12.3 12.4", score=2, says={"12.1": "1 alarm(s) on AWS/Lambda metrics of your functions: Lambda-HighErrorRate-kim7",
                                               "12.3": "no alarm on the Duration metric", "12.4": "no alarm on the Throttles metric"})
-MISTAKES.add("12.1 an alarm acting on a scaling policy is Application Auto Scaling's", auto_scaling_alarms_only(True),
-             "12.1 12.3 12.4", score=2, says={"12.1": "1 alarm(s)", "12.3": "no alarm on the Duration metric",
-                                              "12.4": "no alarm on the Throttles metric"})
+MISTAKES.add("12.3 alarms of the student's own acting on the scaling policy count, but watch no Duration",
+             auto_scaling_alarms_only(True), "12.3 12.4", score=6,
+             says={"12.3": "no alarm on the Duration metric", "12.4": "no alarm on the Throttles metric"})
 for alarm_of, check, fields in (
     (errors, "12.2", {"Statistic": ["Average", "Maximum"], "Period": [60, 299, 301, 600], "EvaluationPeriods": [1, 3],
                       "Threshold": [4.0, 4.9, 5.1, 6.0], "ComparisonOperator": ["GreaterThanOrEqualToThreshold",
@@ -562,6 +628,11 @@ MISTAKES.add("12.2 a right Errors alarm on a classmate's function beside a wrong
     errors(f).__setitem__("Threshold", 4.0),
     f.alarms.append(alarm(f, "Lambda-Errors-copy", "Errors", "Sum", 2, 5, "GreaterThanThreshold", n("layer-consumer", CLASSMATE)))),
     "12.2", score=8, says="Lambda-HighErrorRate-kim7: Threshold is 4.0 (expected 5.0)")
+MISTAKES.add("12.2 of two Errors alarms as wrong as each other, the first listed is named", lambda f: (
+    errors(f).__setitem__("Threshold", 4.0),
+    f.alarms.append(alarm(f, "Errors-2", "Errors", "Sum", 2, 5, "GreaterThanOrEqualToThreshold", n("sqs-consumer")))),
+    "12.2", score=8, message="Lambda-HighErrorRate-kim7: Threshold is 4.0 (expected 5.0)",
+    evidence={"alarm": "Lambda-HighErrorRate-kim7"})
 MISTAKES.add("12.2 the closest of two wrong Errors alarms is named", lambda f: (
     errors(f).update(Threshold=4.0, Period=60),
     f.alarms.append(alarm(f, "Errors-2", "Errors", "Sum", 2, 6, "GreaterThanThreshold", n("sqs-consumer")))),
@@ -602,11 +673,89 @@ ACCEPTED.update({
     "11.2 the account among the student's own": lambda f: statement(f).__setitem__(
         "Principal", {"AWS": ["arn:aws:iam::123456789012:root", TRUSTED_ACCOUNT]}),
     "11.2 lambda:* allows invoking": lambda f: statement(f).__setitem__("Action", "lambda:*"),
+    "12.1 an alarm of the student's own named like Application Auto Scaling's": lambda f: throttles(f).__setitem__(
+        "AlarmName", "TargetTracking-mine"),
     "12.2 the Errors alarm on another function of the student's": lambda f: errors(f).__setitem__(
         "Dimensions", [{"Name": "FunctionName", "Value": n("sqs-consumer")}]),
     "12.2 a wrong Errors alarm beside the right one": lambda f: f.alarms.insert(0, alarm(
         f, "Errors-old", "Errors", "Sum", 1, 10, "GreaterThanThreshold", n("layer-consumer"))),
+    "12.1 an alarm of the student's own named like AAS's, acting on a function whose name looks like a policy":
+        lambda f: throttles(f).update(AlarmName="TargetTracking-throttles", AlarmActions=[
+            "arn:aws:lambda:us-east-1:123456789012:function:scalingPolicy:live"]),
+    "8.2 a second function with Insights whose role may report, after one whose role is gone": lambda f: (
+        f.config(n("layer-consumer")).__setitem__("Role", f.role_arn("gone")),
+        f.config(n("sqs-consumer")).update(Layers=[{"Arn": insights()}], Role=f.role_arn(n("vpc-lambda-role")))),
+    "11.2 the invoke statement after another": lambda f: f.policies[n("layer-consumer")]["Statement"].insert(0, {
+        "Sid": "Read", "Effect": "Allow", "Principal": {"AWS": OTHER_ACCOUNT}, "Action": "lambda:GetFunction"}),
 })
+# These also say what they saw.
+ACCEPTED["8.2 AWS's managed Insights policy alone"] = (ACCEPTED["8.2 AWS's managed Insights policy alone"], {
+    "8.2": "layer-consumer-kim7's role has CloudWatchLambdaInsightsExecutionRolePolicy"})
+ACCEPTED["10.1 provisioned concurrency still being allocated"] = (
+    ACCEPTED["10.1 provisioned concurrency still being allocated"],
+    {"10.1": "2 provisioned executions requested, still being allocated (IN_PROGRESS)"})
+for prefix in ("layer-consumer", "vpc-lambda", "async-processor", "sqs-consumer", "dlq-processor", "rate-limited-function"):
+    ACCEPTED[f"8.1 Insights on {prefix} alone"] = lambda f, p=prefix: (
+        layers(layer_arn(f))(f), f.config(n(p)).__setitem__("Layers", [*f.config(n(p)).get("Layers", []), {"Arn": insights()}]))
+    ACCEPTED[f"12.2 the Errors alarm on {prefix}"] = lambda f, p=prefix: errors(f).__setitem__(
+        "Dimensions", [{"Name": "FunctionName", "Value": n(p)}])
+
+
+# What the grader says, and saw, when everything is right: every message and every piece of evidence.
+ALL_RIGHT = {
+    "1.1": ('common-utils-layer-kim7 is published (latest: version 1)', {'latest': 'arn:aws:lambda:us-east-1:123456789012:layer:common-utils-layer-kim7:1'}),
+    "1.2": ('version 1 lists python3.12', {}),
+    "1.3": ("description: 'Shared helpers'", {}),
+    "2.1": ('layer-consumer-kim7 exists', {'arn': 'arn:aws:lambda:us-east-1:123456789012:function:layer-consumer-kim7'}),
+    "2.2": ('Runtime is python3.12', {}),
+    "2.3": ('Memory (MB) is 256', {}),
+    "2.4": ('uses common-utils-layer-kim7 version 1', {'layer': 'arn:aws:lambda:us-east-1:123456789012:layer:common-utils-layer-kim7:1'}),
+    "3.1": ('vpc-lambda-kim7 exists', {'arn': 'arn:aws:lambda:us-east-1:123456789012:function:vpc-lambda-kim7'}),
+    "3.2": ('Runtime is python3.12', {}),
+    "3.3": ('Memory (MB) is 512', {}),
+    "3.4": ('2 subnets in us-east-1a, us-east-1b', {'subnets': ('subnet-a', 'subnet-b'), 'zones': ['us-east-1a', 'us-east-1b']}),
+    "3.5": ('lambda-sg-kim7 is attached', {}),
+    "3.6": ('the three variables match the VPC configuration', {}),
+    "3.7": ('the execution role allows creating, describing and deleting network interfaces', {'role': 'arn:aws:iam::123456789012:role/vpc-lambda-role-kim7'}),
+    "4.1": ('async-processor-kim7 exists', {'arn': 'arn:aws:lambda:us-east-1:123456789012:function:async-processor-kim7'}),
+    "4.2": ('Runtime is python3.12', {}),
+    "4.3": ('Memory (MB) is 256', {}),
+    "4.4": ('2 retries, events kept 6 hours', {}),
+    "4.5": ('on success: lambda-success-queue-kim7', {}),
+    "4.6": ('on failure: lambda-failure-queue-kim7', {}),
+    "4.7": ('both queues exist with MessageRetentionPeriod 86400', {}),
+    "5.1": ('task-queue-kim7 exists', {'arn': 'arn:aws:sqs:us-east-1:123456789012:task-queue-kim7'}),
+    "5.2": ('task-queue-kim7 has VisibilityTimeout 300, MessageRetentionPeriod 345600', {}),
+    "5.3": ('sqs-consumer-kim7 exists', {'arn': 'arn:aws:lambda:us-east-1:123456789012:function:sqs-consumer-kim7'}),
+    "5.4": ('Runtime is python3.12', {}),
+    "5.5": ('Memory (MB) is 256', {}),
+    "5.6": ('trigger uuid-task-kim7 is Enabled', {'uuid': 'uuid-task-kim7', 'state': 'Enabled'}),
+    "5.7": ('batch size 10, window 5 s', {}),
+    "5.8": ('ReportBatchItemFailures is on', {}),
+    "6.1": ('lambda-dlq-kim7 exists', {'arn': 'arn:aws:sqs:us-east-1:123456789012:lambda-dlq-kim7'}),
+    "6.2": ('lambda-dlq-kim7 has MessageRetentionPeriod 1209600', {}),
+    "6.3": ('dead letters go to lambda-dlq-kim7', {}),
+    "6.4": ('dlq-processor-kim7 exists', {'arn': 'arn:aws:lambda:us-east-1:123456789012:function:dlq-processor-kim7'}),
+    "6.5": ('trigger uuid-dlq-kim7 reads lambda-dlq-kim7', {'uuid': 'uuid-dlq-kim7'}),
+    "7.1": ('rate-limited-function-kim7 exists', {'arn': 'arn:aws:lambda:us-east-1:123456789012:function:rate-limited-function-kim7'}),
+    "7.2": ('reserved concurrency 5', {}),
+    "7.3": ('timeout 30 s', {}),
+    "8.1": ('Lambda Insights on layer-consumer-kim7', {}),
+    "8.2": ("layer-consumer-kim7's role allows logs:CreateLogStream and logs:PutLogEvents", {'role': 'arn:aws:iam::123456789012:role/lambda-role-kim7'}),
+    "9.2": ('published versions: 1, 2', {}),
+    "9.3": ('PROD -> version 1', {}),
+    "9.4": ('STAGING -> $LATEST', {}),
+    "9.5": ('10% of PROD traffic goes to version 2', {'weights': {'2': 0.1}}),
+    "10.1": ('2 provisioned executions (READY)', {'status': 'READY'}),
+    "10.2": ('capacity 2 to 10', {}),
+    "10.3": ('pc-utilization: utilization target 0.7', {}),
+    "11.1": ('1 statement(s)', {}),
+    "11.2": ('account 111122223333 may invoke it', {'accounts': ['111122223333']}),
+    "12.1": ('3 alarms: Lambda-HighDuration-kim7, Lambda-HighErrorRate-kim7, Lambda-Throttles-kim7', {'alarms': ['Lambda-HighDuration-kim7', 'Lambda-HighErrorRate-kim7', 'Lambda-Throttles-kim7']}),
+    "12.2": ('Lambda-HighErrorRate-kim7 matches', {'alarm': 'Lambda-HighErrorRate-kim7'}),
+    "12.3": ('Lambda-HighDuration-kim7 matches', {'alarm': 'Lambda-HighDuration-kim7'}),
+    "12.4": ('Lambda-Throttles-kim7 matches', {'alarm': 'Lambda-Throttles-kim7'}),
+}
 
 
 @pytest.fixture(scope="module")
@@ -617,6 +766,7 @@ def complete():
 def test_the_complete_student_scores_every_point(complete):
     assert [(c.id, c.status.value) for t in complete.tasks for c in t.checks if c.status.value != "pass"] == []
     assert {t.number: t.score for t in complete.tasks} == MAX and complete.score == 100
+    assert {c.id: (c.message, c.evidence) for t in complete.tasks for c in t.checks} == ALL_RIGHT
 
 
 def test_the_classmate_is_graded_on_their_own_resources():
@@ -639,11 +789,33 @@ def test_one_wrong_value_costs_exactly_its_checks(name):
 
 @pytest.mark.parametrize("name", ACCEPTED)
 def test_a_correct_variation_scores_every_point(name):
+    change, says = ACCEPTED[name] if isinstance(ACCEPTED[name], tuple) else (ACCEPTED[name], {})
     facts = account()
-    ACCEPTED[name](facts)
+    change(facts)
     student = grade(ASSESSMENT, facts, SID)
     assert [(c.id, c.message) for t in student.tasks for c in t.checks if c.status.value != "pass"] == []
     assert student.score == 100
+    checks = {c.id: c for t in student.tasks for c in t.checks}
+    assert {check: checks[check].message for check in says} == says
+
+
+def test_the_assessment_is_named_after_its_package():
+    import checks
+
+    assert ASSESSMENT.name == "lambda_medium" and checks.load("lambda_medium") is ASSESSMENT
+
+
+def test_every_student_who_started_is_discovered_by_their_resources():
+    """--all-students: kim7 and kim7b, by their functions and their layers (grader/discovery.py)."""
+    from grader.discovery import discover
+
+    facts = account()
+    facts.configurations.pop(n("vpc-lambda", CLASSMATE))
+    facts.add_function("layer-consumer-x", "r")  # no student ID a roster accepts ends a name like this
+    found = discover(ASSESSMENT, facts)
+    patterns = {f"{prefix}-*" for prefix in ("layer-consumer", "vpc-lambda", "async-processor", "sqs-consumer",
+                                            "dlq-processor", "rate-limited-function", "common-utils-layer")}
+    assert found == {"kim7": patterns, "kim7b": patterns - {"vpc-lambda-*"}, "x": {"layer-consumer-*"}}
 
 
 @pytest.mark.parametrize("timeout, status", [(3, "warn"), (10, "warn"), (11, "pass"), (None, "warn")])
@@ -656,3 +828,26 @@ def test_a_timeout_too_short_for_the_handler_is_advice_that_costs_nothing(timeou
     if status == "warn":
         assert advice.message == f"timeout is {timeout} s: every invocation will time out before its 10 s sleep ends"
         assert advice.hint.startswith("aws lambda update-function-configuration --function-name rate-limited-function-kim7")
+
+
+def readme_alarms() -> dict[str, dict[str, str]]:
+    """Task 12's table in README_lambda_medium.md: metric -> statistic, period, evaluation periods, threshold, comparison."""
+    from tests.checks.conftest import ROOT
+
+    text = (ROOT / ASSESSMENT.readme).read_text(encoding="utf-8").split("## Task 12", 1)[1]
+    rows = re.findall(r"^\| `(\w+)` \| (\w+) \| (\d+) s \| (\d+) \| (\d+)(?: \(ms\))? \| (\w+) \|$", text, re.MULTILINE)
+    keys = ("statistic", "period", "evaluation-periods", "threshold", "comparison-operator")
+    return {metric: dict(zip(keys, values, strict=True)) for metric, *values in rows}
+
+
+def test_each_alarm_fix_creates_the_alarm_the_readme_describes():
+    facts = account()
+    facts.alarms.clear()
+    checks = {c.id: c for c in grade(ASSESSMENT, facts, SID).tasks[11].checks}
+    table = readme_alarms()
+    assert sorted(table) == ["Duration", "Errors", "Throttles"]
+    for check_id, metric, name in (("12.2", "Errors", "HighErrorRate"), ("12.3", "Duration", "HighDuration"),
+                                   ("12.4", "Throttles", "Throttles")):
+        options = dict(re.findall(r"--([a-z-]+) (\S+)", checks[check_id].hint))
+        assert options == {"alarm-name": f"Lambda-{name}-kim7", "namespace": "AWS/Lambda", "metric-name": metric,
+                           **table[metric], "dimensions": "Name=FunctionName,Value=layer-consumer-kim7"}, check_id
