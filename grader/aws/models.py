@@ -24,11 +24,11 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-GENERATOR = 1  # bump when what is written changes
+GENERATOR = 2  # bump when what is written changes
 TYPES = ("service-2", "paginators-1", "endpoint-rule-set-1")
 EXTRAS = ("service-2.sdk-extras", "paginators-1.sdk-extras")
 # Read by the grader but declared by no fact: who the credentials are, and a student's role.
@@ -56,27 +56,17 @@ def grader_operations() -> dict[str, tuple[str, ...]]:
 
 
 def trim(model: Mapping[str, Any], operations: Iterable[str]) -> dict[str, Any]:
-    """A service-2 model with only these operations (those it has) and the shapes they reach."""
-    kept_operations = {}
-    for name in operations:
-        if name in model["operations"]:
-            kept_operations[name] = _undocumented(model["operations"][name])
+    """A service-2 model with only these operations (those it has) and every shape they reach."""
+    kept_operations = {name: _undocumented(model["operations"][name]) for name in operations
+                       if name in model["operations"]}
     shapes = model["shapes"]
     reached: dict[str, Any] = {}
-    todo = [ref["shape"] for op in kept_operations.values()
-            for ref in [op.get("input"), op.get("output"), *op.get("errors", [])] if ref]
+    todo = list(_references(kept_operations))
     while todo:
         name = todo.pop()
-        if name in reached:
-            continue
-        shape = reached[name] = _undocumented(shapes[name])
-        if "members" in shape:
-            shape["members"] = {k: _undocumented(v) for k, v in shape["members"].items()}
-            todo.extend(member["shape"] for member in shape["members"].values())
-        for ref in ("member", "key", "value"):
-            if ref in shape:
-                shape[ref] = _undocumented(shape[ref])
-                todo.append(shape[ref]["shape"])
+        if name not in reached:
+            reached[name] = _undocumented(shapes[name])
+            todo.extend(_references(reached[name]))
     trimmed = {k: v for k, v in model.items() if k not in ("operations", "shapes", "documentation")}
     trimmed["operations"] = kept_operations
     trimmed["shapes"] = {name: reached[name] for name in shapes if name in reached}  # the model's order
@@ -88,9 +78,50 @@ def trim_paginators(paginators: Mapping[str, Any], operations: Iterable[str]) ->
     return {**paginators, "pagination": {name: pages[name] for name in operations if name in pages}}
 
 
-def _undocumented(part: Mapping[str, Any]) -> dict[str, Any]:
-    """A shape, member or operation without its documentation (text only botocore's docstrings read)."""
-    return {k: v for k, v in part.items() if k not in ("documentation", "documentationUrl")}
+def check(service: str, model: dict[str, Any]) -> None:
+    """Resolve every shape of every operation as botocore will: a trimmed model missing one is never used."""
+    from botocore.model import ServiceModel
+
+    seen: set[str] = set()
+
+    def visit(shape: Any) -> None:
+        if shape is None or shape.name in seen:
+            return
+        seen.add(shape.name)
+        for child in (*getattr(shape, "members", {}).values(), getattr(shape, "member", None),
+                      getattr(shape, "key", None), getattr(shape, "value", None)):
+            visit(child)
+
+    service_model = ServiceModel(model, service)
+    for name in service_model.operation_names:
+        operation = service_model.operation_model(name)
+        for shape in (operation.input_shape, operation.output_shape, *operation.error_shapes):
+            visit(shape)
+    if seen - set(model["shapes"]):
+        raise ValueError(f"{service}: shapes outside the model: {sorted(seen - set(model['shapes']))}")
+
+
+def _references(part: Any) -> Iterator[str]:
+    """Every shape a part of a model names, however deep: ``{"shape": name}``."""
+    if isinstance(part, dict):
+        if isinstance(part.get("shape"), str):
+            yield part["shape"]
+        for value in part.values():
+            yield from _references(value)
+    elif isinstance(part, list):
+        for value in part:
+            yield from _references(value)
+
+
+def _undocumented(part: Any) -> Any:
+    """A part of a model without its documentation (text only botocore's docstrings read). A member that
+    happens to be named ``documentation`` is a reference (a dict), never text: it stays."""
+    if isinstance(part, dict):
+        return {k: _undocumented(v) for k, v in part.items()
+                if not (k in ("documentation", "documentationUrl") and isinstance(v, str))}
+    if isinstance(part, list):
+        return [_undocumented(v) for v in part]
+    return part
 
 
 # --- where botocore would read each file from, and the cache ---------------------------------------
@@ -144,8 +175,9 @@ def write(folder: Path, loader: Any, operations: Mapping[str, tuple[str, ...]]) 
         target = folder / service / version
         target.mkdir(parents=True)
         ops = operations[service]
-        model = loader.load_service_model(service, "service-2", version)  # extras merged
-        _dump(target / "service-2.json", trim(model, ops))
+        model = trim(loader.load_service_model(service, "service-2", version), ops)  # extras merged first
+        check(service, model)
+        _dump(target / "service-2.json", model)
         if "paginators-1" in paths:
             _dump(target / "paginators-1.json",
                   trim_paginators(loader.load_service_model(service, "paginators-1", version), ops))
@@ -179,7 +211,7 @@ def trimmed_folder(loader: Any, operations: Mapping[str, tuple[str, ...]] | None
     try:
         write(building, loader, operations)
         os.replace(building, folder)  # atomic; another process may have made the same folder first
-    except OSError:
+    except (OSError, ValueError, KeyError):  # unwritable, or a model this trimming does not understand
         pass
     finally:
         shutil.rmtree(building, ignore_errors=True)

@@ -84,7 +84,8 @@ def test_regenerating_gives_the_same_files(folder, tmp_path):
 
 def without_docs(value):
     if isinstance(value, dict):
-        return {k: without_docs(v) for k, v in value.items() if k not in ("documentation", "documentationUrl")}
+        return {k: without_docs(v) for k, v in value.items()
+                if not (k in ("documentation", "documentationUrl") and isinstance(v, str))}
     if isinstance(value, list):
         return [without_docs(v) for v in value]
     return value
@@ -104,6 +105,39 @@ def test_kept_operations_are_botocore_s_own(folder):
         pages = full.load_service_model(service, "paginators-1")["pagination"]
         assert trimmed.load_service_model(service, "paginators-1")["pagination"] == \
             {op: pages[op] for op in operations if op in pages}
+
+
+def test_trimming_follows_every_reference_and_keeps_members_named_like_documentation():
+    model = {
+        "version": "2.0", "metadata": {"protocol": "json"}, "documentation": "a service",
+        "operations": {
+            "GetThing": {"name": "GetThing", "input": {"shape": "In"}, "output": {"shape": "Out"},
+                         "errors": [{"shape": "Missing"}], "documentation": "reads"},
+            "DeleteThing": {"name": "DeleteThing", "input": {"shape": "Gone"}},
+        },
+        "shapes": {
+            "In": {"type": "structure", "members": {"documentation": {"shape": "Text", "documentation": "x"}}},
+            "Out": {"type": "structure", "members": {"Items": {"shape": "List"}}, "documentation": "y"},
+            "List": {"type": "list", "member": {"shape": "Map"}},
+            "Map": {"type": "map", "key": {"shape": "Text"}, "value": {"shape": "Deep"}},
+            "Deep": {"type": "string"}, "Text": {"type": "string"}, "Gone": {"type": "structure", "members": {}},
+            "Missing": {"type": "structure", "members": {}, "exception": True},
+        },
+    }
+    trimmed = models.trim(model, ["GetThing"])
+    assert list(trimmed["operations"]) == ["GetThing"] and "documentation" not in trimmed
+    assert set(trimmed["shapes"]) == {"In", "Out", "List", "Map", "Deep", "Text", "Missing"}
+    assert trimmed["shapes"]["In"]["members"] == {"documentation": {"shape": "Text"}}  # a member, kept
+    models.check("thing", trimmed)
+    del trimmed["shapes"]["Deep"]
+    with pytest.raises(Exception):  # noqa: B017  botocore's own error for a shape it cannot find
+        models.check("thing", trimmed)
+
+
+def test_a_model_the_trimming_cannot_follow_leaves_the_full_models(tmp_path, monkeypatch):
+    monkeypatch.setattr(models, "check", lambda service, model: (_ for _ in ()).throw(ValueError(service)))
+    assert models.trimmed_folder(full_loader(), {"sqs": ("GetQueueUrl",)}, root=tmp_path) is None
+    assert [p.name for p in tmp_path.iterdir()] == []  # nothing half-built left behind
 
 
 REQUESTS = [
