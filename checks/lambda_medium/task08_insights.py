@@ -2,7 +2,8 @@
 
 from checks import policy_evaluation
 from checks.lambda_medium.common import FUNCTIONS, configuration
-from checks.shared import LAYER_VERSION_ARN, attached_policy_names, layer_arns, role_policy_documents
+from checks.shared import LAYER_VERSION_ARN, attached_policy_names, layer_arns, role_name, role_policy_documents
+from grader import shell
 from grader.rubric import Context, Task, Verdict, failed, passed
 
 TASK = Task(8, "Lambda Insights", points=8)
@@ -26,26 +27,29 @@ def functions_with_insights(ctx: Context) -> list[tuple[str, dict]]:
     return found
 
 
-@TASK.check(
-    "8.1", "A function of yours has the Lambda Insights extension layer", points=5,
-    hint="aws lambda update-function-configuration --function-name layer-consumer-{sid} --layers "
-    "<your common-utils-layer-{sid} version ARN> "
-    "arn:{partition}:lambda:{region}:580247275435:layer:LambdaInsightsExtension:<version for {region}>",
-)
+INSIGHTS_PUBLISHER = "580247275435"  # in most regions; the AWS documentation lists the others
+
+
+@TASK.check("8.1", "A function of yours has the Lambda Insights extension layer", points=5)
 def has_extension(ctx: Context) -> Verdict:
     found = functions_with_insights(ctx)
     if found:
         return passed(f"Lambda Insights on {', '.join(name for name, _ in found)}")
-    return failed("none of your functions has a LambdaInsightsExtension layer")
+    # --layers replaces the list: the fix keeps the layers the function already has.
+    name = ctx.name("layer-consumer")
+    current = layer_arns(configuration(ctx, "layer-consumer") or {})
+    insights = (f"arn:{ctx.partition}:lambda:{ctx.region}:{INSIGHTS_PUBLISHER}:layer:LambdaInsightsExtension:"
+                "<insights-version>")
+    return failed("none of your functions has a LambdaInsightsExtension layer", hint=shell.fix(
+        shell.comment(f"<insights-version>: the latest version for {ctx.region} in the AWS documentation "
+                      "(Lambda Insights extension versions), where the publisher account is also listed"),
+        shell.aws("lambda", "update-function-configuration", "--function-name", name, "--layers", current, insights)))
 
 
-@TASK.check(
-    "8.2", "That function's role may write Lambda Insights logs", points=3, requires=has_extension,
-    hint="aws iam attach-role-policy --role-name <that function's role> "
-    f"--policy-arn arn:{{partition}}:iam::aws:policy/{INSIGHTS_POLICY}",
-)
+@TASK.check("8.2", "That function's role may write Lambda Insights logs", points=3, requires=has_extension)
 def role_can_report(ctx: Context) -> Verdict:
     reasons = []
+    roles = []
     for name, config in functions_with_insights(ctx):
         role = config.get("Role")
         if INSIGHTS_POLICY in attached_policy_names(ctx, role):
@@ -58,4 +62,7 @@ def role_can_report(ctx: Context) -> Verdict:
         if not missing:
             return passed(f"{name}'s role allows {' and '.join(LOG_ACTIONS)}", role=role)
         reasons.append(f"{name}'s role does not allow {', '.join(missing)}")
-    return failed("; ".join(reasons))
+        roles.append(role_name(role))
+    fix = shell.aws("iam", "attach-role-policy", "--role-name", roles[0] if roles else "<that-functions-role>",
+                    "--policy-arn", f"arn:{ctx.partition}:iam::aws:policy/{INSIGHTS_POLICY}")
+    return failed("; ".join(reasons), hint=fix)

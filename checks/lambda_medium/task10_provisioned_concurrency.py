@@ -1,7 +1,9 @@
 """Task 10: provisioned concurrency on layer-consumer-<id>:PROD, scaled by Application Auto Scaling."""
 
+import json
 import math
 
+from grader import shell
 from grader.rubric import Context, Task, Verdict, failed, passed
 
 TASK = Task(10, "Provisioned concurrency", points=8)
@@ -22,28 +24,43 @@ PROVISION = ("aws lambda put-provisioned-concurrency-config --function-name laye
              "--qualifier PROD --provisioned-concurrent-executions 2")
 
 
+def prod_weights(ctx: Context) -> dict | None:
+    prod = next((a for a in ctx.facts.aliases(ctx.name(FUNCTION)) or [] if a.get("Name") == "PROD"), {})
+    return (prod.get("RoutingConfig") or {}).get("AdditionalVersionWeights") or None
+
+
+def provision_fix(ctx: Context, weights: dict | None) -> str:
+    """put-provisioned-concurrency-config; AWS refuses it on an alias with weights, so then the weights come
+    off first and go back (the same ones) after."""
+    provision = shell.aws("lambda", "put-provisioned-concurrency-config", "--function-name", ctx.name(FUNCTION),
+                          "--qualifier", "PROD", "--provisioned-concurrent-executions", 2)
+    if not weights:
+        return provision
+    alias = ["lambda", "update-alias", "--function-name", ctx.name(FUNCTION), "--name", "PROD"]
+    return shell.fix(shell.comment("take PROD's weights off, provision it, then put the same weights back:"),
+                     shell.aws(*alias, "--routing-config", "{}"), provision,
+                     shell.aws(*alias, "--routing-config", json.dumps({"AdditionalVersionWeights": weights})))
+
+
 @TASK.check("10.1", "Provisioned concurrency 2 on PROD", points=3, hint=PROVISION)
 def provisioned(ctx: Context) -> Verdict:
     config = ctx.facts.provisioned_concurrency(ctx.name(FUNCTION), "PROD")
     if config is None:
-        prod = next((a for a in ctx.facts.aliases(ctx.name(FUNCTION)) or [] if a.get("Name") == "PROD"), {})
-        weights = (prod.get("RoutingConfig") or {}).get("AdditionalVersionWeights")
+        weights = prod_weights(ctx)
         if weights:
             # AWS refuses provisioned concurrency on an alias with weights: take them off, provision, put them back.
             return failed(
                 f"no provisioned concurrency on {ctx.name(FUNCTION)}:PROD, and AWS refuses it while PROD has "
                 "weights (\"Alias with weights can not be used with Provisioned Concurrency\")",
-                hint=f"aws lambda update-alias --function-name layer-consumer-{{sid}} --name PROD "
-                f"--routing-config '{{}}' && {PROVISION} && aws lambda update-alias --function-name "
-                "layer-consumer-{sid} --name PROD --routing-config '{\"AdditionalVersionWeights\": {\"2\": 0.1}}'",
-                weights=weights)
-        return failed(f"no provisioned concurrency on {ctx.name(FUNCTION)}:PROD")
+                hint=provision_fix(ctx, weights), weights=weights)
+        return failed(f"no provisioned concurrency on {ctx.name(FUNCTION)}:PROD", hint=provision_fix(ctx, None))
     requested, status = config.get("RequestedProvisionedConcurrentExecutions"), config.get("Status")
     if requested != 2:
-        return failed(f"provisioned concurrency on PROD is {requested} (expected 2)", status=status)
+        return failed(f"provisioned concurrency on PROD is {requested} (expected 2)",
+                      hint=provision_fix(ctx, prod_weights(ctx)), status=status)
     if status == "FAILED":  # Status READY | IN_PROGRESS | FAILED, with StatusReason (botocore's lambda model)
         return failed(f"provisioned concurrency 2 on PROD FAILED: {config.get('StatusReason') or 'no reason given'}",
-                      status=status, reason=config.get("StatusReason"))
+                      hint=provision_fix(ctx, prod_weights(ctx)), status=status, reason=config.get("StatusReason"))
     if status == "IN_PROGRESS":
         return passed("2 provisioned executions requested, still being allocated (IN_PROGRESS)", status=status)
     return passed(f"2 provisioned executions ({status})", status=status)

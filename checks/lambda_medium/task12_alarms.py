@@ -1,6 +1,8 @@
 """Task 12: CloudWatch alarms on the student's functions: errors, duration, throttles."""
 
 from checks.lambda_medium.common import FUNCTIONS
+from checks.shared import close_names, function_names, put_alarm_fix
+from grader import shell
 from grader.rubric import Context, Task, Verdict, failed, passed
 
 TASK = Task(12, "CloudWatch alarms", points=10)
@@ -24,6 +26,10 @@ def made_by_auto_scaling(alarm: dict) -> bool:
             or any(":autoscaling:" in a and ":scalingPolicy:" in a for a in actions))
 
 
+def watched_functions(alarm: dict) -> set[str]:
+    return {str(d.get("Value")) for d in alarm.get("Dimensions") or [] if d.get("Name") == "FunctionName"}
+
+
 def student_alarms(ctx: Context) -> list[dict]:
     """The student's own alarms on AWS/Lambda metrics whose FunctionName is exactly one of their functions."""
     own = {ctx.name(prefix) for prefix in FUNCTIONS}
@@ -31,10 +37,46 @@ def student_alarms(ctx: Context) -> list[dict]:
     for alarm in ctx.facts.metric_alarms():
         if alarm.get("Namespace") != "AWS/Lambda" or made_by_auto_scaling(alarm):
             continue
-        names = {d.get("Value") for d in alarm.get("Dimensions") or [] if d.get("Name") == "FunctionName"}
-        if names & own:
+        if watched_functions(alarm) & own:
             alarms.append(alarm)
     return alarms
+
+
+def near_misses(ctx: Context) -> list[tuple[dict, str, str]]:
+    """Alarms on a function that does not exist and whose name is nearly one of the student's
+    (``layer-consumer-kim`` for ``kim7``): (alarm, the name it watches, the function it probably means).
+    An existing function (another student's) is never a near miss."""
+    own = [ctx.name(prefix) for prefix in FUNCTIONS]
+    existing: set[str] | None = None
+    found = []
+    for alarm in ctx.facts.metric_alarms():
+        if alarm.get("Namespace") != "AWS/Lambda" or made_by_auto_scaling(alarm):
+            continue
+        for watched in sorted(watched_functions(alarm) - set(own)):
+            close = close_names(watched, own, limit=1) or [
+                name for name in own if name.startswith(watched) and len(name) - len(watched) <= 2][:1]
+            if not close:
+                continue
+            if existing is None:
+                existing = function_names(ctx)
+            if watched not in existing:
+                found.append((alarm, watched, close[0]))
+    return found
+
+
+def retarget(alarm: dict, watched: str, meant: str) -> str:
+    dimensions = [dict(d, Value=meant) if d.get("Name") == "FunctionName" and d.get("Value") == watched else d
+                  for d in alarm.get("Dimensions") or []]
+    return put_alarm_fix(alarm, {"Dimensions": dimensions})
+
+
+def near_miss_note(ctx: Context, metric: str | None = None) -> tuple[str, str | None]:
+    """(`` — did you mean ...`` for the message, the fix that points those alarms at the right function)."""
+    misses = [m for m in near_misses(ctx) if metric is None or m[0].get("MetricName") == metric]
+    if not misses:
+        return "", None
+    shown = "; ".join(f"{a.get('AlarmName')} watches {w}: did you mean {m}?" for a, w, m in misses)
+    return f" ({shown})", shell.fix(*[retarget(a, w, m) for a, w, m in misses])
 
 
 @TASK.check("12.1", "At least 3 alarms on your functions", points=4,
@@ -46,10 +88,11 @@ def three_alarms(ctx: Context) -> Verdict:
         return passed(f"{len(alarms)} alarms: {', '.join(names)}", alarms=names)
     metrics = {a.get("MetricName") for a in alarms}
     missing = [m for m in ("Errors", "Duration", "Throttles") if m not in metrics]
-    hint = (f"create the {', '.join(missing)} alarm(s) described below" if missing else
-            put_alarm_hint("Invocations", "Invocations", "Sum", 1, 1000, "GreaterThanThreshold"))
+    note, retargeted = near_miss_note(ctx)
+    hint = retargeted or (shell.fix(*[HINTS[m] for m in missing]) if missing else
+                          put_alarm_hint("Invocations", "Invocations", "Sum", 1, 1000, "GreaterThanThreshold"))
     listed = f": {', '.join(names)}" if names else ""
-    return failed(f"{len(alarms)} alarm(s) on AWS/Lambda metrics of your functions{listed}; create at least 3",
+    return failed(f"{len(alarms)} alarm(s) on AWS/Lambda metrics of your functions{listed}; create at least 3{note}",
                   hint=hint, alarms=names)
 
 
@@ -60,7 +103,8 @@ def alarm_check(check_id: str, metric: str, expected: dict, points: float, hint:
     def alarm(ctx: Context) -> Verdict:
         candidates = [a for a in student_alarms(ctx) if a.get("MetricName") == metric]
         if not candidates:
-            return failed(f"no alarm on the {metric} metric of your functions")
+            note, retargeted = near_miss_note(ctx, metric)
+            return failed(f"no alarm on the {metric} metric of your functions{note}", hint=retargeted)
         best, best_wrong = None, None
         for candidate in candidates:
             wrong = {k: candidate.get(k) for k, v in expected.items() if candidate.get(k) != v}
@@ -69,10 +113,17 @@ def alarm_check(check_id: str, metric: str, expected: dict, points: float, hint:
             if best_wrong is None or len(wrong) < len(best_wrong):
                 best, best_wrong = candidate, wrong
         found = ", ".join(f"{k} is {v!r} (expected {expected[k]!r})" for k, v in best_wrong.items())
-        return failed(f"{best.get('AlarmName')}: {found}", alarm=best.get("AlarmName"))
+        return failed(f"{best.get('AlarmName')}: {found}", hint=put_alarm_fix(best, {k: expected[k] for k in best_wrong}),
+                      alarm=best.get("AlarmName"))
 
     return alarm
 
+
+HINTS = {
+    "Errors": put_alarm_hint("HighErrorRate", "Errors", "Sum", 2, 5, "GreaterThanThreshold"),
+    "Duration": put_alarm_hint("HighDuration", "Duration", "Average", 2, 25000, "GreaterThanThreshold"),
+    "Throttles": put_alarm_hint("Throttles", "Throttles", "Sum", 1, 1, "GreaterThanOrEqualToThreshold"),
+}
 
 errors = alarm_check(
     "12.2", "Errors",
