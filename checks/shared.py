@@ -19,12 +19,9 @@ ROLE_PLACEHOLDER = "<your-lambda-role>"
 
 
 def known_role(ctx: Context, bases: tuple[str, ...]) -> str | None:
-    """The execution role of the student's first existing function among ``bases`` (already read)."""
-    for base in bases:
-        role = (configuration(ctx, base) or {}).get("Role")
-        if role:
-            return str(role)
-    return None
+    """The execution role most of the student's existing functions among ``bases`` use (already read)."""
+    roles = [str(role) for base in bases if (role := (configuration(ctx, base) or {}).get("Role"))]
+    return max(dict.fromkeys(roles), key=roles.count) if roles else None
 
 
 def role_or_placeholder(ctx: Context, role: str | None) -> str:

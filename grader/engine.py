@@ -20,11 +20,13 @@ from grader.rubric import Assessment, Check, Context, Task, Verdict
 
 
 def judge_check(check: Check, ctx: Context, earlier: dict[str, CheckResult]) -> CheckResult:
-    def result(status: Status, message: str, hint: str | None = None, evidence: dict | None = None) -> CheckResult:
+    def result(status: Status, message: str, hint: str | None = None, evidence: dict | None = None,
+               skipped_by: str | None = None) -> CheckResult:
         points = check.points if status is Status.PASS else 0.0
         if check.advisory and status is Status.FAIL:
             status = Status.WARN
-        return CheckResult(check.id, check.title, status, points, check.points, message, hint, evidence or {})
+        return CheckResult(check.id, check.title, status, points, check.points, message, hint, evidence or {},
+                           skipped_by)
 
     try:
         for required in check.requires:
@@ -32,7 +34,9 @@ def judge_check(check: Check, ctx: Context, earlier: dict[str, CheckResult]) -> 
             if prerequisite.status is Status.ERROR:
                 return result(Status.ERROR, f"not decided: {required.id} could not be read")
             if prerequisite.status is not Status.PASS:
-                return result(Status.FAIL, f"not checked: {required.id} ({required.title}) failed")
+                # Skipped, naming the first failure of the chain (9.5 needs 9.3, which needs 2.1).
+                return result(Status.FAIL, f"not checked: {required.id} ({required.title}) failed",
+                              skipped_by=prerequisite.skipped_by or required.id)
         verdict = check.judge(ctx)
         if not isinstance(verdict, Verdict):
             raise TypeError(f"check returned {type(verdict).__name__}, not a Verdict")

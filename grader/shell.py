@@ -88,21 +88,24 @@ def split_words(line: str) -> list[str]:
 
 def lay_out(line: str, width: int | None, indent: int = 0) -> list[str]:
     """One fix line as printed in ``width`` columns (after ``indent``): a command too long for it is
-    broken before an option, each line but the last ending in `` \\`` (still one command when pasted).
-    A word longer than the line is never broken: the terminal shows it whole. Comments are not broken."""
+    broken before an option (an option stays with its values), each line but the last ending in `` \\``
+    (still one command when pasted). A word longer than the line is never broken: the terminal shows it
+    whole. Comments are not broken."""
     if width is None or line.startswith("#") or indent + len(line) <= width:
         return [line]
-    words = split_words(line)
+    units: list[str] = []  # the command's words before its first option, then each option with its values
+    for word in split_words(line):
+        if not units or word.startswith("-"):
+            units.append(word)
+        else:
+            units[-1] += " " + word
     lines: list[str] = []
     current = ""
-    for word in words:
-        prefix = CONTINUATION_INDENT if lines else ""
-        candidate = f"{current} {word}" if current else prefix + word
-        starts_option = word.startswith("-")
-        # +2 for the " \" that ends a continued line.
-        if current and starts_option and indent + len(candidate) + 2 > width:
+    for unit in units:
+        candidate = f"{current} {unit}" if current else unit
+        if current and indent + len(candidate) + 2 > width:  # +2: the " \\" that ends a continued line
             lines.append(current + " \\")
-            current = CONTINUATION_INDENT + word
+            current = CONTINUATION_INDENT + unit
         else:
             current = candidate
     lines.append(current)

@@ -36,13 +36,14 @@ def has_extension(ctx: Context) -> Verdict:
     if found:
         return passed(f"Lambda Insights on {', '.join(name for name, _ in found)}")
     # --layers replaces the list: the fix keeps the layers the function already has.
-    name = ctx.name("layer-consumer")
-    current = layer_arns(configuration(ctx, "layer-consumer") or {})
+    base = next((b for b in FUNCTIONS if configuration(ctx, b) is not None), FUNCTIONS[0])
+    name = ctx.name(base)
+    current = layer_arns(configuration(ctx, base) or {})
     insights = (f"arn:{ctx.partition}:lambda:{ctx.region}:{INSIGHTS_PUBLISHER}:layer:LambdaInsightsExtension:"
                 "<insights-version>")
     return failed("none of your functions has a LambdaInsightsExtension layer", hint=shell.fix(
-        shell.comment(f"<insights-version>: the latest version for {ctx.region} in the AWS documentation "
-                      "(Lambda Insights extension versions), where the publisher account is also listed"),
+        shell.comment(f"<insights-version>: the latest for {ctx.region}, from the AWS documentation's list of "
+                      "Lambda Insights extension versions"),
         shell.aws("lambda", "update-function-configuration", "--function-name", name, "--layers", current, insights)))
 
 
