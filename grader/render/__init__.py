@@ -206,10 +206,14 @@ def write_report(fmt: str, run: RunResult, path: Path, several: bool) -> None:
     renderer.write(run, path, several=several)
 
 
-def print_rubric(assessment: Assessment, stream: TextIO | None = None) -> None:
-    """``--explain``: the rubric (tasks, checks, points), drawn like the table."""
+def print_rubric(assessment: Assessment, fmt: str = "table", stream: TextIO | None = None) -> None:
+    """``--explain``: the rubric (tasks, checks, points) in ``fmt``: drawn like the table, or as JSON,
+    markdown (the student README's table) or CSV."""
     from grader.render import explain
 
     stream = stream if stream is not None else sys.stdout
-    stream.write(explain.text(assessment, **terminal(stream)))
+    if fmt == "table":
+        stream.write(explain.text(assessment, **terminal(stream)))
+    else:
+        stream.write(explain.as_format(assessment, fmt))
     stream.flush()
