@@ -36,7 +36,7 @@ table.checks{width:100%;table-layout:fixed}table.checks col.id{width:4.5rem}tabl
 table.checks col.points{width:5.5rem}table.checks td{overflow-wrap:anywhere}
 code{background:#f6f8fa;padding:.1rem .3rem;border-radius:4px;overflow-wrap:anywhere}
 pre.fix{background:#f6f8fa;padding:.3rem .5rem;border-radius:4px;margin:.3rem 0 0;white-space:pre-wrap;
-overflow-wrap:anywhere;font-size:.85em}
+overflow-wrap:anywhere;font-size:.85em}pre.fix span.w{white-space:nowrap}
 .charts{display:flex;gap:2rem;flex-wrap:wrap}figure{margin:0}
 svg text{font-size:11px;fill:#1f2328}svg .axis{stroke:#8c959f}svg .passmark{stroke:#cf222e;stroke-dasharray:4 3}
 ul.evidence{margin:.2rem 0 0;padding:0;list-style:none;font-size:.85em;color:#59636e;white-space:normal}
@@ -100,10 +100,13 @@ def histogram(run: RunResult) -> str:
         low, high = index * 10, (100 if index == BINS - 1 else index * 10 + 9)
         parts.append(f'<rect class="bin" data-bin="{low}-{high}" data-count="{count}" x="{x}" y="{top + height - h}" '
                      f'width="{bar}" height="{h}" fill="#8250df"><title>{low}–{high}%: {count}</title></rect>')
-        parts.append(f'<text x="{x + bar / 2}" y="{height + 25}" text-anchor="middle">{low}–{high}</text>')
+    for tick in range(0, 101, 10):  # the score axis: bin edges (the last bin holds 90 to 100 inclusive)
+        x = left + 2 + tick / 10 * (bar + gap) - (gap / 2 if tick else 0)
+        parts.append(f'<line class="axis" x1="{x:.1f}" y1="{top + height}" x2="{x:.1f}" y2="{top + height + 4}"/>'
+                     f'<text x="{x:.1f}" y="{height + 25}" text-anchor="middle">{tick}</text>')
     parts.append(f'<line class="axis" x1="{left}" y1="{top + height}" x2="{width}" y2="{top + height}"/>')
     # The pass mark, where it falls on the score axis (each bin is 10 points wide).
-    mark_x = left + 2 + run.pass_mark / 10 * (bar + gap)
+    mark_x = left + 2 + run.pass_mark / 10 * (bar + gap) - (gap / 2 if run.pass_mark else 0)
     parts.append(f'<line class="passmark" id="pass-mark" x1="{mark_x:.1f}" y1="{top}" x2="{mark_x:.1f}" '
                  f'y2="{top + height}"/><text x="{mark_x + 3:.1f}" y="{top + 10}">pass {run.pass_mark:g}%</text>')
     parts.append(f'<text x="{(left + width) / 2}" y="{height + 42}" text-anchor="middle">score (%)</text></svg>')
@@ -120,8 +123,18 @@ def evidence(check: CheckResult) -> str:
     return f'<ul class="evidence">{items}</ul>'
 
 
+def fix_block(hint: str) -> str:
+    """A fix as a block that copies as it is; a narrow card breaks lines between words, not inside
+    ``--memory-size`` (a long word, such as a JSON document, may still break anywhere)."""
+    lines = []
+    for line in hint.split("\n"):
+        words = line.split(" ")
+        lines.append(" ".join(f'<span class="w">{escape(w)}</span>' if len(w) <= 60 else escape(w) for w in words))
+    return f'<pre class="fix">{chr(10).join(lines)}</pre>'
+
+
 def check_row(check: CheckResult) -> str:
-    hint = f'<pre class="fix">{escape(check.hint)}</pre>' if check.hint else ""
+    hint = fix_block(check.hint) if check.hint else ""
     return (f'<tr class="check {STATUS_CLASS[check.status]}"><td>{escape(check.id)}</td><td>{escape(check.title)}</td>'
             f'<td class="{STATUS_CLASS[check.status]}">{escape(check.message)}{hint}{evidence(check)}</td>'
             f'<td class="n">{check.points:g}/{check.max_points:g}</td></tr>')

@@ -18,7 +18,7 @@ def text(run: RunResult) -> str:
         checks = [(task, check) for task in student.tasks for check in task.checks]
         counts = {
             "tests": len(checks),
-            "failures": sum(c.status is Status.FAIL for _, c in checks),
+            "failures": sum(c.status is Status.FAIL and not c.skipped for _, c in checks),
             "errors": sum(c.status is Status.ERROR for _, c in checks),
             "skipped": sum(c.status is Status.WARN or (c.status is Status.FAIL and c.skipped) for _, c in checks),
         }
