@@ -200,8 +200,10 @@ def role_policy_documents(ctx: Context, role_arn: str | None) -> list[Any] | Non
                                       lambda: facts.inline_role_policies(name))
     if attached is None or inline is None:
         return None
-    managed = facts.parallel(*[lambda arn=p["PolicyArn"]: facts.managed_policy_document(arn) for p in attached])
-    return list(inline.values()) + [document for document in managed if document is not None]
+    arns = [p["PolicyArn"] for p in attached if isinstance(p, dict) and isinstance(p.get("PolicyArn"), str)]
+    managed = facts.parallel(*[lambda arn=arn: facts.managed_policy_document(arn) for arn in arns])
+    inline_documents = list(inline.values()) if isinstance(inline, dict) else []
+    return inline_documents + [document for document in managed if document is not None]
 
 
 def attached_policy_names(ctx: Context, role_arn: str | None) -> set[str]:

@@ -16,7 +16,7 @@ from grader.aws.errors import FactUnavailable
 from grader.aws.facts import Facts
 from grader.model import CheckResult, RunResult, Status, StudentResult, TaskResult
 from grader.roster import Student
-from grader.rubric import Assessment, Check, Context, Task, Verdict
+from grader.rubric import Assessment, Check, Context, Task, Verdict, partition_of
 
 
 def judge_check(check: Check, ctx: Context, earlier: dict[str, CheckResult]) -> CheckResult:
@@ -200,28 +200,31 @@ class Grader:
             if typo:
                 return (typo,)
         try:
-            regions = [r for r in facts.enabled_regions() if r != region]
+            # The graded region's partition only: an account of one partition has no other partition's regions.
+            regions = [r for r in facts.enabled_regions() if r != region and partition_of(r) == partition_of(region)]
         except FactUnavailable as exc:
             if not nothing_here:
                 return ()
             return (f"Nothing of yours was found in {region}; other regions could not be listed ({exc.describe()}).",)
 
-        def found_in(other: str) -> list[str] | None:
+        def found_in(other: str) -> list[str] | FactUnavailable:
             try:
                 names = facts.in_region(other).function_names()
-            except FactUnavailable:  # e.g. a region the account cannot use
-                return None
+            except FactUnavailable as exc:  # e.g. a region the account cannot use, or no lambda:ListFunctions
+                return exc
             return [name for name in missing if name in names]
 
         answers = dict(zip(regions, pool.map(found_in, regions), strict=True))
-        unread = sorted(r for r, names in answers.items() if names is None)
-        found = {r: names for r, names in answers.items() if names}
+        failures = {r: a for r, a in answers.items() if isinstance(a, FactUnavailable)}
+        unread = sorted(failures)
+        found = {r: names for r, names in answers.items() if names and not isinstance(names, FactUnavailable)}
         if not found:
             if not nothing_here:
                 return ()
             naming = f" (names must end in -{sid})" if self.assessment.names_end_in_student_id else ""
             searched = f"the {len(regions) - len(unread)} other regions enabled for this account"
-            also = f"; {', '.join(unread)} could not be read" if unread else ""
+            reasons = sorted({exc.describe() for exc in failures.values()})
+            also = f"; {', '.join(unread)} could not be read ({'; '.join(reasons)})" if unread else ""
             return (f"None of your functions were found in {region} or in {searched}{also}: "
                     f"start with task 1{naming}.",)
         if nothing_here:

@@ -105,7 +105,7 @@ def environment(ctx: Context) -> Verdict:
     subnet_set = set(subnet_ids(ctx))
     groups = ctx.facts.security_groups(group_ids(ctx))
     vpc_ids = {s.get("VpcId") for s in ctx.facts.subnets(tuple(subnet_set))} or {vpc_config(ctx).get("VpcId")}
-    own_group = {g["GroupId"] for g in groups if g.get("GroupName") == ctx.name("lambda-sg")}
+    own_group = {g.get("GroupId") for g in groups if g.get("GroupName") == ctx.name("lambda-sg")}
 
     def id_set(value: str | None) -> set[str]:
         return {part.strip() for part in (value or "").split(",") if part.strip()}
