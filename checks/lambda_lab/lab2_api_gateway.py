@@ -12,8 +12,10 @@ TRIGGER_HINT = ("# in the HelloWorldFunction console: Add trigger > API Gateway 
 def permission_fix(ctx: Context) -> str:
     """add-permission for API Gateway, limited to the student's API (its id filled in when the grader found it)."""
     proxies = [r for r in routes_to(ctx, HELLO) if r.is_proxy]
-    api = proxies[0].api_id if proxies else "<api-id>"
-    path = proxies[0].path if proxies else "/HelloWorldFunction"
+    if not proxies:
+        return shell.comment("the console's API Gateway trigger (2.1) adds this permission; built by hand, grade "
+                             "again once the API exists: this fix is then filled in with its id")
+    api, path = proxies[0].api_id, proxies[0].path
     return shell.aws("lambda", "add-permission", "--function-name", HELLO, "--statement-id", "apigateway-invoke",
                      "--action", "lambda:InvokeFunction", "--principal", "apigateway.amazonaws.com",
                      "--source-arn", ctx.arn("execute-api", f"{api}/*/*{path}"))

@@ -53,7 +53,9 @@ def provisioned(ctx: Context) -> Verdict:
                 f"no provisioned concurrency on {ctx.name(FUNCTION)}:PROD, and AWS refuses it while PROD has "
                 "weights (\"Alias with weights can not be used with Provisioned Concurrency\")",
                 hint=provision_fix(ctx, weights), weights=weights)
-        return failed(f"no provisioned concurrency on {ctx.name(FUNCTION)}:PROD", hint=provision_fix(ctx, None))
+        # Provisioned concurrency lives on the alias: AWS refuses it until PROD (task 9) exists.
+        return failed(f"no provisioned concurrency on {ctx.name(FUNCTION)}:PROD",
+                      hint=needs_prod(ctx, provision_fix(ctx, None)))
     requested, status = config.get("RequestedProvisionedConcurrentExecutions"), config.get("Status")
     if requested != 2:
         return failed(f"provisioned concurrency on PROD is {requested} (expected 2)",
@@ -66,11 +68,18 @@ def provisioned(ctx: Context) -> Verdict:
     return passed(f"2 provisioned executions ({status})", status=status)
 
 
+def needs_prod(ctx: Context, fix: str) -> str:
+    """A fix on PROD, preceded by a word when PROD does not exist yet (AWS refuses a target on a missing alias)."""
+    if any(a.get("Name") == "PROD" for a in ctx.facts.aliases(ctx.name(FUNCTION)) or []):
+        return fix
+    return shell.fix(shell.comment("PROD does not exist yet: create it first (task 9, 9.3), then:"), ctx.fill(fix))
+
+
 @TASK.check("10.2", "Scalable target on PROD, capacity 2 to 10", points=3, hint=TARGET_HINT)
 def scalable_target(ctx: Context) -> Verdict:
     targets = [t for t in ctx.facts.scalable_targets("lambda", resource_id(ctx)) if t.get("ResourceId") == resource_id(ctx)]
     if not targets:
-        return failed(f"no scalable target for {resource_id(ctx)}")
+        return failed(f"no scalable target for {resource_id(ctx)}", hint=needs_prod(ctx, TARGET_HINT))
     target = next((t for t in targets if t.get("ScalableDimension") == DIMENSION), None)
     if target is None:
         return failed(f"the scalable target's dimension is {targets[0].get('ScalableDimension')}, expected {DIMENSION}")
@@ -80,21 +89,23 @@ def scalable_target(ctx: Context) -> Verdict:
     return failed(f"capacity {low} to {high} (expected 2 to 10)")
 
 
-@TASK.check(
-    "10.3", "Target-tracking policy at 70% provisioned-concurrency utilization", points=2,
-    hint="aws application-autoscaling put-scaling-policy --service-namespace lambda "
+POLICY_HINT = (
+    "aws application-autoscaling put-scaling-policy --service-namespace lambda "
     "--resource-id function:layer-consumer-{sid}:PROD --scalable-dimension " + DIMENSION
     + " --policy-name pc-utilization --policy-type TargetTrackingScaling --target-tracking-scaling-policy-configuration "
     "'{\"TargetValue\": 0.7, \"PredefinedMetricSpecification\": "
-    "{\"PredefinedMetricType\": \"LambdaProvisionedConcurrencyUtilization\"}}'",
+    "{\"PredefinedMetricType\": \"LambdaProvisionedConcurrencyUtilization\"}}'"
 )
+
+
+@TASK.check("10.3", "Target-tracking policy at 70% provisioned-concurrency utilization", points=2, hint=POLICY_HINT)
 def scaling_policy(ctx: Context) -> Verdict:
     policies = [
         p for p in ctx.facts.scaling_policies("lambda", resource_id(ctx))
         if p.get("ResourceId") == resource_id(ctx) and p.get("PolicyType") == "TargetTrackingScaling"
     ]
     if not policies:
-        return failed(f"no target-tracking policy on {resource_id(ctx)}")
+        return failed(f"no target-tracking policy on {resource_id(ctx)}", hint=needs_prod(ctx, POLICY_HINT))
     seen = []
     for policy in policies:
         config = policy.get("TargetTrackingScalingPolicyConfiguration") or {}
