@@ -184,7 +184,21 @@ def test_a_near_miss_function_name_gets_a_did_you_mean(own_account):
     lam.create_function(FunctionName="advancedprocessor", Runtime="python3.12", Role=config["Role"],
                         Handler="lambda_function.lambda_handler", Code={"ZipFile": own_account.solution.HANDLER})
     check = {c.id: c for t in own_account.grade_run("lab").students[0].tasks for c in t.checks}["7.2"]
-    assert "AdvancedProcessor does not exist" in check.message
+    assert "AdvancedProcessor does not exist (lab 7); did you mean advancedprocessor?" in check.message
+
+
+def test_a_near_miss_of_a_students_function_but_never_a_classmates(account):
+    built = account.build()
+    sid = built["sid"]
+    classmate = account.build()["sid"]
+    lam = account.client("lambda")
+    lam.delete_function(FunctionName=f"dlq-processor-{sid}")
+    lam.create_function(FunctionName=f"dlq_processor-{sid}", Runtime="python3.12", Role=built["lambda_role"],
+                        Handler="lambda_function.lambda_handler", Code={"ZipFile": account.solution.HANDLER})
+    lam.delete_function(FunctionName=f"rate-limited-function-{sid}")
+    checks = {c.id: c for t in account.grade(sid).tasks for c in t.checks}
+    assert f"did you mean dlq_processor-{sid}?" in checks["6.4"].message
+    assert "did you mean" not in checks["7.1"].message and classmate not in checks["7.1"].message
 
 
 def test_the_sandbox_grade_is_labelled_in_every_format(tmp_path):

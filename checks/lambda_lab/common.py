@@ -38,7 +38,9 @@ def create_function_fix(ctx: Context, name: str) -> str:
 
 def missing(ctx: Context, name: str) -> Verdict:
     """The verdict of a check about a function that does not exist: it points at the lab that creates it."""
-    return failed(f"the function {name} does not exist (lab {CREATED_IN[name]})", hint=create_function_fix(ctx, name))
+    nearly = shared.near_miss(name, shared.function_names(ctx))
+    return failed(f"the function {name} does not exist (lab {CREATED_IN[name]}){nearly}",
+                  hint=create_function_fix(ctx, name))
 
 
 def is_function(arn: Any, ctx: Context, name: str) -> bool:
