@@ -78,3 +78,10 @@ def test_task_8_basic_execution_role_is_enough_as_the_readme_says(account):
     iam.delete_role_policy(RoleName=f"lambda-role-{built['sid']}", PolicyName="lambda-insights")
     assert account.grade(built["sid"]).tasks[7].score == 8
     assert "`AWSLambdaBasicExecutionRole` already\ndoes" in MEDIUM
+
+
+def test_every_file_the_layout_table_names_exists():
+    table = README.split("## How it is built", 1)[1].split("A check is a pure function", 1)[0]
+    named = re.findall(r"^\| `([^`]+)`", table, flags=re.MULTILINE)
+    paths = [n for part in named for n in re.findall(r"[\w./-]+\.py|[\w/]+/$", part)]
+    assert paths and all((ROOT / path).exists() for path in paths), [p for p in paths if not (ROOT / p).exists()]
