@@ -5,23 +5,37 @@ Assessment-specific builders live beside their checks (``checks/<assessment>/com
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Callable, Iterable
 from typing import Any
 
+from grader import shell
 from grader.rubric import Check, Context, Task, Verdict, failed, passed
 
 # --- Functions -----------------------------------------------------------------------------------
 
-ROLE_HINT = "--role arn:{partition}:iam::{account}:role/<your-lambda-role>"
+ROLE_PLACEHOLDER = "<your-lambda-role>"
 
 
-def create_function_hint(name: str, *, memory: int | None = None, architectures: str | None = None,
-                         extra: str = "") -> str:
-    """The command that creates a function, ``name`` as the student types it (``{sid}`` filled in later)."""
-    options = (f" --architectures {architectures}" if architectures else "") + (
-        f" --memory-size {memory}" if memory else "")
-    return (f"aws lambda create-function --function-name {name} --runtime python3.12{options} "
-            f"--handler lambda_function.lambda_handler {ROLE_HINT} --zip-file fileb://function.zip{extra}")
+def known_role(ctx: Context, bases: tuple[str, ...]) -> str | None:
+    """The execution role most of the student's existing functions among ``bases`` use (already read)."""
+    roles = [str(role) for base in bases if (role := (configuration(ctx, base) or {}).get("Role"))]
+    return max(dict.fromkeys(roles), key=roles.count) if roles else None
+
+
+def role_or_placeholder(ctx: Context, role: str | None) -> str:
+    return role or f"arn:{ctx.partition}:iam::{ctx.account}:role/{ROLE_PLACEHOLDER}"
+
+
+def create_function_fix(ctx: Context, name: str, role: str | None, *, memory: int | None = None,
+                        architectures: str | None = None, timeout: int | None = None, extra: tuple = ()) -> str:
+    """The command that creates function ``name``, with the role of the student's other functions when known."""
+    return shell.aws(
+        "lambda", "create-function", "--function-name", name, "--runtime", "python3.12",
+        ("--architectures", architectures) if architectures else (), ("--memory-size", memory) if memory else (),
+        ("--timeout", timeout) if timeout else (), "--handler", "lambda_function.lambda_handler",
+        "--role", role_or_placeholder(ctx, role), "--zip-file", "fileb://function.zip", extra)
 
 
 def configuration(ctx: Context, base: str) -> dict[str, Any] | None:
@@ -30,18 +44,62 @@ def configuration(ctx: Context, base: str) -> dict[str, Any] | None:
     return None if function is None else function.get("Configuration") or {}
 
 
-def function_exists(task: Task, check_id: str, base: str, *, points: float, label: str, hint: str,
-                    title: str | None = None) -> Check:
-    """The check that the student's function ``base`` exists (``label``: its name as titles show it)."""
-    @task.check(check_id, title or f"Function {label} exists", points=points, hint=hint)
+def function_exists(task: Task, check_id: str, base: str, *, points: float, label: str,
+                    fix: Callable[[Context], str], title: str | None = None) -> Check:
+    """The check that the student's function ``base`` exists (``label``: its name as titles show it);
+    ``fix`` makes the command that creates it (the check's hint for ``--explain`` is made for student <id>)."""
+    @task.check(check_id, title or f"Function {label} exists", points=points)
     def exists(ctx: Context) -> Verdict:
         name = ctx.name(base)
         config = configuration(ctx, base)
         if config is None:
-            return failed(f"no function named {name} in {ctx.region}")
+            return failed(f"no function named {name} in {ctx.region}{near_miss(name, own_names(ctx, function_names(ctx)))}",
+                          hint=fix(ctx))
         return passed(f"{name} exists", arn=config.get("FunctionArn"))
 
     return exists
+
+
+# --- Names that are nearly right -----------------------------------------------------------------
+
+
+def function_names(ctx: Context) -> set[str]:
+    """Every function name in the region (one shared listing; read only when something is missing, and
+    only for advice: when it cannot be read there is no suggestion)."""
+    from grader.aws.errors import FactUnavailable
+
+    try:
+        return ctx.facts.function_names()
+    except FactUnavailable:
+        return set()
+
+
+def own_names(ctx: Context, names: Iterable[str]) -> list[str]:
+    """The names that may be the student's: all of them in a fixed-name assessment (one student per
+    account), else those ending in their ID (case aside): another student's resource is never suggested."""
+    if not ctx.names_end_in_student_id:
+        return list(names)
+    return [n for n in names if n.lower().endswith(ctx.sid.lower())]
+
+
+def close_names(wanted: str, candidates: Iterable[str], limit: int = 3) -> list[str]:
+    """Names that are probably ``wanted`` mistyped: another case, a swapped or missing character."""
+    candidates = [c for c in dict.fromkeys(candidates) if c and c != wanted]
+    same_but_case = [c for c in candidates if c.lower() == wanted.lower()]
+    if same_but_case:
+        return same_but_case[:limit]
+    lowered = {c.lower(): c for c in candidates}
+    close = difflib.get_close_matches(wanted.lower(), list(lowered), n=limit, cutoff=0.85)
+    return [lowered[c] for c in close]
+
+
+def near_miss(wanted: str, candidates: Iterable[str]) -> str:
+    """``"; did you mean X?"`` when a candidate is ``wanted`` nearly spelled right, else ``""``."""
+    close = close_names(wanted, candidates)
+    if not close:
+        return ""
+    shown = " or ".join(close)
+    return f"; did you mean {shown}? (names must match exactly, case included)"
 
 
 # --- ARNs ----------------------------------------------------------------------------------------
@@ -69,7 +127,48 @@ def uses_own_layer(ctx: Context, function: str, config: dict[str, Any], layer: s
             return passed(f"uses {layer} version {match['version']}", layer=arn)
     # The student's own layers by name and version; anyone else's (or another region's) by full ARN.
     found = ", ".join(arn.split(":layer:")[-1] if own(LAYER_VERSION_ARN.match(arn)) else arn for arn in arns)
-    return failed(f"{function} has {found or 'no layers'}; it must use a version of your {layer}", layers=arns)
+    latest = (ctx.facts.latest_layer_version(layer) or {}).get("LayerVersionArn")
+    # --layers replaces the whole list: the fix keeps every other layer the function has.
+    others = [a for a in arns if (m := LAYER_VERSION_ARN.match(a)) is None or m["name"] != layer]
+    if latest:
+        fix = shell.aws("lambda", "update-function-configuration", "--function-name", function, "--layers",
+                        latest, others)
+    else:
+        fix = shell.fix(shell.comment(f"publish {layer} first; then, with the LayerVersionArn it prints:"),
+                        shell.aws("lambda", "update-function-configuration", "--function-name", function,
+                                  "--layers", "<layer-version-arn>", others))
+    return failed(f"{function} has {found or 'no layers'}; it must use a version of your {layer}", hint=fix, layers=arns)
+
+
+def put_alarm_fix(alarm: dict[str, Any], changes: dict[str, Any]) -> str:
+    """``put-metric-alarm`` for an alarm the grader read, with ``changes``: put-metric-alarm replaces the whole
+    alarm, so every setting it has is written again (actions, dimensions, missing-data treatment...)."""
+    settings = {**alarm, **changes}
+    words: list[Any] = ["cloudwatch", "put-metric-alarm", "--alarm-name", settings.get("AlarmName")]
+    options = (("AlarmDescription", "--alarm-description"), ("Namespace", "--namespace"),
+               ("MetricName", "--metric-name"), ("Statistic", "--statistic"),
+               ("ExtendedStatistic", "--extended-statistic"), ("Period", "--period"),
+               ("EvaluationPeriods", "--evaluation-periods"), ("DatapointsToAlarm", "--datapoints-to-alarm"),
+               ("Threshold", "--threshold"), ("ComparisonOperator", "--comparison-operator"),
+               ("TreatMissingData", "--treat-missing-data"), ("Unit", "--unit"),
+               ("EvaluateLowSampleCountPercentile", "--evaluate-low-sample-count-percentile"))
+    for key, option in options:
+        value = settings.get(key)
+        if value is None or value == "":
+            continue
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        words += [option, value]
+    dimensions = [f"Name={d.get('Name')},Value={d.get('Value')}" for d in settings.get("Dimensions") or []]
+    if dimensions:
+        words += ["--dimensions", *dimensions]
+    for key, option in (("AlarmActions", "--alarm-actions"), ("OKActions", "--ok-actions"),
+                        ("InsufficientDataActions", "--insufficient-data-actions")):
+        if settings.get(key):
+            words += [option, *settings[key]]
+    if settings.get("ActionsEnabled") is False:
+        words.append("--no-actions-enabled")
+    return shell.aws(*words)
 
 
 def role_name(role_arn: str | None) -> str | None:
@@ -107,13 +206,15 @@ def role_policy_documents(ctx: Context, role_arn: str | None) -> list[Any] | Non
         attached = facts.attached_role_policies(name)
         if attached is None:
             return None
-        documents = facts.parallel(*[lambda arn=p["PolicyArn"]: facts.managed_policy_document(arn) for p in attached])
+        arns = [p["PolicyArn"] for p in attached if isinstance(p, dict) and isinstance(p.get("PolicyArn"), str)]
+        documents = facts.parallel(*[lambda arn=arn: facts.managed_policy_document(arn) for arn in arns])
         return [document for document in documents if document is not None]
 
     documents, inline = facts.parallel(managed, lambda: facts.inline_role_policies(name))
     if documents is None or inline is None:
         return None
-    return list(inline.values()) + documents
+    inline_documents = list(inline.values()) if isinstance(inline, dict) else []
+    return inline_documents + documents
 
 
 # AWS managed policies that nearly every Lambda execution role has (the console attaches the first to
@@ -130,4 +231,4 @@ def attached_policy_arns(ctx: Context, role_arn: str | None) -> set[str]:
     ``arn:<partition>:iam::aws:policy/...``; a policy of the student's own may carry the same name."""
     name = role_name(role_arn)
     attached = ctx.facts.attached_role_policies(name) if name else None
-    return {str(p.get("PolicyArn", "")) for p in attached or []}
+    return {str(p.get("PolicyArn", "")) for p in attached or [] if isinstance(p, dict)}

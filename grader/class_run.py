@@ -20,8 +20,12 @@ from grader.roster import Student
 
 def grade_class(assessment: Any, connections: Any, students: list[Student], done: dict[str, Any],
                 pass_mark: float, reports: list[tuple[str, Path]], workers: int = 16,
-                progress_console: Callable[[], Any] | None = None) -> RunResult:
-    """Grade the students not ``done`` yet; every report is rewritten as each student finishes."""
+                progress_console: Callable[[], Any] | None = None, notes: tuple[str, ...] = (),
+                **run_fields: Any) -> RunResult:
+    """Grade the students not ``done`` yet; every report is rewritten as each student finishes.
+
+    ``notes`` are said of every student graded; ``run_fields`` label the run (``RunResult``'s
+    ``reference``, ``graded_at``, ``version``, ``only_tasks``)."""
     from grader.render import write_report
 
     order = [s.student_id for s in students]
@@ -31,7 +35,7 @@ def grade_class(assessment: Any, connections: Any, students: list[Student], done
 
     def partial_run() -> RunResult:
         return RunResult(assessment.name, assessment.title, pass_mark,
-                         tuple(results[sid] for sid in order if sid in results))
+                         tuple(results[sid] for sid in order if sid in results), **run_fields)
 
     def write_all() -> None:
         run = partial_run()
@@ -46,7 +50,8 @@ def grade_class(assessment: Any, connections: Any, students: list[Student], done
                 advance()
 
         Grader(assessment, connections.facts_for, pass_mark=pass_mark, workers=workers,
-               student_workers=max(1, workers // 4)).grade(todo, on_result=finished)
+               student_workers=max(1, workers // 4), notes=notes,
+               only_tasks=run_fields.get("only_tasks")).grade(todo, on_result=finished)
     with lock:
         write_all()
         return partial_run()

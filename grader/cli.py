@@ -110,6 +110,10 @@ def make_assessment_command(name: str) -> click.Command:
                   help="Percentage needed to pass.")
     @click.option("--sandbox", is_flag=True,
                   help="Start the embedded emulator, build the reference solution for each student, grade it.")
+    @click.option("--task", "tasks", multiple=True, type=click.IntRange(1, None), metavar="N",
+                  help="Grade only task N (repeatable), reading only what its checks need.")
+    @click.option("--watch", type=click.FloatRange(1, 3600), is_flag=False, flag_value=10.0, default=None,
+                  metavar="[SECONDS]", help="Grade again every SECONDS (default 10) until Ctrl-C, saying what changed.")
     @click.option("--explain", is_flag=True, help="Print the rubric (tasks, checks, points) without calling AWS.")
     @click.option("--print-policy", is_flag=True, help="Print the grader's least-privilege IAM policy (read-only) and exit.")
     def command(**options: Any) -> None:
@@ -127,7 +131,8 @@ def start_up_done() -> None:
     gc.enable()
 
 
-def grade_command(name: str, *, output_format: str, explain: bool, print_policy: bool, **options: Any) -> None:
+def grade_command(name: str, *, output_format: str, explain: bool, print_policy: bool, watch: float | None,
+                  **options: Any) -> None:
     """Parse, run, print: everything in between is :mod:`grader.run`'s."""
     from grader.run import grade, students_of
 
@@ -137,15 +142,18 @@ def grade_command(name: str, *, output_format: str, explain: bool, print_policy:
 
         start_up_done()
     if print_policy:
-        from grader.aws.permissions import least_privilege_policy
-        from grader.engine import facts_read
+        from grader.run import grader_policy
 
-        click.echo(json.dumps(least_privilege_policy(facts_read(assessment)), indent=2))
+        try:
+            policy = grader_policy(RunOptions(assessment=name, **options))
+        except RunError as exc:
+            raise UserError(str(exc), exc.exit_code) from None
+        click.echo(json.dumps(policy, indent=2))
         return
     if explain:
         from grader.render import print_rubric
 
-        print_rubric(assessment)
+        print_rubric(assessment, output_format)
         return
     run_options = RunOptions(assessment=name, **options, notify=lambda line: click.echo(line, err=True),
                              progress_console=_console)
@@ -154,6 +162,12 @@ def grade_command(name: str, *, output_format: str, explain: bool, print_policy:
         if (not students and not run_options.all_students and assessment.names_end_in_student_id
                 and sys.stdin.isatty()):
             students = students_of(RunOptions(name, (click.prompt("Student ID", type=str).strip(),)))
+        if watch is not None:
+            from grader.watch import watch_runs
+
+            if run_options.sandbox:
+                raise RunError("--watch re-reads an account as you change it; --sandbox builds a new one each time")
+            sys.exit(watch_runs(lambda: grade(run_options, students), output_format, watch))
         result = grade(run_options, students)
     except RunError as exc:
         raise UserError(str(exc), exc.exit_code) from None
@@ -174,7 +188,7 @@ def sandbox(port: int, seed_ids: tuple[str, ...], assessment: str, region: str) 
     import signal
     import socket
 
-    from grader.sandbox import EmulatorError, seed, start_emulator
+    from grader.sandbox import PRACTICE_ROLE, EmulatorError, practice_role, seed, shell_setup, start_emulator
 
     if assessment not in checks.names():
         raise UserError(f"unknown assessment {assessment!r}; available: {', '.join(checks.names())}")
@@ -199,15 +213,20 @@ def sandbox(port: int, seed_ids: tuple[str, ...], assessment: str, region: str) 
     try:
         try:
             seed(emulator, assessment, ids, region)
+            role = practice_role(emulator, region)
         except EmulatorError as exc:
             raise UserError(str(exc)) from None
         click.echo(f"AWS emulator listening on {emulator.url}" + (f" (seeded: {', '.join(ids)})" if ids else ""))
-        click.echo("Point the aws CLI and the grader at it:")
-        click.echo(f"  export AWS_ENDPOINT_URL={emulator.url}")
-        click.echo("  export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing")
-        click.echo(f"  export AWS_DEFAULT_REGION={region}")
+        click.echo("In another terminal (bash or zsh), paste these lines: every aws command and the grader "
+                   "then stay in the sandbox")
+        for line in shell_setup(emulator.url, region):
+            click.echo(f"  {line}")
+        click.echo(f"Execution role for your functions (where the text says <your-lambda-role>: {PRACTICE_ROLE}):")
+        click.echo(f"  {role}")
         labelled = checks.load(assessment).names_end_in_student_id
-        click.echo(f"  python validate_tasks.py {assessment}" + (" --student-id <your-id>" if labelled else ""))
+        click.echo("Grade your work:")
+        click.echo(f"  python validate_tasks.py {assessment}" + (" --student-id <your-id>" if labelled else "")
+                   + " --watch")
         click.echo("Ctrl-C stops it (everything in it is forgotten).")
         sys.stdout.flush()
         try:

@@ -16,15 +16,17 @@ from grader.aws.errors import FactUnavailable
 from grader.aws.facts import Facts
 from grader.model import CheckResult, RunResult, Status, StudentResult, TaskResult
 from grader.roster import Student
-from grader.rubric import Assessment, Check, Context, Task, Verdict
+from grader.rubric import Assessment, Check, Context, Task, Verdict, partition_of
 
 
 def judge_check(check: Check, ctx: Context, earlier: dict[str, CheckResult]) -> CheckResult:
-    def result(status: Status, message: str, hint: str | None = None, evidence: dict | None = None) -> CheckResult:
+    def result(status: Status, message: str, hint: str | None = None, evidence: dict | None = None,
+               skipped_by: str | None = None) -> CheckResult:
         points = check.points if status is Status.PASS else 0.0
         if check.advisory and status is Status.FAIL:
             status = Status.WARN
-        return CheckResult(check.id, check.title, status, points, check.points, message, hint, evidence or {})
+        return CheckResult(check.id, check.title, status, points, check.points, message, hint, evidence or {},
+                           skipped_by)
 
     try:
         for required in check.requires:
@@ -32,7 +34,9 @@ def judge_check(check: Check, ctx: Context, earlier: dict[str, CheckResult]) -> 
             if prerequisite.status is Status.ERROR:
                 return result(Status.ERROR, f"not decided: {required.id} could not be read")
             if prerequisite.status is not Status.PASS:
-                return result(Status.FAIL, f"not checked: {required.id} ({required.title}) failed")
+                # Skipped, naming the first failure of the chain (9.5 needs 9.3, which needs 2.1).
+                return result(Status.FAIL, f"not checked: {required.id} ({required.title}) failed",
+                              skipped_by=prerequisite.skipped_by or required.id)
         verdict = check.judge(ctx)
         if not isinstance(verdict, Verdict):
             raise TypeError(f"check returned {type(verdict).__name__}, not a Verdict")
@@ -54,16 +58,36 @@ def judge_group(checks: list[Check], ctx: Context, results: dict[str, CheckResul
         results[check.id] = judge_check(check, ctx, results)
 
 
-def judge_all(assessment: Assessment, ctx: Context, pool: ThreadPoolExecutor | None = None) -> tuple[TaskResult, ...]:
-    """Every task's results; independent groups of checks are judged side by side on ``pool``."""
+def needed_checks(assessment: Assessment, only_tasks: Iterable[int]) -> set[str]:
+    """The checks of these tasks and every check they require, however far (9.5 needs 9.3 needs 2.1)."""
+    wanted = set(only_tasks)
+    todo = [c for t in assessment.tasks if t.number in wanted for c in t.checks]
+    needed: set[str] = set()
+    while todo:
+        check = todo.pop()
+        if check.id not in needed:
+            needed.add(check.id)
+            todo.extend(check.requires)  # resolved to checks when the assessment loaded
+    return needed
+
+
+def judge_all(assessment: Assessment, ctx: Context, pool: ThreadPoolExecutor | None = None,
+              only_tasks: tuple[int, ...] | None = None) -> tuple[TaskResult, ...]:
+    """Every task's results (or only those of ``only_tasks``, judging just the checks they need);
+    independent groups of checks are judged side by side on ``pool``."""
     results: dict[str, CheckResult] = {}
+    groups = assessment.order
+    if only_tasks is not None:
+        needed = needed_checks(assessment, only_tasks)
+        groups = [kept for group in groups if (kept := [c for c in group if c.id in needed])]
     if pool is None:
-        for group in assessment.order:
+        for group in groups:
             judge_group(group, ctx, results)
     else:
-        for future in [pool.submit(judge_group, group, ctx, results) for group in assessment.order]:
+        for future in [pool.submit(judge_group, group, ctx, results) for group in groups]:
             future.result()
-    return tuple(TaskResult(t.number, t.title, tuple(results[c.id] for c in t.checks)) for t in assessment.tasks)
+    return tuple(TaskResult(t.number, t.title, tuple(results[c.id] for c in t.checks)) for t in assessment.tasks
+                 if only_tasks is None or t.number in only_tasks)
 
 
 def unreachable(task: Task, reason: str) -> TaskResult:
@@ -86,6 +110,22 @@ def start_reads(assessment: Assessment, student: Student, facts: Facts) -> None:
                                     assessment.names_end_in_student_id))
 
 
+def mistyped(typed: str, meant: str) -> bool:
+    """Whether ``typed`` is ``meant`` with its case changed, two neighbouring characters swapped, or one
+    character left out or doubled. Not one character changed: ``student41`` is not a typo of ``student40``,
+    it is the next student of the class."""
+    if typed.lower() == meant.lower():
+        return True
+    a, b = typed.lower(), meant.lower()
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+    if abs(len(a) - len(b)) != 1:
+        return False
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
 def facts_read(assessment: Assessment) -> tuple[str, ...]:
     """Every fact a run of this assessment may read: its checks', and the engine's own around them."""
     from grader.discovery import LISTINGS
@@ -102,12 +142,16 @@ class Grader:
     """Grades students of one assessment; ``connect`` says which facts (account, region) each is graded on."""
 
     def __init__(self, assessment: Assessment, connect: Connect, *, pass_mark: float = 70.0,
-                 workers: int = 16, student_workers: int = 4) -> None:
+                 workers: int = 16, student_workers: int = 4, notes: tuple[str, ...] = (),
+                 only_tasks: tuple[int, ...] | None = None) -> None:
         self.assessment = assessment
         self.connect = connect
         self.pass_mark = pass_mark
         self.workers = workers
         self.student_workers = student_workers
+        self.notes = notes  # said of every student of the run (the sandbox's reference solution)
+        # --task: only these tasks are graded, and only what their checks ask is read (no prefetch).
+        self.only_tasks = only_tasks
 
     def grade(self, students: Iterable[Student | str],
               on_result: Callable[[StudentResult], None] | None = None) -> RunResult:
@@ -132,44 +176,94 @@ class Grader:
             account = facts.account_id()  # first: a student whose account cannot be read is not graded
         except FactUnavailable as exc:
             reason = exc.describe()
-            tasks = tuple(unreachable(task, reason) for task in self.assessment.tasks)
+            tasks = tuple(unreachable(task, reason) for task in self.assessment.tasks
+                          if self.only_tasks is None or task.number in self.only_tasks)
             return StudentResult(sid, student.account_id, region, tasks, self.pass_mark,
-                                 (f"Not graded: {reason}",), student.name, student.email)
-        start_reads(self.assessment, student, facts)  # unless the run started them already
+                                 (*self.notes, f"Not graded: {reason}"), student.name, student.email, student.extra)
+        if self.only_tasks is None:  # --task: only the facts of those tasks, read as their checks ask
+            start_reads(self.assessment, student, facts)  # unless the run started them already
         context = Context(sid, account, facts.region, facts, self.assessment.names_end_in_student_id)
-        tasks = judge_all(self.assessment, context, pool)
-        notes = self._region_notes(sid, tasks, facts, pool)
-        return StudentResult(sid, account, facts.region, tasks, self.pass_mark, notes, student.name, student.email)
+        tasks = judge_all(self.assessment, context, pool, self.only_tasks)
+        notes = self.notes + self._region_notes(sid, tasks, facts, pool)
+        return StudentResult(sid, account, facts.region, tasks, self.pass_mark, notes, student.name, student.email,
+                             student.extra)
 
     def _region_notes(self, sid: str, tasks: tuple[TaskResult, ...], facts: Facts,
                       pool: ThreadPoolExecutor) -> tuple[str, ...]:
-        """Nothing found here? The most common mistake is building in another region: say where."""
-        if any(t.score for t in tasks) or any(t.status is Status.ERROR for t in tasks):
+        """Where the student's missing functions are: the most common mistakes are a typo in the student
+        ID and building (all or part) in another region. Say which, per function.
+
+        Read only when a function is missing (and never for --task, which reads only what its tasks need).
+        """
+        if self.only_tasks is not None or any(t.status is Status.ERROR for t in tasks):
             return ()
         landmarks = self.assessment.landmarks(sid)
         if not landmarks:
             return ()
         region = facts.region
         try:
-            regions = [r for r in facts.enabled_regions() if r != region]
+            missing = [name for name in landmarks if facts.function(name) is None]  # read already by the checks
+        except FactUnavailable:
+            return ()
+        if not missing:
+            return ()
+        nothing_here = len(missing) == len(landmarks)
+        if nothing_here and self.assessment.names_end_in_student_id:
+            typo = self._id_typo(sid, facts)
+            if typo:
+                return (typo,)
+        try:
+            # The graded region's partition only: an account of one partition has no other partition's regions.
+            regions = [r for r in facts.enabled_regions() if r != region and partition_of(r) == partition_of(region)]
         except FactUnavailable as exc:
+            if not nothing_here:
+                return ()
             return (f"Nothing of yours was found in {region}; other regions could not be listed ({exc.describe()}).",)
 
-        def found_in(other: str) -> list[str]:
+        def found_in(other: str) -> list[str] | FactUnavailable:
             try:
                 names = facts.in_region(other).function_names()
-            except FactUnavailable:  # e.g. a region the account cannot use
-                return []
-            return [name for name in landmarks if name in names]
+            except FactUnavailable as exc:  # e.g. a region the account cannot use, or no lambda:ListFunctions
+                return exc
+            return [name for name in missing if name in names]
 
-        found = {r: names for r, names in zip(regions, pool.map(found_in, regions), strict=True) if names}
+        answers = dict(zip(regions, pool.map(found_in, regions), strict=True))
+        failures = {r: a for r, a in answers.items() if isinstance(a, FactUnavailable)}
+        unread = sorted(failures)
+        found = {r: names for r, names in answers.items() if names and not isinstance(names, FactUnavailable)}
         if not found:
+            if not nothing_here:
+                return ()
             naming = f" (names must end in -{sid})" if self.assessment.names_end_in_student_id else ""
-            return (f"None of your resources were found in {region} or any other region: "
+            searched = f"the {len(regions) - len(unread)} other regions enabled for this account"
+            reasons = sorted({exc.describe() for exc in failures.values()})
+            also = f"; {', '.join(unread)} could not be read ({'; '.join(reasons)})" if unread else ""
+            return (f"None of your functions were found in {region} or in {searched}{also}: "
                     f"start with task 1{naming}.",)
-        where = ", ".join(f"{r} ({len(n)} of {len(landmarks)} functions)" for r, n in sorted(found.items()))
-        best = max(found, key=lambda r: len(found[r]))
-        return (
-            f"Nothing of yours is in {region}, but your functions are in {where}. "
-            f"Grade that region with --region {best}, or rebuild in {region}.",
-        )
+        if nothing_here:
+            where = ", ".join(f"{r} ({len(n)} of {len(landmarks)} functions)" for r, n in sorted(found.items()))
+            best = max(found, key=lambda r: len(found[r]))
+            return (f"Nothing of yours is in {region}, but your functions are in {where}. "
+                    f"Grade that region with --region {best}, or rebuild in {region}.",)
+        # Part of the work in another region: the grader reads one region, so those functions count as missing.
+        return tuple(
+            f"{', '.join(names)} {'is' if len(names) == 1 else 'are'} in {other}, not in {region} (the region "
+            f"graded): everything must be in one region, so build {'it' if len(names) == 1 else 'them'} again "
+            f"in {region} (or grade {other} with --region {other} if the rest is there too)."
+            for other, names in sorted(found.items()))
+
+    def _id_typo(self, sid: str, facts: Facts) -> str | None:
+        """``kmi7`` or ``Kim7`` typed for ``kim7``: the IDs found in this region's names that are nearly ``sid``."""
+        from grader.discovery import discover
+
+        try:
+            found = discover(self.assessment, facts)
+        except FactUnavailable:
+            return None
+        close = [other for other in found if other != sid and mistyped(sid, other)]
+        if not close:
+            return None
+        shown = " or ".join(close)
+        example = next(iter(sorted(found[close[0]]))).replace("*", close[0])
+        return (f"Nothing in {facts.region} ends in -{sid}, but there are resources for {shown} (such as "
+                f"{example}): did you mean --student-id {close[0]}? Student IDs are case-sensitive.")

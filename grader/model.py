@@ -48,6 +48,13 @@ class CheckResult:
     message: str
     hint: str | None = None
     evidence: dict[str, Any] = field(default_factory=dict)  # what the check saw: passed(msg, **evidence)
+    # Not checked because a check it requires did not pass: the first check of that chain that failed
+    # (status stays ``fail``: no points, but nothing to fix here until that one passes).
+    skipped_by: str | None = None
+
+    @property
+    def skipped(self) -> bool:
+        return self.skipped_by is not None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -59,6 +66,7 @@ class CheckResult:
             "message": self.message,
             "hint": self.hint,
             "evidence": json_safe(self.evidence),
+            "skipped_by": self.skipped_by,
         }
 
 
@@ -105,6 +113,8 @@ class StudentResult:
     notes: tuple[str, ...] = ()
     name: str | None = None
     email: str | None = None
+    # Roster columns the grader does not use (``section``...), carried into the reports as they are.
+    extra: tuple[tuple[str, str], ...] = ()
 
     @property
     def score(self) -> float:
@@ -138,6 +148,7 @@ class StudentResult:
             "tasks": [t.to_dict() for t in self.tasks],
             "notes": list(self.notes),
             **{k: v for k, v in (("name", self.name), ("email", self.email)) if v},
+            **({"roster": dict(self.extra)} if self.extra else {}),
         }
 
     @classmethod
@@ -146,12 +157,23 @@ class StudentResult:
         tasks = tuple(
             TaskResult(t["number"], t["title"], tuple(
                 CheckResult(c["id"], c["title"], Status(c["status"]), float(c["points"]), float(c["max_points"]),
-                            c["message"], c.get("hint"), dict(c.get("evidence") or {}))
+                            c["message"], c.get("hint"), dict(c.get("evidence") or {}), _skipped_by(c))
                 for c in t["checks"]))
             for t in data["tasks"]
         )
         return cls(data["student_id"], data.get("account"), data["region"], tasks, pass_mark,
-                   tuple(data.get("notes") or ()), data.get("name"), data.get("email"))
+                   tuple(data.get("notes") or ()), data.get("name"), data.get("email"),
+                   tuple((str(k), str(v)) for k, v in (data.get("roster") or {}).items()))
+
+
+def _skipped_by(check: dict[str, Any]) -> str | None:
+    """A check's ``skipped_by``; a report written before the field existed says it in its message."""
+    if check.get("skipped_by"):
+        return str(check["skipped_by"])
+    message = str(check.get("message") or "")
+    if check.get("status") == "fail" and message.startswith("not checked: "):
+        return message.removeprefix("not checked: ").split(" ", 1)[0]
+    return None
 
 
 @dataclass(frozen=True)
@@ -174,6 +196,13 @@ class RunResult:
     title: str
     pass_mark: float
     students: tuple[StudentResult, ...]
+    # The sandbox's reference solution (--sandbox), not a student's own account: every format says so.
+    reference: bool = False
+    # When and by which version of the grader the run was made (ISO 8601, UTC); None in hand-built runs.
+    graded_at: str | None = None
+    version: str | None = None
+    # Tasks graded when the run graded only some (--task); None: all of them.
+    only_tasks: tuple[int, ...] | None = None
 
     @property
     def exit_code(self) -> int:
@@ -224,4 +253,8 @@ class RunResult:
             "pass_mark": float(self.pass_mark),
             "students": [s.to_dict() for s in self.students],
             "summary": self.summary(),
+            "reference_solution": self.reference,
+            **({"graded_at": self.graded_at} if self.graded_at else {}),
+            **({"grader_version": self.version} if self.version else {}),
+            **({"tasks": list(self.only_tasks)} if self.only_tasks is not None else {}),
         }

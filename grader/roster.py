@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import re
 from dataclasses import dataclass
@@ -28,6 +29,8 @@ class Student:
     profile: str | None = None
     role_arn: str | None = None
     account_id: str | None = None
+    # The roster's other columns (section, cohort...): not used for grading, carried into the reports.
+    extra: tuple[tuple[str, str], ...] = ()
 
 
 def check_student_id(sid: str, where: str = "") -> str:
@@ -67,9 +70,15 @@ def load_roster(path: str | Path) -> list[Student]:
     header = [cell.strip().lower() for cell in rows[0]]
     if "student_id" not in header:
         raise RosterError(f"roster {path}: the header (row 1) has no student_id column; found: {', '.join(header)}")
-    unknown = [h for h in header if h and h not in COLUMNS]
-    if unknown:
-        raise RosterError(f"roster {path}: unknown column(s) {', '.join(unknown)} in row 1; allowed: {', '.join(COLUMNS)}")
+    # Other columns (section...) are the instructor's own and come along into the reports; one that is
+    # nearly a column the grader uses is a typo that would silently change who is graded where.
+    for column in (h for h in header if h and h not in COLUMNS):
+        close = difflib.get_close_matches(column, COLUMNS, n=1, cutoff=0.8)
+        if close:
+            raise RosterError(f"roster {path}: column {column!r} in row 1 is not {close[0]!r}: rename it (or give "
+                              f"it another name if it is your own column)")
+    if len(set(h for h in header if h)) != len([h for h in header if h]):
+        raise RosterError(f"roster {path}: a column appears twice in row 1")
     students: list[Student] = []
     first_row: dict[str, int] = {}
     for number, row in enumerate(rows[1:], start=2):
@@ -90,7 +99,8 @@ def load_roster(path: str | Path) -> list[Student]:
 
 
 def _student(values: dict[str, str], where: str) -> Student:
-    optional = {k: (values.get(k) or None) for k in COLUMNS[1:]}
+    optional: dict = {k: (values.get(k) or None) for k in COLUMNS[1:]}
+    optional["extra"] = tuple((k, v) for k, v in values.items() if k not in COLUMNS)
     if optional["region"] and not REGION.match(optional["region"]):
         raise RosterError(f"{where}region {optional['region']!r} is not an AWS region name")
     if optional["account_id"] and not ACCOUNT_ID.match(optional["account_id"]):

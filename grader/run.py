@@ -53,6 +53,8 @@ class RunOptions:
     workers: int = 16
     inventory: str = "auto"  # auto | on | off
     pace: str = "auto"  # auto | on | off
+    # --task N (repeatable): grade only these tasks, reading only what their checks need; () grades all.
+    tasks: tuple[int, ...] = ()
     # Where a run says what it is doing (discovered students); the CLI passes stderr.
     notify: Callable[[str], None] = field(default=lambda line: None)
     # A progress bar's console for a class on a terminal (the CLI's), or None.
@@ -83,11 +85,19 @@ def grade(options: RunOptions, students: list[Student] | None = None) -> Any:
     if not students and not options.all_students and not fixed_names:
         raise RunError("no student ID: pass --student-id ID, --roster FILE or --all-students (or set STUDENT_ID)")
     check_region(options.region)
+    for student in students:
+        check_region(student.region, f"roster: {student.student_id}'s ")
+    only_tasks = check_tasks(assessment, options.tasks)
     check_role_template(options.role_arn_template)
     if fixed_names:
         one_student_per_account(name, students, options.profile, options.role_arn_template)
     report_targets = parse_reports(options.reports)
     done = load_resume(report_targets, options.pass_mark) if options.resume else {}
+    if options.resume:
+        skipped = [s.student_id for s in students if s.student_id in done]
+        path = next(path for fmt, path in report_targets if fmt == "json")
+        options.notify(f"--resume: {len(skipped)} student(s) already graded completely in {path} are not graded "
+                       f"again{': ' + ', '.join(skipped) if skipped else ''}")
     if options.sandbox and not students and not fixed_names:
         raise RunError("--sandbox builds the students it grades: name them with --student-id or --roster")
     for given in (options.endpoint_url, os.environ.get("AWS_ENDPOINT_URL")):
@@ -115,7 +125,7 @@ def grade(options: RunOptions, students: list[Student] | None = None) -> Any:
             options.inventory == "auto" and (options.all_students or len(students) >= INVENTORY_FROM))
         def meanwhile(connections: Any) -> None:
             """One student on the run's own credentials: their reads leave with the credentials' proof."""
-            if len(students) == 1 and not options.all_students and options.workers > 1 and \
+            if len(students) == 1 and not options.all_students and options.workers > 1 and only_tasks is None and \
                     credentials_for(students[0], profile, options.role_arn_template) == (profile, None):
                 start_reads(assessment, students[0], connections.facts_for(students[0]))
 
@@ -124,12 +134,49 @@ def grade(options: RunOptions, students: list[Student] | None = None) -> Any:
                               pacing=options.pace == "on" or (options.pace == "auto" and not endpoint),
                               fanout=1 if options.workers == 1 else 2 * options.workers,
                               services=services(assessment.reads), meanwhile=meanwhile)
-        if not students:  # fixed names and no student ID: the account is graded, labelled by its ID
+        if not students and fixed_names:  # no student ID: the account is graded, labelled by its ID
             students = [Student(connections.facts_for(Student("preflight")).account_id())]
         if options.all_students:
             students += discovered(assessment, connections, {s.student_id for s in students}, options.notify)
+        from datetime import datetime, timezone
+
+        from grader import version
+
         return grade_class(assessment, connections, students, done, options.pass_mark, report_targets,
-                           options.workers, progress_console=options.progress_console)
+                           options.workers, progress_console=options.progress_console,
+                           notes=(SANDBOX_NOTE,) if options.sandbox else (), reference=options.sandbox,
+                           graded_at=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), version=version(),
+                           only_tasks=only_tasks)
+
+
+def grader_policy(options: RunOptions) -> dict[str, Any]:
+    """--print-policy: the assessment's read-only policy, and sts:AssumeRole on the per-student roles when
+    the run assumes them (--role-arn-template, or role_arn / account_id in the roster)."""
+    from grader.aws.permissions import least_privilege_policy
+    from grader.engine import facts_read
+
+    assessment = checks.load(options.assessment)
+    policy = least_privilege_policy(facts_read(assessment))
+    check_role_template(options.role_arn_template)
+    roles: list[str] = []
+    if options.role_arn_template:
+        roles.append(options.role_arn_template.replace("{account_id}", "*"))
+    from grader.roster import role_for
+
+    for student in students_of(options):
+        role = role_for(student, options.role_arn_template)
+        if role and not any(policy_covers(pattern, role) for pattern in roles):
+            roles.append(role)
+    if roles:
+        policy["Statement"].append({"Sid": "AssumeStudentGraderRoles", "Effect": "Allow", "Action": "sts:AssumeRole",
+                                    "Resource": roles})
+    return policy
+
+
+def policy_covers(pattern: str, arn: str) -> bool:
+    import fnmatch
+
+    return fnmatch.fnmatchcase(arn, pattern)
 
 
 # --- checks on the run's inputs ------------------------------------------------------------------
@@ -145,9 +192,45 @@ def check_endpoint(url: str) -> None:
         raise RunError(f"invalid endpoint URL {url!r}: bad port") from None
 
 
-def check_region(region: str | None) -> None:
-    if region and not REGION.match(region):
-        raise RunError(f"invalid region {region!r}: expected a region name such as us-east-1")
+SANDBOX_NOTE = ("This is the reference solution, built by --sandbox in the embedded emulator: "
+                "not your account, and not your grade.")
+
+
+def known_regions() -> set[str]:
+    """Every region of every AWS partition botocore's endpoint data knows."""
+    import botocore.session
+
+    data = botocore.session.get_session().get_data("endpoints")
+    return {region for partition in data.get("partitions", []) for region in partition.get("regions", {})}
+
+
+def check_region(region: str | None, where: str = "") -> None:
+    """A region name AWS has, or one line (exit 2) instead of a request per check to a host that does not exist."""
+    if not region:
+        return
+    if not REGION.match(region):
+        raise RunError(f"{where}invalid region {region!r}: expected a region name such as us-east-1")
+    known = known_regions()
+    if known and region not in known:
+        import difflib
+
+        import botocore
+
+        close = difflib.get_close_matches(region, sorted(known), n=3, cutoff=0.75)
+        hint = f"; did you mean {' or '.join(close)}?" if close else ""
+        raise RunError(f"{where}unknown region {region!r}: no AWS partition has it (botocore {botocore.__version__}"
+                       f"; upgrade boto3 if the region is new){hint}")
+
+
+def check_tasks(assessment: Any, numbers: tuple[int, ...]) -> tuple[int, ...] | None:
+    """--task: the task numbers asked for, in the rubric's order; None when every task is graded."""
+    if not numbers:
+        return None
+    known = [t.number for t in assessment.tasks]
+    unknown = sorted(set(numbers) - set(known))
+    if unknown:
+        raise RunError(f"--task {unknown[0]}: {assessment.name} has tasks {known[0]} to {known[-1]}")
+    return tuple(n for n in known if n in set(numbers))
 
 
 def check_role_template(template: str | None) -> None:

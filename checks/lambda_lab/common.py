@@ -31,14 +31,16 @@ FUNCTION_ARN = re.compile(
 INVOKE_URI = re.compile(r"^arn:aws[a-z-]*:apigateway:[a-z0-9-]+:lambda:path/[0-9-]+/functions/(?P<arn>[^/]+)/invocations$")
 
 
-def create_function_hint(name: str, extra: str = "") -> str:
-    return shared.create_function_hint(name, architectures="x86_64", extra=extra)
+def create_function_fix(ctx: Context, name: str) -> str:
+    """create-function for one of the lab's functions, with the role the student's other functions use."""
+    return shared.create_function_fix(ctx, name, shared.known_role(ctx, FUNCTIONS), architectures="x86_64")
 
 
-def missing(name: str) -> Verdict:
+def missing(ctx: Context, name: str) -> Verdict:
     """The verdict of a check about a function that does not exist: it points at the lab that creates it."""
-    return failed(f"the function {name} does not exist (lab {CREATED_IN[name]})",
-                  hint=create_function_hint(name))
+    nearly = shared.near_miss(name, shared.function_names(ctx))
+    return failed(f"the function {name} does not exist (lab {CREATED_IN[name]}){nearly}",
+                  hint=create_function_fix(ctx, name))
 
 
 def is_function(arn: Any, ctx: Context, name: str) -> bool:
@@ -49,7 +51,7 @@ def is_function(arn: Any, ctx: Context, name: str) -> bool:
 
 def function_exists(task: Task, check_id: str, name: str, *, points: float, hint: str | None = None) -> Check:
     return shared.function_exists(task, check_id, name, points=points, label=name,
-                                  hint=hint or create_function_hint(name))
+                                  fix=lambda ctx: hint or create_function_fix(ctx, name))
 
 
 def settings_check(task: Task, check_id: str, name: str, expected: dict[str, Any], *, points: float,
@@ -68,7 +70,7 @@ def settings_check(task: Task, check_id: str, name: str, expected: dict[str, Any
     def settings(ctx: Context) -> Verdict:
         config = configuration(ctx, name)
         if config is None:
-            return missing(name)
+            return missing(ctx, name)
         wrong = {k: config.get(k) for k, v in expected.items() if config.get(k) != v}
         if wrong:
             found = ", ".join(f"{labels.get(k, k)} is {v!r} (expected {expected[k]!r}{units.get(k, '')})"

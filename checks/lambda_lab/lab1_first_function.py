@@ -23,8 +23,9 @@ def runtime(ctx: Context) -> Verdict:
 
 
 @TASK.check("1.3", "Architecture is x86_64", points=2, requires=exists,
-            hint="the architecture is chosen at creation: delete HelloWorldFunction and create it again with "
-            "--architectures x86_64")
+            hint="# the architecture changes only with the code: deploy your function.zip again for x86_64\n"
+            "aws lambda update-function-code --function-name HelloWorldFunction --architectures x86_64 "
+            "--zip-file fileb://function.zip")
 def architecture(ctx: Context) -> Verdict:
     architectures = (configuration(ctx, HELLO) or {}).get("Architectures") or ["x86_64"]  # AWS's default
     if architectures == ["x86_64"]:

@@ -1,46 +1,61 @@
 """Lab 3: HelloWorldFunction configured through environment variables, memory and timeout."""
 
+import json
 from collections.abc import Callable
 
 from checks.lambda_lab.common import HELLO, environment, missing, settings_check
+from grader import shell
 from grader.rubric import Context, Task, Verdict, failed, passed
 
 TASK = Task(3, "Environment variables and configuration", points=14)
 VARIABLES = ("GREETING_PREFIX", "GREETING_SUFFIX", "ENVIRONMENT", "MAX_RESPONSE_LENGTH", "ENABLE_DEBUG_LOGGING")
-SET_HINT = (
-    "aws lambda update-function-configuration --function-name HelloWorldFunction --environment "
-    "\"Variables={GREETING_PREFIX=Welcome,GREETING_SUFFIX='Thanks for using our API!',ENVIRONMENT=development,"
-    "MAX_RESPONSE_LENGTH=500,ENABLE_DEBUG_LOGGING=true}\" (this replaces every variable: list them all)"
-)
+# The lab's values, for the variables a student has not set.
+DEFAULTS = {"GREETING_PREFIX": "Welcome", "GREETING_SUFFIX": "Thanks for using our API!", "ENVIRONMENT": "development",
+            "MAX_RESPONSE_LENGTH": "500", "ENABLE_DEBUG_LOGGING": "true"}
 
 
-@TASK.check("3.1", "All five environment variables are set", points=5, hint=SET_HINT)
+def set_fix(found: dict[str, str]) -> str:
+    """--environment replaces every variable: the fix writes back each one the student has, with the missing
+    ones added and the two the handler parses made valid (single-quoted JSON: nothing in it is expanded)."""
+    variables = dict(found)
+    for name in VARIABLES:
+        if not str(variables.get(name) or "").strip():
+            variables[name] = DEFAULTS[name]
+    if not str(variables["MAX_RESPONSE_LENGTH"]).strip().isdigit():
+        variables["MAX_RESPONSE_LENGTH"] = DEFAULTS["MAX_RESPONSE_LENGTH"]
+    if str(variables["ENABLE_DEBUG_LOGGING"]).strip().lower() not in ("true", "false"):
+        variables["ENABLE_DEBUG_LOGGING"] = DEFAULTS["ENABLE_DEBUG_LOGGING"]
+    document = json.dumps({"Variables": variables}, ensure_ascii=False, separators=(",", ":"))
+    return shell.aws("lambda", "update-function-configuration", "--function-name", HELLO, "--environment", document)
+
+
+@TASK.check("3.1", "All five environment variables are set", points=5)
 def variables(ctx: Context) -> Verdict:
     found = environment(ctx, HELLO)
     if found is None:
-        return missing(HELLO)
+        return missing(ctx, HELLO)
     absent = [name for name in VARIABLES if not str(found.get(name) or "").strip()]
     if absent:
         near = sorted(k for k in found if k.upper() in absent and k not in absent)
         spelled = f" ({', '.join(near)} differ only in case: names are case-sensitive)" if near else ""
-        return failed(f"{HELLO} lacks {', '.join(absent)}{spelled}", missing=absent)
+        return failed(f"{HELLO} lacks {', '.join(absent)}{spelled}", hint=set_fix(found), missing=absent)
     return passed("all five are set", variables=sorted(found))
 
 
 def value_check(check_id: str, variable: str, title: str, accepts: Callable[[str], bool], why: str, *, points: float) -> None:
     """A check that ``variable`` holds a value the lab's handler can use."""
 
-    @TASK.check(check_id, title, points=points, hint=SET_HINT)
+    @TASK.check(check_id, title, points=points)
     def value(ctx: Context) -> Verdict:
         found = environment(ctx, HELLO)
         if found is None:
-            return missing(HELLO)
+            return missing(ctx, HELLO)
         given = found.get(variable)
         if given is not None and accepts(given.strip()):
             return passed(f"{variable}={given}")
         if given is None:
-            return failed(f"{variable} is not set (see 3.1)")
-        return failed(f"{variable} is {given!r}: {why}", value=given)
+            return failed(f"{variable} is not set (see 3.1)", hint=set_fix(found))
+        return failed(f"{variable} is {given!r}: {why}", hint=set_fix(found), value=given)
 
 
 value_check("3.2", "MAX_RESPONSE_LENGTH", "MAX_RESPONSE_LENGTH is a whole number", str.isdigit,

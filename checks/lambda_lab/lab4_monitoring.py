@@ -1,6 +1,7 @@
 """Lab 4: HelloWorldFunction's logs, and an alarm on its errors."""
 
 from checks.lambda_lab.common import HELLO
+from checks.shared import put_alarm_fix
 from grader.rubric import Context, Task, Verdict, failed, passed
 
 TASK = Task(4, "Monitoring and CloudWatch Logs", points=12)
@@ -15,8 +16,8 @@ ALARM_HINT = (
 
 
 @TASK.check("4.1", f"Log group {LOG_GROUP} exists (the function has run)", points=4,
-            hint="invoke the function once (the console's Test button, or: aws lambda invoke --function-name "
-            f"{HELLO} out.json); Lambda creates the log group on its first run")
+            hint="# run the function once (the console's Test button, or this line): Lambda creates the log group\n"
+            f"aws lambda invoke --function-name {HELLO} out.json")
 def log_group(ctx: Context) -> Verdict:
     group = ctx.facts.log_group(LOG_GROUP)
     if group is None:
@@ -46,7 +47,9 @@ def alarm(ctx: Context) -> Verdict:
     if not watches_errors(found):
         dimensions = ", ".join(f"{d.get('Name')}={d.get('Value')}" for d in found.get("Dimensions") or [])
         return failed(f"{ALARM} watches {found.get('Namespace')} {found.get('MetricName')} "
-                      f"({dimensions or 'no dimensions'}), not AWS/Lambda Errors of {HELLO}")
+                      f"({dimensions or 'no dimensions'}), not AWS/Lambda Errors of {HELLO}",
+                      hint=put_alarm_fix(found, {"Namespace": "AWS/Lambda", "MetricName": "Errors",
+                                                 "Dimensions": [{"Name": "FunctionName", "Value": HELLO}]}))
     return passed(f"{ALARM} watches AWS/Lambda Errors of {HELLO}")
 
 
@@ -55,5 +58,6 @@ def threshold(ctx: Context) -> Verdict:
     found = the_alarm(ctx) or {}
     wrong = {k: found.get(k) for k, v in EXPECTED.items() if found.get(k) != v}
     if wrong:
-        return failed("; ".join(f"{k} is {v!r} (expected {EXPECTED[k]!r})" for k, v in wrong.items()), **wrong)
+        return failed("; ".join(f"{k} is {v!r} (expected {EXPECTED[k]!r})" for k, v in wrong.items()),
+                      hint=put_alarm_fix(found, {k: EXPECTED[k] for k in wrong}), **wrong)
     return passed("Sum of Errors over 300 s, greater than 5")

@@ -1,5 +1,7 @@
 """Lab 5: S3FileProcessor runs on every upload to a lambda-lab-* bucket and writes analysis/*.json."""
 
+import json
+
 from checks import policy_evaluation
 from checks.lambda_lab.common import (
     S3_PROCESSOR,
@@ -9,13 +11,14 @@ from checks.lambda_lab.common import (
     missing,
     service_may_invoke,
 )
-from checks.shared import role_policy_documents
+from checks.shared import role_name, role_policy_documents
+from grader import shell
 from grader.rubric import Context, Task, Verdict, failed, passed
 
 TASK = Task(5, "S3 trigger", points=16)
 BUCKET_PREFIX = "lambda-lab-"
 ALL_CREATED = "s3:ObjectCreated:*"
-TRIGGER_HINT = (f"in the {S3_PROCESSOR} console: Add trigger > S3 > your lambda-lab-* bucket, "
+TRIGGER_HINT = (f"# in the {S3_PROCESSOR} console: Add trigger > S3 > your lambda-lab-* bucket, "
                 "Event types: All object create events")
 
 
@@ -46,19 +49,35 @@ def the_bucket(ctx: Context) -> str | None:
     return buckets[0] if len(buckets) == 1 else None
 
 
+def trigger_fix(ctx: Context, bucket: str | None) -> str:
+    """The console step, and the same as one command: the bucket's other notifications are written back
+    (the call replaces them all), this function's on every object-created event."""
+    config = configuration(ctx, S3_PROCESSOR) or {}
+    if bucket is None or not config.get("FunctionArn"):
+        return TRIGGER_HINT
+    current = ctx.facts.bucket_notifications(bucket) or {}
+    kept = {key: value for key, value in current.items() if key.endswith("Configurations") and value}
+    others = [c for c in kept.pop("LambdaFunctionConfigurations", [])
+              if not is_function(c.get("LambdaFunctionArn"), ctx, S3_PROCESSOR)]
+    document = {**kept, "LambdaFunctionConfigurations": [
+        *others, {"LambdaFunctionArn": config["FunctionArn"], "Events": [ALL_CREATED]}]}
+    return shell.fix(TRIGGER_HINT, shell.comment("or, once S3 may invoke the function (5.3):"),
+                     shell.aws("s3api", "put-bucket-notification-configuration", "--bucket", bucket,
+                               "--notification-configuration", json.dumps(document, separators=(",", ":"))))
+
+
 def no_bucket(ctx: Context) -> Verdict:
     buckets = lab_buckets(ctx)
     if not buckets:
         return failed("no bucket named lambda-lab-*", hint='aws s3 mb "s3://lambda-lab-$(date +%s)"')
     return failed(f"none of {', '.join(buckets)} triggers {S3_PROCESSOR}, so it is unclear which is the lab's",
-                  hint=TRIGGER_HINT)
+                  hint=trigger_fix(ctx, buckets[0] if len(buckets) == 1 else None))
 
 
 exists = function_exists(TASK, "5.1", S3_PROCESSOR, points=3)
 
 
-@TASK.check("5.2", f"A lambda-lab-* bucket triggers {S3_PROCESSOR} on all object-created events", points=4,
-            hint=TRIGGER_HINT)
+@TASK.check("5.2", f"A lambda-lab-* bucket triggers {S3_PROCESSOR} on all object-created events", points=4)
 def trigger(ctx: Context) -> Verdict:
     found = triggers(ctx)
     if not found:
@@ -69,7 +88,7 @@ def trigger(ctx: Context) -> Verdict:
     bucket, notifications = sorted(found.items())[0]
     events = sorted({e for n in notifications for e in n.get("Events") or []})
     return failed(f"{bucket} invokes {S3_PROCESSOR} only on {', '.join(events)}; the lab asks for all "
-                  "object create events", events=events)
+                  "object create events", hint=trigger_fix(ctx, bucket), events=events)
 
 
 def permission_hint(bucket: str) -> str:
@@ -78,12 +97,12 @@ def permission_hint(bucket: str) -> str:
             "--source-account {account}")
 
 
-@TASK.check("5.3", f"{S3_PROCESSOR}'s resource policy lets S3 invoke it", points=3, hint=permission_hint("<your bucket>"))
+@TASK.check("5.3", f"{S3_PROCESSOR}'s resource policy lets S3 invoke it", points=3, hint=permission_hint("<your-bucket>"))
 def permitted(ctx: Context) -> Verdict:
     if configuration(ctx, S3_PROCESSOR) is None:
-        return missing(S3_PROCESSOR)
+        return missing(ctx, S3_PROCESSOR)
     bucket = the_bucket(ctx)
-    hint = permission_hint(bucket or "<your bucket>")
+    hint = permission_hint(bucket or "<your-bucket>")
     policy = ctx.facts.function_policy(S3_PROCESSOR)
     if policy is None:
         return failed(f"{S3_PROCESSOR} has no resource-based policy: S3 cannot invoke it", hint=hint)
@@ -94,8 +113,8 @@ def permitted(ctx: Context) -> Verdict:
 
 
 @TASK.check("5.4", f"{S3_PROCESSOR}'s role can read and write the bucket", points=3, requires=exists, hint=(
-    "attach a policy to the function's role that allows s3:GetObject and s3:PutObject on "
-    "arn:{partition}:s3:::<your bucket>/* (the lab attaches AmazonS3FullAccess)"))
+    "# give the function's role s3:GetObject and s3:PutObject on arn:{partition}:s3:::<your-bucket>/* "
+    "(the lab attaches AmazonS3FullAccess)"))
 def role_access(ctx: Context) -> Verdict:
     bucket = the_bucket(ctx)
     if bucket is None:
@@ -108,12 +127,17 @@ def role_access(ctx: Context) -> Verdict:
              "s3:PutObject": ctx.arn("s3", f"{bucket}/analysis/test-file.txt.json", region=False, account=False)}
     lacking = [action for action, key in needs.items() if not policy_evaluation.allows(documents, action, key)]
     if lacking:
-        return failed(f"the role may not {' or '.join(lacking)} in {bucket}", missing=lacking, role=role)
+        policy = {"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"],
+            "Resource": ctx.arn("s3", f"{bucket}/*", region=False, account=False)}]}
+        return failed(f"the role may not {' or '.join(lacking)} in {bucket}", hint=shell.aws(
+            "iam", "put-role-policy", "--role-name", role_name(role) or "<s3-processor-role>", "--policy-name",
+            "lambda-lab-bucket", "--policy-document", json.dumps(policy, separators=(",", ":"))),
+            missing=lacking, role=role)
     return passed(f"the role may read and write objects in {bucket}", role=role)
 
 
-@TASK.check("5.5", "The bucket holds analysis/*.json results (the trigger ran)", points=3, hint=(
-    "upload a text file: aws s3 cp test-file.txt s3://<your bucket>/ ; then: aws s3 ls s3://<your bucket>/analysis/"))
+@TASK.check("5.5", "The bucket holds analysis/*.json results (the trigger ran)", points=3)
 def results(ctx: Context) -> Verdict:
     bucket = the_bucket(ctx)
     if bucket is None:
@@ -122,4 +146,7 @@ def results(ctx: Context) -> Verdict:
     if keys:
         return passed(f"{len(keys)} result(s) in {bucket}/analysis/", first=keys[0])
     return failed(f"{bucket} has no analysis/*.json: the function has not processed an upload "
-                  "(check its CloudWatch logs for errors)")
+                  "(check its CloudWatch logs for errors)", hint=shell.fix(
+                      shell.comment("upload a text file; a few seconds later its analysis is there:"),
+                      shell.aws("s3", "cp", "test-file.txt", f"s3://{bucket}/"),
+                      shell.aws("s3", "ls", f"s3://{bucket}/analysis/")))

@@ -16,8 +16,8 @@ TASK = Task(6, "Infrastructure as code with Terraform", points=14)
 LOG_GROUP = f"/aws/lambda/{TERRAFORM}"
 API = f"{TERRAFORM}-api"
 STAGE = "prod"
-APPLY = ("cd lab6-terraform/terraform && terraform apply (grading reads what Terraform created: "
-         "run terraform destroy only after you are graded)")
+APPLY = ("# grading reads what Terraform created: run terraform destroy only after you are graded\n"
+         "cd lab6-terraform/terraform && terraform apply")
 
 exists = function_exists(TASK, "6.1", TERRAFORM, points=2, hint=APPLY)
 settings = settings_check(TASK, "6.2", TERRAFORM, {"Runtime": "python3.12", "Timeout": 10, "MemorySize": 256}, points=2,
@@ -25,7 +25,7 @@ settings = settings_check(TASK, "6.2", TERRAFORM, {"Runtime": "python3.12", "Tim
 
 
 @TASK.check("6.3", "ENVIRONMENT and APP_VERSION are set", points=2, requires=exists,
-            hint='set environment_variables in variables.tf, e.g. { ENVIRONMENT = "production", '
+            hint='# set environment_variables in variables.tf, e.g. { ENVIRONMENT = "production", '
             'APP_VERSION = "1.0.0" }, then terraform apply')
 def variables(ctx: Context) -> Verdict:
     found = environment(ctx, TERRAFORM) or {}
@@ -36,7 +36,7 @@ def variables(ctx: Context) -> Verdict:
 
 
 @TASK.check("6.4", "Tagged ManagedBy=Terraform", points=2, requires=exists,
-            hint='give the function tags = var.tags with ManagedBy = "Terraform", then terraform apply')
+            hint='# give the function tags = var.tags with ManagedBy = "Terraform", then terraform apply')
 def tagged(ctx: Context) -> Verdict:
     tags = ctx.facts.function_tags(TERRAFORM) or {}
     if tags.get("ManagedBy") == "Terraform":
@@ -45,7 +45,7 @@ def tagged(ctx: Context) -> Verdict:
 
 
 @TASK.check("6.5", f"Log group {LOG_GROUP} keeps logs 7 days", points=2,
-            hint='an aws_cloudwatch_log_group named "/aws/lambda/terraform-managed-lambda" with '
+            hint='# an aws_cloudwatch_log_group named "/aws/lambda/terraform-managed-lambda" with '
             "retention_in_days = 7, then terraform apply")
 def log_retention(ctx: Context) -> Verdict:
     group = ctx.facts.log_group(LOG_GROUP)
@@ -63,7 +63,7 @@ def the_api(ctx: Context) -> list[dict]:
 
 
 @TASK.check("6.6", f"REST API {API}: ANY /{{proxy+}} is a Lambda proxy integration with {TERRAFORM}", points=2,
-            hint="aws_api_gateway_resource with path_part \"{proxy+}\", aws_api_gateway_method with http_method "
+            hint="# aws_api_gateway_resource with path_part \"{proxy+}\", aws_api_gateway_method with http_method "
             "\"ANY\", aws_api_gateway_integration with type \"AWS_PROXY\"; then terraform apply")
 def proxy_route(ctx: Context) -> Verdict:
     apis = the_api(ctx)
@@ -80,7 +80,7 @@ def proxy_route(ctx: Context) -> Verdict:
 
 
 @TASK.check("6.7", f"{API} is deployed to stage {STAGE}", points=2,
-            hint=f'an aws_api_gateway_deployment with stage_name = "{STAGE}", then terraform apply')
+            hint=f'# an aws_api_gateway_deployment with stage_name = "{STAGE}", then terraform apply')
 def stage(ctx: Context) -> Verdict:
     apis = the_api(ctx)
     if not apis:
@@ -92,7 +92,7 @@ def stage(ctx: Context) -> Verdict:
 
 
 @TASK.check("6.8", f"API Gateway may invoke {TERRAFORM}", points=0, advisory=True,
-            hint="an aws_lambda_permission with principal \"apigateway.amazonaws.com\" and source_arn "
+            hint="# an aws_lambda_permission with principal \"apigateway.amazonaws.com\" and source_arn "
             "\"${aws_api_gateway_rest_api.main.execution_arn}/*/*\"")
 def permitted(ctx: Context) -> Verdict:
     if configuration(ctx, TERRAFORM) is None:

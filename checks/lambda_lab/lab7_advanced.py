@@ -2,6 +2,7 @@
 
 from checks.lambda_lab.common import ADVANCED, ASYNC, configuration, missing
 from checks.shared import uses_own_layer
+from grader import shell
 from grader.rubric import Context, Task, Verdict, failed, passed
 
 TASK = Task(7, "Layers, async invocation and concurrency", points=16)
@@ -27,29 +28,31 @@ def layer(ctx: Context) -> Verdict:
                   "python3.12: publish a new version")
 
 
-@TASK.check("7.2", f"{ADVANCED} uses the {LAYER} layer", points=3,
-            hint=f"aws lambda update-function-configuration --function-name {ADVANCED} --layers "
-            f"$(aws lambda list-layer-versions --layer-name {LAYER} --query 'LayerVersions[0].LayerVersionArn' "
-            "--output text)")
+@TASK.check("7.2", f"{ADVANCED} uses the {LAYER} layer", points=3)
 def uses_layer(ctx: Context) -> Verdict:
     config = configuration(ctx, ADVANCED)
     if config is None:
-        return missing(ADVANCED)
+        return missing(ctx, ADVANCED)
     return uses_own_layer(ctx, ADVANCED, config, LAYER)
 
 
 @TASK.check("7.3", f"{ASYNC} keeps events 1 hour and retries twice", points=4, hint=ASYNC_HINT)
 def async_config(ctx: Context) -> Verdict:
     if configuration(ctx, ASYNC) is None:
-        return missing(ASYNC)
+        return missing(ctx, ASYNC)
     config = ctx.facts.event_invoke_config(ASYNC)
     if config is None:
         return failed(f"{ASYNC} has no asynchronous invocation settings")
-    wrong = {key: config.get(key) for key, value in (("MaximumEventAgeInSeconds", 3600), ("MaximumRetryAttempts", 2))
-             if config.get(key) != value}
+    expected = {"MaximumEventAgeInSeconds": 3600, "MaximumRetryAttempts": 2}
+    wrong = {key: config.get(key) for key, value in expected.items() if config.get(key) != value}
     if wrong:
+        # update- changes only what it names: the failed-event destination stays.
+        options = {"MaximumEventAgeInSeconds": "--maximum-event-age-in-seconds",
+                   "MaximumRetryAttempts": "--maximum-retry-attempts"}
+        fix = shell.aws("lambda", "update-function-event-invoke-config", "--function-name", ASYNC,
+                        *[word for key in wrong for word in (options[key], expected[key])])
         return failed("; ".join(f"{k} is {v!r}" for k, v in wrong.items()) + " (expected 3600 s and 2 retries)",
-                      **wrong)
+                      hint=fix, **wrong)
     return passed("maximum event age 3600 s, 2 retries")
 
 
@@ -57,7 +60,7 @@ def async_config(ctx: Context) -> Verdict:
 def dead_letters(ctx: Context) -> Verdict:
     config = configuration(ctx, ASYNC)
     if config is None:
-        return missing(ASYNC)
+        return missing(ctx, ASYNC)
     queue = ctx.facts.queue(QUEUE)
     if queue is None:
         return failed(f"no SQS queue named {QUEUE}", hint=f"aws sqs create-queue --queue-name {QUEUE}")
@@ -77,7 +80,7 @@ def dead_letters(ctx: Context) -> Verdict:
             hint=f"aws lambda put-function-concurrency --function-name {ASYNC} --reserved-concurrent-executions 5")
 def reserved(ctx: Context) -> Verdict:
     if configuration(ctx, ASYNC) is None:
-        return missing(ASYNC)
+        return missing(ctx, ASYNC)
     value = ctx.facts.reserved_concurrency(ASYNC)
     if value == 5:
         return passed("reserved concurrency 5")

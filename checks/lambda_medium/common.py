@@ -7,6 +7,7 @@ from typing import Any
 
 from checks import shared
 from checks.shared import LAMBDA_ROLE_POLICIES, aws_managed_policy_arn, configuration, layer_arns, role_policy_documents
+from grader import shell
 from grader.aws.services.lambda_ import mapping_function_name
 from grader.rubric import Check, Context, Task, Verdict, failed, passed
 
@@ -21,13 +22,16 @@ FUNCTIONS = (
 )
 
 
-def create_function_hint(prefix: str, memory: int | None = None, extra: str = "") -> str:
-    return shared.create_function_hint(f"{prefix}-{{sid}}", memory=memory, extra=extra)
+def create_function_fix(ctx: Context, prefix: str, memory: int | None = None, timeout: int | None = None) -> str:
+    """create-function for the student's ``prefix`` function, with the role their other functions use."""
+    return shared.create_function_fix(ctx, ctx.name(prefix), shared.known_role(ctx, FUNCTIONS), memory=memory,
+                                      timeout=timeout)
 
 
-def function_exists(task: Task, check_id: str, prefix: str, *, points: float, memory: int | None = None) -> Check:
+def function_exists(task: Task, check_id: str, prefix: str, *, points: float, memory: int | None = None,
+                    timeout: int | None = None) -> Check:
     return shared.function_exists(task, check_id, prefix, points=points, label=f"{prefix}-<id>",
-                                  hint=create_function_hint(prefix, memory))
+                                  fix=lambda ctx: create_function_fix(ctx, prefix, memory, timeout))
 
 
 def function_setting(
@@ -62,10 +66,6 @@ def memory_check(task: Task, check_id: str, exists: Check, prefix: str, memory: 
 # --- SQS -----------------------------------------------------------------------------------------
 
 
-def queue_url_hint(prefix: str) -> str:
-    return f"$(aws sqs get-queue-url --queue-name {prefix}-{{sid}} --query QueueUrl --output text)"
-
-
 def create_queue_hint(prefix: str, attributes: dict[str, str]) -> str:
     pairs = ",".join(f"{k}={v}" for k, v in attributes.items())
     return f"aws sqs create-queue --queue-name {prefix}-{{sid}} --attributes {pairs}"
@@ -85,22 +85,26 @@ def queue_exists(task: Task, check_id: str, prefix: str, *, points: float, attri
 
 def queue_attributes(task: Task, check_id: str, exists: Check, prefix: str, expected: dict[str, str], *,
                      points: float) -> Check:
-    pairs = ",".join(f"{k}={v}" for k, v in expected.items())
     described = ", ".join(f"{k} {v}" for k, v in expected.items())
 
-    @task.check(
-        check_id, f"Queue {described}", points=points, requires=exists,
-        hint=f"aws sqs set-queue-attributes --queue-url {queue_url_hint(prefix)} --attributes {pairs}",
-    )
+    @task.check(check_id, f"Queue {described}", points=points, requires=exists)
     def attributes(ctx: Context) -> Verdict:
         queue = ctx.facts.queue(ctx.name(prefix)) or {}
         wrong = {k: queue.get(k) for k, v in expected.items() if str(queue.get(k)) != v}
         if wrong:
             found = ", ".join(f"{k} is {v!r} (expected {expected[k]})" for k, v in wrong.items())
-            return failed(f"{ctx.name(prefix)}: {found}")
+            return failed(f"{ctx.name(prefix)}: {found}", hint=set_queue_attributes_fix(queue, {
+                k: expected[k] for k in wrong}))
         return passed(f"{ctx.name(prefix)} has {described}")
 
     return attributes
+
+
+def set_queue_attributes_fix(queue: dict[str, Any], attributes: dict[str, str]) -> str:
+    """set-queue-attributes on a queue the grader read (its URL filled in), for only the wrong attributes."""
+    pairs = ",".join(f"{k}={v}" for k, v in attributes.items())
+    return shell.aws("sqs", "set-queue-attributes", "--queue-url", queue.get("QueueUrl") or "<queue-url>",
+                     "--attributes", pairs)
 
 
 def queue_arn(ctx: Context, prefix: str) -> str | None:

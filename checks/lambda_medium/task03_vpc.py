@@ -1,17 +1,17 @@
 """Task 3: vpc-lambda-<id> runs in a VPC, on two AZs, behind lambda-sg-<id>."""
 
+import json
+
 from checks import policy_evaluation
 from checks.lambda_medium.common import configuration, function_exists, memory_check, runtime_check
-from checks.shared import role_policy_documents
+from checks.shared import role_name, role_policy_documents
+from grader import shell
 from grader.rubric import Context, Task, Verdict, failed, passed
 
 TASK = Task(3, "VPC function", points=10)
 FUNCTION = "vpc-lambda"
 ENI_ACTIONS = ("ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DeleteNetworkInterface")
-VPC_HINT = (
-    "aws lambda update-function-configuration --function-name vpc-lambda-{sid} "
-    "--vpc-config SubnetIds=<subnet-in-az-a>,<subnet-in-az-b>,SecurityGroupIds=<id of lambda-sg-{sid}>"
-)
+VPC_ACCESS = "arn:{partition}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"
 
 exists = function_exists(TASK, "3.1", FUNCTION, points=2, memory=512)
 runtime = runtime_check(TASK, "3.2", exists, FUNCTION, points=1)
@@ -30,11 +30,53 @@ def group_ids(ctx: Context) -> tuple[str, ...]:
     return tuple(vpc_config(ctx).get("SecurityGroupIds") or ())
 
 
-@TASK.check("3.4", "Attached to 2+ subnets in 2+ Availability Zones", points=2, requires=exists, hint=VPC_HINT)
+def zones_ok(ctx: Context) -> bool:
+    ids = subnet_ids(ctx)
+    zones = {s.get("AvailabilityZone") for s in ctx.facts.subnets(ids) if s.get("AvailabilityZone")}
+    return len(ids) >= 2 and len(zones) >= 2
+
+
+def own_group_id(ctx: Context) -> str | None:
+    """The id of lambda-sg-<id> when the function has it attached (the grader knows no other)."""
+    groups = ctx.facts.security_groups(group_ids(ctx))
+    return next((g.get("GroupId") for g in groups if g.get("GroupName") == ctx.name("lambda-sg")), None)
+
+
+def vpc_fix(ctx: Context) -> str:
+    """update-function-configuration --vpc-config, with what is already right filled in; what the grader
+    has not read (the default VPC's subnets, a new group's id) is looked up by the lines before it."""
+    name = ctx.name(FUNCTION)
+    group = own_group_id(ctx)
+    vpc = vpc_config(ctx).get("VpcId")
+    lines = []
+    if zones_ok(ctx):
+        subnets = ",".join(subnet_ids(ctx))
+    else:
+        lines += [shell.comment("two subnets in different Availability Zones (the default VPC's, here):"),
+                  "VPC=" + (shell.quote(vpc) if vpc else "$(aws ec2 describe-vpcs --filters Name=is-default,Values=true "
+                                                        "--query 'Vpcs[0].VpcId' --output text)"),
+                  "SUBNETS=$(aws ec2 describe-subnets --filters Name=vpc-id,Values=$VPC "
+                  "Name=default-for-az,Values=true --query 'Subnets[:2].SubnetId' --output text | tr '\\t' ,)"]
+        subnets = "$SUBNETS"
+        vpc = "$VPC"
+    if group is None:
+        lines.append(shell.comment(f"the function's own security group (if {ctx.name('lambda-sg')} exists, "
+                                   "set SG to its id instead):"))
+        lines.append("SG=$(" + shell.aws("ec2", "create-security-group", "--group-name", ctx.name("lambda-sg"),
+                                         "--description", "Lambda in VPC", "--vpc-id", "VPCID", "--query", "GroupId",
+                                         "--output", "text").replace("VPCID", f'"{vpc}"' if vpc else "$VPC") + ")")
+        group = "$SG"
+    config = f"SubnetIds={subnets},SecurityGroupIds={group}"
+    lines.append(shell.aws("lambda", "update-function-configuration", "--function-name", name, "--vpc-config",
+                           "CONFIG").replace("CONFIG", f'"{config}"' if "$" in config else config))
+    return shell.fix(*lines)
+
+
+@TASK.check("3.4", "Attached to 2+ subnets in 2+ Availability Zones", points=2, requires=exists)
 def subnets(ctx: Context) -> Verdict:
     ids = subnet_ids(ctx)
     if not ids:
-        return failed(f"{ctx.name(FUNCTION)} is not attached to a VPC")
+        return failed(f"{ctx.name(FUNCTION)} is not attached to a VPC", hint=vpc_fix(ctx))
     found = ctx.facts.subnets(ids)
     zones = sorted({s.get("AvailabilityZone") for s in found if s.get("AvailabilityZone")})
     if len(ids) >= 2 and len(zones) >= 2:
@@ -42,36 +84,42 @@ def subnets(ctx: Context) -> Verdict:
     return failed(
         f"{len(ids)} subnet(s) in {len(zones)} Availability Zone(s) ({', '.join(zones) or 'none found'}); "
         "use at least two subnets in different zones",
-        subnets=ids, zones=zones,
+        hint=vpc_fix(ctx), subnets=ids, zones=zones,
     )
 
 
-@TASK.check("3.5", "Security group lambda-sg-<id> attached", points=1, requires=exists, hint=VPC_HINT)
+@TASK.check("3.5", "Security group lambda-sg-<id> attached", points=1, requires=exists)
 def security_group(ctx: Context) -> Verdict:
     wanted = ctx.name("lambda-sg")
     groups = ctx.facts.security_groups(group_ids(ctx))
     names = sorted(g.get("GroupName", "") for g in groups)
     if wanted in names:
         return passed(f"{wanted} is attached")
-    return failed(
-        f"attached security groups: {', '.join(names) or 'none'}; attach {wanted}",
-        hint="aws ec2 create-security-group --group-name lambda-sg-{sid} --description 'Lambda in VPC' "
-        "--vpc-id <vpc-id>, then: " + VPC_HINT,
-    )
+    return failed(f"attached security groups: {', '.join(names) or 'none'}; attach {wanted}", hint=vpc_fix(ctx))
 
 
-@TASK.check(
-    "3.6", "VPC_ID, SUBNET_IDS and SECURITY_GROUP_ID match the VPC configuration", points=1.5, requires=exists,
-    hint="aws lambda update-function-configuration --function-name vpc-lambda-{sid} --environment "
-    '"Variables={VPC_ID=<vpc-id>,SUBNET_IDS=\'<subnet-a>,<subnet-b>\',SECURITY_GROUP_ID=<sg-id>}"',
-)
+def environment_fix(ctx: Context, variables: dict[str, str]) -> str:
+    """--environment replaces every variable: the fix writes the student's others back with the three."""
+    vpc_ids = sorted({s.get("VpcId") for s in ctx.facts.subnets(subnet_ids(ctx)) if s.get("VpcId")})
+    wanted = {
+        "VPC_ID": vpc_ids[0] if len(vpc_ids) == 1 else (vpc_config(ctx).get("VpcId") or "<vpc-id>"),
+        "SUBNET_IDS": ",".join(subnet_ids(ctx)) or "<subnet-a>,<subnet-b>",
+        "SECURITY_GROUP_ID": own_group_id(ctx) or ",".join(group_ids(ctx)) or "<sg-id>",
+    }
+    document = json.dumps({"Variables": {**variables, **wanted}}, separators=(",", ":"))
+    return shell.aws("lambda", "update-function-configuration", "--function-name", ctx.name(FUNCTION),
+                     "--environment", document)
+
+
+@TASK.check("3.6", "VPC_ID, SUBNET_IDS and SECURITY_GROUP_ID match the VPC configuration", points=1.5,
+            requires=exists)
 def environment(ctx: Context) -> Verdict:
     config = configuration(ctx, FUNCTION) or {}
     variables = (config.get("Environment") or {}).get("Variables") or {}
     subnet_set = set(subnet_ids(ctx))
     groups = ctx.facts.security_groups(group_ids(ctx))
     vpc_ids = {s.get("VpcId") for s in ctx.facts.subnets(tuple(subnet_set))} or {vpc_config(ctx).get("VpcId")}
-    own_group = {g["GroupId"] for g in groups if g.get("GroupName") == ctx.name("lambda-sg")}
+    own_group = {g.get("GroupId") for g in groups if g.get("GroupName") == ctx.name("lambda-sg")}
 
     def id_set(value: str | None) -> set[str]:
         return {part.strip() for part in (value or "").split(",") if part.strip()}
@@ -92,21 +140,23 @@ def environment(ctx: Context) -> Verdict:
             f"SECURITY_GROUP_ID is {variables['SECURITY_GROUP_ID']!r}, the function uses {','.join(group_ids(ctx)) or 'none'}"
         )
     if problems:
-        return failed("; ".join(problems), variables=variables)
+        hint = environment_fix(ctx, variables) if subnet_ids(ctx) else shell.comment(
+            "attach the function to its VPC first (3.4's fix); graded again, this fix is filled in with its "
+            "VPC, subnets and group")
+        return failed("; ".join(problems), hint=hint, variables=variables)
     return passed("the three variables match the VPC configuration")
 
 
-@TASK.check(
-    "3.7", "Execution role allows the ENI actions", points=1.5, requires=exists,
-    hint="aws iam attach-role-policy --role-name <vpc-lambda-role> "
-    "--policy-arn arn:{partition}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole",
-)
+@TASK.check("3.7", "Execution role allows the ENI actions", points=1.5, requires=exists)
 def eni_permissions(ctx: Context) -> Verdict:
     role = (configuration(ctx, FUNCTION) or {}).get("Role")
     documents = role_policy_documents(ctx, role)
+    attach = shell.aws("iam", "attach-role-policy", "--role-name", role_name(role) or "<vpc-lambda-role>",
+                       "--policy-arn", ctx.fill(VPC_ACCESS))
     if documents is None:
-        return failed(f"the execution role {role} does not exist")
+        return failed(f"the execution role {role} does not exist", hint=shell.fix(
+            shell.comment(f"create the role {role_name(role) or ''} (trusting lambda.amazonaws.com), then:"), attach))
     missing = policy_evaluation.missing_actions(documents, ENI_ACTIONS)
     if missing:
-        return failed(f"the execution role does not allow {', '.join(missing)}", role=role)
+        return failed(f"the execution role does not allow {', '.join(missing)}", hint=attach, role=role)
     return passed("the execution role allows creating, describing and deleting network interfaces", role=role)

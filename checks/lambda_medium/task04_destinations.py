@@ -1,6 +1,14 @@
 """Task 4: async-processor-<id> sends results to SQS destinations."""
 
-from checks.lambda_medium.common import function_exists, memory_check, queue_arn, runtime_check
+from checks.lambda_medium.common import (
+    create_queue_hint,
+    function_exists,
+    memory_check,
+    queue_arn,
+    runtime_check,
+    set_queue_attributes_fix,
+)
+from grader import shell
 from grader.rubric import Context, Task, Verdict, failed, passed
 
 TASK = Task(4, "Async destinations", points=10)
@@ -29,13 +37,17 @@ def retries_and_age(ctx: Context) -> Verdict:
     if config is None:
         return failed(f"{ctx.name(FUNCTION)} has no asynchronous invocation configuration")
     retries, age = config.get("MaximumRetryAttempts"), config.get("MaximumEventAgeInSeconds")
-    problems = []
+    problems, options = [], []
     if retries != 2:
         problems.append(f"retry attempts {retries} (expected 2)")
+        options += ["--maximum-retry-attempts", 2]
     if age != 21600:
         problems.append(f"maximum event age {age} s (expected 21600 s = 6 hours)")
+        options += ["--maximum-event-age-in-seconds", 21600]
     if problems:
-        return failed("; ".join(problems))
+        # update- changes only what it names: the destinations stay as they are.
+        return failed("; ".join(problems), hint=shell.aws(
+            "lambda", "update-function-event-invoke-config", "--function-name", ctx.name(FUNCTION), *options))
     return passed("2 retries, events kept 6 hours")
 
 
@@ -47,7 +59,8 @@ def destination_check(check_id: str, kind: str, queue: str, other: str, points: 
         wanted = queue_arn(ctx, queue)
         if wanted is None:
             return failed(f"the queue {ctx.name(queue)} does not exist; create it first",
-                          hint=f"aws sqs create-queue --queue-name {queue}-{{sid}} --attributes MessageRetentionPeriod=86400")
+                          hint=shell.fix(create_queue_hint(queue, {"MessageRetentionPeriod": "86400"}),
+                                         INVOKE_CONFIG_HINT))
         if target == wanted:
             return passed(f"on {kind.lower()}: {ctx.name(queue)}")
         if target and target == queue_arn(ctx, other):
@@ -61,17 +74,17 @@ on_success = destination_check("4.5", "Success", SUCCESS, FAILURE, 1.5)
 on_failure = destination_check("4.6", "Failure", FAILURE, SUCCESS, 1.5)
 
 
-@TASK.check("4.7", "Both destination queues keep messages 1 day", points=1,
-            hint="aws sqs create-queue --queue-name lambda-success-queue-{sid} --attributes MessageRetentionPeriod=86400 "
-            "(and the same for lambda-failure-queue-{sid})")
+@TASK.check("4.7", "Both destination queues keep messages 1 day", points=1)
 def queues(ctx: Context) -> Verdict:
-    problems = []
+    problems, fixes = [], []
     for prefix in (SUCCESS, FAILURE):
         queue = ctx.facts.queue(ctx.name(prefix))
         if queue is None:
             problems.append(f"{ctx.name(prefix)} does not exist")
+            fixes.append(create_queue_hint(prefix, {"MessageRetentionPeriod": "86400"}))
         elif str(queue.get("MessageRetentionPeriod")) != "86400":
             problems.append(f"{ctx.name(prefix)} keeps messages {queue.get('MessageRetentionPeriod')} s (expected 86400)")
+            fixes.append(set_queue_attributes_fix(queue, {"MessageRetentionPeriod": "86400"}))
     if problems:
-        return failed("; ".join(problems))
+        return failed("; ".join(problems), hint=shell.fix(*fixes))
     return passed("both queues exist with MessageRetentionPeriod 86400")

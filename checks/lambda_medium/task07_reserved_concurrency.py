@@ -6,7 +6,7 @@ from grader.rubric import Context, Task, Verdict, failed, passed
 TASK = Task(7, "Reserved concurrency", points=6)
 FUNCTION = "rate-limited-function"
 
-exists = function_exists(TASK, "7.1", FUNCTION, points=3)
+exists = function_exists(TASK, "7.1", FUNCTION, points=3, timeout=15)
 
 
 @TASK.check(

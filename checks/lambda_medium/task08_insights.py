@@ -2,7 +2,8 @@
 
 from checks import lambda_insights, policy_evaluation
 from checks.lambda_medium.common import FUNCTIONS, configuration
-from checks.shared import LAYER_VERSION_ARN, attached_policy_arns, layer_arns, role_policy_documents
+from checks.shared import LAYER_VERSION_ARN, attached_policy_arns, layer_arns, role_name, role_policy_documents
+from grader import shell
 from grader.rubric import Context, Task, Verdict, failed, passed
 
 TASK = Task(8, "Lambda Insights", points=8)
@@ -33,18 +34,22 @@ def functions_with_insights(ctx: Context) -> list[tuple[str, dict]]:
 
 
 def insights_hint(ctx: Context) -> str:
+    """The extension added to a function of the student's; --layers replaces the list, so the layers the
+    function already has are kept."""
     publisher = min(lambda_insights.publishers("LambdaInsightsExtension", ctx.region))
-    return ("aws lambda update-function-configuration --function-name layer-consumer-{sid} --layers "
-            "<your common-utils-layer-{sid} version ARN> "
-            f"arn:{{partition}}:lambda:{{region}}:{publisher}:layer:LambdaInsightsExtension:<version for {{region}}>")
+    base = next((b for b in FUNCTIONS if configuration(ctx, b) is not None), FUNCTIONS[0])
+    current = [arn for arn in layer_arns(configuration(ctx, base) or {})
+               if not ((m := LAYER_VERSION_ARN.match(arn)) and m["name"] in INSIGHTS_LAYERS)]
+    insights = (f"arn:{ctx.partition}:lambda:{ctx.region}:{publisher}:layer:LambdaInsightsExtension:"
+                "<insights-version>")
+    return shell.fix(
+        shell.comment(f"<insights-version>: the latest for {ctx.region}, from the AWS documentation's list of "
+                      "Lambda Insights extension versions"),
+        shell.aws("lambda", "update-function-configuration", "--function-name", ctx.name(base),
+                  "--layers", current, insights))
 
 
-@TASK.check(
-    "8.1", "A function of yours has the Lambda Insights extension layer", points=5,
-    hint="aws lambda update-function-configuration --function-name layer-consumer-{sid} --layers "
-    "<your common-utils-layer-{sid} version ARN> "
-    "arn:{partition}:lambda:{region}:580247275435:layer:LambdaInsightsExtension:<version for {region}>",
-)
+@TASK.check("8.1", "A function of yours has the Lambda Insights extension layer", points=5)
 def has_extension(ctx: Context) -> Verdict:
     found = functions_with_insights(ctx)
     if found:
@@ -62,13 +67,10 @@ def has_extension(ctx: Context) -> Verdict:
     return failed("none of your functions has a LambdaInsightsExtension layer", hint=insights_hint(ctx))
 
 
-@TASK.check(
-    "8.2", "That function's role may write Lambda Insights logs", points=3, requires=has_extension,
-    hint="aws iam attach-role-policy --role-name <that function's role> "
-    f"--policy-arn arn:{{partition}}:iam::aws:policy/{INSIGHTS_POLICY}",
-)
+@TASK.check("8.2", "That function's role may write Lambda Insights logs", points=3, requires=has_extension)
 def role_can_report(ctx: Context) -> Verdict:
     reasons = []
+    roles = []
     for name, config in functions_with_insights(ctx):
         role = config.get("Role")
         # AWS's managed policy, by ARN: a policy of the student's own may be named the same and allow nothing.
@@ -82,4 +84,7 @@ def role_can_report(ctx: Context) -> Verdict:
         if not missing:
             return passed(f"{name}'s role allows {' and '.join(LOG_ACTIONS)}", role=role)
         reasons.append(f"{name}'s role does not allow {', '.join(missing)}")
-    return failed("; ".join(reasons))
+        roles.append(role_name(role))
+    fix = shell.aws("iam", "attach-role-policy", "--role-name", roles[0] if roles else "<that-functions-role>",
+                    "--policy-arn", f"arn:{ctx.partition}:iam::aws:policy/{INSIGHTS_POLICY}")
+    return failed("; ".join(reasons), hint=fix)

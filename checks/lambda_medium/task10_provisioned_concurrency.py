@@ -1,7 +1,9 @@
 """Task 10: provisioned concurrency on layer-consumer-<id>:PROD, scaled by Application Auto Scaling."""
 
+import json
 import math
 
+from grader import shell
 from grader.rubric import Context, Task, Verdict, failed, passed
 
 TASK = Task(10, "Provisioned concurrency", points=8)
@@ -22,38 +24,63 @@ PROVISION = ("aws lambda put-provisioned-concurrency-config --function-name laye
              "--qualifier PROD --provisioned-concurrent-executions 2")
 
 
+def prod_weights(ctx: Context) -> dict | None:
+    prod = next((a for a in ctx.facts.aliases(ctx.name(FUNCTION)) or [] if a.get("Name") == "PROD"), {})
+    return (prod.get("RoutingConfig") or {}).get("AdditionalVersionWeights") or None
+
+
+def provision_fix(ctx: Context, weights: dict | None) -> str:
+    """put-provisioned-concurrency-config; AWS refuses it on an alias with weights, so then the weights come
+    off first and go back (the same ones) after."""
+    provision = shell.aws("lambda", "put-provisioned-concurrency-config", "--function-name", ctx.name(FUNCTION),
+                          "--qualifier", "PROD", "--provisioned-concurrent-executions", 2)
+    if not weights:
+        return provision
+    alias = ["lambda", "update-alias", "--function-name", ctx.name(FUNCTION), "--name", "PROD"]
+    return shell.fix(shell.comment("take PROD's weights off, provision it, then put the same weights back:"),
+                     shell.aws(*alias, "--routing-config", "{}"), provision,
+                     shell.aws(*alias, "--routing-config", json.dumps({"AdditionalVersionWeights": weights})))
+
+
 @TASK.check("10.1", "Provisioned concurrency 2 on PROD", points=3, hint=PROVISION)
 def provisioned(ctx: Context) -> Verdict:
     config = ctx.facts.provisioned_concurrency(ctx.name(FUNCTION), "PROD")
     if config is None:
-        prod = next((a for a in ctx.facts.aliases(ctx.name(FUNCTION)) or [] if a.get("Name") == "PROD"), {})
-        weights = (prod.get("RoutingConfig") or {}).get("AdditionalVersionWeights")
+        weights = prod_weights(ctx)
         if weights:
             # AWS refuses provisioned concurrency on an alias with weights: take them off, provision, put them back.
             return failed(
                 f"no provisioned concurrency on {ctx.name(FUNCTION)}:PROD, and AWS refuses it while PROD has "
                 "weights (\"Alias with weights can not be used with Provisioned Concurrency\")",
-                hint=f"aws lambda update-alias --function-name layer-consumer-{{sid}} --name PROD "
-                f"--routing-config '{{}}' && {PROVISION} && aws lambda update-alias --function-name "
-                "layer-consumer-{sid} --name PROD --routing-config '{\"AdditionalVersionWeights\": {\"2\": 0.1}}'",
-                weights=weights)
-        return failed(f"no provisioned concurrency on {ctx.name(FUNCTION)}:PROD")
+                hint=provision_fix(ctx, weights), weights=weights)
+        # Provisioned concurrency lives on the alias: AWS refuses it until PROD (task 9) exists.
+        return failed(f"no provisioned concurrency on {ctx.name(FUNCTION)}:PROD",
+                      hint=needs_prod(ctx, provision_fix(ctx, None)))
     requested, status = config.get("RequestedProvisionedConcurrentExecutions"), config.get("Status")
     if requested != 2:
-        return failed(f"provisioned concurrency on PROD is {requested} (expected 2)", status=status)
+        return failed(f"provisioned concurrency on PROD is {requested} (expected 2)",
+                      hint=provision_fix(ctx, prod_weights(ctx)), status=status)
     if status == "FAILED":  # Status READY | IN_PROGRESS | FAILED, with StatusReason (botocore's lambda model)
         return failed(f"provisioned concurrency 2 on PROD FAILED: {config.get('StatusReason') or 'no reason given'}",
-                      status=status, reason=config.get("StatusReason"))
+                      hint=provision_fix(ctx, prod_weights(ctx)), status=status, reason=config.get("StatusReason"))
     if status == "IN_PROGRESS":
         return passed("2 provisioned executions requested, still being allocated (IN_PROGRESS)", status=status)
     return passed(f"2 provisioned executions ({status})", status=status)
+
+
+def needs_prod(ctx: Context, fix: str) -> str:
+    """A fix on PROD, or a word saying PROD comes first (AWS refuses both on an alias that does not exist)."""
+    if any(a.get("Name") == "PROD" for a in ctx.facts.aliases(ctx.name(FUNCTION)) or []):
+        return fix
+    return shell.comment("PROD does not exist yet: create it first (9.3's fix); graded again, this fix is then "
+                         "a command")
 
 
 @TASK.check("10.2", "Scalable target on PROD, capacity 2 to 10", points=3, hint=TARGET_HINT)
 def scalable_target(ctx: Context) -> Verdict:
     targets = [t for t in ctx.facts.scalable_targets("lambda", resource_id(ctx)) if t.get("ResourceId") == resource_id(ctx)]
     if not targets:
-        return failed(f"no scalable target for {resource_id(ctx)}")
+        return failed(f"no scalable target for {resource_id(ctx)}", hint=needs_prod(ctx, TARGET_HINT))
     target = next((t for t in targets if t.get("ScalableDimension") == DIMENSION), None)
     if target is None:
         return failed(f"the scalable target's dimension is {targets[0].get('ScalableDimension')}, expected {DIMENSION}")
@@ -63,21 +90,23 @@ def scalable_target(ctx: Context) -> Verdict:
     return failed(f"capacity {low} to {high} (expected 2 to 10)")
 
 
-@TASK.check(
-    "10.3", "Target-tracking policy at 70% provisioned-concurrency utilization", points=2,
-    hint="aws application-autoscaling put-scaling-policy --service-namespace lambda "
+POLICY_HINT = (
+    "aws application-autoscaling put-scaling-policy --service-namespace lambda "
     "--resource-id function:layer-consumer-{sid}:PROD --scalable-dimension " + DIMENSION
     + " --policy-name pc-utilization --policy-type TargetTrackingScaling --target-tracking-scaling-policy-configuration "
     "'{\"TargetValue\": 0.7, \"PredefinedMetricSpecification\": "
-    "{\"PredefinedMetricType\": \"LambdaProvisionedConcurrencyUtilization\"}}'",
+    "{\"PredefinedMetricType\": \"LambdaProvisionedConcurrencyUtilization\"}}'"
 )
+
+
+@TASK.check("10.3", "Target-tracking policy at 70% provisioned-concurrency utilization", points=2, hint=POLICY_HINT)
 def scaling_policy(ctx: Context) -> Verdict:
     policies = [
         p for p in ctx.facts.scaling_policies("lambda", resource_id(ctx))
         if p.get("ResourceId") == resource_id(ctx) and p.get("PolicyType") == "TargetTrackingScaling"
     ]
     if not policies:
-        return failed(f"no target-tracking policy on {resource_id(ctx)}")
+        return failed(f"no target-tracking policy on {resource_id(ctx)}", hint=needs_prod(ctx, POLICY_HINT))
     seen = []
     for policy in policies:
         config = policy.get("TargetTrackingScalingPolicyConfiguration") or {}

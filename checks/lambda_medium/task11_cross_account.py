@@ -4,13 +4,14 @@ import re
 
 from checks import policy_evaluation
 from checks.shared import principals
+from grader import shell
 from grader.rubric import Context, Task, Verdict, failed, passed
 
 TASK = Task(11, "Cross-account invoke", points=6)
 FUNCTION = "layer-consumer"
 HINT = (
     "aws lambda add-permission --function-name layer-consumer-{sid} --statement-id AllowCrossAccountInvoke "
-    "--action lambda:InvokeFunction --principal <other 12-digit account id>"
+    "--action lambda:InvokeFunction --principal <trusted-account-id>"
 )
 ACCOUNT_PRINCIPAL = re.compile(r"^(?:(\d{12})|arn:aws[a-z-]*:iam::(\d{12}):root)$")
 
@@ -26,14 +27,14 @@ def has_policy(ctx: Context) -> Verdict:
 @TASK.check("11.2", "Another account may invoke it", points=4, requires=has_policy, hint=HINT)
 def other_account(ctx: Context) -> Verdict:
     policy = ctx.facts.function_policy(ctx.name(FUNCTION))
-    public = False
+    public: list[str] = []  # the Sids of statements open to anyone
     accounts = set()
     for statement in policy_evaluation.statements(policy):
         if statement.get("Effect") != "Allow" or not policy_evaluation.statement_covers(statement, "lambda:InvokeFunction"):
             continue
         for principal in principals(statement, "AWS"):
             if principal == "*":
-                public = True
+                public.append(str(statement.get("Sid") or "<public-statement-id>"))
             match = ACCOUNT_PRINCIPAL.match(principal)
             if match:
                 accounts.add(match[1] or match[2])
@@ -41,9 +42,10 @@ def other_account(ctx: Context) -> Verdict:
     if others:
         return passed(f"account {', '.join(others)} may invoke it", accounts=others)
     if public:
+        removals = [shell.aws("lambda", "remove-permission", "--function-name", ctx.name(FUNCTION),
+                              "--statement-id", sid) for sid in dict.fromkeys(public)]
         return failed("the policy lets anyone (*) invoke the function: name one trusted account instead",
-                      hint="aws lambda remove-permission --function-name layer-consumer-{sid} --statement-id <public sid>; then "
-                      + HINT)
+                      hint=shell.fix(*removals, HINT), public=public)
     if accounts:
         return failed(f"only your own account {ctx.account} may invoke it; name a different account")
     return failed("no statement allows another account lambda:InvokeFunction")

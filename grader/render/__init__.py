@@ -21,6 +21,37 @@ if TYPE_CHECKING:
 
 # The mark of each status, shared by every format that shows one.
 MARKS = {Status.PASS: "✓", Status.PARTIAL: "◐", Status.FAIL: "✗", Status.ERROR: "!", Status.WARN: "⚠"}
+SKIPPED_MARK = "–"  # a check not checked because one it needs did not pass
+REFERENCE_LABEL = ("REFERENCE SOLUTION: built by --sandbox in the embedded emulator, not read from your account")
+
+
+def to_fix(checks: Any) -> list[Any]:
+    """The checks a student has something to do about: not passed, and not skipped behind another."""
+    return [c for c in checks if c.status is not Status.PASS and not c.skipped]
+
+
+def skipped_groups(checks: Any) -> list[tuple[str, list[str]]]:
+    """The task's skipped checks grouped by the check they wait for: [(that check's id, [skipped ids])]."""
+    groups: dict[str, list[str]] = {}
+    for check in checks:
+        if check.skipped:
+            groups.setdefault(check.skipped_by, []).append(check.id)
+    return list(groups.items())
+
+
+def id_list(ids: list[str]) -> str:
+    """``2.2–2.4`` for a run of consecutive checks of one task, else ``2.2, 2.4``."""
+    if len(ids) > 2:
+        numbers = [i.split(".") for i in ids]
+        if (len({n[0] for n in numbers}) == 1 and all(len(n) == 2 and n[1].isdigit() for n in numbers)
+                and [int(n[1]) for n in numbers] == list(range(int(numbers[0][1]), int(numbers[0][1]) + len(ids)))):
+            return f"{ids[0]}–{ids[-1]}"
+    return ", ".join(ids)
+
+
+def skipped_line(root: str, ids: list[str]) -> str:
+    verb = "is" if len(ids) == 1 else "are"
+    return f"{id_list(ids)} {verb} skipped until {root} passes"
 
 
 class Renderer:
@@ -175,10 +206,14 @@ def write_report(fmt: str, run: RunResult, path: Path, several: bool) -> None:
     renderer.write(run, path, several=several)
 
 
-def print_rubric(assessment: Assessment, stream: TextIO | None = None) -> None:
-    """``--explain``: the rubric (tasks, checks, points), drawn like the table."""
+def print_rubric(assessment: Assessment, fmt: str = "table", stream: TextIO | None = None) -> None:
+    """``--explain``: the rubric (tasks, checks, points) in ``fmt``: drawn like the table, or as JSON,
+    markdown (the student README's table) or CSV."""
     from grader.render import explain
 
     stream = stream if stream is not None else sys.stdout
-    stream.write(explain.text(assessment, **terminal(stream)))
+    if fmt == "table":
+        stream.write(explain.text(assessment, **terminal(stream)))
+    else:
+        stream.write(explain.as_format(assessment, fmt))
     stream.flush()

@@ -14,7 +14,8 @@ def results(student: StudentResult) -> dict[str, Any]:
     tests = []
     for task in student.tasks:
         for check in task.checks:
-            output = check.message + (f"\nFix: {check.hint}" if check.hint else "")
+            output = (f"Skipped until {check.skipped_by} passes ({check.message})" if check.skipped else
+                      check.message + (f"\nFix:\n{check.hint}" if check.hint else ""))
             tests.append({
                 "name": f"Task {task.number} · {check.title}",
                 "number": check.id,

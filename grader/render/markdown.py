@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from grader.model import RunResult, Status
-from grader.render import MARKS
+from grader.model import RunResult
+from grader.render import MARKS, REFERENCE_LABEL, SKIPPED_MARK, skipped_groups, skipped_line, to_fix
 from grader.render.sanitize import visible
 
 
@@ -16,20 +16,31 @@ def cell(value: object) -> str:
     return " ".join(text.split())
 
 
+def roster_columns(run: RunResult) -> list[str]:
+    """The roster's own columns (``section``...) that any student of the run carries."""
+    return list(dict.fromkeys(key for s in run.students for key, _ in s.extra))
+
+
 def text(run: RunResult) -> str:
-    lines = [f"## {cell(run.title)}", "",
-             f"**{run.passed_count} of {len(run.students)} passed** · mean {run.mean_score:g} · "
-             f"median {run.median_score:g} · pass mark {run.pass_mark:g}", ""]
+    lines = [f"## {cell(run.title)}", ""]
+    if run.reference:
+        lines += [f"> **{cell(REFERENCE_LABEL)}**", ""]
+    lines += [f"**{run.passed_count} of {len(run.students)} passed** · mean {run.mean_score:g} · "
+              f"median {run.median_score:g} · pass mark {run.pass_mark:g}", ""]
     tasks = run.students[0].tasks if run.students else ()
-    lines.append("| Student | Name | Score | Passed | " + " | ".join(str(t.number) for t in tasks) + " |")
-    lines.append("|---|---|---:|---|" + "|".join(":-:" for _ in tasks) + "|")
+    extra = roster_columns(run)
+    lines.append("| Student | Name | " + "".join(f"{cell(c)} | " for c in extra) + "Score | Passed | "
+                 + " | ".join(str(t.number) for t in tasks) + " |")
+    lines.append("|---|---|" + "---|" * len(extra) + "---:|---|" + "|".join(":-:" for _ in tasks) + "|")
     for student in run.students:
         passed = "yes" if student.passed else "no"
         if not student.complete:
             passed = "incomplete"
         marks = " | ".join(MARKS[t.status] for t in student.tasks)
+        values = dict(student.extra)
         lines.append(f"| {cell(student.student_id)} | {cell(student.name or '')} | "
-                     f"{student.score:g}/{student.max_score:g} | {passed} | {marks} |")
+                     + "".join(f"{cell(values.get(c, ''))} | " for c in extra)
+                     + f"{student.score:g}/{student.max_score:g} | {passed} | {marks} |")
     lines += ["", "✓ full marks · ◐ partial · ✗ none · ! could not be read", "", "### Full marks per task", "",
               "| # | Task | Students | % |", "|---:|---|---:|---:|"]
     for rate in run.task_rates:
@@ -37,12 +48,22 @@ def text(run: RunResult) -> str:
     hardest = run.hardest()
     if hardest:
         lines += ["", "Hardest: " + ", ".join(f"task {r.number} ({r.percent:g}%)" for r in hardest)]
+    noted = [(s, note) for s in run.students for note in s.notes]
+    if noted:
+        lines += ["", "### Notes", ""]
+        lines += [f"- **{cell(s.student_id)}**: {cell(note)}" for s, note in noted]
     if len(run.students) == 1:
         student = run.students[0]
-        failed = [c for t in student.tasks for c in t.checks if c.status is not Status.PASS]
-        if failed:
+        if any(to_fix(t.checks) or skipped_groups(t.checks) for t in student.tasks):
             lines += ["", "### To fix", ""]
-            for check in failed:
-                fix = f" — fix: `{check.hint.replace('`', '')}`" if check.hint else ""
-                lines.append(f"- **{check.id}** {cell(check.title)}: {cell(check.message)}{fix}")
+        for task in student.tasks:
+            for check in to_fix(task.checks):
+                lines.append(f"- **{check.id}** {cell(check.title)}: {cell(check.message)}")
+                if check.hint:
+                    # A fenced block: copied as it is, whatever the command holds.
+                    fence = "````" if "```" in check.hint else "```"
+                    lines += ["", f"  {fence}bash", *[f"  {line}" for line in visible(check.hint).split("\n")],
+                              f"  {fence}", ""]
+            for root, ids in skipped_groups(task.checks):
+                lines.append(f"- {SKIPPED_MARK} {cell(skipped_line(root, ids))}")
     return "\n".join(lines) + "\n"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from typing import Any
 
 from rich import box
 from rich.console import Console, Group
@@ -11,8 +12,9 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from grader.model import CheckResult, RunResult, Status, StudentResult
-from grader.render import MARKS
+from grader import shell
+from grader.model import RunResult, Status, StudentResult, TaskResult
+from grader.render import MARKS, REFERENCE_LABEL, SKIPPED_MARK, skipped_groups, skipped_line, to_fix
 from grader.render.sanitize import visible
 
 STYLES = {Status.PASS: "green", Status.PARTIAL: "yellow", Status.FAIL: "red", Status.ERROR: "magenta",
@@ -32,37 +34,96 @@ def _status(status: Status) -> Text:
     return Text(f"{mark} {status.value.upper()}", style=style)
 
 
-def _check_detail(check: CheckResult, hint_shown_above: bool) -> Group:
-    # Every dynamic string goes in as plain Text: nothing read from AWS is parsed as markup.
-    mark, style = MARKS[check.status], STYLES[check.status]
-    line = Text()
-    line.append(f"{mark} {check.id} ", style=style)
-    line.append(visible(check.title), style="bold")
-    line.append(" — ")
-    line.append(visible(check.message))
-    parts = [Padding(line, (0, 0, 0, 2))]
-    if check.hint:
-        fix = Text("fix: ", style="cyan")
-        fix.append("the same as above" if hint_shown_above else visible(check.hint))
-        parts.append(Padding(fix, (0, 0, 0, 6)))
-    return Group(*parts)
+def fix_lines(hint: str, width: int | None, indent: int) -> list[Text]:
+    """A fix as printed: each command whole (broken with ``\\`` continuations to fit a terminal, never
+    inside a word), each ``#`` line dim."""
+    lines: list[Text] = []
+    for number, raw in enumerate(visible_lines(hint)):
+        label = "fix: " if number == 0 else "     "
+        for part_number, part in enumerate(shell.lay_out(raw, width, indent + len(label))):
+            text = Text(" " * indent)
+            text.append(label if part_number == 0 else "     ", style="cyan")
+            text.append(part, style="dim" if raw.startswith("#") else None)
+            lines.append(text)
+    return lines
 
 
-def student_table(student: StudentResult) -> Table:
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False)
-    table.add_column("#", justify="right", style="dim", no_wrap=True)
-    table.add_column("Task", overflow="fold")
-    table.add_column("Points", justify="right", no_wrap=True)
-    table.add_column("Status", no_wrap=True)
-    for task in student.tasks:
-        table.add_row(str(task.number), Text(task.title, style="bold"),
-                      f"{_points(task.score)}/{_points(task.max_score)}", _status(task.status))
+def visible_lines(text: str) -> list[str]:
+    return [visible(line) for line in text.split("\n")]
+
+
+class StudentView:
+    """The student's view, line by line: a row per task, and under it what to fix and what is skipped.
+
+    Laid out by hand (not a rich table), so that a fix is never wrapped inside a word: a command too long
+    for the terminal is continued with ``\\`` and still pastes as one command.
+    """
+
+    def __init__(self, student: StudentResult, width: int | None) -> None:
+        self.student = student
+        self.width = width
+        tasks = student.tasks
+        self.title_width = max([len("Task"), *(len(t.title) for t in tasks)])
+        self.points_width = max([len("Points"), *(len(f"{_points(t.score)}/{_points(t.max_score)}") for t in tasks)])
+
+    def row(self, number: str, title: Text, points: str, status: Text) -> Text:
+        line = Text(f"{number:>2}  ", style="dim")
+        line.append_text(title)
+        line.append(" " * (self.title_width - len(title.plain) + 2))
+        line.append(f"{points:>{self.points_width}}  ")
+        line.append_text(status)
+        return line
+
+    def task_status(self, task: TaskResult) -> Text:
+        if task.status is Status.FAIL and task.checks and all(c.skipped for c in task.checks):
+            return Text(f"{SKIPPED_MARK} SKIPPED", style="dim")
+        return _status(task.status)
+
+    def details(self, task: TaskResult) -> list[Any]:
+        lines: list[Any] = []
         previous_hint = None
-        for check in task.checks:
-            if check.status is not Status.PASS and not check.message.startswith(NOT_GRADED):
-                table.add_row("", _check_detail(check, check.hint is not None and check.hint == previous_hint), "", "")
-                previous_hint = check.hint or previous_hint
-    return table
+        for check in to_fix(task.checks):
+            if check.message.startswith(NOT_GRADED):
+                continue
+            mark, style = MARKS[check.status], STYLES[check.status]
+            line = Text()
+            line.append(f"{mark} {check.id} ", style=style)
+            line.append(visible(check.title), style="bold")
+            line.append(" — ")
+            line.append(visible(check.message))
+            lines.append(Padding(line, (0, 0, 0, DETAIL_INDENT)))  # prose may wrap, with a hanging indent
+            if check.hint and check.hint == previous_hint:
+                lines.append(Text(" " * (DETAIL_INDENT + 2) + "fix: the same as above", style="cyan"))
+            elif check.hint:
+                lines.extend(fix_lines(check.hint, self.width, DETAIL_INDENT + 2))
+            previous_hint = check.hint or previous_hint
+        for root, ids in skipped_groups(task.checks):
+            lines.append(Text(" " * DETAIL_INDENT + f"{SKIPPED_MARK} {skipped_line(root, ids)}", style="dim"))
+        return lines
+
+    def lines(self) -> list[Any]:
+        out: list[Any] = [self.row("#", Text("Task"), "Points", Text("Status")),
+                          Text("─" * (4 + self.title_width + 2 + self.points_width + 2 + 10), style="dim")]
+        # Nothing done at all: every task's first step is not news. Show the first task's in full and say
+        # where the rest are, instead of sixty lines of "does not exist".
+        nothing_done = (self.student.complete and not any(c.status is Status.PASS for t in self.student.tasks
+                                                          for c in t.checks))
+        shown_details = False
+        for task in self.student.tasks:
+            out.append(self.row(str(task.number), Text(task.title, style="bold"),
+                                f"{_points(task.score)}/{_points(task.max_score)}", self.task_status(task)))
+            if nothing_done and shown_details:
+                continue
+            details = self.details(task)
+            out.extend(details)
+            shown_details = shown_details or bool(details)
+        if nothing_done and len(self.student.tasks) > 1:
+            out.append(Text("Start with the first task; each task's fix appears here as you go "
+                            "(all of them now: --format json).", style="yellow"))
+        return out
+
+
+DETAIL_INDENT = 4
 
 
 def score_line(student: StudentResult) -> Text:
@@ -109,7 +170,15 @@ def class_table(run: RunResult) -> Group:
                       Text(f"{rate.percent:g}", style=style))
     line = Text(f"{run.passed_count} of {len(run.students)} passed · mean {run.mean_score:g} · "
                 f"median {run.median_score:g} (pass mark {_points(run.pass_mark)})", style="bold")
-    return Group(table, Text(""), rates, Text(""), line)
+    parts: list[Any] = [table, Text(""), rates, Text(""), line]
+    noted = [(s, note) for s in run.students for note in s.notes]
+    if noted:
+        parts += [Text(""), Text("Notes", style="bold")]
+        for student, note in noted:
+            entry = Text(f"{visible(student.student_id)}: ", style="bold")
+            entry.append(visible(note), style="yellow")
+            parts.append(Padding(entry, (0, 0, 0, 2)))
+    return Group(*parts)
 
 
 def capture(draw: Callable[[Console], None], *, color: bool = False, width: int | None = None) -> str:
@@ -128,10 +197,12 @@ def capture(draw: Callable[[Console], None], *, color: bool = False, width: int 
 
 
 def text(run: RunResult, *, color: bool = False, width: int | None = None) -> str:
-    return capture(lambda console: render(run, console), color=color, width=width)
+    return capture(lambda console: render(run, console, width), color=color, width=width)
 
 
-def render(run: RunResult, console: Console) -> None:
+def render(run: RunResult, console: Console, width: int | None = None) -> None:
+    if run.reference:
+        console.print(Text(REFERENCE_LABEL, style="bold reverse"))
     if len(run.students) > 1:
         console.print(class_table(run))
         return
@@ -139,9 +210,15 @@ def render(run: RunResult, console: Console) -> None:
         header = Text(f"{run.title}\n", style="bold")
         who = "" if student.student_id == student.account else f"student {student.student_id} · "  # unlabelled
         header.append(visible(f"{who}account {student.account} · region {student.region}"))
-        parts = [header]
+        if run.only_tasks is not None:
+            header.append(f" · tasks {', '.join(map(str, run.only_tasks))} only", style="yellow")
+        console.print(header)
         for note in student.notes:
-            parts.append(Text(f"Note: {visible(note)}", style="yellow"))
-        parts += [student_table(student), score_line(student)]
-        console.print(Group(*parts))
+            console.print(Text(f"Note: {visible(note)}", style="yellow"))
+        console.print()
+        for line in StudentView(student, width).lines():
+            # Fix lines are laid out above: never wrapped or cut again (the terminal shows an over-long word whole).
+            console.print(line, soft_wrap=isinstance(line, Text), crop=False)
+        console.print()
+        console.print(score_line(student))
         console.print()

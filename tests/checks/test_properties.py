@@ -105,6 +105,9 @@ class GeneratedFacts:
     def function(self, name):
         return self._draw(("function", name), output("lambda", "GetFunction"))
 
+    def function_names(self):
+        return set(self._draw(("function-names",), st.lists(NAMES | TEXT, max_size=4), False))
+
     def reserved_concurrency(self, name):
         return self._draw(("reserved", name), st.integers(-1, 1000))
 

@@ -27,14 +27,15 @@ def test_exit_codes_and_json_contract():
     run = RunResult("x", "X", 70, (passing, failing))
     assert run.exit_code == 1
     data = run.to_dict()
-    assert set(data) == {"assessment", "pass_mark", "students", "summary"}
+    # Fields are only ever added: reference_solution says whether --sandbox built what was graded.
+    assert set(data) == {"assessment", "pass_mark", "students", "summary", "reference_solution"}
     assert data["summary"] == {"students": 2, "passed": 1, "mean_score": 1.0}
     student = data["students"][0]
     assert set(student) == {"student_id", "account", "region", "score", "max_score", "passed", "complete", "tasks", "notes"}
     assert isinstance(student["score"], float) and isinstance(data["pass_mark"], float)
     assert set(student["tasks"][0]) == {"number", "title", "score", "max_score", "status", "checks"}
     assert set(student["tasks"][0]["checks"][0]) == {"id", "title", "status", "points", "max_points", "message", "hint",
-                                                      "evidence"}
+                                                      "evidence", "skipped_by"}
 
 
 def test_class_statistics():

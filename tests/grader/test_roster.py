@@ -42,12 +42,19 @@ def test_utf8_bom_and_column_order(tmp_path):
     ("student_id,region\nalice,mars-1\n", "row 2: region 'mars-1'"),
     ("student_id,account_id\nalice,1234\n", "row 2: account_id '1234'"),
     ("student_id,role_arn\nalice,arn:aws:s3:::bucket\n", "row 2: role_arn"),
-    ("student_id,colour\nalice,red\n", "unknown column(s) colour"),
+    ("student_id,regoin\nalice,eu-west-1\n", "column 'regoin' in row 1 is not 'region'"),
+    ("student_id,section,section\nalice,A,B\n", "a column appears twice"),
     ('student_id\n"alice\n', "is not valid CSV"),
 ])
 def test_bad_rosters_name_the_row(tmp_path, content, message):
     with pytest.raises(RosterError, match=message.replace("(", r"\(").replace(")", r"\)")):
         load_roster(roster(tmp_path, content))
+
+
+def test_the_instructors_own_columns_come_along(tmp_path):
+    path = roster(tmp_path, "student_id,section,name\nalice,A,Alice\nbob,,Bob\n")
+    assert load_roster(path) == [Student("alice", "Alice", extra=(("section", "A"),)),
+                                 Student("bob", "Bob", extra=(("section", ""),))]
 
 
 def test_not_utf8(tmp_path):

@@ -27,10 +27,11 @@ class SqsFacts(ServiceFacts):
 
     @reads("sqs:GetQueueUrl", "sqs:ListQueues", "sqs:GetQueueAttributes")
     def queue(self, name: str) -> dict[str, Any] | None:
-        """All attributes of the queue named exactly ``name`` (``QueueArn`` included), or None."""
+        """All attributes of the queue named exactly ``name`` (``QueueArn`` included) and its ``QueueUrl``, or None."""
         url = self._queue_url(name)
         if url is None:
             return None
         attributes = self.read("sqs", "GetQueueAttributes", result_key="Attributes", QueueUrl=url,
                                AttributeNames=["All"])
-        return expect({} if attributes is None else attributes, dict, "sqs:GetQueueAttributes")
+        found = expect({} if attributes is None else attributes, dict, "sqs:GetQueueAttributes")
+        return {**found, "QueueUrl": url}

@@ -1,0 +1,55 @@
+"""From nothing to 100 on the sandbox, using only what the sandbox and the grader print.
+
+The student pastes the sandbox's lines into bash, then, round after round, runs the grader and pastes
+every fix it prints (the real ``aws`` CLI, each command its own process, as on a laptop). The only
+things the student types are the values that are theirs to choose: the sandbox's role where a command
+says ``<your-lambda-role>``, a trusted account, the Insights version from the AWS documentation.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import zipfile
+
+from grader import shell
+from tests.conftest import new_student_id
+from tests.test_cli import ROOT, free_port
+from tests.test_loop import bash, needs_aws_cli, pasted, start_sandbox, stop
+
+
+@needs_aws_cli
+def test_a_student_goes_from_nothing_to_100_with_what_the_grader_prints(tmp_path):
+    server, printed = start_sandbox("--port", str(free_port()))
+    try:
+        setup = pasted(printed)
+        role = re.search(r"<your-lambda-role>: ([\w-]+)", "\n".join(printed))[1]
+        choices = {"<your-lambda-role>": role, "<trusted-account-id>": "111122223333", "<insights-version>": "53"}
+        # What the student writes themselves (the README's "Before you start"): a handler and a layer.
+        with zipfile.ZipFile(tmp_path / "function.zip", "w") as archive:
+            archive.writestr("lambda_function.py", "def lambda_handler(event, context):\n    return 1\n")
+        with zipfile.ZipFile(tmp_path / "layer.zip", "w") as archive:
+            archive.writestr("python/utils.py", "def format_response(s, b):\n    return b\n")
+        sid = new_student_id("jo")
+        scores = []
+        for _ in range(6):
+            graded = bash(f"{setup}\n{sys.executable} {ROOT}/validate_tasks.py lambda_medium -s {sid} --format json",
+                          tmp_path)
+            student = json.loads(graded.stdout)["students"][0]
+            scores.append(student["score"])
+            if student["score"] == 100:
+                break
+            fixes = list(dict.fromkeys(c["hint"] for t in student["tasks"] for c in t["checks"]
+                                       if c["status"] != "pass" and c["hint"] and not c["skipped_by"]))
+            assert fixes, student
+            for fix in fixes:
+                assert shell.placeholders(fix) <= set(choices), fix
+                for placeholder, value in choices.items():
+                    fix = fix.replace(placeholder, value)
+                done = bash(f"{setup}\nset -e\n{fix}", tmp_path)
+                assert done.returncode == 0, f"{fix}\n{done.stderr}"
+        assert scores[-1] == 100 and scores == sorted(scores), scores
+        assert len(scores) <= 5, scores
+    finally:
+        stop(server)
