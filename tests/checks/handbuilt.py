@@ -119,7 +119,9 @@ class HandBuiltFacts:
 
     def add_queue(self, name: str, **attributes: str) -> str:
         arn = self.queue_arn(name)
-        self.queues[name] = {"QueueArn": arn, "VisibilityTimeout": "30", "MessageRetentionPeriod": "345600",
+        # As the queue fact has it: the attributes and the URL it was read by.
+        self.queues[name] = {"QueueArn": arn, "QueueUrl": f"https://sqs.{self.region}.amazonaws.com/{self.account}/{name}",
+                             "VisibilityTimeout": "30", "MessageRetentionPeriod": "345600",
                              "DelaySeconds": "0", **attributes}
         return arn
 

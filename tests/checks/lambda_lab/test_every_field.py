@@ -134,10 +134,11 @@ def lab(number: int) -> str:
     return f"does not exist (lab {number})"
 
 
-def create(name: str) -> str:
-    """The fix shown for a missing function: the lab's create-function command."""
+def create(name: str, role: str = "lab7-role") -> str:
+    """The fix shown for a missing function: the lab's create-function command, with the role the grader read
+    for it (its other functions' role)."""
     return (f"aws lambda create-function --function-name {name} --runtime python3.12 --architectures x86_64 "
-            "--handler lambda_function.lambda_handler --role arn:aws:iam::123456789012:role/<your-lambda-role> "
+            f"--handler lambda_function.lambda_handler --role arn:aws:iam::123456789012:role/{role} "
             "--zip-file fileb://function.zip")
 
 
@@ -382,8 +383,8 @@ tf_env = lambda f: f.config(TERRAFORM)["Environment"]["Variables"]  # noqa: E731
 
 MISTAKES.add("6.1 the function missing", lambda f: f.configurations.pop(TERRAFORM), "6.1 6.2 6.3 6.4", score=6,
              says="no function named terraform-managed-lambda",
-             fix="cd lab6-terraform/terraform && terraform apply (grading reads what Terraform created: run terraform "
-                 "destroy only after you are graded)")
+             fix="# grading reads what Terraform created: run terraform destroy only after you are graded\n"
+                 "cd lab6-terraform/terraform && terraform apply")
 MISTAKES.add("6.2 the whole message and fix", lambda f: f.config(TERRAFORM).update(Runtime="python3.11", Timeout=3), "6.2",
              score=12, message="terraform-managed-lambda: runtime is 'python3.11' (expected 'python3.12'), timeout is 3 "
                                "(expected 10 s)",
@@ -475,7 +476,7 @@ wrong("7.5", "reserved", lambda f: f.reserved, ASYNC, [0, 4, 6], score=13, says=
 MISTAKES.add("7.5 not reserved", lambda f: f.reserved.pop(ASYNC), "7.5", score=13,
              says="reserved concurrency is not set (expected 5)")
 MISTAKES.add("7.5 the function missing", lambda f: f.configurations.pop(ASYNC), "7.3 7.4 7.5", score=6,
-             says={"7.3": lab(7), "7.4": lab(7), "7.5": lab(7)}, fix={"7.5": create(ASYNC)})
+             says={"7.3": lab(7), "7.4": lab(7), "7.5": lab(7)}, fix={"7.5": create(ASYNC, role="HelloWorldFunction-role")})
 
 
 # --- what a correct lab may look like --------------------------------------------------------------

@@ -187,11 +187,13 @@ wrong("1.3", "description", latest_layer, "Description", ["", "   ", None], scor
 
 # --- task 2: the function on the layer -------------------------------------------------------------
 
-def create(prefix: str, memory: int | None = None) -> str:
-    """The fix shown for a missing function: its create-function command, as the student types it."""
+def create(prefix: str, memory: int | None = None, timeout: int | None = None) -> str:
+    """The fix shown for a missing function: its create-function command, with the role the student's other
+    functions use (the grader has read it)."""
     return (f"aws lambda create-function --function-name {prefix}-kim7 --runtime python3.12"
-            + (f" --memory-size {memory}" if memory else "") + " --handler lambda_function.lambda_handler "
-            "--role arn:aws:iam::123456789012:role/<your-lambda-role> --zip-file fileb://function.zip")
+            + (f" --memory-size {memory}" if memory else "") + (f" --timeout {timeout}" if timeout else "")
+            + " --handler lambda_function.lambda_handler "
+            "--role arn:aws:iam::123456789012:role/lambda-role-kim7 --zip-file fileb://function.zip")
 
 
 MISTAKES.add("2.1 only a classmate's layer-consumer", lambda f: delete_function(f, "layer-consumer"),
@@ -357,8 +359,8 @@ MISTAKES.add("5.1 only a classmate's task-queue", lambda f: f.queues.pop(n("task
 MISTAKES.add("5.2 both attributes wrong", lambda f: f.queues[n("task-queue")].update(
     VisibilityTimeout="30", MessageRetentionPeriod="86400"), "5.2", score=9,
     message="task-queue-kim7: VisibilityTimeout is '30' (expected 300), MessageRetentionPeriod is '86400' (expected 345600)",
-    fix="aws sqs set-queue-attributes --queue-url $(aws sqs get-queue-url --queue-name task-queue-kim7 --query QueueUrl "
-        "--output text) --attributes VisibilityTimeout=300,MessageRetentionPeriod=345600")
+    fix="aws sqs set-queue-attributes --queue-url https://sqs.us-east-1.amazonaws.com/123456789012/task-queue-kim7 "
+        "--attributes VisibilityTimeout=300,MessageRetentionPeriod=345600")
 wrong("5.2", "attribute", lambda f: f.queues[n("task-queue")], "VisibilityTimeout", ["30", "299", "301"], score=9,
       says="VisibilityTimeout is ")
 wrong("5.2", "attribute", lambda f: f.queues[n("task-queue")], "MessageRetentionPeriod", ["345599", "345601", "86400"],
@@ -423,7 +425,7 @@ MISTAKES.add("6.5 trigger to a classmate's function (kim7b)", lambda f: dlq_mapp
 # --- task 7: reserved concurrency ------------------------------------------------------------------
 
 MISTAKES.add("7.1 only a classmate's rate-limited-function", lambda f: delete_function(f, "rate-limited-function"),
-             "7.1 7.2", score=0, says="no function named rate-limited-function-kim7", fix=create("rate-limited-function"))
+             "7.1 7.2", score=0, says="no function named rate-limited-function-kim7", fix=create("rate-limited-function", timeout=15))
 wrong("7.2", "reserved", lambda f: f.reserved, n("rate-limited-function"), [0, 4, 6, 10], score=3,
       says="reserved concurrency is ")
 MISTAKES.add("7.2 not reserved", lambda f: f.reserved.pop(n("rate-limited-function")), "7.2", score=3,
@@ -491,12 +493,20 @@ MISTAKES.add("9.4 no STAGING alias", drop_alias("STAGING"), "9.4", score=6, says
 wrong("9.4", "STAGING version", alias_of("STAGING"), "FunctionVersion", ["1", "2"], score=6,
       says="STAGING points to")
 wrong("9.4", "alias name", alias_of("STAGING"), "Name", ["staging", "Staging"], score=6,
-      says="no alias named STAGING (alias names are case-sensitive)", absent=True)
+      says=("no alias named STAGING, but there is ", ": alias names are case-sensitive"), absent=True)
 weights = lambda f: alias_of("PROD")(f)["RoutingConfig"]  # noqa: E731
 wrong("9.5", "weights", weights, "AdditionalVersionWeights", [{"2": 0.2}, {"2": 0.05}, {"2": 0.11}, {"1": 0.1}, {"2": "0.1"}],
       score=6, says="PROD routes version")
 MISTAKES.add("9.5 no routing configuration", lambda f: alias_of("PROD")(f).pop("RoutingConfig"), "9.5", score=6,
              says="PROD has no routing configuration")
+MISTAKES.add("9.5 no weights and no provisioned concurrency yet: the weights' fix waits for 10.1's", lambda f: (
+    alias_of("PROD")(f).pop("RoutingConfig"), f.provisioned.pop((n("layer-consumer"), "PROD"))), "9.5 10.1",
+    score={9: 6, 10: 5}, says={"9.5": "PROD has no routing configuration",
+                               "10.1": "no provisioned concurrency on layer-consumer-kim7:PROD"},
+    fix={"9.5": "# provisioned concurrency on PROD first (10.1's fix): AWS refuses it once PROD has weights; "
+                "graded again, this fix is then a command",
+         "10.1": "aws lambda put-provisioned-concurrency-config --function-name layer-consumer-kim7 --qualifier PROD "
+                 "--provisioned-concurrent-executions 2"})
 
 # --- task 10: provisioned concurrency ---------------------------------------------------------------
 
@@ -566,18 +576,18 @@ TWO_LEFT = "2 alarm(s) on AWS/Lambda metrics of your functions"
 
 MISTAKES.add("12.1 only two alarms", lambda f: f.alarms.remove(throttles(f)), "12.1 12.4", score=4,
              says={"12.1": TWO_LEFT, "12.4": "no alarm on the Throttles metric of your functions"},
-             fix={"12.1": "create the Throttles alarm(s) described below"},
+             fix={"12.1": "# the Throttles alarm: see the fix under 12.4"},
              evidence={"12.1": {"alarms": ["Lambda-HighDuration-kim7", "Lambda-HighErrorRate-kim7"]}})
 MISTAKES.add("12.1 only one alarm", lambda f: (f.alarms.remove(throttles(f)), f.alarms.remove(errors(f))),
              "12.1 12.2 12.4", score=2, says={"12.1": "1 alarm(s) on AWS/Lambda metrics of your functions: "
                                                       "Lambda-HighDuration-kim7; create at least 3",
                                               "12.2": "no alarm on the Errors metric", "12.4": "no alarm on the Throttles metric"},
-             fix={"12.1": "create the Errors, Throttles alarm(s) described below"})
+             fix={"12.1": "# the Errors, Throttles alarms: see the fix under 12.2, 12.4"})
 MISTAKES.add("12.1 no alarm", lambda f: f.alarms.clear(), "12.1 12.2 12.3 12.4", score=0,
              says={"12.1": "0 alarm(s) on AWS/Lambda metrics of your functions; create at least 3",
                    "12.2": "no alarm on the Errors metric", "12.3": "no alarm on the Duration metric",
                    "12.4": "no alarm on the Throttles metric"},
-             fix={"12.1": "create the Errors, Duration, Throttles alarm(s) described below"},
+             fix={"12.1": "# the Errors, Duration, Throttles alarms: see the fix under 12.2, 12.3, 12.4"},
              evidence={"12.1": {"alarms": []}})
 for label, change in {
     "in another namespace": lambda f: errors(f).__setitem__("Namespace", "Custom/Lambda"),
@@ -835,7 +845,9 @@ def readme_alarms() -> dict[str, dict[str, str]]:
     from tests.checks.conftest import ROOT
 
     text = (ROOT / ASSESSMENT.readme).read_text(encoding="utf-8").split("## Task 12", 1)[1]
-    rows = re.findall(r"^\| `(\w+)` \| (\w+) \| (\d+) s \| (\d+) \| (\d+)(?: \(ms\))? \| (\w+) \|$", text, re.MULTILINE)
+    # A setting marked "(suggested)" is printed in the fix but not graded (12.3, 12.4).
+    rows = re.findall(r"^\| `(\w+)` \| (\w+) \| (\d+) s(?: \(suggested\))? \| (\d+)(?: \(suggested\))? \| "
+                      r"(\d+)(?: \(ms\))? \| (\w+) \|$", text, re.MULTILINE)
     keys = ("statistic", "period", "evaluation-periods", "threshold", "comparison-operator")
     return {metric: dict(zip(keys, values, strict=True)) for metric, *values in rows}
 
