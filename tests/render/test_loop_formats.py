@@ -186,10 +186,7 @@ def measured(chromium: str, page: str, control: str, tmp_path: Path, name: str) 
 
 @pytest.fixture(scope="module")
 def chromium():
-    found, reason = browser.find_or_install()
-    if found is None:
-        pytest.skip(reason)
-    return found
+    return browser.chromium()
 
 
 def long_class() -> RunResult:

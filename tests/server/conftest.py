@@ -40,17 +40,9 @@ from grader.server.links import student_key  # noqa: E402
 from grader.server.main import listening_socket  # noqa: E402
 from grader.server.store import Store  # noqa: E402
 from grader.server.worker import Gateway, GradingService  # noqa: E402
+from tests.browser import unavailable  # noqa: E402,F401  (skip, or fail on CI: the server's tests import it from here)
 
 TOKEN = "teacher-token-for-tests"
-REQUIRED = os.environ.get("GRADER_REQUIRE_SERVICES") == "1"
-
-
-def unavailable(reason: str) -> None:
-    """Skip, or fail where the services are required (CI)."""
-    if REQUIRED:
-        pytest.fail(f"{reason} (GRADER_REQUIRE_SERVICES=1: .ci/run installs it)")
-    pytest.skip(reason)
-
 
 # --- HTTP ------------------------------------------------------------------------------------------
 
