@@ -226,6 +226,13 @@ def aws_managed_policy_arn(ctx: Context, name: str) -> str:
     return f"arn:{ctx.partition}:iam::aws:policy/{name}"
 
 
+def missing_role_fix(role_arn: str | None, then: str) -> str:
+    """A fix on a function's role that does not exist: create it first (its name read from the function)."""
+    name = role_name(role_arn)
+    role = f"the role {name}" if name else "the function's execution role"
+    return shell.fix(shell.comment(f"create {role} (trusting lambda.amazonaws.com), then:"), then)
+
+
 def attached_policy_arns(ctx: Context, role_arn: str | None) -> set[str]:
     """The ARNs of the managed policies attached to the role: an AWS managed policy is
     ``arn:<partition>:iam::aws:policy/...``; a policy of the student's own may carry the same name."""

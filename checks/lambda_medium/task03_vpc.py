@@ -4,7 +4,7 @@ import json
 
 from checks import policy_evaluation
 from checks.lambda_medium.common import configuration, function_exists, memory_check, runtime_check
-from checks.shared import role_name, role_policy_documents
+from checks.shared import missing_role_fix, role_name, role_policy_documents
 from grader import shell
 from grader.rubric import Context, Task, Verdict, failed, passed
 
@@ -154,8 +154,7 @@ def eni_permissions(ctx: Context) -> Verdict:
     attach = shell.aws("iam", "attach-role-policy", "--role-name", role_name(role) or "<vpc-lambda-role>",
                        "--policy-arn", ctx.fill(VPC_ACCESS))
     if documents is None:
-        return failed(f"the execution role {role} does not exist", hint=shell.fix(
-            shell.comment(f"create the role {role_name(role) or ''} (trusting lambda.amazonaws.com), then:"), attach))
+        return failed(f"the execution role {role} does not exist", hint=missing_role_fix(role, attach))
     missing = policy_evaluation.missing_actions(documents, ENI_ACTIONS)
     if missing:
         return failed(f"the execution role does not allow {', '.join(missing)}", hint=attach, role=role)

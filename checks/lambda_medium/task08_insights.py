@@ -2,7 +2,14 @@
 
 from checks import lambda_insights, policy_evaluation
 from checks.lambda_medium.common import FUNCTIONS, configuration
-from checks.shared import LAYER_VERSION_ARN, attached_policy_arns, layer_arns, role_name, role_policy_documents
+from checks.shared import (
+    LAYER_VERSION_ARN,
+    attached_policy_arns,
+    layer_arns,
+    missing_role_fix,
+    role_name,
+    role_policy_documents,
+)
 from grader import shell
 from grader.rubric import Context, Task, Verdict, failed, passed
 
@@ -70,7 +77,7 @@ def has_extension(ctx: Context) -> Verdict:
 @TASK.check("8.2", "That function's role may write Lambda Insights logs", points=3, requires=has_extension)
 def role_can_report(ctx: Context) -> Verdict:
     reasons = []
-    roles = []
+    roles, absent = [], []
     for name, config in functions_with_insights(ctx):
         role = config.get("Role")
         # AWS's managed policy, by ARN: a policy of the student's own may be named the same and allow nothing.
@@ -79,12 +86,16 @@ def role_can_report(ctx: Context) -> Verdict:
         documents = role_policy_documents(ctx, role)
         if documents is None:
             reasons.append(f"{name}: role {role} does not exist")
+            absent.append(role)
             continue
         missing = policy_evaluation.missing_actions(documents, LOG_ACTIONS)
         if not missing:
             return passed(f"{name}'s role allows {' and '.join(LOG_ACTIONS)}", role=role)
         reasons.append(f"{name}'s role does not allow {', '.join(missing)}")
         roles.append(role_name(role))
-    fix = shell.aws("iam", "attach-role-policy", "--role-name", roles[0] if roles else "<that-functions-role>",
-                    "--policy-arn", f"arn:{ctx.partition}:iam::aws:policy/{INSIGHTS_POLICY}")
+    def attach(role: str | None) -> str:
+        return shell.aws("iam", "attach-role-policy", "--role-name", role or "<that-functions-role>",
+                         "--policy-arn", f"arn:{ctx.partition}:iam::aws:policy/{INSIGHTS_POLICY}")
+
+    fix = attach(roles[0]) if roles else missing_role_fix(absent[0], attach(role_name(absent[0])))
     return failed("; ".join(reasons), hint=fix)

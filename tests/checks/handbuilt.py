@@ -14,8 +14,11 @@ checks, exactly these task scores, every other task full marks, and a message th
 from __future__ import annotations
 
 import copy
+import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from grader.engine import judge_all
@@ -327,3 +330,38 @@ def assert_mistake(student: StudentResult, mistake: Mistake, max_scores: dict[in
         assert checks[check_id].message == message, f"{check_id}: the message is {checks[check_id].message!r}"
     for check_id, seen in mistake.evidence.items():
         assert checks[check_id].evidence == seen, f"{check_id}: the evidence is {checks[check_id].evidence!r}"
+
+
+# --- the fixes each mistake prints ------------------------------------------------------------------
+
+UPDATE_GOLDEN = bool(os.environ.get("UPDATE_GOLDEN"))
+
+
+def fixes_printed(assessment: Any, account: Callable[[], HandBuiltFacts], mistakes: Mistakes, sid: str,
+                  more: dict[str, Callable[[HandBuiltFacts], Any]]) -> dict[str, dict[str, str]]:
+    """Mistake name -> {check id: the fix it prints}, for every failing check that was checked (a skipped
+    one prints its prerequisite's), over every listed mistake and the ``more`` accounts."""
+    printed = {}
+    for name, change in [*((m, mistakes[m].apply) for m in mistakes), *more.items()]:
+        facts = account()
+        change(facts)
+        student = grade(assessment, facts, sid)
+        printed[name] = {c.id: c.hint for t in student.tasks for c in t.checks
+                         if c.status is not Status.PASS and c.hint and not c.skipped_by}
+    return printed
+
+
+def assert_fixes_golden(printed: dict[str, dict[str, str]], path: Path) -> None:
+    """The fixes as students get them, compared with a golden file. Each is an executable specification:
+    ``tests/acceptance/test_fix_lines.py`` runs such lines with the real aws CLI and grades again. After an
+    intended change: ``UPDATE_GOLDEN=1 pytest -n 0 tests/checks`` and review ``git diff`` of the file."""
+    text = json.dumps(printed, indent=1, ensure_ascii=False) + "\n"
+    if UPDATE_GOLDEN:
+        path.write_text(text, encoding="utf-8")
+        return
+    assert path.exists(), f"no golden file {path}: run UPDATE_GOLDEN=1 pytest -n 0 tests/checks and review it"
+    golden = json.loads(path.read_text(encoding="utf-8"))
+    differ = {name: {"printed": printed.get(name), "golden": golden.get(name)}
+              for name in sorted(set(printed) | set(golden)) if printed.get(name) != golden.get(name)}
+    assert not differ, f"{len(differ)} mistake(s) print other fixes than {path.name}: " + json.dumps(
+        dict(list(differ.items())[:3]), indent=1)

@@ -10,6 +10,7 @@ variations a correct lab may have.
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 
 import pytest
 
@@ -20,8 +21,10 @@ from tests.checks.handbuilt import (
     OTHER_REGION,
     HandBuiltFacts,
     Mistakes,
+    assert_fixes_golden,
     assert_mistake,
     document,
+    fixes_printed,
     grade,
 )
 
@@ -629,3 +632,10 @@ def test_the_api_permission_is_advice_that_costs_nothing(name):
     change(facts)
     advice = next(c for c in grade(ASSESSMENT, facts, SID).tasks[5].checks if c.id == "6.8")
     assert advice.status.value == "warn" and advice.points == 0 and advice.message.startswith(message)
+
+
+def test_every_mistake_prints_the_fixes_of_the_golden_file():
+    """Each mistake's fixes, whole (and those of an account with nothing built): what a student pastes."""
+    nothing = {"nothing built": lambda f: f.__dict__.update(HandBuiltFacts().__dict__)}
+    assert_fixes_golden(fixes_printed(ASSESSMENT, account, MISTAKES, SID, nothing),
+                        Path(__file__).parent / "golden_fixes.json")

@@ -10,6 +10,7 @@ states the exact failing checks and task scores. ``ACCEPTED`` are variations a c
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -22,8 +23,10 @@ from tests.checks.handbuilt import (
     TRUSTED_ACCOUNT,
     HandBuiltFacts,
     Mistakes,
+    assert_fixes_golden,
     assert_mistake,
     document,
+    fixes_printed,
     grade,
 )
 
@@ -863,3 +866,10 @@ def test_each_alarm_fix_creates_the_alarm_the_readme_describes():
         options = dict(re.findall(r"--([a-z-]+) (\S+)", checks[check_id].hint))
         assert options == {"alarm-name": f"Lambda-{name}-kim7", "namespace": "AWS/Lambda", "metric-name": metric,
                            **table[metric], "dimensions": "Name=FunctionName,Value=layer-consumer-kim7"}, check_id
+
+
+def test_every_mistake_prints_the_fixes_of_the_golden_file():
+    """Each mistake's fixes, whole (and those of an account with nothing built): what a student pastes."""
+    nothing = {"nothing built": lambda f: f.__dict__.update(HandBuiltFacts().__dict__)}
+    assert_fixes_golden(fixes_printed(ASSESSMENT, account, MISTAKES, SID, nothing),
+                        Path(__file__).parent / "golden_fixes.json")
