@@ -103,7 +103,7 @@ def environment_fix(ctx: Context, variables: dict[str, str]) -> str:
     vpc_ids = sorted({s.get("VpcId") for s in ctx.facts.subnets(subnet_ids(ctx)) if s.get("VpcId")})
     wanted = {
         "VPC_ID": vpc_ids[0] if len(vpc_ids) == 1 else (vpc_config(ctx).get("VpcId") or "<vpc-id>"),
-        "SUBNET_IDS": ",".join(subnet_ids(ctx)) or "<subnet-a>,<subnet-b>",
+        "SUBNET_IDS": ",".join(subnet_ids(ctx)),  # never empty: the fix waits for 3.4's until it is not
         "SECURITY_GROUP_ID": own_group_id(ctx) or ",".join(group_ids(ctx)) or "<sg-id>",
     }
     document = json.dumps({"Variables": {**variables, **wanted}}, separators=(",", ":"))

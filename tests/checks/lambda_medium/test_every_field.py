@@ -309,6 +309,19 @@ MISTAKES.add("3.7 a configuration without a role", lambda f: f.config(n("vpc-lam
              message="the execution role None does not exist")
 MISTAKES.add("3.7 the role does not exist", lambda f: f.roles.pop(n("vpc-lambda-role")), "3.7", score=8.5,
              says="the execution role arn:aws:iam::123456789012:role/vpc-lambda-role-kim7 does not exist")
+# The variables' fix writes the function's VPC, subnets and group: from what the grader could read.
+MISTAKES.add("3.6 VPC_ID wrong while the subnets cannot be read: the fix takes the function's VPC", lambda f: (
+    attach(["subnet-gone1", "subnet-gone2"])(f), variables(f).update(VPC_ID="vpc-other",
+                                                                      SUBNET_IDS="subnet-gone1,subnet-gone2")),
+    "3.4 3.6", score=6.5, says={"3.4": "2 subnet(s) in 0 Availability Zone(s)", "3.6": "VPC_ID is 'vpc-other'"})
+MISTAKES.add("3.6 VPC_ID wrong, subnets in two VPCs and none in the configuration", lambda f: (
+    f.subnet_map.__setitem__("subnet-o", {"SubnetId": "subnet-o", "AvailabilityZone": "us-east-1b", "VpcId": "vpc-other"}),
+    attach(["subnet-a", "subnet-o"])(f), f.config(n("vpc-lambda"))["VpcConfig"].pop("VpcId"),
+    variables(f).update(VPC_ID="vpc-third", SUBNET_IDS="subnet-a,subnet-o")),
+    "3.6", score=8.5, says="VPC_ID is 'vpc-third'")
+MISTAKES.add("3.6 no security group attached, SECURITY_GROUP_ID another", lambda f: (
+    attach(groups=[])(f), variables(f).__setitem__("SECURITY_GROUP_ID", "sg-other")), "3.5 3.6", score=7.5,
+    says={"3.5": "attached security groups: none", "3.6": "SECURITY_GROUP_ID is 'sg-other', the function uses none"})
 
 # --- task 4: asynchronous destinations -------------------------------------------------------------
 
@@ -459,6 +472,17 @@ MISTAKES.add("8.2 an explicit Deny of PutLogEvents", lambda f: role(f)["inline"]
     says="does not allow logs:PutLogEvents")
 MISTAKES.add("8.2 the role does not exist", lambda f: f.roles.pop(n("lambda-role")), "8.2", score=5,
              says="role arn:aws:iam::123456789012:role/lambda-role-kim7 does not exist")
+MISTAKES.add("8.2 two functions with Insights, neither role may write logs: the first is fixed", lambda f: (
+    f.config(n("vpc-lambda")).__setitem__("Layers", [{"Arn": insights()}]), role(f).update(attached=[], inline={}),
+    f.roles[n("vpc-lambda-role")].update(attached=[], inline={})), "3.7 8.2", score={3: 8.5, 8: 5},
+    says={"3.7": "does not allow", "8.2": ("layer-consumer-kim7's role does not allow",
+                                           "vpc-lambda-kim7's role does not allow")})
+MISTAKES.add("8.2 two functions with Insights, both roles gone: the first is created", lambda f: (
+    f.config(n("vpc-lambda")).__setitem__("Layers", [{"Arn": insights()}]), f.roles.pop(n("lambda-role")),
+    f.roles.pop(n("vpc-lambda-role"))), "3.7 8.2", score={3: 8.5, 8: 5},
+    says={"3.7": "does not exist", "8.2": "role arn:aws:iam::123456789012:role/lambda-role-kim7 does not exist"})
+MISTAKES.add("8.2 a configuration without a role", lambda f: f.config(n("layer-consumer")).pop("Role"), "8.2", score=5,
+             says="layer-consumer-kim7: role None does not exist")
 
 
 def own_policy_named_like_insights(f):
@@ -490,6 +514,21 @@ MISTAKES.add("9.2 no published version", lambda f: f.published.__setitem__(n("la
                                  "9.3": "PROD points to 1, not a published version"})
 MISTAKES.add("9.3 no PROD alias", drop_alias("PROD"), "9.3 9.5 10.1", score={9: 4, 10: 5},
              says={"9.3": "no alias named PROD", "10.1": "no provisioned concurrency on layer-consumer-kim7:PROD"})
+MISTAKES.add("9.3 PROD named prod, on version 2 with weights: the fix keeps both", lambda f: (
+    alias_of("PROD")(f).update(Name="prod", FunctionVersion="2", RoutingConfig={"AdditionalVersionWeights": {"1": 0.1}}),
+    f.provisioned.pop((n("layer-consumer"), "PROD"))), "9.3 9.5 10.1", score={9: 4, 10: 5},
+    says={"9.3": "no alias named PROD, but there is prod", "10.1": "no provisioned concurrency"})
+MISTAKES.add("9.3 both prod and Prod: the closest is named", lambda f: (
+    alias_of("PROD")(f).update(Name="Prod"), f.provisioned.pop((n("layer-consumer"), "PROD")),
+    f.alias_lists[n("layer-consumer")].append({"Name": "prod", "FunctionVersion": "2", "AliasArn": "x"})),
+    "9.3 9.5 10.1", score={9: 4, 10: 5}, says={"9.3": "no alias named PROD, but there is ", "10.1": "no provisioned"})
+MISTAKES.add("9.3 no PROD and no published version", lambda f: (
+    drop_alias("PROD")(f), f.published.__setitem__(n("layer-consumer"), [])), "9.2 9.3 9.5 10.1",
+    score={9: 2, 10: 5}, says={"9.2": "has only $LATEST", "9.3": "no alias named PROD", "10.1": "no provisioned"})
+MISTAKES.add("9.5 PROD on the only published version, no weights: the fix publishes another", lambda f: (
+    alias_of("PROD")(f).pop("RoutingConfig"), f.published.__setitem__(n("layer-consumer"), [
+        v for v in f.published[n("layer-consumer")] if v != "2"])), "9.5", score=6,
+    says="PROD has no routing configuration")
 wrong("9.3", "PROD version", alias_of("PROD"), "FunctionVersion", ["$LATEST", "7"], failing="9.3 9.5", score=4,
       says="not a published version")
 MISTAKES.add("9.4 no STAGING alias", drop_alias("STAGING"), "9.4", score=6, says="no alias named STAGING")
@@ -561,6 +600,8 @@ MISTAKES.add("11.1 no resource-based policy", lambda f: f.policies.pop(n("layer-
 MISTAKES.add("11.1 a policy without statements", lambda f: f.policies[n("layer-consumer")].__setitem__("Statement", []),
              "11.1 11.2", score=0, says="has no resource-based policy")
 wrong("11.2", "principal", statement, "Principal", [{"AWS": "*"}, "*"], score=2, says="anyone (*)")
+MISTAKES.add("11.2 a public statement without a Sid", lambda f: (
+    statement(f).pop("Sid"), statement(f).__setitem__("Principal", "*")), "11.2", score=2, says="anyone (*)")
 wrong("11.2", "principal", statement, "Principal", [{"AWS": "123456789012"}, {"AWS": "arn:aws:iam::123456789012:root"}],
       score=2, says="only your own account 123456789012 may invoke it")
 wrong("11.2", "principal", statement, "Principal", [{"Service": "s3.amazonaws.com"}, {"AWS": "11112222333"},
@@ -873,3 +914,22 @@ def test_every_mistake_prints_the_fixes_of_the_golden_file():
     nothing = {"nothing built": lambda f: f.__dict__.update(HandBuiltFacts().__dict__)}
     assert_fixes_golden(fixes_printed(ASSESSMENT, account, MISTAKES, SID, nothing),
                         Path(__file__).parent / "golden_fixes.json")
+
+
+def test_when_provisioned_concurrency_cannot_be_read_the_canary_fix_is_the_weights_command():
+    """9.5's fix waits for 10.1's only when PROD is known to have no provisioned concurrency; unreadable (no
+    lambda:GetProvisionedConcurrencyConfig) is an error for 10.1, and 9.5 shows the weights' command."""
+    from grader.aws.errors import FactUnavailable
+
+    class Unreadable(HandBuiltFacts):
+        def provisioned_concurrency(self, function_name, qualifier):
+            raise FactUnavailable("lambda:GetProvisionedConcurrencyConfig", "denied", "AccessDeniedException")
+
+    facts = account()
+    facts.__class__ = Unreadable  # the same data, one question refused
+    alias_of("PROD")(facts).pop("RoutingConfig")
+    checks = {c.id: c for t in grade(ASSESSMENT, facts, SID).tasks for c in t.checks}
+    assert checks["10.1"].status.value == "error" and "lambda:GetProvisionedConcurrencyConfig" in checks["10.1"].message
+    assert checks["9.5"].status.value == "fail"
+    assert checks["9.5"].hint == ("aws lambda update-alias --function-name layer-consumer-kim7 --name PROD "
+                                  "--routing-config '{\"AdditionalVersionWeights\": {\"2\": 0.1}}'")
