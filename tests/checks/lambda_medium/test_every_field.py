@@ -618,6 +618,35 @@ duration = lambda f: f.alarm(n("Lambda-HighDuration"))  # noqa: E731
 throttles = lambda f: f.alarm(n("Lambda-Throttles"))  # noqa: E731
 TWO_LEFT = "2 alarm(s) on AWS/Lambda metrics of your functions"
 
+
+
+def watching(function: str):
+    """The alarm's FunctionName dimension changed to ``function`` (its other dimensions kept)."""
+    return lambda a: a.__setitem__("Dimensions", [dict(d, Value=function) if d["Name"] == "FunctionName" else d
+                                                  for d in a["Dimensions"]])
+
+
+# An alarm on a function that does not exist, named nearly like the student's: pointed out, and moved.
+MISTAKES.add("12.2 the Errors alarm on layer-consumer-kim (the ID cut short)", lambda f: watching(
+    "layer-consumer-kim")(errors(f)), "12.1 12.2", score=4,
+    says={"12.1": "Lambda-HighErrorRate-kim7 watches layer-consumer-kim: did you mean layer-consumer-kim7?",
+          "12.2": "Lambda-HighErrorRate-kim7 watches layer-consumer-kim: did you mean layer-consumer-kim7?"})
+MISTAKES.add("12.4 the Throttles alarm on layer-consumer-kmi7 (letters swapped)", lambda f: watching(
+    "layer-consumer-kmi7")(throttles(f)), "12.1 12.4", score=4,
+    says={"12.1": "(Lambda-Throttles-kim7 watches layer-consumer-kmi7: did you mean layer-consumer-kim7?)",
+          "12.4": "Lambda-Throttles-kim7 watches layer-consumer-kmi7: did you mean layer-consumer-kim7?"})
+MISTAKES.add("12.2 and 12.4 both on near misses: each check names its own", lambda f: (
+    watching("layer-consumer-kim")(errors(f)), watching("layer-consumer-kmi7")(throttles(f))), "12.1 12.2 12.4",
+    score=2, says={"12.1": ("Lambda-HighErrorRate-kim7 watches layer-consumer-kim", "Lambda-Throttles-kim7 watches"),
+                   "12.2": "Lambda-HighErrorRate-kim7 watches layer-consumer-kim:",
+                   "12.4": "Lambda-Throttles-kim7 watches layer-consumer-kmi7:"})
+MISTAKES.add("12.2 on a classmate's function: not a near miss (it exists)", lambda f: watching(
+    n("layer-consumer", CLASSMATE))(errors(f)), "12.1 12.2", score=4,
+    says={"12.1": "2 alarm(s)", "12.2": "no alarm on the Errors metric of your functions"})
+MISTAKES.add("12.2 a near miss in another namespace is not pointed out", lambda f: (
+    watching("layer-consumer-kim")(errors(f)), errors(f).__setitem__("Namespace", "Custom/Lambda")), "12.1 12.2",
+    score=4, says={"12.1": "2 alarm(s)", "12.2": "no alarm on the Errors metric of your functions"})
+
 MISTAKES.add("12.1 only two alarms", lambda f: f.alarms.remove(throttles(f)), "12.1 12.4", score=4,
              says={"12.1": TWO_LEFT, "12.4": "no alarm on the Throttles metric of your functions"},
              fix={"12.1": "# the Throttles alarm: see the fix under 12.4"},
