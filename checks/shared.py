@@ -84,7 +84,7 @@ def own_names(ctx: Context, names: Iterable[str]) -> list[str]:
 
 def close_names(wanted: str, candidates: Iterable[str], limit: int = 3) -> list[str]:
     """Names that are probably ``wanted`` mistyped: another case, a swapped or missing character."""
-    candidates = [c for c in dict.fromkeys(candidates) if c and c != wanted]
+    candidates = sorted({c for c in candidates if c and c != wanted})  # sorted: the same words on every run
     same_but_case = [c for c in candidates if c.lower() == wanted.lower()]
     if same_but_case:
         return same_but_case[:limit]
@@ -129,7 +129,13 @@ def uses_own_layer(ctx: Context, function: str, config: dict[str, Any], layer: s
     found = ", ".join(arn.split(":layer:")[-1] if own(LAYER_VERSION_ARN.match(arn)) else arn for arn in arns)
     latest = (ctx.facts.latest_layer_version(layer) or {}).get("LayerVersionArn")
     # --layers replaces the whole list: the fix keeps every other layer the function has.
-    others = [a for a in arns if (m := LAYER_VERSION_ARN.match(a)) is None or m["name"] != layer]
+    # (and another student's version of the layer, common-utils-layer-kim7b for kim7: it is not theirs to keep).
+    def replaced(name: str) -> bool:
+        if ctx.names_end_in_student_id:  # layer is <base><sid>
+            return name.startswith(layer[:-len(ctx.sid)])
+        return name == layer
+
+    others = [a for a in arns if (m := LAYER_VERSION_ARN.match(a)) is None or not replaced(m["name"])]
     if latest:
         fix = shell.aws("lambda", "update-function-configuration", "--function-name", function, "--layers",
                         latest, others)
@@ -144,6 +150,9 @@ def put_alarm_fix(alarm: dict[str, Any], changes: dict[str, Any]) -> str:
     """``put-metric-alarm`` for an alarm the grader read, with ``changes``: put-metric-alarm replaces the whole
     alarm, so every setting it has is written again (actions, dimensions, missing-data treatment...)."""
     settings = {**alarm, **changes}
+    if "Statistic" in changes:  # AWS takes a statistic or a percentile, not both
+        settings.pop("ExtendedStatistic", None)
+        settings.pop("EvaluateLowSampleCountPercentile", None)
     words: list[Any] = ["cloudwatch", "put-metric-alarm", "--alarm-name", settings.get("AlarmName")]
     options = (("AlarmDescription", "--alarm-description"), ("Namespace", "--namespace"),
                ("MetricName", "--metric-name"), ("Statistic", "--statistic"),

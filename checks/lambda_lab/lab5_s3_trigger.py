@@ -97,7 +97,7 @@ def permission_hint(bucket: str) -> str:
             "--source-account {account}")
 
 
-@TASK.check("5.3", f"{S3_PROCESSOR}'s resource policy lets S3 invoke it", points=3, hint=permission_hint("<your-bucket>"))
+@TASK.check("5.3", f"{S3_PROCESSOR}'s resource policy lets S3 invoke it", points=3)  # every verdict has its own fix
 def permitted(ctx: Context) -> Verdict:
     if configuration(ctx, S3_PROCESSOR) is None:
         return missing(ctx, S3_PROCESSOR)

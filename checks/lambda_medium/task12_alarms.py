@@ -54,8 +54,7 @@ def near_misses(ctx: Context) -> list[tuple[dict, str, str]]:
         if alarm.get("Namespace") != "AWS/Lambda" or made_by_auto_scaling(alarm):
             continue
         for watched in sorted(watched_functions(alarm) - set(own)):
-            close = close_names(watched, own, limit=1) or [
-                name for name in own if name.startswith(watched) and len(name) - len(watched) <= 2][:1]
+            close = close_names(watched, own, limit=1)  # layer-consumer-kim for kim7 too: all names are long
             if not close:
                 continue
             if existing is None:
@@ -66,9 +65,15 @@ def near_misses(ctx: Context) -> list[tuple[dict, str, str]]:
 
 
 def retarget(alarm: dict, watched: str, meant: str) -> str:
-    dimensions = [dict(d, Value=meant) if d.get("Name") == "FunctionName" and d.get("Value") == watched else d
-                  for d in alarm.get("Dimensions") or []]
-    return put_alarm_fix(alarm, {"Dimensions": dimensions})
+    """The alarm moved to the function meant: its FunctionName, and a Resource dimension naming the same
+    function (``<function>`` or ``<function>:<qualifier>``, as Lambda's metrics have it)."""
+    def moved(dimension: dict) -> dict:
+        value = str(dimension.get("Value"))
+        if dimension.get("Name") in ("FunctionName", "Resource") and value.split(":")[0] == watched:
+            return dict(dimension, Value=meant + value[len(watched):])
+        return dimension
+
+    return put_alarm_fix(alarm, {"Dimensions": [moved(d) for d in alarm.get("Dimensions") or []]})
 
 
 def near_miss_note(ctx: Context, metric: str | None = None) -> tuple[str, str | None]:

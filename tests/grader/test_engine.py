@@ -235,3 +235,50 @@ def test_hints_and_arns_are_in_the_graded_regions_partition(region, partition):
     assert ctx.fill("{sid} {region} {account} arn:{partition}:x") == f"kim7 {region} 123456789012 arn:{partition}:x"
     assert ctx.arn("sqs", "q") == f"arn:{partition}:sqs:{region}:123456789012:q"
     assert ctx.arn("s3", "b", region=False, account=False) == f"arn:{partition}:s3:::b"
+
+
+def chain() -> tuple[Task, Task]:
+    """1.1 <- 1.2 <- 2.1 (a chain across tasks), and 2.2 on its own."""
+    first = Task(1, "First", points=2)
+
+    @first.check("1.1", "root", points=1)
+    def root(ctx):
+        return passed("yes") if ctx.facts.present else failed("no")
+
+    @first.check("1.2", "middle", points=1, requires=root)
+    def middle(ctx):
+        return passed("fine")
+
+    second = Task(2, "Second", points=2)
+
+    @second.check("2.1", "leaf", points=1, requires=middle)
+    def leaf(ctx):
+        return passed("fine")
+
+    @second.check("2.2", "alone", points=1)
+    def alone(ctx):
+        return passed("fine")
+
+    return first, second
+
+
+def test_a_skipped_check_names_the_first_failure_of_its_chain():
+    checks = {c.id: c for t in judge(*chain(), present=False) for c in t.checks}
+    assert (checks["1.1"].status, checks["1.1"].skipped_by) == (Status.FAIL, None)
+    assert (checks["1.2"].skipped_by, checks["1.2"].message) == ("1.1", "not checked: 1.1 (root) failed")
+    # 2.1 waits on 1.2, which was never checked: the chain's first failure is named, not 1.2.
+    assert (checks["2.1"].skipped_by, checks["2.1"].message) == ("1.1", "not checked: 1.2 (middle) failed")
+
+
+def test_only_the_chosen_tasks_are_graded_with_the_checks_they_require():
+    first, second = chain()
+    judged: list[str] = []
+    for task in (first, second):
+        for check in task.checks:
+            check.judge = (lambda original, cid: lambda ctx: (judged.append(cid), original(ctx))[1])(check.judge, check.id)
+    results = judge_all(Assessment("demo", "Demo", [first, second]), context(True), only_tasks=(2,))
+    assert [t.number for t in results] == [2]
+    assert sorted(judged) == ["1.1", "1.2", "2.1", "2.2"]
+    judged.clear()
+    results = judge_all(Assessment("demo", "Demo", [first, second]), context(True), only_tasks=(1,))
+    assert [t.number for t in results] == [1] and sorted(judged) == ["1.1", "1.2"]

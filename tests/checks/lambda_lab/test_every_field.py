@@ -4,7 +4,7 @@ Judged over hand-built facts (``tests/checks/handbuilt.py``): the student's own 
 done as ``checks/lambda_lab/solution.py`` does them. Each case changes one value (too low and too high
 where it is a number, another account's or region's ARN, a name that only starts the same, the right
 name in the wrong place) and states the exact failing checks and lab scores. ``ACCEPTED`` are
-variations a correct lab may have.
+variations a correct lab may have (with, where given, the messages and evidence they must show).
 """
 
 from __future__ import annotations
@@ -216,6 +216,17 @@ wrong("2.3", "principal", permission, "Principal", [{"Service": "s3.amazonaws.co
       says=NO_STATEMENT)
 wrong("2.3", "action", permission, "Action", ["lambda:GetFunction"], score=11, says=NO_STATEMENT, absent=True)
 wrong("2.3", "effect", permission, "Effect", ["Deny"], score=11, says=NO_STATEMENT, absent=True)
+SECOND_API = "s3c0nd4p1x"
+second_api = lambda f: rest_api(f, SECOND_API, "HelloWorldFunction-API-2", "/hello", HELLO, "default")  # noqa: E731
+MISTAKES.add("2.3 two proxy APIs built with the CLI, no permission: the fix names the first", lambda f: (
+    second_api(f), f.policies.pop(HELLO)), "2.3", score=11, says="HelloWorldFunction has no resource-based policy",
+    fix="aws lambda add-permission --function-name HelloWorldFunction --statement-id apigateway-invoke --action "
+        "lambda:InvokeFunction --principal apigateway.amazonaws.com --source-arn "
+        f"'arn:aws:execute-api:us-east-1:123456789012:{HELLO_API}/*/*/{HELLO}'")
+MISTAKES.add("2.2 two proxy APIs, neither deployed: the fix deploys the first", lambda f: (
+    second_api(f), f.stages[HELLO_API].clear(), f.stages[SECOND_API].clear()), "2.2", score=11,
+    message="HelloWorldFunction-API, HelloWorldFunction-API-2 has no stage: callers cannot reach it until it is deployed",
+    fix=f"aws apigateway create-deployment --rest-api-id {HELLO_API} --stage-name default")
 
 # --- lab 3 ---------------------------------------------------------------------------------------
 
@@ -245,6 +256,17 @@ MISTAKES.add("3.2 MAX_RESPONSE_LENGTH empty", lambda f: env(f).__setitem__("MAX_
              score=7, says={"3.1": "lacks MAX_RESPONSE_LENGTH", "3.2": "MAX_RESPONSE_LENGTH is ''"})
 wrong("3.3", "value", env, "ENABLE_DEBUG_LOGGING", ["yes", "1", "on", "truee"], score=13,
       says="the handler only recognises 'true'")
+SET_VARIABLES = "aws lambda update-function-configuration --function-name HelloWorldFunction --environment "
+MISTAKES.add("3.1 ENVIRONMENT missing: the fix keeps ENABLE_DEBUG_LOGGING 'True' and a greeting in Spanish", lambda f: (
+    env(f).pop("ENVIRONMENT"), env(f).update(GREETING_PREFIX="¡Hola", ENABLE_DEBUG_LOGGING="True")), "3.1", score=9,
+    says="HelloWorldFunction lacks ENVIRONMENT",
+    fix=SET_VARIABLES + '\'{"Variables":{"GREETING_PREFIX":"¡Hola","GREETING_SUFFIX":"Thanks for using our API!",'
+        '"MAX_RESPONSE_LENGTH":"500","ENABLE_DEBUG_LOGGING":"True","ENVIRONMENT":"development"}}\'')
+MISTAKES.add("3.2 MAX_RESPONSE_LENGTH 'five hundred': the fix keeps ENABLE_DEBUG_LOGGING 'False'", lambda f: env(f).update(
+    MAX_RESPONSE_LENGTH="five hundred", ENABLE_DEBUG_LOGGING="False"), "3.2", score=12,
+    says="MAX_RESPONSE_LENGTH is 'five hundred'",
+    fix=SET_VARIABLES + '\'{"Variables":{"GREETING_PREFIX":"Greetings","GREETING_SUFFIX":"Thanks for using our API!",'
+        '"ENVIRONMENT":"staging","MAX_RESPONSE_LENGTH":"500","ENABLE_DEBUG_LOGGING":"False"}}\'')
 wrong("3.4", "memory", config(HELLO), "MemorySize", [128, 255, 257, 512], score=11, says="memory is ")
 wrong("3.5", "timeout", config(HELLO), "Timeout", [3, 9, 11, 30], score=11, says="timeout is ")
 MISTAKES.add("3.4 the whole message and fix", lambda f: f.config(HELLO).__setitem__("MemorySize", 128), "3.4", score=11,
@@ -322,6 +344,21 @@ MISTAKES.add("5.5 two buckets trigger: the first by name is the lab's, and has n
     says={"5.3": f"s3.amazonaws.com may invoke it only for arn:aws:s3:::{BUCKET}"},
     message={"5.5": "lambda-lab-0000 has no analysis/*.json: the function has not processed an upload (check its CloudWatch logs "
             "for errors)"})
+LATER_BUCKET = "lambda-lab-1764041234d4e5f6"
+MISTAKES.add("5.2 two buckets trigger on Put only: the first by name is named", lambda f: (
+    trigger(f).__setitem__("Events", ["s3:ObjectCreated:Put"]),
+    f.buckets.__setitem__(LATER_BUCKET, {"notifications": {"LambdaFunctionConfigurations": [
+        {"Id": "trigger", "LambdaFunctionArn": f.function_arn(PROCESSOR), "Events": ["s3:ObjectCreated:Post"]}]},
+        "keys": []})), "5.2", score=12,
+    message=f"{BUCKET} invokes S3FileProcessor only on s3:ObjectCreated:Put; the lab asks for all object create events",
+    evidence={"events": ["s3:ObjectCreated:Put"]})
+MISTAKES.add("5.3 no lambda-lab-* bucket and no permission yet: the fix names a placeholder bucket", lambda f: (
+    f.buckets.pop(BUCKET), f.policies.pop(PROCESSOR)), "5.2 5.3 5.4 5.5", score=3, says={
+        "5.2": "no bucket named lambda-lab-*", "5.3": "S3FileProcessor has no resource-based policy",
+        "5.4": "no bucket named lambda-lab-*", "5.5": "no bucket named lambda-lab-*"},
+    fix={"5.3": "aws lambda add-permission --function-name S3FileProcessor --statement-id s3-invoke --action "
+                "lambda:InvokeFunction --principal s3.amazonaws.com --source-arn arn:aws:s3:::<your-bucket> "
+                "--source-account 123456789012"})
 MISTAKES.add("5.3 no resource-based policy", lambda f: f.policies.pop(PROCESSOR), "5.3", score=13,
              says="S3FileProcessor has no resource-based policy: S3 cannot invoke it")
 S3_ONLY_FOR = "s3.amazonaws.com may invoke it only for "
@@ -509,6 +546,9 @@ ACCEPTED.update({
         errors_alarm(f), AlarmName="HelloWorld-Errors", Threshold=1.0)),
     "5.2 a second configuration with all create events": lambda f: f.buckets[BUCKET]["notifications"][
         "LambdaFunctionConfigurations"].insert(0, dict(trigger(f), Id="put", Events=["s3:ObjectCreated:Put"])),
+    "5.5 two uploads processed: the first result is shown": (lambda f: f.buckets[BUCKET].__setitem__("keys", [
+        "analysis/notes.txt.json", "analysis/test-file.txt.json", "notes.txt", "test-file.txt"]), {
+        "5.5": f"2 result(s) in {BUCKET}/analysis/"}, {"5.5": {"first": "analysis/notes.txt.json"}}),
     "5.3 a permission for the account only": lambda f: s3_permission(f).__setitem__(
         "Condition", {"StringEquals": {"AWS:SourceAccount": "123456789012"}}),
     "5.4 an inline policy on the bucket's objects": s3_access({"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"],
@@ -598,7 +638,8 @@ def test_one_wrong_value_costs_exactly_its_checks(name):
 
 @pytest.mark.parametrize("name", ACCEPTED)
 def test_a_correct_variation_scores_every_point(name):
-    change, says = ACCEPTED[name] if isinstance(ACCEPTED[name], tuple) else (ACCEPTED[name], {})
+    entry = ACCEPTED[name] if isinstance(ACCEPTED[name], tuple) else (ACCEPTED[name],)
+    change, says, seen = (*entry, {}, {})[:3]  # the change, then messages and evidence it must show, by check
     facts = account()
     change(facts)
     student = grade(ASSESSMENT, facts, SID)
@@ -606,6 +647,7 @@ def test_a_correct_variation_scores_every_point(name):
     assert student.score == 100
     checks = {c.id: c for t in student.tasks for c in t.checks}
     assert {check: checks[check].message for check in says} == says
+    assert {check: checks[check].evidence for check in seen} == seen
 
 
 def test_the_assessment_is_named_after_its_package():

@@ -199,11 +199,35 @@ def create(prefix: str, memory: int | None = None, timeout: int | None = None) -
             "--role arn:aws:iam::123456789012:role/lambda-role-kim7 --zip-file fileb://function.zip")
 
 
+def rename_function(prefix: str, *names: str):
+    """The student's function built under other names (only the last keeps the original's other values)."""
+    def apply(f):
+        config = f.configurations.pop(n(prefix))
+        for name in names:
+            f.configurations[name] = dict(config, FunctionName=name, FunctionArn=f.function_arn(name))
+    return apply
+
+
+# A missing function: a near-miss name of the student's own is suggested (a classmate's never is).
+GONE_TOO = {"8.1": "none of your functions has a LambdaInsightsExtension layer",
+            "10.1": "no provisioned concurrency on layer-consumer-kim7:PROD"}  # what needs layer-consumer-<id>
+MISTAKES.add("2.1 the function named with another case", rename_function("layer-consumer", "Layer-Consumer-kim7"),
+             "2.1 2.2 2.3 2.4 8.1 8.2 9.2 9.3 9.4 9.5 10.1 11.1 11.2", score={2: 0, 8: 0, 9: 0, 10: 5, 11: 0},
+             says=GONE_TOO, message={"2.1": "no function named layer-consumer-kim7 in us-east-1; did you mean "
+                                            "Layer-Consumer-kim7? (names must match exactly, case included)"})
+MISTAKES.add("2.1 the ID in capitals", rename_function("layer-consumer", "layer-consumer-KIM7"),
+             "2.1 2.2 2.3 2.4 8.1 8.2 9.2 9.3 9.4 9.5 10.1 11.1 11.2", score={2: 0, 8: 0, 9: 0, 10: 5, 11: 0},
+             says={"2.1": "; did you mean layer-consumer-KIM7?", **GONE_TOO})
+MISTAKES.add("2.1 four case variants: three are suggested", rename_function(
+    "layer-consumer", "LAYER-consumer-kim7", "Layer-consumer-kim7", "layer-Consumer-kim7", "layer-consumer-Kim7"),
+    "2.1 2.2 2.3 2.4 8.1 8.2 9.2 9.3 9.4 9.5 10.1 11.1 11.2", score={2: 0, 8: 0, 9: 0, 10: 5, 11: 0}, says=GONE_TOO,
+    message={"2.1": "no function named layer-consumer-kim7 in us-east-1; did you mean LAYER-consumer-kim7 or "
+                    "Layer-consumer-kim7 or layer-Consumer-kim7? (names must match exactly, case included)"})
 MISTAKES.add("2.1 only a classmate's layer-consumer", lambda f: delete_function(f, "layer-consumer"),
              "2.1 2.2 2.3 2.4 8.1 8.2 9.2 9.3 9.4 9.5 10.1 11.1 11.2", score={2: 0, 8: 0, 9: 0, 10: 5, 11: 0},
              fix={"2.1": create("layer-consumer", 256)},
-             says={"2.1": "no function named layer-consumer-kim7 in us-east-1",
-                   "8.1": "none of your functions has a LambdaInsightsExtension layer",
+             message={"2.1": "no function named layer-consumer-kim7 in us-east-1"},  # kim7b's is never suggested
+             says={"8.1": "none of your functions has a LambdaInsightsExtension layer",
                    "10.1": "no provisioned concurrency on layer-consumer-kim7:PROD"})
 wrong("2.2", "runtime", config("layer-consumer"), "Runtime", ["python3.11", "python3.13", None], score=6.5)
 wrong("2.3", "memory", config("layer-consumer"), "MemorySize", [128, 255, 257, 512], score=6.5)
@@ -219,6 +243,9 @@ MISTAKES.add("2.4 a layer of the same name in another account",
              lambda f: layers(layer_arn(f, account=OTHER_ACCOUNT), insights())(f), "2.4", score=6, says=OTHER_ACCOUNT)
 MISTAKES.add("2.4 a layer of the same name in another region",
              lambda f: layers(layer_arn(f, region=OTHER_REGION), insights())(f), "2.4", score=6, says=OTHER_REGION)
+MISTAKES.add("2.4 a classmate's layer, none of the student's published: the fix publishes first", lambda f: (
+    f.layer_versions.pop(n("common-utils-layer")), layers(layer_arn(f, CLASSMATE), insights())(f)), "1.1 1.2 1.3 2.4",
+    score={1: 0, 2: 6}, says={"1.1": "no layer named common-utils-layer-kim7", "2.4": "common-utils-layer-kim7b:1"})
 MISTAKES.add("2.4 only the Insights layer", layers(insights()), "2.4", score=6, says="LambdaInsightsExtension:53")
 MISTAKES.add("2.4 no layers", layers(), "2.4 8.1 8.2", score={2: 6, 8: 0},
              says={"2.4": "no layers", "8.1": "none of your functions"})
@@ -322,6 +349,9 @@ MISTAKES.add("3.6 VPC_ID wrong, subnets in two VPCs and none in the configuratio
 MISTAKES.add("3.6 no security group attached, SECURITY_GROUP_ID another", lambda f: (
     attach(groups=[])(f), variables(f).__setitem__("SECURITY_GROUP_ID", "sg-other")), "3.5 3.6", score=7.5,
     says={"3.5": "attached security groups: none", "3.6": "SECURITY_GROUP_ID is 'sg-other', the function uses none"})
+MISTAKES.add("3.6 two groups, neither the student's, SECURITY_GROUP_ID another: the fix names both", lambda f: (
+    attach(groups=["sg-default", "sg-kim7b"])(f), variables(f).__setitem__("SECURITY_GROUP_ID", "sg-other")),
+    "3.5 3.6", score=7.5, says={"3.5": "attach lambda-sg-kim7", "3.6": "the function uses sg-default,sg-kim7b"})
 
 # --- task 4: asynchronous destinations -------------------------------------------------------------
 
@@ -521,10 +551,13 @@ MISTAKES.add("9.3 PROD named prod, on version 2 with weights: the fix keeps both
 MISTAKES.add("9.3 both prod and Prod: the closest is named", lambda f: (
     alias_of("PROD")(f).update(Name="Prod"), f.provisioned.pop((n("layer-consumer"), "PROD")),
     f.alias_lists[n("layer-consumer")].append({"Name": "prod", "FunctionVersion": "2", "AliasArn": "x"})),
-    "9.3 9.5 10.1", score={9: 4, 10: 5}, says={"9.3": "no alias named PROD, but there is ", "10.1": "no provisioned"})
+    "9.3 9.5 10.1", score={9: 4, 10: 5}, says={"9.3": "no alias named PROD, but there is Prod:", "10.1": "no provisioned"})
 MISTAKES.add("9.3 no PROD and no published version", lambda f: (
     drop_alias("PROD")(f), f.published.__setitem__(n("layer-consumer"), [])), "9.2 9.3 9.5 10.1",
     score={9: 2, 10: 5}, says={"9.2": "has only $LATEST", "9.3": "no alias named PROD", "10.1": "no provisioned"})
+MISTAKES.add("9.5 no weights, versions 2 and 3 published: the fix routes to the newest", lambda f: (
+    alias_of("PROD")(f).pop("RoutingConfig"), f.published[n("layer-consumer")].append("3")), "9.5", score=6,
+    says="PROD has no routing configuration")
 MISTAKES.add("9.5 PROD on the only published version, no weights: the fix publishes another", lambda f: (
     alias_of("PROD")(f).pop("RoutingConfig"), f.published.__setitem__(n("layer-consumer"), [
         v for v in f.published[n("layer-consumer")] if v != "2"])), "9.5", score=6,
@@ -627,6 +660,13 @@ def watching(function: str):
 
 
 # An alarm on a function that does not exist, named nearly like the student's: pointed out, and moved.
+MISTAKES.add("12.2 an Errors alarm with every setting, the threshold wrong: the fix writes each back", lambda f: errors(
+    f).update(Threshold=4.0, AlarmDescription="errors of the consumer", DatapointsToAlarm=2, TreatMissingData="notBreaching",
+              Unit="Count", ActionsEnabled=False, AlarmActions=[f.arn("sns", "alarms")], OKActions=[f.arn("sns", "ok")],
+              InsufficientDataActions=[f.arn("sns", "data")]), "12.2", score=8, says="Threshold is 4.0 (expected 5.0)")
+MISTAKES.add("12.3 a Duration alarm on p90: the fix sets Average and drops the percentile's settings", lambda f: (
+    duration(f).pop("Statistic"), duration(f).update(ExtendedStatistic="p90", EvaluateLowSampleCountPercentile="ignore")),
+    "12.3", score=8, says="Statistic is None (expected 'Average')")
 MISTAKES.add("12.2 the Errors alarm on layer-consumer-kim (the ID cut short)", lambda f: watching(
     "layer-consumer-kim")(errors(f)), "12.1 12.2", score=4,
     says={"12.1": "Lambda-HighErrorRate-kim7 watches layer-consumer-kim: did you mean layer-consumer-kim7?",
@@ -635,14 +675,27 @@ MISTAKES.add("12.4 the Throttles alarm on layer-consumer-kmi7 (letters swapped)"
     "layer-consumer-kmi7")(throttles(f)), "12.1 12.4", score=4,
     says={"12.1": "(Lambda-Throttles-kim7 watches layer-consumer-kmi7: did you mean layer-consumer-kim7?)",
           "12.4": "Lambda-Throttles-kim7 watches layer-consumer-kmi7: did you mean layer-consumer-kim7?"})
+MISTAKES.add("12.4 a near miss listed after another namespace's alarm", lambda f: (
+    f.alarms.insert(0, alarm(f, "Custom-first", "Errors", "Sum", 1, 1, "GreaterThanThreshold", "layer-consumer-kim",
+                             Namespace="Custom/Lambda")),
+    watching("layer-consumer-kmi7")(throttles(f))), "12.1 12.4", score=4,
+    says={"12.1": "(Lambda-Throttles-kim7 watches layer-consumer-kmi7: did you mean layer-consumer-kim7?)",
+          "12.4": "Lambda-Throttles-kim7 watches layer-consumer-kmi7"})
+MISTAKES.add("12.3 a p90 Duration alarm on layer-consumer-kim, by function and alias: moved as it is", lambda f: (
+    duration(f).pop("Statistic"), duration(f).update(
+        ExtendedStatistic="p90", EvaluateLowSampleCountPercentile="ignore", AlarmDescription="",
+        Dimensions=[{"Name": "FunctionName", "Value": "layer-consumer-kim"},
+                    {"Name": "Resource", "Value": "layer-consumer-kim:PROD"}])), "12.1 12.3", score=4,
+    says={"12.1": "Lambda-HighDuration-kim7 watches layer-consumer-kim: did you mean layer-consumer-kim7?",
+          "12.3": "Lambda-HighDuration-kim7 watches layer-consumer-kim"})
 MISTAKES.add("12.2 and 12.4 both on near misses: each check names its own", lambda f: (
     watching("layer-consumer-kim")(errors(f)), watching("layer-consumer-kmi7")(throttles(f))), "12.1 12.2 12.4",
     score=2, says={"12.1": ("Lambda-HighErrorRate-kim7 watches layer-consumer-kim", "Lambda-Throttles-kim7 watches"),
                    "12.2": "Lambda-HighErrorRate-kim7 watches layer-consumer-kim:",
                    "12.4": "Lambda-Throttles-kim7 watches layer-consumer-kmi7:"})
 MISTAKES.add("12.2 on a classmate's function: not a near miss (it exists)", lambda f: watching(
-    n("layer-consumer", CLASSMATE))(errors(f)), "12.1 12.2", score=4,
-    says={"12.1": "2 alarm(s)", "12.2": "no alarm on the Errors metric of your functions"})
+    n("layer-consumer", CLASSMATE))(errors(f)), "12.1 12.2", score=4, says={"12.1": "2 alarm(s)"},
+    message={"12.2": "no alarm on the Errors metric of your functions"})
 MISTAKES.add("12.2 a near miss in another namespace is not pointed out", lambda f: (
     watching("layer-consumer-kim")(errors(f)), errors(f).__setitem__("Namespace", "Custom/Lambda")), "12.1 12.2",
     score=4, says={"12.1": "2 alarm(s)", "12.2": "no alarm on the Errors metric of your functions"})
@@ -745,6 +798,8 @@ ACCEPTED.update({
     "8.1 the Arm64 extension": layers(layer_arn(HandBuiltFacts()), insights(name="LambdaInsightsExtension-Arm64")),
     "8.1 Insights on another function of the student's": lambda f: (
         layers(layer_arn(f))(f), f.config(n("sqs-consumer")).__setitem__("Layers", [{"Arn": insights()}])),
+    "8.2 an attached-policy entry without its ARN is passed over": lambda f: role(f)["attached"].insert(
+        0, {"PolicyName": "broken"}),
     "8.2 AWS's managed Insights policy alone": lambda f: role(f).update(inline={}, attached=[
         {"PolicyName": "CloudWatchLambdaInsightsExecutionRolePolicy",
          "PolicyArn": AWS_MANAGED + "CloudWatchLambdaInsightsExecutionRolePolicy"}]),
