@@ -57,6 +57,8 @@ def trigger_fix(ctx: Context, bucket: str | None) -> str:
         return TRIGGER_HINT
     current = ctx.facts.bucket_notifications(bucket) or {}
     kept = {key: value for key, value in current.items() if key.endswith("Configurations") and value}
+    if "EventBridgeConfiguration" in current:  # present ({}) when EventBridge is on: the call would turn it off
+        kept["EventBridgeConfiguration"] = current["EventBridgeConfiguration"]
     others = [c for c in kept.pop("LambdaFunctionConfigurations", [])
               if not is_function(c.get("LambdaFunctionArn"), ctx, S3_PROCESSOR)]
     document = {**kept, "LambdaFunctionConfigurations": [

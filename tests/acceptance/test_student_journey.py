@@ -38,6 +38,7 @@ def test_a_student_goes_from_nothing_to_100_with_what_the_grader_prints(tmp_path
                           tmp_path)
             student = json.loads(graded.stdout)["students"][0]
             scores.append(student["score"])
+            print(f"round {len(scores)}: {student['score']:g}/100")  # the journey, with pytest -s
             if student["score"] == 100:
                 break
             fixes = list(dict.fromkeys(c["hint"] for t in student["tasks"] for c in t["checks"]
@@ -47,6 +48,7 @@ def test_a_student_goes_from_nothing_to_100_with_what_the_grader_prints(tmp_path
                 assert shell.placeholders(fix) <= set(choices), fix
                 for placeholder, value in choices.items():
                     fix = fix.replace(placeholder, value)
+                print("   " + fix.replace("\n", "\n   "))
                 done = bash(f"{setup}\nset -e\n{fix}", tmp_path)
                 assert done.returncode == 0, f"{fix}\n{done.stderr}"
         assert scores[-1] == 100 and scores == sorted(scores), scores

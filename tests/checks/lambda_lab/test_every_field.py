@@ -324,6 +324,10 @@ for label, arn in {"another function": lambda f: f.function_arn(HELLO),
     MISTAKES.add(f"5.2 the trigger invokes {label}", lambda f, a=arn: trigger(f).__setitem__(
         "LambdaFunctionArn", a(f)), "5.2", score=12, says=ONLY_OTHER)
 MISTAKES.add("5.2 no trigger", lambda f: f.buckets[BUCKET]["notifications"].clear(), "5.2", score=12, says=ONLY_OTHER)
+MISTAKES.add("5.2 EventBridge on, trigger on Put only: the fix keeps EventBridge on", lambda f: (
+    f.buckets[BUCKET]["notifications"].__setitem__("EventBridgeConfiguration", {}),
+    trigger(f).__setitem__("Events", ["s3:ObjectCreated:Put"])), "5.2", score=12,
+    says=f"{BUCKET} invokes S3FileProcessor only on s3:ObjectCreated:Put")
 MISTAKES.add("5.2 the trigger on a bucket not named lambda-lab-*", lambda f: f.buckets.__setitem__(
     "my-lab-bucket", f.buckets.pop(BUCKET)), "5.2 5.4 5.5", score=6, says={
         "5.2": "no bucket named lambda-lab-*", "5.4": "no bucket named lambda-lab-*", "5.5": "no bucket named lambda-lab-*"})
