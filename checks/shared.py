@@ -8,10 +8,12 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 from grader import shell
 from grader.rubric import Check, Context, Task, Verdict, failed, passed
+
+T = TypeVar("T")
 
 # --- Functions -----------------------------------------------------------------------------------
 
@@ -63,15 +65,21 @@ def function_exists(task: Task, check_id: str, base: str, *, points: float, labe
 # --- Names that are nearly right -----------------------------------------------------------------
 
 
-def function_names(ctx: Context) -> set[str]:
-    """Every function name in the region (one shared listing; read only when something is missing, and
-    only for advice: when it cannot be read there is no suggestion)."""
+def for_advice(read: Callable[[], T], unreadable: T) -> T:
+    """A read that only a fix or a suggestion needs, never a verdict: when it cannot be read (no permission,
+    throttled) the check still decides, with ``unreadable`` standing in."""
     from grader.aws.errors import FactUnavailable
 
     try:
-        return ctx.facts.function_names()
+        return read()
     except FactUnavailable:
-        return set()
+        return unreadable
+
+
+def function_names(ctx: Context) -> set[str]:
+    """Every function name in the region (one shared listing; read only when something is missing, and
+    only for advice: when it cannot be read there is no suggestion)."""
+    return for_advice(ctx.facts.function_names, set())
 
 
 def own_names(ctx: Context, names: Iterable[str]) -> list[str]:
@@ -150,7 +158,8 @@ def put_alarm_fix(alarm: dict[str, Any], changes: dict[str, Any]) -> str:
     """``put-metric-alarm`` for an alarm the grader read, with ``changes``: put-metric-alarm replaces the whole
     alarm, so every setting it has is written again (actions, dimensions, missing-data treatment...)."""
     settings = {**alarm, **changes}
-    if "Statistic" in changes:  # AWS takes a statistic or a percentile, not both
+    # "you must specify either Statistic or ExtendedStatistic, but not both" (PutMetricAlarm, botocore's model)
+    if "Statistic" in changes:
         settings.pop("ExtendedStatistic", None)
         settings.pop("EvaluateLowSampleCountPercentile", None)
     words: list[Any] = ["cloudwatch", "put-metric-alarm", "--alarm-name", settings.get("AlarmName")]

@@ -99,13 +99,15 @@ def unreachable(task: Task, reason: str) -> TaskResult:
 Connect = Callable[[Student], Facts]
 
 
-def start_reads(assessment: Assessment, student: Student, facts: Facts) -> None:
-    """Send the student's independent reads (the assessment's prefetch), once per student and facts.
+def start_reads(assessment: Assessment, student: Student, facts: Facts,
+                only_tasks: tuple[int, ...] | None = None) -> None:
+    """Send the student's independent reads (the assessment's prefetch), once per student and facts; none
+    with ``--task`` (``only_tasks``), whose checks read only what they ask for.
 
     Reads that need the account's ID ask for it themselves (``Context.account``), so they can start
     before it is known: with the request that proves the credentials, in a one-student run.
     """
-    if facts.claim(("reads started", student.student_id)):
+    if only_tasks is None and facts.claim(("reads started", student.student_id)):
         assessment.prefetch(Context(student.student_id, None, facts.region, facts,
                                     assessment.names_end_in_student_id))
 
@@ -180,8 +182,7 @@ class Grader:
                           if self.only_tasks is None or task.number in self.only_tasks)
             return StudentResult(sid, student.account_id, region, tasks, self.pass_mark,
                                  (*self.notes, f"Not graded: {reason}"), student.name, student.email, student.extra)
-        if self.only_tasks is None:  # --task: only the facts of those tasks, read as their checks ask
-            start_reads(self.assessment, student, facts)  # unless the run started them already
+        start_reads(self.assessment, student, facts, self.only_tasks)  # unless the run started them already
         context = Context(sid, account, facts.region, facts, self.assessment.names_end_in_student_id)
         tasks = judge_all(self.assessment, context, pool, self.only_tasks)
         notes = self.notes + self._region_notes(sid, tasks, facts, pool)

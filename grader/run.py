@@ -125,9 +125,9 @@ def grade(options: RunOptions, students: list[Student] | None = None) -> Any:
             options.inventory == "auto" and (options.all_students or len(students) >= INVENTORY_FROM))
         def meanwhile(connections: Any) -> None:
             """One student on the run's own credentials: their reads leave with the credentials' proof."""
-            if len(students) == 1 and not options.all_students and options.workers > 1 and only_tasks is None and \
+            if len(students) == 1 and not options.all_students and options.workers > 1 and \
                     credentials_for(students[0], profile, options.role_arn_template) == (profile, None):
-                start_reads(assessment, students[0], connections.facts_for(students[0]))
+                start_reads(assessment, students[0], connections.facts_for(students[0]), only_tasks)
 
         connections = connect(profile=profile, region=region, endpoint_url=endpoint_url, credentials=credentials,
                               role_arn_template=options.role_arn_template, inventory=shared,

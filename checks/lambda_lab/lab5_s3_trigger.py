@@ -57,7 +57,9 @@ def trigger_fix(ctx: Context, bucket: str | None) -> str:
         return TRIGGER_HINT
     current = ctx.facts.bucket_notifications(bucket) or {}
     kept = {key: value for key, value in current.items() if key.endswith("Configurations") and value}
-    if "EventBridgeConfiguration" in current:  # present ({}) when EventBridge is on: the call would turn it off
+    # EventBridgeConfiguration (an empty structure in botocore's s3 model: "Enables delivery of events to
+    # Amazon EventBridge") is present when it is on; the call would turn it off.
+    if "EventBridgeConfiguration" in current:
         kept["EventBridgeConfiguration"] = current["EventBridgeConfiguration"]
     others = [c for c in kept.pop("LambdaFunctionConfigurations", [])
               if not is_function(c.get("LambdaFunctionArn"), ctx, S3_PROCESSOR)]

@@ -3,7 +3,7 @@
 import json
 import math
 
-from checks.shared import close_names
+from checks.shared import close_names, for_advice
 from grader import shell
 from grader.rubric import Context, Task, Verdict, failed, passed
 
@@ -108,12 +108,7 @@ def canary_fix(ctx: Context, prod_version: str | None) -> str:
 def provisioned(ctx: Context) -> bool:
     """Whether PROD has provisioned concurrency (for the fix only: unreadable counts as yes, and the weights'
     command is shown)."""
-    from grader.aws.errors import FactUnavailable
-
-    try:
-        return ctx.facts.provisioned_concurrency(ctx.name(FUNCTION), "PROD") is not None
-    except FactUnavailable:
-        return True
+    return for_advice(lambda: ctx.facts.provisioned_concurrency(ctx.name(FUNCTION), "PROD") is not None, True)
 
 
 @TASK.check("9.5", "PROD sends 10% to another version (canary)", points=2, requires=prod)

@@ -66,7 +66,8 @@ def near_misses(ctx: Context) -> list[tuple[dict, str, str]]:
 
 def retarget(alarm: dict, watched: str, meant: str) -> str:
     """The alarm moved to the function meant: its FunctionName, and a Resource dimension naming the same
-    function (``<function>`` or ``<function>:<qualifier>``, as Lambda's metrics have it)."""
+    function (``<function>`` or ``<function>:<qualifier>``: Lambda's metric dimensions, as aws-cdk's
+    LambdaMetrics and its alias metrics (aws/aws-cdk#3728) write them)."""
     def moved(dimension: dict) -> dict:
         value = str(dimension.get("Value"))
         if dimension.get("Name") in ("FunctionName", "Resource") and value.split(":")[0] == watched:

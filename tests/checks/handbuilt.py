@@ -302,6 +302,24 @@ class Mistakes(dict):
         messages = {} if message is None else message if isinstance(message, dict) else {ids[0]: message}
         self[name] = Mistake(name, apply, frozenset(ids), dict(score), words, fixes, messages, seen)
 
+    def wrong(self, check: str, name: str, where: Callable[[HandBuiltFacts], Any], key: str, values: Any, *,
+              score: float | dict[int, float], says: str | tuple[str, ...] = (), failing: str | None = None,
+              absent: bool = False) -> None:
+        """One case per value: only ``where(facts)[key]`` is wrong, and the message names the value (and
+        ``says``). ``absent``: the value makes the thing the check looks for absent, and the message names
+        what is missing."""
+        for value in values:
+            self.add(f"{check} {name} {value!r}", lambda f, v=value: where(f).__setitem__(key, v), failing or check,
+                     score=score, says=(*([] if absent else named(value)), *([says] if isinstance(says, str) else says)))
+
+
+def named(value: Any) -> list[str]:
+    """How a message names a wrong value: a scalar as text, a list by its items; a mapping or nothing is named
+    by the words the case gives."""
+    if isinstance(value, list):
+        return [str(item) for item in value]
+    return [] if isinstance(value, dict) or value == "" else [str(value)]
+
 
 
 def assert_mistake(student: StudentResult, mistake: Mistake, max_scores: dict[int, float]) -> None:

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from checks.lambda_medium.solution import INSIGHTS_LOGGING  # the solution's inline policy for task 8
 from tests.recordings import corpus
 from tests.recordings.replay import Answer, Replay, Unrecorded, ok, pages
 
@@ -779,17 +780,6 @@ def corpus_account(arn: str) -> str:
 
 
 # --- lambda_medium -----------------------------------------------------------------------------
-
-
-INSIGHTS_LOGGING = {  # the solution's inline policy for task 8
-    "Version": "2012-10-17",
-    "Statement": [
-        {"Effect": "Allow", "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
-         "Resource": "arn:aws:logs:*:*:*"},
-        {"Effect": "Allow", "Action": "cloudwatch:PutMetricData", "Resource": "*",
-         "Condition": {"StringEquals": {"cloudwatch:namespace": "LambdaInsights"}}},
-    ],
-}
 
 
 def medium_account(sid: str = "kim7", classmates: int = 30) -> AwsAccount:

@@ -152,21 +152,7 @@ MISTAKES = Mistakes(MAX)
 ACCEPTED: dict[str, object] = {}
 
 
-def wrong(check: str, name: str, where, key: str, values, *, score, says=(), failing: str | None = None,
-          absent: bool = False) -> None:
-    """One case per value: only ``where(facts)[key]`` is wrong, and the message names the value (and ``says``).
-    ``absent``: the value makes the thing the check looks for absent, and the message names what is missing."""
-    for value in values:
-        MISTAKES.add(f"{check} {name} {value!r}", lambda f, v=value: where(f).__setitem__(key, v), failing or check,
-                     score=score, says=(*([] if absent else named(value)), *([says] if isinstance(says, str) else says)))
-
-
-def named(value) -> list[str]:
-    """How a message names a wrong value: a scalar as text, a list by its items; a mapping or nothing is named
-    by the words the case gives."""
-    if isinstance(value, list):
-        return [str(item) for item in value]
-    return [] if isinstance(value, dict) or value == "" else [str(value)]
+wrong = MISTAKES.wrong  # one case per wrong value
 
 
 def config(prefix: str):
@@ -664,6 +650,7 @@ MISTAKES.add("12.2 an Errors alarm with every setting, the threshold wrong: the 
     f).update(Threshold=4.0, AlarmDescription="errors of the consumer", DatapointsToAlarm=2, TreatMissingData="notBreaching",
               Unit="Count", ActionsEnabled=False, AlarmActions=[f.arn("sns", "alarms")], OKActions=[f.arn("sns", "ok")],
               InsufficientDataActions=[f.arn("sns", "data")]), "12.2", score=8, says="Threshold is 4.0 (expected 5.0)")
+# PutMetricAlarm takes "either Statistic or ExtendedStatistic, but not both" (botocore's cloudwatch model).
 MISTAKES.add("12.3 a Duration alarm on p90: the fix sets Average and drops the percentile's settings", lambda f: (
     duration(f).pop("Statistic"), duration(f).update(ExtendedStatistic="p90", EvaluateLowSampleCountPercentile="ignore")),
     "12.3", score=8, says="Statistic is None (expected 'Average')")
