@@ -20,7 +20,7 @@ INSIGHTS_POLICY = "CloudWatchLambdaInsightsExecutionRolePolicy"
 LOG_ACTIONS = ("logs:CreateLogStream", "logs:PutLogEvents")
 
 
-def insights_layers(ctx: Context, config: dict) -> tuple[list[str], list[str]]:
+def insights_layers(config: dict) -> tuple[list[str], list[str]]:
     """The function's layers named like the Insights extension: (AWS's, look-alikes published by others)."""
     real, lookalikes = [], []
     for arn in layer_arns(config):
@@ -35,7 +35,7 @@ def functions_with_insights(ctx: Context) -> list[tuple[str, dict]]:
     found = []
     for prefix in FUNCTIONS:
         config = configuration(ctx, prefix)
-        if config is not None and insights_layers(ctx, config)[0]:
+        if config is not None and insights_layers(config)[0]:
             found.append((ctx.name(prefix), config))
     return found
 
@@ -62,7 +62,7 @@ def has_extension(ctx: Context) -> Verdict:
     if found:
         return passed(f"Lambda Insights on {', '.join(name for name, _ in found)}")
     for prefix in FUNCTIONS:
-        lookalikes = insights_layers(ctx, configuration(ctx, prefix) or {})[1]
+        lookalikes = insights_layers(configuration(ctx, prefix) or {})[1]
         if lookalikes:
             arn = lookalikes[0]
             owner = arn.split(":")[4]
