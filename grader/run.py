@@ -21,8 +21,6 @@ import checks
 from grader.roster import REGION, ROLE_ARN, RosterError, Student, credentials_for, from_ids, load_roster
 
 EXIT_OK, EXIT_BELOW_PASS, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
-# A class this size or larger reads account-wide listings once instead of each student's resources.
-INVENTORY_FROM = 3
 
 
 class RunError(Exception):
@@ -103,6 +101,7 @@ def grade(options: RunOptions, students: list[Student] | None = None) -> Any:
     for given in (options.endpoint_url, os.environ.get("AWS_ENDPOINT_URL")):
         if given is not None:
             check_endpoint(given)
+    from grader.aws.connections import shares_listings
     from grader.aws.permissions import services
     from grader.class_run import grade_class
     from grader.engine import start_reads
@@ -122,7 +121,7 @@ def grade(options: RunOptions, students: list[Student] | None = None) -> Any:
             profile = None
         endpoint = endpoint_url or os.environ.get("AWS_ENDPOINT_URL")
         shared = options.inventory == "on" or (
-            options.inventory == "auto" and (options.all_students or len(students) >= INVENTORY_FROM))
+            options.inventory == "auto" and (options.all_students or shares_listings(len(students))))
         def meanwhile(connections: Any) -> None:
             """One student on the run's own credentials: their reads leave with the credentials' proof."""
             if len(students) == 1 and not options.all_students and options.workers > 1 and \

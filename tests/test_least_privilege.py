@@ -8,9 +8,9 @@ import json
 import pytest
 
 from checks.lambda_medium import ASSESSMENT
+from grader.aws.actions import READ_OPERATION, iam_actions_needed
 from grader.aws.connections import Connections
-from grader.aws.permissions import iam_actions_needed, least_privilege_policy, policy_actions
-from grader.aws.session import READ_OPERATION
+from grader.aws.permissions import least_privilege_policy, policy_actions
 from grader.engine import Grader, facts_read
 from grader.model import Status
 from tests.conftest import Account, new_student_id, unsettle

@@ -31,28 +31,7 @@ from typing import Any
 GENERATOR = 2  # bump when what is written changes
 TYPES = ("service-2", "paginators-1", "endpoint-rule-set-1")
 EXTRAS = ("service-2.sdk-extras", "paginators-1.sdk-extras")
-# Read by the grader but declared by no fact: who the credentials are, and a student's role.
-ALSO_CALLED = {"sts": ("GetCallerIdentity", "AssumeRole")}
 NO_MERGE = {"version": 1.0, "merge": {}}
-
-
-def grader_operations() -> dict[str, tuple[str, ...]]:
-    """Every operation the grader may call, by service: each fact's IAM actions as API operations."""
-    from grader.aws.permissions import IAM_ACTIONS, fact_actions
-    from grader.aws.session import is_allowed
-
-    by_action: dict[str, set[tuple[str, str]]] = {}
-    for (service, operation), action in IAM_ACTIONS.items():
-        by_action.setdefault(action, set()).add((service, operation))
-    found: dict[str, set[str]] = {s: set(ops) for s, ops in ALSO_CALLED.items()}
-    for actions in fact_actions().values():
-        for action in actions:
-            service, _, name = action.partition(":")
-            # An action is named after its operation, or IAM_ACTIONS says which operations it allows.
-            for svc, operation in by_action.get(action, set()) | {(service, name)}:
-                if is_allowed(svc, operation):
-                    found.setdefault(svc, set()).add(operation)
-    return {service: tuple(sorted(ops)) for service, ops in sorted(found.items())}
 
 
 def trim(model: Mapping[str, Any], operations: Iterable[str]) -> dict[str, Any]:
@@ -193,13 +172,14 @@ def _dump(path: Path, data: Any) -> None:
     path.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
 
 
-def trimmed_folder(loader: Any, operations: Mapping[str, tuple[str, ...]] | None = None,
+def trimmed_folder(loader: Any, operations: Mapping[str, tuple[str, ...]],
                    root: Path | None = None) -> Path | None:
-    """The folder of trimmed models for ``loader``'s botocore (made if needed), or None to use the full ones."""
+    """The folder of ``loader``'s botocore models trimmed to ``operations`` (made if needed), or None to use
+    the full ones. Which operations the grader calls is the catalogue's to say
+    (:func:`grader.aws.permissions.grader_operations`)."""
     root = root or cache_root()
     if root is None:
         return None
-    operations = operations if operations is not None else grader_operations()
     folder = root / cache_key(loader, operations)
     if folder.is_dir():
         return folder

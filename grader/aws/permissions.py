@@ -1,56 +1,25 @@
-"""The grader's own permissions: which IAM action each read needs, and the least-privilege policy.
+"""The grader's own permissions, worked out over the catalogue of every fact: the least-privilege policy.
 
-Every fact declares the actions it reads with (``@reads``, Cloud Custodian style); an assessment's
-policy is the union over the facts it names. (Judging the *students'* policies is another matter:
+Every fact declares the actions it reads with (``@reads`` in :mod:`grader.aws.actions`); an assessment's
+policy is the union over the facts it names, and the operations the grader may ever call (the models
+it trims) follow from the same declarations. (Judging the *students'* policies is another matter:
 ``checks/policy_evaluation.py``.)
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
-# API operations whose IAM action is not named ``service:Operation``.
-IAM_ACTIONS = {
-    ("apigateway", "GetRestApis"): "apigateway:GET",
-    ("apigateway", "GetResources"): "apigateway:GET",
-    ("apigateway", "GetStages"): "apigateway:GET",
-    ("s3", "ListBuckets"): "s3:ListAllMyBuckets",
-    ("s3", "ListObjectsV2"): "s3:ListBucket",
-    ("s3", "GetBucketNotificationConfiguration"): "s3:GetBucketNotification",
-}
+from grader.aws.actions import IAM_ACTIONS, is_allowed
+from grader.aws.facts import Facts
 
-
-# IAM actions an API call needs for part of its answer, authorized without a request of their own.
-ALSO_NEEDED = {
-    "lambda:GetFunction": ("lambda:ListTags",),  # its Tags (botocore lambda model, GetFunctionResponse.Tags)
-}
-
-
-def iam_action(service: str, operation: str) -> str:
-    """The IAM action that allows an API operation (boto3 client names equal the IAM prefixes used here)."""
-    return IAM_ACTIONS.get((service, operation), f"{service}:{operation}")
-
-
-def iam_actions_needed(call: str) -> tuple[str, ...]:
-    """Every IAM action a ``service:Operation`` call's whole answer needs: its own, and any that only part needs."""
-    action = iam_action(*call.split(":", 1))
-    return (action, *ALSO_NEEDED.get(action, ()))
-
-
-def reads(*actions: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Declare the IAM actions a fact is read with (both ways of gathering it together)."""
-    def declare(method: Callable[..., Any]) -> Callable[..., Any]:
-        method.actions = actions  # type: ignore[attr-defined]
-        return method
-
-    return declare
+# Read by the grader but declared by no fact: who the credentials are, and a student's role.
+ALSO_CALLED = {"sts": ("GetCallerIdentity", "AssumeRole")}
 
 
 def fact_actions() -> dict[str, tuple[str, ...]]:
     """Every fact's name and the IAM actions it reads with."""
-    from grader.aws.facts import Facts
-
     return {name: getattr(Facts, name).actions for name in dir(Facts)
             if hasattr(getattr(Facts, name, None), "actions")}
 
@@ -82,3 +51,19 @@ def least_privilege_policy(facts: Iterable[str] | None = None) -> dict[str, Any]
     return {"Version": "2012-10-17",
             "Statement": [{"Sid": "AssessmentGraderReadOnly", "Effect": "Allow", "Action": policy_actions(facts),
                            "Resource": "*"}]}
+
+
+def grader_operations() -> dict[str, tuple[str, ...]]:
+    """Every operation the grader may call, by service: each fact's IAM actions as API operations."""
+    by_action: dict[str, set[tuple[str, str]]] = {}
+    for (service, operation), action in IAM_ACTIONS.items():
+        by_action.setdefault(action, set()).add((service, operation))
+    found: dict[str, set[str]] = {s: set(ops) for s, ops in ALSO_CALLED.items()}
+    for actions in fact_actions().values():
+        for action in actions:
+            service, _, name = action.partition(":")
+            # An action is named after its operation, or IAM_ACTIONS says which operations it allows.
+            for svc, operation in by_action.get(action, set()) | {(service, name)}:
+                if is_allowed(svc, operation):
+                    found.setdefault(svc, set()).add(operation)
+    return {service: tuple(sorted(ops)) for service, ops in sorted(found.items())}

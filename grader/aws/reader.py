@@ -18,8 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from grader.aws.actions import iam_action
 from grader.aws.errors import FactUnavailable, classify, error_code
-from grader.aws.permissions import iam_action
 
 # Error codes that mean "this resource does not exist": an answer, not an error.
 NOT_FOUND = frozenset({

@@ -7,9 +7,9 @@ modify a student's account through it.
 
 from __future__ import annotations
 
-import re
 import threading
 from collections import Counter
+from collections.abc import Mapping
 from typing import Any
 
 import botocore.loaders
@@ -17,24 +17,16 @@ import botocore.session
 from botocore.config import Config
 from botocore.exceptions import ProfileNotFound
 
+from grader.aws import models
+from grader.aws.actions import is_allowed
 from grader.aws.pacing import Pacer
 
 DEFAULT_REGION = "us-east-1"
 # STS is only asked "who am I" before grading: fail fast there when the endpoint is down.
 QUICK_FAIL_SERVICES = {"sts": 2}
 
-# Reads by name. Nothing else is allowed through, whatever the service...
-READ_OPERATION = re.compile(r"^(Get|List|Describe)[A-Z]")
-# ...but for getting temporary credentials into a student's own account, which changes nothing there.
-ALSO_ALLOWED = {("sts", "AssumeRole")}
-
-
 class ReadOnlyViolation(RuntimeError):
     """A write was attempted through the grader's AWS layer; it never left the process."""
-
-
-def is_allowed(service: str, operation: str) -> bool:
-    return bool(READ_OPERATION.match(operation)) or (service, operation) in ALSO_ALLOWED
 
 
 def _refuse_writes(model: Any, **_: Any) -> None:
@@ -44,21 +36,21 @@ def _refuse_writes(model: Any, **_: Any) -> None:
         )
 
 
-_LOADERS: dict[tuple[str | None, bool], Any] = {}
+Operations = Mapping[str, tuple[str, ...]]  # service -> the operations of it the grader calls
+_LOADERS: dict[tuple[str | None, tuple[tuple[str, tuple[str, ...]], ...] | None], Any] = {}
 _LOADER_LOCK = threading.Lock()
 
 
-def _shared_loader(data_path: str | None, trimmed: bool) -> Any:
-    """botocore's loader for this ``AWS_DATA_PATH`` (as botocore makes it), searching the grader's trimmed
-    models first when ``trimmed`` (see :mod:`grader.aws.models`); one per process."""
+def _shared_loader(data_path: str | None, trim_to: Operations | None) -> Any:
+    """botocore's loader for this ``AWS_DATA_PATH`` (as botocore makes it), searching models trimmed to
+    ``trim_to`` first when given (see :mod:`grader.aws.models`); one per process and set of operations."""
+    trimmed = None if trim_to is None else tuple(sorted((s, tuple(ops)) for s, ops in trim_to.items()))
     with _LOADER_LOCK:
         key = (data_path, trimmed)
         if key not in _LOADERS:
             loader = botocore.loaders.create_loader(data_path)
-            if trimmed:
-                from grader.aws import models
-
-                folder = models.trimmed_folder(loader)
+            if trim_to is not None:
+                folder = models.trimmed_folder(loader, trim_to)
                 if folder is not None:
                     loader = botocore.loaders.Loader(extra_search_paths=[str(folder), *loader.search_paths],
                                                      include_default_search_paths=False)
@@ -79,16 +71,17 @@ class ReadOnlySession:
         max_attempts: int = 6,
         pacer: Pacer | None = None,
         read_timeout: float = 30,
-        trimmed_models: bool = True,
+        trim_to: Operations | None = None,
     ) -> None:
         # botocore's session: boto3's credential and region chain without importing boto3 and s3transfer
         # (a tenth of a second of every student's start-up).
         self._botocore = botocore.session.Session(profile=profile)
         # One loader for every session: service models are read from disk once per process, not once
         # per session (a class run has a session per assumed role); trimmed to the operations the grader
-        # calls, they cost a fraction of the full models to read (trimmed_models=False: the full ones).
+        # calls (``trim_to``, which the catalogue of facts knows), they cost a fraction of the full models to
+        # read (None: the full ones).
         self._botocore.register_component(
-            "data_loader", _shared_loader(self._botocore.get_config_variable("data_path"), trimmed_models))
+            "data_loader", _shared_loader(self._botocore.get_config_variable("data_path"), trim_to))
         if profile is not None and profile not in self._botocore.available_profiles:
             raise ProfileNotFound(profile=profile)
         if credentials:

@@ -186,7 +186,7 @@ def serve(options: ServeOptions) -> int:
     sock = listening_socket(options.host, options.port)
     if not options.sandbox:
         try:
-            service.connect(gateway(options, assessment, options.endpoint_url, None, options.region))
+            service.connect(aws_connections(options, assessment, options.endpoint_url, None, options.region))
         except RunError:
             sock.close()
             raise
@@ -229,13 +229,13 @@ def serve(options: ServeOptions) -> int:
     return 0
 
 
-def gateway(options: ServeOptions, assessment: Any, endpoint_url: str | None, credentials: dict[str, str] | None,
+def aws_connections(options: ServeOptions, assessment: Any, endpoint_url: str | None, credentials: dict[str, str] | None,
             region: str | None) -> Any:
-    """The server's sessions to AWS, proven by one cheap read (grader.run.connect's)."""
+    """The server's sessions to AWS (made once, shared by every batch), proven by one cheap read
+    (grader.run.connect's)."""
     from grader.aws.permissions import services
     from grader.engine import facts_read
     from grader.run import connect
-    from grader.server.worker import Gateway
 
     endpoint = endpoint_url or os.environ.get("AWS_ENDPOINT_URL")
     connections = connect(profile=None if credentials else options.profile, region=region,
@@ -243,7 +243,7 @@ def gateway(options: ServeOptions, assessment: Any, endpoint_url: str | None, cr
                           role_arn_template=options.role_arn_template, inventory=False,
                           pacing=options.pace == "on" or (options.pace == "auto" and not endpoint),
                           fanout=32, services=services(facts_read(assessment)))
-    return Gateway(connections)
+    return connections
 
 
 def _seed_sandbox(emulator: Any, options: ServeOptions, assessment: Any, students: list[Any], varied: bool,
@@ -254,7 +254,7 @@ def _seed_sandbox(emulator: Any, options: ServeOptions, assessment: Any, student
     region = options.region or "us-east-1"
     try:
         demo.seed(emulator, assessment.name, students, region, varied)
-        service.connect(gateway(options, assessment, emulator.url, dict(EMULATOR_CREDENTIALS), region))
+        service.connect(aws_connections(options, assessment, emulator.url, dict(EMULATOR_CREDENTIALS), region))
         log.info("sandbox ready: %d students seeded", len(students))
     except Exception as exc:  # the server keeps answering; checks say why they cannot be graded
         log.exception("the sandbox could not be seeded")

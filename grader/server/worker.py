@@ -4,8 +4,8 @@ A check is a row in ``jobs`` (see :mod:`grader.server.store`). Each instance run
 a worker claims up to a batch of queued jobs, grades those students together as a class run does
 (:class:`~grader.engine.Grader`, account-wide listings shared for 3 or more), and records each attempt
 as its student finishes. AWS sessions, their clients and their pacing live as long as the server
-(:class:`Gateway`), so every batch of every worker stays under the same per-account quotas; the facts
-are read fresh for each batch, since a student checks because something changed.
+(:class:`grader.aws.connections.Connections`), so every batch of every worker stays under the same
+per-account quotas; the facts are read fresh for each batch, since a student checks because something changed.
 
 A heartbeat thread renews the leases of the jobs this instance holds and, with ``--every``, takes the
 scheduled round when it is due. An instance that dies stops renewing: its jobs are claimed again by
@@ -23,109 +23,15 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from grader.aws.errors import FactUnavailable, classify
-from grader.aws.facts import Facts, FactStore
+from grader import version
+from grader.aws.connections import Connections, shares_listings
 from grader.engine import Grader
-from grader.roster import Student, credentials_for
 from grader.server.store import Job, Store
 
 log = logging.getLogger("grader.server")
 
-INVENTORY_FROM = 3  # as a class run: a batch this size reads account-wide listings once
-ROLE_REFRESH = 300  # seconds before an assumed role's credentials expire that it is assumed again
-
-
-def grader_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("aws-assessment-grader")
-    except PackageNotFoundError:
-        return "unknown"
-
-
 def instance_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{os.urandom(3).hex()}"
-
-
-class Gateway:
-    """The server's sessions to AWS, made once: the run's default one (proven at start), one per roster
-    profile, one per student role (assumed again before its credentials expire). Each carries its
-    account's pacing, so quotas hold across batches and workers."""
-
-    def __init__(self, connections: Any) -> None:
-        self.base = connections  # grader.aws.connections.Connections, proven by grader.run.connect
-        self._sessions: dict[tuple[str | None, str | None], tuple[Any, float]] = {}
-        self._lock = threading.Lock()
-
-    def session(self, profile: str | None, role_arn: str | None) -> Any:
-        """The session for these credentials, or the FactUnavailable saying why there is none."""
-        from botocore.exceptions import BotoCoreError
-
-        key = (profile, role_arn)
-        with self._lock:
-            known = self._sessions.get(key)
-            if known is not None and known[1] > time.time():
-                return known[0]
-            try:
-                base = self.base.default if profile == self.base.profile else self._profile(profile)
-                if role_arn is None:
-                    session, expires = base, float("inf")
-                else:
-                    try:
-                        granted = base.client("sts", self.base.region).assume_role(
-                            RoleArn=role_arn, RoleSessionName="aws-assessment-grader")["Credentials"]
-                    except Exception as exc:
-                        return classify(exc, f"sts:AssumeRole on {role_arn}")
-                    session = self.base._session(None, {
-                        "aws_access_key_id": granted["AccessKeyId"],
-                        "aws_secret_access_key": granted["SecretAccessKey"],
-                        "aws_session_token": granted["SessionToken"]})
-                    if known is not None:  # the same account: keep pacing it as before
-                        session.pacer = known[0].pacer
-                    expires = granted["Expiration"].timestamp() - ROLE_REFRESH
-            except BotoCoreError as exc:  # e.g. a profile this machine does not have
-                return FactUnavailable(f"profile {profile}", "credentials", str(exc))
-            self._sessions[key] = (session, expires)
-            return session
-
-    def _profile(self, profile: str | None) -> Any:
-        key = (profile, None)
-        known = self._sessions.get(key)
-        if known is None:
-            known = self._sessions[key] = (self.base._session(profile), float("inf"))
-        return known[0]
-
-    def batch(self, inventory: bool) -> Batch:
-        return Batch(self, inventory)
-
-
-class Batch:
-    """Fresh facts for one batch of students over the gateway's sessions."""
-
-    def __init__(self, gateway: Gateway, inventory: bool) -> None:
-        self.gateway = gateway
-        self.inventory = inventory
-        self._stores: dict[tuple[str | None, str | None], FactStore | FactUnavailable] = {}
-        self._lock = threading.Lock()
-
-    def facts_for(self, student: Student) -> Facts:
-        base = self.gateway.base
-        key = credentials_for(student, base.profile, base.role_arn_template)
-        with self._lock:
-            store = self._stores.get(key)
-            if store is None:
-                session = self.gateway.session(*key)
-                store = self._stores[key] = session if isinstance(session, FactUnavailable) else \
-                    FactStore(session, self.inventory, base.fanout, base.services)
-        if isinstance(store, FactUnavailable):
-            raise store
-        return store(student.region or base.region)
-
-    def close(self) -> None:
-        for store in self._stores.values():
-            if isinstance(store, FactStore) and store.pool is not None:
-                store.pool.shutdown(wait=False)
 
 
 class GradingService:
@@ -146,8 +52,8 @@ class GradingService:
         self.every = every  # seconds between scheduled rounds, or None
         self.grader_workers = grader_workers
         self.instance = instance or instance_name()
-        self.version = grader_version()
-        self.gateway: Gateway | None = None
+        self.version = version()
+        self.connections: Connections | None = None
         self.ready = threading.Event()  # set once AWS is reachable (the sandbox: once it is seeded)
         self.failure: str | None = None  # why grading cannot start, if it cannot
         self._stop = threading.Event()
@@ -169,9 +75,9 @@ class GradingService:
         thread.start()
         self._threads.append(thread)
 
-    def connect(self, gateway: Gateway) -> None:
+    def connect(self, connections: Connections) -> None:
         """AWS is reachable: workers start taking jobs."""
-        self.gateway = gateway
+        self.connections = connections
         self.ready.set()
         self.wake()
 
@@ -221,10 +127,10 @@ class GradingService:
             self._grade(claimed)
 
     def _grade(self, claimed: list[Job]) -> None:
-        assert self.gateway is not None
+        assert self.connections is not None
         by_id = {job.student.student_id: job for job in claimed}
         finished: set[int] = set()
-        batch = self.gateway.batch(inventory=len(claimed) >= INVENTORY_FROM)
+        batch = self.connections.batch(inventory=shares_listings(len(claimed)))
 
         def on_result(result: Any) -> None:
             job = by_id[result.student_id]

@@ -15,7 +15,8 @@ import pytest
 from botocore.awsrequest import AWSResponse
 
 from grader.aws import models
-from grader.aws.session import is_allowed
+from grader.aws.actions import is_allowed
+from grader.aws.permissions import grader_operations
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -32,7 +33,7 @@ def trimmed_loader(folder: Path):
 
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory):
-    return models.trimmed_folder(full_loader(), root=tmp_path_factory.mktemp("models"))
+    return models.trimmed_folder(full_loader(), grader_operations(), root=tmp_path_factory.mktemp("models"))
 
 
 def called_in_source() -> set[tuple[str, str]]:
@@ -51,7 +52,7 @@ def called_in_source() -> set[tuple[str, str]]:
 def test_every_operation_the_grader_calls_is_kept(folder):
     calls = called_in_source() | {("sts", "GetCallerIdentity"), ("sts", "AssumeRole")}
     assert len(calls) > 30  # the scan found the facts' reads
-    operations = models.grader_operations()
+    operations = grader_operations()
     loader = trimmed_loader(folder)
     for service, operation in calls:
         assert operation in operations.get(service, ()), f"{service}:{operation} is not declared by any fact"
@@ -59,14 +60,14 @@ def test_every_operation_the_grader_calls_is_kept(folder):
 
 
 def test_trimmed_models_hold_reads_only():
-    loader = trimmed_loader(models.trimmed_folder(full_loader()) or pytest.skip("no model cache here"))
-    for service in models.grader_operations():
+    loader = trimmed_loader(models.trimmed_folder(full_loader(), grader_operations()) or pytest.skip("no model cache here"))
+    for service in grader_operations():
         for operation in loader.load_service_model(service, "service-2")["operations"]:
             assert is_allowed(service, operation), f"{service}:{operation}"
 
 
 def test_regenerating_gives_the_same_files(folder, tmp_path):
-    again = models.trimmed_folder(full_loader(), root=tmp_path)
+    again = models.trimmed_folder(full_loader(), grader_operations(), root=tmp_path)
     assert again.name == folder.name  # the same key: the same sources, botocore and operations
     compared = filecmp.dircmp(folder, again)
 
@@ -93,7 +94,7 @@ def without_docs(value):
 
 def test_kept_operations_are_botocore_s_own(folder):
     full, trimmed = full_loader(), trimmed_loader(folder)
-    for service, operations in models.grader_operations().items():
+    for service, operations in grader_operations().items():
         whole, small = (loader.load_service_model(service, "service-2") for loader in (full, trimmed))
         assert small["metadata"] == whole["metadata"]
         assert small["operations"] == {op: without_docs(whole["operations"][op])
@@ -206,7 +207,7 @@ def test_without_a_writable_cache_the_full_models_are_used(tmp_path, monkeypatch
     blocked.write_text("")
     assert models.trimmed_folder(full_loader(), {"sqs": ("GetQueueUrl",)}, root=blocked / "cache") is None
     monkeypatch.setenv("GRADER_MODEL_CACHE", "off")
-    assert models.cache_root() is None and models.trimmed_folder(full_loader()) is None
+    assert models.cache_root() is None and models.trimmed_folder(full_loader(), grader_operations()) is None
 
 
 def test_processes_making_the_same_cache_at_once_agree(tmp_path):

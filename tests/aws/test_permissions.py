@@ -5,8 +5,9 @@ import json
 
 from checks.lambda_lab import ASSESSMENT as LAB
 from checks.lambda_medium import ASSESSMENT as MEDIUM
+from grader.aws.actions import ALSO_NEEDED, iam_action
 from grader.aws.connections import Connections
-from grader.aws.permissions import ALSO_NEEDED, iam_action, least_privilege_policy, policy_actions
+from grader.aws.permissions import least_privilege_policy, policy_actions
 from grader.discovery import discover
 from grader.engine import Grader, facts_read
 from grader.roster import Student

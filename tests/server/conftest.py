@@ -39,7 +39,7 @@ from grader.server.app import ClassSettings, create_app  # noqa: E402
 from grader.server.links import student_key  # noqa: E402
 from grader.server.main import listening_socket  # noqa: E402
 from grader.server.store import Store  # noqa: E402
-from grader.server.worker import Gateway, GradingService  # noqa: E402
+from grader.server.worker import GradingService  # noqa: E402
 from tests.browser import unavailable  # noqa: E402,F401  (skip, or fail on CI: the server's tests import it from here)
 
 TOKEN = "teacher-token-for-tests"
@@ -104,7 +104,7 @@ class Instance:
         self.service = GradingService(self.store, ASSESSMENT, **options)
         connections = connect(region="us-east-1", endpoint_url=self.endpoint, credentials=dict(EMULATOR_CREDENTIALS),
                               inventory=False, pacing=self.quotas is not None, quotas=self.quotas, fanout=32)
-        self.service.connect(Gateway(connections))
+        self.service.connect(connections)
         settings = {"token": TOKEN, **self.settings}
         self.app = create_app(self.store, self.service, ClassSettings(ASSESSMENT, **settings))
         sock = listening_socket("127.0.0.1", 0)

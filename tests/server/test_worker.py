@@ -88,7 +88,7 @@ def test_a_batch_shares_listings_and_sessions(students, start, sqlite_url):
     """Students who check together are graded as one class run: account-wide listings read once, over the
     server's long-lived session (its clients and pacing), with facts read fresh for every batch."""
     server = start(sqlite_url, students, service_options={"workers": 1})
-    session = server.service.gateway.base.default
+    session = server.service.connections.default
     before = sum(session.requests.values())
     server.store.enqueue_class("instructor")
     server.service.wake()
@@ -118,4 +118,4 @@ def test_pacing_holds_across_workers_and_batches(students, start, sqlite_url, em
             assert [(r.status, r.json()["score"]) for r in replies] == [(200, 100)] * 3
         assert sum(proxy.requests.values()) > 50
         assert not proxy.throttled, proxy.throttled
-    assert server.service.gateway.base.default.pacer.waited > 0
+    assert server.service.connections.default.pacer.waited > 0

@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from grader.aws.actions import reads
 from grader.aws.errors import FactUnavailable
-from grader.aws.permissions import reads
 from grader.aws.reader import Listing, expect, json_document
 from grader.aws.services import ServiceFacts
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from grader.aws.permissions import reads
+from grader.aws.actions import reads
 from grader.aws.reader import Listing
 from grader.aws.services import ServiceFacts
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from grader.aws.permissions import reads
+from grader.aws.actions import reads
 from grader.aws.services import ServiceFacts
 
 
