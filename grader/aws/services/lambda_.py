@@ -7,6 +7,7 @@ from typing import Any
 
 from grader.aws.actions import reads
 from grader.aws.errors import FactUnavailable
+from grader.aws.packages import Package
 from grader.aws.reader import Listing, expect, json_document
 from grader.aws.services import ServiceFacts
 
@@ -154,3 +155,17 @@ class LambdaFacts(ServiceFacts):
             return None
         return json_document(response.get("Policy"), "lambda:GetPolicy")
 
+
+    # --- deployment packages: STUBS until the package reader lands (issue 22), which replaces both ------
+    # The code checks (checks/lambda_medium) read these two facts; until then each answers "unreadable"
+    # (an error row), never a verdict.
+
+    @reads("lambda:GetFunction")
+    def function_package(self, name: str) -> Package | None:
+        """The function's deployment package (``Code.Location``), None when the function does not exist."""
+        raise FactUnavailable("lambda:GetFunction", "unexpected", "deployment packages are not read yet")
+
+    @reads("lambda:GetLayerVersion")
+    def layer_package(self, layer_version_arn: str) -> Package | None:
+        """The layer version's content (``Content.Location``), None when the version does not exist."""
+        raise FactUnavailable("lambda:GetLayerVersion", "unexpected", "deployment packages are not read yet")
