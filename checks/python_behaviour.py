@@ -15,22 +15,32 @@ from collections.abc import Iterable
 from checks.python_source import Source, imports_of, qualify
 
 
+def _literals(node: ast.AST) -> list[str] | None:
+    """The strings of a literal tuple, list or set, or None when it is not one."""
+    if not isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+        return None
+    return [e.value for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+
+
 def constants(tree: ast.Module) -> dict[str, list[str]]:
-    """Name -> the strings it may hold: assigned a literal anywhere, or a loop variable over literals."""
+    """Name -> the strings it may hold: a string assigned to it anywhere, or, as a loop variable, the items of a
+    literal tuple it loops over (written there, or assigned to a name first: ``NAMES = (...)``)."""
     found: dict[str, list[str]] = {}
+    sequences: dict[str, list[str]] = {}
     for node in ast.walk(tree):
-        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
-            for target in node.targets:
-                if isinstance(target, ast.Name):
-                    found.setdefault(target.id, []).append(node.value.value)
-        elif (
-            isinstance(node, (ast.For, ast.comprehension))
-            and isinstance(node.target, ast.Name)
-            and isinstance(node.iter, (ast.Tuple, ast.List, ast.Set))
-        ):
-            found.setdefault(node.target.id, []).extend(
-                e.value for e in node.iter.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)
-            )
+        if isinstance(node, ast.Assign):
+            literal = node.value.value if isinstance(node.value, ast.Constant) else None
+            for target in (t for t in node.targets if isinstance(t, ast.Name)):
+                if isinstance(literal, str):
+                    found.setdefault(target.id, []).append(literal)
+                elif (items := _literals(node.value)) is not None:
+                    sequences.setdefault(target.id, []).extend(items)
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.For, ast.comprehension)) and isinstance(node.target, ast.Name):
+            items = _literals(node.iter)
+            if items is None and isinstance(node.iter, ast.Name):
+                items = sequences.get(node.iter.id)
+            found.setdefault(node.target.id, []).extend(items or [])
     return found
 
 

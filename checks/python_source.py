@@ -28,6 +28,10 @@ class CodeProblem(Exception):
     """Why the code cannot be judged, in the words a student is shown (``lambda_function.py:3: invalid syntax``)."""
 
 
+class HandlerMissing(CodeProblem):
+    """The ``Handler`` setting names a module or function the package does not have."""
+
+
 @dataclass(frozen=True)
 class Source:
     """One parsed module of a package."""
@@ -85,7 +89,7 @@ def handler_parts(handler: str | None) -> tuple[str, str]:
     """``pkg.mod.func`` (or ``pkg/mod.func``) -> (``pkg.mod``, ``func``), as Lambda's Python runtime splits it."""
     module, _, function = (handler or "").rpartition(".")
     if not module or not function:
-        raise CodeProblem(f"the handler setting {handler!r} is not <module>.<function>")
+        raise HandlerMissing(f"the handler setting {handler!r} is not <module>.<function>")
     return module.replace("/", "."), function
 
 
@@ -106,12 +110,37 @@ def find_handler(package: Package, setting: str | None) -> Handler:
     if path is None:
         files = sorted(p for p in package.names if p.endswith(".py") and "/" not in p)
         held = f"; it holds {', '.join(files[:5])}" if files else "; it holds no Python file at its root"
-        raise CodeProblem(f"the handler {setting} names {module_paths(module)[0]}, which is not in the package{held}")
+        raise HandlerMissing(
+            f"the handler {setting} names {module_paths(module)[0]}, which is not in the package{held}"
+        )
     source = parse(package, path)
     line = defined_names(source.tree).get(function)
     if line is None:
-        raise CodeProblem(f"{path} defines no {function} (the handler setting is {setting})")
+        raise HandlerMissing(f"{path} defines no {function} (the handler setting is {setting})")
     return Handler(source, function, line)
+
+
+def handler_elsewhere(package: Package, setting: str | None) -> str | None:
+    """Another ``Handler`` setting that would work: a module of the package that defines the function the
+    setting names (or, failing that, ``lambda_function.lambda_handler``); None when there is none."""
+    try:
+        module, function = handler_parts(setting)
+    except CodeProblem:
+        module, function = "", "lambda_handler"
+    third_party = installed(package)
+    for wanted in dict.fromkeys((function, "lambda_handler")):
+        for path in sorted(package.sources):
+            dotted = path.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
+            if (
+                not path.endswith(".py")
+                or (dotted, wanted) == (module, function)
+                or dotted.split(".")[0].lower() in third_party
+            ):
+                continue
+            tree = _parsed(path, package.sources[path])
+            if not isinstance(tree, SyntaxError) and wanted in defined_names(tree):
+                return f"{dotted}.{wanted}"
+    return None
 
 
 def layer_roots(runtime: str | None) -> tuple[str, ...]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from checks import python_source
-from checks.python_source import CodeProblem, Handler, Source
+from checks.python_source import CodeProblem, Handler, HandlerMissing, Source
 from checks.shared import LAYER_VERSION_ARN, configuration, layer_arns
 from grader import shell
 from grader.aws.packages import Package
@@ -33,9 +33,12 @@ def redeploy_hint(prefix: str) -> str:
 def redeploy(ctx: Context, prefix: str, lacks: str) -> str:
     """What the code lacks, then the command that deploys the corrected ``function.zip``."""
     return shell.fix(
-        shell.comment(f"{lacks}; zip the corrected code (lambda_function.py at the root) as function.zip, then:"),
-        shell.aws("lambda", "update-function-code", "--function-name", ctx.name(prefix), "--zip-file",
-                  "fileb://function.zip"),
+        shell.comment(
+            f"{lacks.rstrip('.?!')}; zip the corrected code as function.zip (its files at the zip's root), then:"
+        ),
+        shell.aws(
+            "lambda", "update-function-code", "--function-name", ctx.name(prefix), "--zip-file", "fileb://function.zip"
+        ),
     )
 
 
@@ -59,8 +62,9 @@ def handler_code(ctx: Context, prefix: str) -> tuple[Handler, list[Source]]:
 Judge = Callable[[Context, Handler, list[Source]], Verdict]
 
 
-def code_check(task: Task, check_id: str, title: str, prefix: str, exists: Check | str, *, points: float,
-               judge: Judge) -> Check:
+def code_check(
+    task: Task, check_id: str, title: str, prefix: str, exists: Check | str, *, points: float, judge: Judge
+) -> Check:
     """A check of what the function's handler does: ``judge`` sees the handler and the modules it runs; a
     package that cannot be judged, a missing handler or a syntax error fails with what is wrong."""
 
@@ -69,10 +73,27 @@ def code_check(task: Task, check_id: str, title: str, prefix: str, exists: Check
         try:
             handler, modules = handler_code(ctx, prefix)
         except CodeProblem as problem:
-            return failed(f"{ctx.name(prefix)}: {problem}", hint=redeploy(ctx, prefix, str(problem)))
+            return failed(f"{ctx.name(prefix)}: {problem}", hint=unjudged_fix(ctx, prefix, problem))
         return judge(ctx, handler, modules)
 
     return check
+
+
+def unjudged_fix(ctx: Context, prefix: str, problem: CodeProblem) -> str:
+    """The fix of code that cannot be judged: when the Handler setting names what the package does not have
+    but another module of it does, the setting is changed; otherwise the code is redeployed."""
+    package = ctx.facts.function_package(ctx.name(prefix))
+    setting = (configuration(ctx, prefix) or {}).get("Handler")
+    if isinstance(problem, HandlerMissing) and package is not None:
+        other = python_source.handler_elsewhere(package, setting)
+        if other:
+            return shell.fix(
+                shell.comment(f"{problem}; {other} is in the package:"),
+                shell.aws(
+                    "lambda", "update-function-configuration", "--function-name", ctx.name(prefix), "--handler", other
+                ),
+            )
+    return redeploy(ctx, prefix, str(problem))
 
 
 def where(handler: Handler) -> str:
@@ -82,9 +103,18 @@ def where(handler: Handler) -> str:
 
 # --- the layer -----------------------------------------------------------------------------------------
 
-PUBLISH_WORDS = ("lambda", "publish-layer-version", "--layer-name", None, "--description",
-                 "Shared helpers for the course functions", "--compatible-runtimes", RUNTIME, "--zip-file",
-                 "fileb://layer.zip")
+PUBLISH_WORDS = (
+    "lambda",
+    "publish-layer-version",
+    "--layer-name",
+    None,
+    "--description",
+    "Shared helpers for the course functions",
+    "--compatible-runtimes",
+    RUNTIME,
+    "--zip-file",
+    "fileb://layer.zip",
+)
 
 
 def republish(ctx: Context, lacks: str, build: str) -> str:
@@ -94,8 +124,10 @@ def republish(ctx: Context, lacks: str, build: str) -> str:
     return shell.fix(
         shell.comment(f"{lacks}; {build}, zip the python/ folder (python/ at the root) as layer.zip, then:"),
         shell.aws(*words),
-        shell.comment(f"then give {ctx.name('layer-consumer')} the new version: update-function-configuration "
-                      "--layers with the LayerVersionArn printed, and its other layers"),
+        shell.comment(
+            f"then give {ctx.name('layer-consumer')} the new version: update-function-configuration "
+            "--layers with the LayerVersionArn printed, and its other layers"
+        ),
     )
 
 

@@ -15,8 +15,8 @@ ENI_ACTIONS = ("ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "e
 VPC_ACCESS = "arn:{partition}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"
 
 exists = function_exists(TASK, "3.1", FUNCTION, points=1.5, memory=512)
-runtime = runtime_check(TASK, "3.2", exists, FUNCTION, points=1)
-memory = memory_check(TASK, "3.3", exists, FUNCTION, 512, points=1)
+runtime = runtime_check(TASK, "3.2", exists, FUNCTION, points=0.5)
+memory = memory_check(TASK, "3.3", exists, FUNCTION, 512, points=0.5)
 
 
 def vpc_config(ctx: Context) -> dict:
@@ -177,4 +177,4 @@ def reads_variables(ctx: Context, handler, modules) -> Verdict:
 
 
 reads = code_check(TASK, "3.8", "The handler reads VPC_ID, SUBNET_IDS and SECURITY_GROUP_ID", FUNCTION, exists,
-                   points=1, judge=reads_variables)
+                   points=2, judge=reads_variables)

@@ -24,8 +24,8 @@ INVOKE_CONFIG_HINT = (
 )
 
 exists = function_exists(TASK, "4.1", FUNCTION, points=1.5, memory=256)
-runtime = runtime_check(TASK, "4.2", exists, FUNCTION, points=1)
-memory = memory_check(TASK, "4.3", exists, FUNCTION, 256, points=1)
+runtime = runtime_check(TASK, "4.2", exists, FUNCTION, points=0.5)
+memory = memory_check(TASK, "4.3", exists, FUNCTION, 256, points=0.5)
 
 
 def invoke_config(ctx: Context) -> dict:
@@ -104,5 +104,5 @@ def raises_on_failure(ctx: Context, handler, modules) -> Verdict:
     return passed(f"raises at {', '.join(found[:3])}", raises=found)
 
 
-raises = code_check(TASK, "4.8", "The handler raises when processing fails", FUNCTION, exists, points=1,
+raises = code_check(TASK, "4.8", "The handler raises when processing fails", FUNCTION, exists, points=2,
                     judge=raises_on_failure)

@@ -35,7 +35,7 @@ def mapping(ctx: Context) -> dict | None:
     return trigger_from(ctx, QUEUE, FUNCTION)
 
 
-@TASK.check("5.6", "Trigger from task-queue-<id> is enabled", points=2, requires=exists, hint=MAPPING_HINT)
+@TASK.check("5.6", "Trigger from task-queue-<id> is enabled", points=1.5, requires=exists, hint=MAPPING_HINT)
 def trigger(ctx: Context) -> Verdict:
     if queue_arn(ctx, QUEUE) is None:
         return failed(f"the queue {ctx.name(QUEUE)} does not exist (see 5.1)")
@@ -96,4 +96,4 @@ def reports_failures(ctx: Context, handler, modules) -> Verdict:
 
 
 reports = code_check(TASK, "5.9", "The handler returns batchItemFailures with itemIdentifier", FUNCTION, exists,
-                     points=1, judge=reports_failures)
+                     points=1.5, judge=reports_failures)

@@ -36,7 +36,7 @@ processor = function_exists(TASK, "6.4", PROCESSOR, points=1)
 
 
 @TASK.check(
-    "6.5", "dlq-processor-<id> is triggered by lambda-dlq-<id>", points=1.5, requires=processor,
+    "6.5", "dlq-processor-<id> is triggered by lambda-dlq-<id>", points=1, requires=processor,
     hint="aws lambda create-event-source-mapping --function-name dlq-processor-{sid} "
     "--event-source-arn arn:{partition}:sqs:{region}:{account}:lambda-dlq-{sid}",
 )
@@ -64,4 +64,4 @@ def reads_failed_events(ctx: Context, handler, modules) -> Verdict:
 
 
 reads = code_check(TASK, "6.6", "dlq-processor-<id> reads each failed event (the records' body)", PROCESSOR, processor,
-                   points=1, judge=reads_failed_events)
+                   points=1.5, judge=reads_failed_events)

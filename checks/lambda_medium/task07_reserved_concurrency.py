@@ -8,7 +8,7 @@ from grader.rubric import Context, Task, Verdict, failed, passed
 TASK = Task(7, "Reserved concurrency", points=6)
 FUNCTION = "rate-limited-function"
 
-exists = function_exists(TASK, "7.1", FUNCTION, points=2.5, timeout=15)
+exists = function_exists(TASK, "7.1", FUNCTION, points=2, timeout=15)
 
 
 @TASK.check(
@@ -45,4 +45,4 @@ def sleeps(ctx: Context, handler, modules) -> Verdict:
     return passed(f"sleeps at {at}" + (f" ({seconds} s)" if seconds is not None else ""), sleeps=at)
 
 
-sleep = code_check(TASK, "7.4", "The handler sleeps (time.sleep)", FUNCTION, exists, points=1, judge=sleeps)
+sleep = code_check(TASK, "7.4", "The handler sleeps (time.sleep)", FUNCTION, exists, points=1.5, judge=sleeps)

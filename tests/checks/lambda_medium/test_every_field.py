@@ -270,8 +270,8 @@ def attach(subnets=None, groups=None):
 MISTAKES.add("3.1 only a classmate's vpc-lambda", lambda f: delete_function(f, "vpc-lambda"),
              "3.1 3.2 3.3 3.4 3.5 3.6 3.7 3.8", score=0, says="no function named vpc-lambda-kim7",
              fix=create("vpc-lambda", 512))
-wrong("3.2", "runtime", config("vpc-lambda"), "Runtime", ["python3.11", "python3.13"], score=9)
-wrong("3.3", "memory", config("vpc-lambda"), "MemorySize", [256, 511, 513, 1024], score=9)
+wrong("3.2", "runtime", config("vpc-lambda"), "Runtime", ["python3.11", "python3.13"], score=9.5)
+wrong("3.3", "memory", config("vpc-lambda"), "MemorySize", [256, 511, 513, 1024], score=9.5)
 MISTAKES.add("3.4 one subnet", attach(["subnet-a"]), "3.4", score=8.5, says="1 subnet(s) in 1 Availability Zone(s)")
 MISTAKES.add("3.4 two subnets in one zone", attach(["subnet-a", "subnet-c"]), "3.4", score=8.5,
              says="2 subnet(s) in 1 Availability Zone(s) (us-east-1a)")
@@ -357,8 +357,8 @@ destinations = lambda f: invoke(f)["DestinationConfig"]  # noqa: E731
 MISTAKES.add("4.1 only a classmate's async-processor", lambda f: delete_function(f, "async-processor"),
              "4.1 4.2 4.3 4.4 4.5 4.6 4.8 6.3", score={4: 1, 6: 6}, says={"4.1": "no function named async-processor-kim7"},
              fix={"4.1": create("async-processor", 256)})
-wrong("4.2", "runtime", config("async-processor"), "Runtime", ["python3.11", "python3.13"], score=9)
-wrong("4.3", "memory", config("async-processor"), "MemorySize", [128, 255, 257, 512], score=9)
+wrong("4.2", "runtime", config("async-processor"), "Runtime", ["python3.11", "python3.13"], score=9.5)
+wrong("4.3", "memory", config("async-processor"), "MemorySize", [128, 255, 257, 512], score=9.5)
 wrong("4.4", "retries", invoke, "MaximumRetryAttempts", [0, 1, 3, None], score=8.5,
       says="retry attempts")
 wrong("4.4", "event age", invoke, "MaximumEventAgeInSeconds", [3600, 21599, 21601, None], score=8.5,
@@ -394,7 +394,7 @@ for queue in ("lambda-success-queue", "lambda-failure-queue"):
 task_mapping = lambda f: next(m for m in f.mappings if m["UUID"] == "uuid-task-kim7")  # noqa: E731
 
 MISTAKES.add("5.1 only a classmate's task-queue", lambda f: f.queues.pop(n("task-queue")), "5.1 5.2 5.6 5.7 5.8",
-             score=3.5, says={"5.1": "no SQS queue named task-queue-kim7 in us-east-1",
+             score=4, says={"5.1": "no SQS queue named task-queue-kim7 in us-east-1",
                             "5.6": "the queue task-queue-kim7 does not exist (see 5.1)"},
              fix={"5.1": "aws sqs create-queue --queue-name task-queue-kim7 --attributes "
                          "VisibilityTimeout=300,MessageRetentionPeriod=345600"})
@@ -413,18 +413,18 @@ MISTAKES.add("5.3 only a classmate's sqs-consumer", lambda f: delete_function(f,
 wrong("5.4", "runtime", config("sqs-consumer"), "Runtime", ["python3.11", "python3.13"], score=9.5)
 wrong("5.5", "memory", config("sqs-consumer"), "MemorySize", [128, 255, 257, 512], score=9.5)
 NO_TRIGGER = "sqs-consumer-kim7 has no trigger from task-queue-kim7"
-MISTAKES.add("5.6 no trigger", lambda f: f.mappings.remove(task_mapping(f)), "5.6 5.7 5.8", score=6, says=NO_TRIGGER)
+MISTAKES.add("5.6 no trigger", lambda f: f.mappings.remove(task_mapping(f)), "5.6 5.7 5.8", score=6.5, says=NO_TRIGGER)
 for label, source in {"a classmate's queue (kim7b)": lambda f: f.queue_arn(n("task-queue", CLASSMATE)),
                       "the dead-letter queue": lambda f: f.queue_arn(n("lambda-dlq")),
                       "the same name in another account": lambda f: f.queue_arn(n("task-queue"), account=OTHER_ACCOUNT)}.items():
     MISTAKES.add(f"5.6 trigger from {label}", lambda f, s=source: task_mapping(f).__setitem__("EventSourceArn", s(f)),
-                 "5.6 5.7 5.8", score=6, says=NO_TRIGGER)
+                 "5.6 5.7 5.8", score=6.5, says=NO_TRIGGER)
 MISTAKES.add("5.6 trigger to a classmate's function (kim7b)", lambda f: task_mapping(f).__setitem__(
-    "FunctionArn", f.function_arn(n("sqs-consumer", CLASSMATE))), "5.6 5.7 5.8", score=6, says=NO_TRIGGER)
+    "FunctionArn", f.function_arn(n("sqs-consumer", CLASSMATE))), "5.6 5.7 5.8", score=6.5, says=NO_TRIGGER)
 for state, says in {"Disabled": "the trigger is Disabled", "Disabling": "the trigger is Disabling",
                     "Deleting": "the trigger uuid-task-kim7 is being deleted"}.items():
     MISTAKES.add(f"5.6 trigger {state}", lambda f, s=state: task_mapping(f).__setitem__("State", s), "5.6 5.7 5.8",
-                 score=6, says=says)
+                 score=6.5, says=says)
 wrong("5.7", "batch", task_mapping, "BatchSize", [1, 9, 11, 100], score=9, says="batch size")
 MISTAKES.add("5.7 the fix names the trigger", lambda f: task_mapping(f).__setitem__("BatchSize", 5), "5.7", score=9,
              message="batch size 5, batching window 5 s (expected 10 and 5)",
@@ -443,7 +443,7 @@ wrong("5.8", "response types", task_mapping, "FunctionResponseTypes", [[], None]
 dlq_mapping = lambda f: next(m for m in f.mappings if m["UUID"] == "uuid-dlq-kim7")  # noqa: E731
 
 MISTAKES.add("6.1 only a classmate's lambda-dlq", lambda f: f.queues.pop(n("lambda-dlq")), "6.1 6.2 6.3 6.5",
-             score=2, says={"6.1": "no SQS queue named lambda-dlq-kim7",
+             score=2.5, says={"6.1": "no SQS queue named lambda-dlq-kim7",
                               "6.5": "the queue lambda-dlq-kim7 does not exist (see 6.1)"})
 wrong("6.2", "attribute", lambda f: f.queues[n("lambda-dlq")], "MessageRetentionPeriod", ["345600", "1209599", "1209601"],
       score=7, says="MessageRetentionPeriod is ")
@@ -458,11 +458,11 @@ MISTAKES.add("6.3 no dead-letter configuration", lambda f: f.config(n("async-pro
 MISTAKES.add("6.4 only a classmate's dlq-processor", lambda f: delete_function(f, "dlq-processor"), "6.4 6.5 6.6",
              score=4.5, says="no function named dlq-processor-kim7", fix=create("dlq-processor"))
 DLQ_UNREAD = "dlq-processor-kim7 has no trigger from lambda-dlq-kim7"
-MISTAKES.add("6.5 no trigger", lambda f: f.mappings.remove(dlq_mapping(f)), "6.5", score=6.5, says=DLQ_UNREAD)
+MISTAKES.add("6.5 no trigger", lambda f: f.mappings.remove(dlq_mapping(f)), "6.5", score=7, says=DLQ_UNREAD)
 MISTAKES.add("6.5 trigger from a classmate's queue (kim7b)", lambda f: dlq_mapping(f).__setitem__(
-    "EventSourceArn", f.queue_arn(n("lambda-dlq", CLASSMATE))), "6.5", score=6.5, says=DLQ_UNREAD)
+    "EventSourceArn", f.queue_arn(n("lambda-dlq", CLASSMATE))), "6.5", score=7, says=DLQ_UNREAD)
 MISTAKES.add("6.5 trigger to a classmate's function (kim7b)", lambda f: dlq_mapping(f).__setitem__(
-    "FunctionArn", f.function_arn(n("dlq-processor", CLASSMATE))), "6.5", score=6.5, says=DLQ_UNREAD)
+    "FunctionArn", f.function_arn(n("dlq-processor", CLASSMATE))), "6.5", score=7, says=DLQ_UNREAD)
 
 # --- task 7: reserved concurrency ------------------------------------------------------------------
 
