@@ -308,14 +308,17 @@ def qualify(node: ast.AST, bound: dict[str, str]) -> str | None:
 
 
 def names_used_from(sources: Iterable[Source], module: str) -> list[tuple[str, str]]:
-    """(name, ``path:line``) of each name the sources take from ``module``: imported from it, or read as an
-    attribute of it (``utils.format_response``, ``u.Timer``); ``*`` for ``from module import *``."""
+    """(name, ``path:line``) of each name the sources take from ``module``, in the order written: imported from
+    it, or read as an attribute of it (``utils.format_response``, ``u.Timer``); ``*`` for ``from module import *``."""
     used = []
     for source in sources:
         bound = imports_of(source.tree)
+        found: list[tuple[ast.AST, str]] = []
         for node in ast.walk(source.tree):
             if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module == module:
-                used += [(alias.name, source.at(node)) for alias in node.names]
+                found += [(node, alias.name) for alias in node.names]
             elif isinstance(node, ast.Attribute) and qualify(node.value, bound) == module:
-                used.append((node.attr, source.at(node)))
+                found.append((node, node.attr))
+        found.sort(key=lambda item: (item[0].lineno, item[0].col_offset))
+        used += [(name, source.at(node)) for node, name in found]
     return used
