@@ -46,3 +46,21 @@ def test_the_readme_says_what_the_grader_reads_of_the_code():
     for check in ("1.4", "1.5", "2.5", "2.6", "2.7", "3.8", "4.8", "5.9", "6.6", "7.4"):
         assert check in section, check
     assert "aws lambda update-function-code --function-name sqs-consumer-<id> --zip-file fileb://function.zip" in section
+
+
+# The context object's attributes in Python (Lambda Developer Guide, "Using the Lambda context object to
+# retrieve Python function information"): the assessment text's code read context.request_id, which it
+# does not have (AttributeError at the first invocation); the files use aws_request_id.
+CONTEXT_ATTRIBUTES = {"function_name", "function_version", "invoked_function_arn", "memory_limit_in_mb",
+                      "aws_request_id", "log_group_name", "log_stream_name", "identity", "client_context",
+                      "get_remaining_time_in_millis"}
+
+
+def test_the_code_reads_only_what_lambdas_context_object_has():
+    import ast
+
+    from checks.lambda_medium.solution import CODE
+
+    read = {node.attr for path in CODE.rglob("*.py") for node in ast.walk(ast.parse(path.read_text()))
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "context"}
+    assert read and read <= CONTEXT_ATTRIBUTES, read - CONTEXT_ATTRIBUTES

@@ -20,7 +20,7 @@ def format_response(status_code, body, headers=None):
 def log_event(event, context):
     """Log event details"""
     logger.info(f"Function: {context.function_name}")
-    logger.info(f"Request ID: {context.request_id}")
+    logger.info(f"Request ID: {context.aws_request_id}")
     logger.info(f"Event: {json.dumps(event)}")
 
 def validate_input(data, required_fields):
