@@ -1,6 +1,8 @@
 """What lambda_medium's code checks read of the deployed code, over hand-built packages: each code mistake
-costs exactly its check (and its task's points), equivalent code keeps every point, and a package the
-grader could not read is an ``error`` row, never a mistake.
+(a stub handler, a layer without utils.py or its dependencies, a consumer that never imports the layer or
+ships its own utils, an SQS consumer without batchItemFailures, a Handler naming what is not there, a syntax
+error...) costs exactly its check and its task's points, with the fix it prints pinned in
+golden_code_fixes.json. Equivalent code and unreadable packages: test_code_equivalents.py.
 
 The complete student of ``test_every_field.py`` deploys the assessment's code (checks/lambda_medium/code/);
 each case here changes one function's package or the layer's content.
@@ -63,6 +65,25 @@ def both(*changes):
             change(f)
 
     return apply
+
+
+# One handler that does what every function's code is graded for (the grader reads the code: 1.4 to 7.4),
+# so that one function.zip serves every create-function and update-function-code a fix prints.
+ANY_FUNCTION = """import os
+import time
+
+from utils import format_response
+
+
+def lambda_handler(event, context):
+    if event.get("fail"):
+        raise RuntimeError("failed as asked")
+    if event.get("sleep"):
+        time.sleep(10)
+    failed = [{"itemIdentifier": r["messageId"]} for r in event.get("Records", []) if not r["body"]]
+    network = {name: os.environ.get(name) for name in ("VPC_ID", "SUBNET_IDS", "SECURITY_GROUP_ID")}
+    return {"batchItemFailures": failed, **format_response(200, network)}
+"""
 
 
 CODE = Mistakes(MAX)

@@ -12,10 +12,26 @@ from checks.lambda_medium.solution import function_files
 from grader.aws.errors import FactUnavailable
 from grader.model import Status
 from tests.checks.handbuilt import HandBuiltFacts, grade
-from tests.checks.lambda_medium.test_code import DEPENDENCIES, SITE, UTILS, deploy, original, publish
+from tests.checks.lambda_medium.test_code import ANY_FUNCTION, DEPENDENCIES, SITE, UTILS, deploy, original, publish
 from tests.checks.lambda_medium.test_every_field import SID, account, layer_arn, n
 
 ACCEPTED: dict[str, object] = {}
+
+
+def any_function_everywhere(f: HandBuiltFacts) -> None:
+    """The acceptance tests' student: one function.zip (ANY_FUNCTION) for all six functions."""
+    for prefix in (
+        "layer-consumer",
+        "vpc-lambda",
+        "async-processor",
+        "sqs-consumer",
+        "dlq-processor",
+        "rate-limited-function",
+    ):
+        deploy(prefix, {"lambda_function.py": ANY_FUNCTION})(f)
+
+
+ACCEPTED["one handler doing what every function is graded for, in all six"] = any_function_everywhere
 
 # --- equivalent code keeps every point ---------------------------------------------------------------------
 
