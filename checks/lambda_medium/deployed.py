@@ -46,7 +46,7 @@ def function_package(ctx: Context, prefix: str) -> Package:
     """The function's package; CodeProblem when there is none or it cannot be judged."""
     package = ctx.facts.function_package(ctx.name(prefix))
     if package is None:
-        raise CodeProblem(f"{ctx.name(prefix)} has no deployment package")
+        raise CodeProblem("no deployment package")
     if package.problem:
         raise CodeProblem(f"the deployment package cannot be judged: {package.problem}")
     return package
@@ -134,7 +134,8 @@ def republish(ctx: Context, lacks: str, build: str) -> str:
 def latest_layer_package(ctx: Context) -> tuple[dict, Package]:
     """The newest version of the student's layer and its content; CodeProblem when it cannot be judged."""
     version = ctx.facts.latest_layer_version(ctx.name(LAYER)) or {}
-    package = ctx.facts.layer_package(version.get("LayerVersionArn"))
+    arn = version.get("LayerVersionArn")
+    package = ctx.facts.layer_package(arn) if isinstance(arn, str) and arn else None
     if package is None:
         raise CodeProblem(f"version {version.get('Version')} of {ctx.name(LAYER)} has no content to read")
     if package.problem:
