@@ -105,9 +105,7 @@ def _dict_keys(node: ast.AST | None, known: dict[str, list[str]]) -> Keys:
             found += [(k, key) for k in strings(key, known)] if key is not None else _dict_keys(value, known)
         return found
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "dict":
-        return [(kw.arg, kw) for kw in node.keywords if kw.arg] + [
-            k for a in node.args[:1] for k in _dict_keys(a, known)
-        ]
+        return [(kw.arg, kw) for kw in node.keywords if kw.arg] + (_dict_keys(node.args[0], known) if node.args else [])
     if isinstance(node, ast.IfExp):
         return _dict_keys(node.body, known) + _dict_keys(node.orelse, known)
     return []
@@ -178,7 +176,7 @@ def _keys_given(name: str, nodes: list[ast.AST], known: dict[str, list[str]]) ->
         ):
             if node.func.attr == "update":
                 keys += [(kw.arg, kw) for kw in node.keywords if kw.arg]
-                keys += [k for a in node.args[:1] for k in _dict_keys(a, known)]
+                keys += _dict_keys(node.args[0], known) if node.args else []
             elif node.func.attr == "setdefault" and node.args:
                 keys += [(k, node) for k in strings(node.args[0], known)]
     return keys

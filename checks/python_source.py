@@ -41,7 +41,7 @@ class Source:
 
     def at(self, node: ast.AST) -> str:
         """``path:line`` of a node, as evidence names it."""
-        return f"{self.path}:{getattr(node, 'lineno', 1)}"
+        return f"{self.path}:{node.lineno}"
 
 
 @functools.lru_cache(maxsize=1024)
@@ -126,9 +126,9 @@ def handler_elsewhere(package: Package, setting: str | None) -> str | None:
     try:
         module, function = handler_parts(setting)
     except CodeProblem:
-        module, function = "", "lambda_handler"
+        module, function = None, None
     third_party = installed(package)
-    for wanted in dict.fromkeys((function, "lambda_handler")):
+    for wanted in dict.fromkeys(name for name in (function, "lambda_handler") if name):
         for path in sorted(package.sources):
             dotted = path.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
             if (
@@ -237,7 +237,7 @@ def imported_modules(source: Source) -> list[str]:
                 parts = parts[: len(parts) - (node.level - 1)] if node.level > 1 else parts
                 base = ".".join([*parts, *([base] if base else [])])
             found += [base] if base else []
-            found += [f"{base}.{alias.name}" if base else alias.name for alias in node.names if alias.name != "*"]
+            found += [f"{base}.{alias.name}" if base else alias.name for alias in node.names]  # x.* finds nothing
     return found
 
 
@@ -267,7 +267,7 @@ def defined_names(tree: ast.Module) -> dict[str, int]:
                     if alias.name != "*":
                         bind(alias.asname or alias.name.split(".")[0], node)
             else:  # a block's statements bind at the top level too (not a function's or a class's)
-                for field in ("body", "orelse", "finalbody", "handlers"):
+                for field in ("body", "handlers", "orelse", "finalbody"):  # in the order written
                     visit(getattr(node, field, None) or [])
 
     visit(tree.body)
@@ -281,19 +281,23 @@ def imports_of(tree: ast.Module) -> dict[str, str]:
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             for alias in node.names:
-                bound[alias.asname or alias.name.split(".")[0]] = (
-                    alias.name if alias.asname else alias.name.split(".")[0]
-                )
+                top = alias.name.split(".")[0]
+                bound[alias.asname or top] = alias.name if alias.asname else top
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            for alias in node.names:
-                if alias.name != "*":
-                    bound[alias.asname or alias.name] = f"{node.module}.{alias.name}"
-    for _ in range(3):  # aliases of aliases
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-                qualified = qualify(node.value, bound)
-                if qualified and node.targets[0].id not in bound:
-                    bound[node.targets[0].id] = qualified
+            bound.update({alias.asname or alias.name: f"{node.module}.{alias.name}" for alias in node.names})
+    aliases = [
+        (node.targets[0].id, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign) and [type(target) for target in node.targets] == [ast.Name]
+    ]
+    changed = True
+    while changed:  # aliases of aliases, in any order
+        changed = False
+        for name, value in aliases:
+            qualified = qualify(value, bound)
+            if qualified and name not in bound:
+                bound[name] = qualified
+                changed = True
     return bound
 
 

@@ -75,11 +75,12 @@ def older_layer(ctx: Context) -> Verdict | None:
     if not latest:
         return None
     unversioned = latest.rsplit(":", 1)[0]
-    runs = [arn for arn in deployed.own_layer_arns(ctx, FUNCTION) if arn.rsplit(":", 1)[0] == unversioned]
-    if not runs or latest in runs or python_source.resolve("utils", None, [ctx.facts.layer_package(latest)]) is None:
+    # One version of a layer at most per function (AWS refuses two versions of the same layer).
+    runs = next((arn for arn in deployed.own_layer_arns(ctx, FUNCTION) if arn.rsplit(":", 1)[0] == unversioned), None)
+    if runs in (None, latest) or python_source.resolve("utils", None, [ctx.facts.layer_package(latest)]) is None:
         return None
     others = [arn for arn in layer_arns(configuration(ctx, FUNCTION) or {}) if arn.rsplit(":", 1)[0] != unversioned]
     fix = shell.aws("lambda", "update-function-configuration", "--function-name", ctx.name(FUNCTION), "--layers",
                     latest, others)
-    return failed(f"{ctx.name(FUNCTION)} runs {runs[0].split(':layer:')[-1]}, which has no utils; the newest version, "
-                  f"{latest.rsplit(':', 1)[-1]}, has it", hint=fix, runs=runs[0])
+    return failed(f"{ctx.name(FUNCTION)} runs {runs.split(':layer:')[-1]}, which has no utils; the newest version, "
+                  f"{latest.rsplit(':', 1)[-1]}, has it", hint=fix, runs=runs)

@@ -271,8 +271,8 @@ def test_environment_variables_read_every_way():
         one(
             "import os\nimport os as system\nfrom os import environ, getenv as ge\nenv = os.environ\nKEY = 'F'\n"
             "a = os.environ['A']\nb = system.environ.get('B')\nc = environ['C']\nd = ge('D')\ne = env.get('E', 'x')\n"
-            "f = os.getenv(KEY)\ng = [os.environ[n] for n in ('G', 'H')]\nos.environ['SET'] = '1'\n"
-            "other = {}['NOT']\nos.environ.get(name)\n"
+            "f = os.getenv(KEY)\ng = [os.environ[n] for n in ('G', 'H', 3)]\nos.environ['SET'] = '1'\n"
+            "other = {}['NOT']\nos.environ.get(name)\nos.environ.setdefault('I', '1')\nos.environ.pop('J', None)\n"
         )
     )
     assert read == {
@@ -285,6 +285,8 @@ def test_environment_variables_read_every_way():
         "G": "m.py:12",
         "H": "m.py:12",
         "SET": "m.py:13",
+        "I": "m.py:16",
+        "J": "m.py:17",
     }
 
 
@@ -293,7 +295,9 @@ def test_keys_returned_directly_through_a_local_name_or_a_helper():
         one(
             "def a():\n    return {'direct': 1, **{'spread': 2}}\n"
             "def b():\n    out = {'built': []}\n    out['assigned'] = 1\n    out.update(kw=1)\n    out.update({'merged': 1})\n"
-            "    out.setdefault('default', 1)\n    return out\n"
+            "    out.setdefault('default', 1)\n    other = {}\n    other['not_out'] = 1\n    out.update()\n"
+            "    out.setdefault()\n    return out\n"
+            "def e():\n    return dict({'positional': 1}, named=2)\n"
             "def c(x):\n    return dict(called=1) if x else {'other': 2}\n"
             "def d():\n    def inner():\n        return {'inner_only': 1}\n    other = {'never_returned': 1}\n    return None\n"
         )
@@ -309,6 +313,8 @@ def test_keys_returned_directly_through_a_local_name_or_a_helper():
         "called",
         "other",
         "inner_only",
+        "positional",
+        "named",
     }
     assert returned["assigned"] == "m.py:5"
 
@@ -328,3 +334,143 @@ def test_raises_and_calls():
     )
     assert behaviour.raises(sources) == ["m.py:5", "m.py:7"]
     assert [at for at, _ in behaviour.calls(sources, "time.sleep")] == ["m.py:8", "m.py:9"]
+
+
+# --- the corners (each holds one decision of the reader) ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, message", [("a" + "+a" * 200000, "maximum recursion depth exceeded"), ("not " * 100000 + "x", "MemoryError")]
+)
+def test_code_too_deep_to_parse_is_a_problem_of_its_first_line(text, message):
+    with pytest.raises(CodeProblem) as raised:
+        source.parse(Package.of({"m.py": text}), "m.py")
+    assert str(raised.value).startswith(f"m.py:1: {message}")
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="Python 3.12 parses these f-strings")
+def test_the_f_string_limit_is_an_unreadable_fact_not_a_crash():
+    with pytest.raises(FactUnavailable) as raised:
+        source.parse(Package.of({"app.py": 'x = {"a": 1}\nf"{x["a"]}"\n'}), "app.py")
+    assert (raised.value.action, raised.value.kind) == ("ast.parse", "unexpected")
+    assert raised.value.detail.startswith("app.py:2: f-string")
+
+
+def test_a_handler_in_a_folder_is_named_with_dots_or_slashes():
+    assert source.handler_parts("src/app.main") == source.handler_parts("src.app.main") == ("src.app", "main")
+
+
+def test_what_the_package_holds_is_said_from_its_root_five_at_most():
+    files = {f"m{i}.py": "" for i in range(6)} | {"lib/deep.py": ""}
+    with pytest.raises(HandlerMissing) as raised:
+        source.find_handler(Package.of(files), "app.main")
+    assert str(raised.value).endswith("; it holds m0.py, m1.py, m2.py, m3.py, m4.py")
+
+
+def test_the_handler_suggested_is_a_module_of_the_students_own_in_dotted_form():
+    package = Package.of(
+        {
+            "pkg/__init__.py": "def lambda_handler(e, c): pass\n",
+            "src/app.py": "def main(e, c): pass\n",
+            "requests/__init__.py": "def main(e, c): pass\n",
+            "requests-2.0.dist-info/RECORD": "",
+        }
+    )
+    assert source.handler_elsewhere(package, "app.main") == "src.app.main"  # not pip's requests.main
+    assert source.handler_elsewhere(package, "app.handler") == "pkg.lambda_handler"
+    assert source.handler_elsewhere(package, None) == "pkg.lambda_handler"
+
+
+def test_the_runtime_unknown_is_python_3_12_and_a_layer_gone_is_passed_over():
+    assert source.resolve("utils", None, [layer("python/lib/python3.12/site-packages/utils.py")], None) is not None
+    assert source.resolve("utils", None, [layer("python/utils.py"), None]) == source.Located("python/utils.py", 0)
+
+
+@pytest.mark.parametrize(
+    "dist_info, module",
+    [
+        ("python_dateutil-2.9.0", "dateutil"),
+        ("PyYAML-6.0.1", "yaml"),
+        ("beautifulsoup4-4.12.3", "bs4"),
+        ("pillow-10.4.0", "pil"),
+        ("PyJWT-2.8.0", "jwt"),
+        ("python_dotenv-1.0.1", "dotenv"),
+        ("attrs-23.2.0", "attr"),
+        ("pyOpenSSL-24.1.0", "openssl"),
+        ("requests-2.32.3", "requests"),
+    ],
+)
+def test_each_distribution_is_known_by_its_module(dist_info, module):
+    assert source.installed(Package.of({f"{dist_info}.dist-info/RECORD": ""})) == {module}
+
+
+def test_pip_installed_modules_are_left_out_however_they_are_imported():
+    files = {
+        "lambda_function.py": "import requests.adapters\nfrom requests import api\nimport service\n"
+        "def lambda_handler(e, c): pass\n",
+        "requests/__init__.py": "",
+        "requests/adapters.py": "",
+        "requests/api.py": "",
+        "requests-2.32.3.dist-info/RECORD": "",
+        "service.py": "",
+    }
+    assert sorted(m.path for m in modules(files)) == ["lambda_function.py", "service.py"]
+
+
+def test_relative_imports_resolve_against_the_modules_own_package():
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/helpers.py": "",
+        "pkg/sub/__init__.py": "",
+        "pkg/sub/leaf.py": "",
+        "pkg/sub/mod.py": "from . import leaf\nfrom .. import helpers\nfrom ...top import t\ndef main(e, c): pass\n",
+        "top.py": "t = 1\n",
+        "leaf.py": "",
+        "helpers.py": "",
+        "sub/leaf.py": "",
+    }  # decoys elsewhere
+    assert sorted(m.path for m in modules(files, "pkg.sub.mod.main")) == [
+        "pkg/__init__.py",
+        "pkg/helpers.py",
+        "pkg/sub/__init__.py",
+        "pkg/sub/leaf.py",
+        "pkg/sub/mod.py",
+        "top.py",
+    ]
+
+
+def test_names_bound_in_every_branch_of_a_block_and_never_by_a_star():
+    tree = source.parse(
+        Package.of(
+            {
+                "m.py": (
+                    "from x import *\ntry:\n    A = 1\nexcept ImportError:\n    B = 1\nelse:\n    C = 1\nfinally:\n    D = 1\n"
+                    "if A:\n    E = 1\nelse:\n    F = 1\nwhile False:\n    G = 1\nelse:\n    H = 1\n"
+                )
+            }
+        ),
+        "m.py",
+    ).tree
+    assert list(source.defined_names(tree)) == ["A", "B", "C", "D", "E", "F", "G", "H"]
+
+
+def test_aliases_of_aliases_in_any_order_and_imports_are_not_rebound():
+    bound = source.imports_of(
+        source.parse(
+            Package.of(
+                {
+                    "m.py": (
+                        "import os.path\nimport time\ndef f():\n    return c.get('X')\nc = b\nb = a\na = os.environ\ntime = os.sep\n"
+                    )
+                }
+            ),
+            "m.py",
+        ).tree
+    )
+    assert (bound["a"], bound["b"], bound["c"], bound["os"], bound["time"]) == (
+        "os.environ",
+        "os.environ",
+        "os.environ",
+        "os",
+        "time",
+    )

@@ -219,6 +219,39 @@ CODE.add(
     },
 )
 
+CODE.add(
+    "1.4 utils.py in two wrong places: the first is named",
+    publish({"utils.py": UTILS, "lib/utils.py": UTILS, **DEPENDENCIES}),
+    "1.4",
+    score=6,
+    says="; it has lib/utils.py, where python3.12 does not look",
+)
+CODE.add(
+    "1.4 a layer of many modules, utils not among them: five are named",
+    publish({f"python/m{i}.py": "" for i in range(6)} | DEPENDENCIES),
+    "1.4",
+    score=6,
+    message="version 1 has no utils module at python/utils.py or python/lib/python3.12/site-packages/utils.py (it "
+    "holds python/m0.py, python/m1.py, python/m2.py, python/m3.py, python/m4.py)",
+)
+CODE.add(
+    "1.4 utils.py defining none of the helpers",
+    publish({"python/utils.py": "import json\n", **DEPENDENCIES}),
+    "1.4",
+    score=6,
+    message="python/utils.py does not define format_response, log_event, validate_input, Timer",
+)
+CODE.add(
+    "1.4 the layer version's content is gone",
+    lambda f: f.layer_contents.pop(layer_arn(f)),
+    "1.4 1.5",
+    score=5,
+    says={
+        "1.4": "version 1 of common-utils-layer-kim7 has no content to read",
+        "1.5": "version 1 of common-utils-layer-kim7 has no content to read",
+    },
+)
+
 # --- task 2: the consumer's code ---------------------------------------------------------------------------
 
 NEVER_IMPORTS = """import json
@@ -318,6 +351,29 @@ CODE.add(
 )
 
 # --- tasks 3 to 7: what each function's code does ---------------------------------------------------------
+
+CODE.add(
+    "5.9 a syntax error beside a module that has the handler: the code is redeployed, the setting kept",
+    deploy("sqs-consumer", {"lambda_function.py": "def lambda_handler(e, c)\n", "app.py": original("sqs-consumer")}),
+    "5.9",
+    score=8.5,
+    says="sqs-consumer-kim7: lambda_function.py:1: expected ':'",
+    fix=redeploy("sqs-consumer", "lambda_function.py:1: expected ':'"),
+)
+CODE.add(
+    "5.9 the handler's module is missing: the module that defines its function is suggested",
+    deploy(
+        "sqs-consumer",
+        {"lambda_function.py": original("sqs-consumer"), "other.py": "def main(e, c):\n    pass\n"},
+        handler="app.main",
+    ),
+    "5.9",
+    score=8.5,
+    says="the handler app.main names app.py, which is not in the package; it holds lambda_function.py, other.py",
+    fix="# the handler app.main names app.py, which is not in the package; it holds lambda_function.py, other.py; "
+    "other.main is in the package:\naws lambda update-function-configuration --function-name sqs-consumer-kim7 "
+    "--handler other.main",
+)
 
 CODE.add(
     "3.8 only VPC_ID read",

@@ -221,3 +221,35 @@ def test_a_package_that_cannot_be_read_is_an_error_and_changes_nothing_else(refu
     assert all(
         messages[c].startswith(("could not read: access denied to lambda:Get", "not decided: 2.5")) for c in errors
     ), messages
+
+
+def checks_of(facts: HandBuiltFacts) -> dict:
+    return {c.id: c for t in grade(ASSESSMENT, facts, SID).tasks for c in t.checks}
+
+
+def test_the_names_taken_from_utils_are_said_from_the_first_written():
+    facts = account()
+    deploy("layer-consumer", {"lambda_function.py": ALIASED})(facts)
+    assert checks_of(facts)["2.6"].message == (
+        "lambda_function.py:6 takes log_event, validate_input, Timer, format_response from utils"
+    )
+
+
+def test_only_the_students_own_layers_are_read_not_aws_insights_extension():
+    facts = account()
+    facts.__class__ = Unreadable
+    facts.refused = ("arn:aws:lambda:us-east-1:580247275435:layer:LambdaInsightsExtension:53",)
+    assert grade(ASSESSMENT, facts, SID).score == 100
+
+
+def test_the_layers_site_packages_are_those_of_the_functions_runtime():
+    """A python3.11 consumer finds utils in python/lib/python3.11/site-packages (2.2 and 1.4 say what is wrong)."""
+    facts = account()
+    facts.config(n("layer-consumer"))["Runtime"] = "python3.11"
+    publish({"python/lib/python3.11/site-packages/utils.py": UTILS, **DEPENDENCIES})(facts)
+    checks = checks_of(facts)
+    assert {c for c, check in checks.items() if check.status is not Status.PASS} == {"1.4", "2.2"}
+    assert checks["2.7"].message == (
+        "the package ships no utils of its own: utils is "
+        "python/lib/python3.11/site-packages/utils.py of common-utils-layer-kim7:1"
+    )
