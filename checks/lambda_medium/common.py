@@ -103,7 +103,7 @@ def queue_attributes(task: Task, check_id: str, exists: Check, prefix: str, expe
 def set_queue_attributes_fix(queue: dict[str, Any], attributes: dict[str, str]) -> str:
     """set-queue-attributes on a queue the grader read (its URL filled in), for only the wrong attributes."""
     pairs = ",".join(f"{k}={v}" for k, v in attributes.items())
-    return shell.aws("sqs", "set-queue-attributes", "--queue-url", queue.get("QueueUrl") or "<queue-url>",
+    return shell.aws("sqs", "set-queue-attributes", "--queue-url", queue.get("QueueUrl") or shell.placeholder("queue-url"),
                      "--attributes", pairs)
 
 

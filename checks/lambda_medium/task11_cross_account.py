@@ -11,7 +11,7 @@ TASK = Task(11, "Cross-account invoke", points=6)
 FUNCTION = "layer-consumer"
 HINT = (
     "aws lambda add-permission --function-name layer-consumer-{sid} --statement-id AllowCrossAccountInvoke "
-    "--action lambda:InvokeFunction --principal <trusted-account-id>"
+    f"--action lambda:InvokeFunction --principal {shell.placeholder('trusted-account-id')}"
 )
 ACCOUNT_PRINCIPAL = re.compile(r"^(?:(\d{12})|arn:aws[a-z-]*:iam::(\d{12}):root)$")
 
@@ -34,7 +34,7 @@ def other_account(ctx: Context) -> Verdict:
             continue
         for principal in principals(statement, "AWS"):
             if principal == "*":
-                public.append(str(statement.get("Sid") or "<public-statement-id>"))
+                public.append(str(statement.get("Sid") or shell.placeholder("public-statement-id")))
             match = ACCOUNT_PRINCIPAL.match(principal)
             if match:
                 accounts.add(match[1] or match[2])
