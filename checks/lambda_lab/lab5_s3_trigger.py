@@ -95,10 +95,10 @@ def trigger(ctx: Context) -> Verdict:
                   "object create events", hint=trigger_fix(ctx, bucket), events=events)
 
 
-def permission_hint(bucket: str) -> str:
-    return (f"aws lambda add-permission --function-name {S3_PROCESSOR} --statement-id s3-invoke "
-            f"--action lambda:InvokeFunction --principal s3.amazonaws.com --source-arn arn:{{partition}}:s3:::{bucket} "
-            "--source-account {account}")
+def permission_hint(ctx: Context, bucket: str) -> str:
+    return shell.aws("lambda", "add-permission", "--function-name", S3_PROCESSOR, "--statement-id", "s3-invoke",
+                     "--action", "lambda:InvokeFunction", "--principal", "s3.amazonaws.com",
+                     "--source-arn", f"arn:{ctx.partition}:s3:::{bucket}", "--source-account", ctx.account)
 
 
 @TASK.check("5.3", f"{S3_PROCESSOR}'s resource policy lets S3 invoke it", points=3)  # every verdict has its own fix
@@ -106,7 +106,7 @@ def permitted(ctx: Context) -> Verdict:
     if configuration(ctx, S3_PROCESSOR) is None:
         return missing(ctx, S3_PROCESSOR)
     bucket = the_bucket(ctx)
-    hint = permission_hint(bucket or shell.placeholder("your-bucket"))
+    hint = permission_hint(ctx, bucket or shell.placeholder("your-bucket"))
     policy = ctx.facts.function_policy(S3_PROCESSOR)
     if policy is None:
         return failed(f"{S3_PROCESSOR} has no resource-based policy: S3 cannot invoke it", hint=hint)

@@ -45,7 +45,7 @@ def other_account(ctx: Context) -> Verdict:
         removals = [shell.aws("lambda", "remove-permission", "--function-name", ctx.name(FUNCTION),
                               "--statement-id", sid) for sid in dict.fromkeys(public)]
         return failed("the policy lets anyone (*) invoke the function: name one trusted account instead",
-                      hint=shell.fix(*removals, HINT), public=public)
+                      hint=shell.fix(*removals, ctx.fill(HINT)), public=public)
     if accounts:
         return failed(f"only your own account {ctx.account} may invoke it; name a different account")
     return failed("no statement allows another account lambda:InvokeFunction")

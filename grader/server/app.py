@@ -351,7 +351,7 @@ def create_app(store: Store, service: GradingService, settings: ClassSettings) -
         require_instructor(request)
         fmt = request.query_params.get("format", "json")
         params = request.query_params
-        which = params.get("attempt") or params.get("which") or params.get("from") or "best"
+        which = params.get("attempt") or "best"
         if fmt not in REPORT_TYPES:
             raise ApiError(400, f"format must be one of {', '.join(REPORT_TYPES)}")
         if which not in ("best", "latest"):

@@ -274,9 +274,6 @@ def run_http(app: Any, sock: socket.socket) -> None:
         def capture_signals(self) -> Any:  # signals are handled below
             yield
 
-        def install_signal_handlers(self) -> None:  # the same, in uvicorn before 0.29
-            pass
-
     server = Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off",
                                    timeout_graceful_shutdown=5, server_header=False))
 

@@ -26,7 +26,6 @@ from grader.roster import Student
 from grader.server import db
 from grader.server.db import ACTIVE, attempts, jobs, meta, result_tasks, results, schedules, students, utcnow
 
-TRIGGERS = ("student", "schedule", "instructor")
 MAX_TRIES = 3  # a job whose grading failed (or whose instance died) this often is given up, with its error
 CLASS_SCHEDULE = "class"
 

@@ -1,7 +1,7 @@
 """Close the gaps between moto and real AWS that this project's assessments hit, one module per service.
 
 ``PATCHES`` declares every patch, in the order ``apply()`` applies them, each with the moto gap it closes.
-A patch replaces moto internals (named in ``shared/emulator-notes.md``). They are applied once, before
+A patch replaces the moto internals its docstring names. They are applied once, before
 the emulator serves its first request (the Flask URL map of a service is built then), and only on a moto
 version they were tested against: an untested version fails loudly instead of grading against an
 emulator that quietly behaves differently. Importing this package does not import moto.
