@@ -3,8 +3,9 @@
 :meth:`PackageReader.package` turns ``GetFunction``'s ``Code.Location`` (or ``GetLayerVersion``'s
 ``Content.Location``) into a :class:`~grader.aws.packages.Package`:
 
-1. one request for the file's last 66 KiB (a package of a few KB is then read whole, in that request): the
-   end records (zip64 too) and, for most packages, the whole central directory;
+1. one request for the file's last 66 KiB, 192 KiB when Lambda's ``CodeSize`` says it is over 1 MiB (a
+   package of a few KB is read whole in that request): the end records (zip64 too) and, for most packages,
+   the whole central directory;
 2. the rest of the central directory, when it is longer, in one more request;
 3. the members ``is_read_source`` selects, in as few requests as their places allow (ranges less than
    ``GAP`` apart are read as one), inflated in memory under caps.
@@ -32,6 +33,9 @@ from grader.aws.package_http import Fetcher, HttpTransport, Response, Retries, T
 from grader.aws.packages import Package, is_read_source
 
 TAIL = zips.END_SEARCH + 1024  # bytes read first, from the end: covers the longest comment and zip64 locator
+# ...and from a package Lambda says is large: its directory is then long too (about 130 bytes a member), and
+# one longer first request saves the second for directories up to about 1,400 members, within 256 KB in all.
+LARGE, LARGE_TAIL = 1024 * 1024, 192 * 1024
 GAP = 32 * 1024  # ranges closer than this are read in one request
 MAX_MEMBERS = 50_000
 MAX_DIRECTORY = 8 * 1024 * 1024
@@ -40,10 +44,10 @@ MAX_SOURCES_TOTAL = 16 * 1024 * 1024  # bytes inflated per package, at most
 MAX_FETCH = 32 * 1024 * 1024  # bytes fetched per package, at most
 MAX_RANGES = 24  # requests for members per package, at most
 # Lambda's quota on a function's unzipped code and layers (the Lambda developer guide, "Lambda quotas"):
-# an archive that declares more could never have been deployed; one member inflating far more than a
-# source ever does (deflate's own limit is about 1,030 to 1) is taken for a bomb too.
+# an archive that declares more could never have been deployed. A large member inflating near deflate's own
+# limit (about 1,030 to 1: nothing but one byte repeated) is taken for a bomb too.
 MAX_UNZIPPED = 262_144_000
-MAX_RATIO, RATIO_FROM = 200, 1024 * 1024
+MAX_RATIO, RATIO_FROM = 500, 8 * 1024 * 1024
 CACHED = 2048  # packages kept by CodeSha256
 
 
@@ -124,7 +128,7 @@ class PackageReader:
             retries=self.retries,
             count=self._count,
         )
-        data, total = fetch.tail(TAIL)
+        data, total = fetch.tail(LARGE_TAIL if size >= LARGE else TAIL)
         if total == 0:
             return broken("an empty file, not a zip archive")
         size = size or total

@@ -79,7 +79,7 @@ def serve(environ: dict[str, Any], start_response: Any) -> list[bytes]:
     if code is None:
         return _error(start_response, 404, "NoSuchKey", "The specified key does not exist.")
     headers = [("Content-Type", "application/zip"), ("Accept-Ranges", "bytes"), ("ETag", f'"{digest[:32]}"')]
-    wanted = _range(environ.get("HTTP_RANGE", ""), len(code))
+    wanted = byte_range(environ.get("HTTP_RANGE", ""), len(code))
     if wanted == "unsatisfiable":
         start_response("416 Requested Range Not Satisfiable", [("Content-Range", f"bytes */{len(code)}")])
         return [_xml("InvalidRange", "The requested range is not satisfiable")]
@@ -95,7 +95,7 @@ def serve(environ: dict[str, Any], start_response: Any) -> list[bytes]:
     return [body if environ.get("REQUEST_METHOD") == "GET" else b""]
 
 
-def _range(header: str, size: int) -> tuple[int, int] | str | None:
+def byte_range(header: str, size: int) -> tuple[int, int] | str | None:
     """RFC 9110's single byte range as S3 takes it: (first, last), "unsatisfiable", or None for the whole
     object (no header, or one S3 ignores: several ranges, another unit, a malformed one)."""
     match = re.fullmatch(r"\s*bytes=(\d*)-(\d*)\s*", header or "")
