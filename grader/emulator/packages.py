@@ -43,13 +43,13 @@ def presign(origin: str, code: bytes, issued: float | None = None) -> str:
         while len(_PACKAGES) > KEPT:
             _PACKAGES.popitem(last=False)
     stamp = datetime.fromtimestamp(clock() if issued is None else issued, timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    return (
-        f"{origin}{PATH}{digest}?X-Amz-Date={stamp}&X-Amz-Expires={EXPIRES}&X-Amz-Signature={_signature(digest, stamp)}"
-    )
+    signature = _signature(digest, stamp, str(EXPIRES))
+    return f"{origin}{PATH}{digest}?X-Amz-Date={stamp}&X-Amz-Expires={EXPIRES}&X-Amz-Signature={signature}"
 
 
-def _signature(digest: str, stamp: str) -> str:
-    return hmac.new(_SECRET, f"{digest}\n{stamp}\n{EXPIRES}".encode(), hashlib.sha256).hexdigest()
+def _signature(digest: str, stamp: str, expires: str) -> str:
+    """What signs a URL: the object, when the URL was made and for how long (so neither can be changed)."""
+    return hmac.new(_SECRET, f"{digest}\n{stamp}\n{expires}".encode(), hashlib.sha256).hexdigest()
 
 
 # --- serving ---------------------------------------------------------------------------------------
@@ -59,12 +59,12 @@ def serve(environ: dict[str, Any], start_response: Any) -> list[bytes]:
     """The WSGI answer to a package URL: the object, a range of it, or S3's error."""
     digest = environ.get("PATH_INFO", "")[len(PATH) :]
     query = {k: v[0] for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()}
-    stamp = query.get("X-Amz-Date", "")
+    stamp, expires = query.get("X-Amz-Date", ""), query.get("X-Amz-Expires", "")
     if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
         return _error(
             start_response, 405, "MethodNotAllowed", "The specified method is not allowed against this resource."
         )
-    if not hmac.compare_digest(query.get("X-Amz-Signature", ""), _signature(digest, stamp)):
+    if not hmac.compare_digest(query.get("X-Amz-Signature", ""), _signature(digest, stamp, expires)):
         return _error(
             start_response,
             403,
@@ -72,7 +72,7 @@ def serve(environ: dict[str, Any], start_response: Any) -> list[bytes]:
             "The request signature we calculated does not match the signature you provided.",
         )
     issued = datetime.strptime(stamp, "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc).timestamp()
-    if clock() > issued + EXPIRES:
+    if clock() > issued + int(expires):
         return _error(start_response, 403, "AccessDenied", "Request has expired")
     with _LOCK:
         code = _PACKAGES.get(digest)
