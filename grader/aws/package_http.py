@@ -205,6 +205,7 @@ class Fetcher:
         self.refresh, self.action, self.count = refresh, action, count
         self.retries = retries or Retries()
         self.deadline = time.monotonic() + self.retries.deadline
+        self.size: int | None = None  # the object's, as the first answer gave it
 
     def tail(self, length: int) -> tuple[bytes, int]:
         """The file's last ``length`` bytes (all of it when shorter), and its size."""
@@ -244,11 +245,16 @@ class Fetcher:
             try:
                 response = self.transport(self.url, byte_range, length)
                 self.count(response)
-                return answer(response, start, length)
+                data, size = answer(response, start, length)
             except TransientError as exc:
                 last = str(exc)
+                continue
             except Refused as exc:
                 raise self.unavailable(str(exc)) from None
+            if self.size is not None and size != self.size:  # a fresh URL to a new deployment: start again
+                raise self.unavailable(f"it changed while it was read ({self.size:,} bytes, then {size:,}); run again")
+            self.size = size
+            return data, size
         raise self.unavailable(f"it could not be downloaded: {last} ({made} attempts)")
 
 

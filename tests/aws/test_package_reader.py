@@ -291,3 +291,20 @@ def test_reads_of_different_packages_are_bounded():
     for thread in threads:
         thread.join(10)
     assert s3.requests == 6 and most[0] == 2
+
+
+def test_a_package_redeployed_while_it_is_read_is_an_error_not_a_mixture():
+    first = zipped({"lambda_function.py": HANDLER, "blob.bin": random.Random(1).randbytes(200_000)})
+    second = zipped({"lambda_function.py": HANDLER + "# v2\n", "blob.bin": random.Random(2).randbytes(150_000)})
+    fresh = FUNCTION_URL + "-v2"
+    s3 = FakeS3({FUNCTION_URL: first, fresh: second})
+    refused = iter([False, True])  # the tail comes, then the URL expires before the handler is read
+
+    def expiring(url, header, limit):
+        if url == FUNCTION_URL and next(refused):
+            return FakeS3(faults=[403])(url, header, limit)
+        return s3(url, header, limit)
+
+    reader = PackageReader(expiring, retries=Retries(sleep=lambda _: None))
+    with pytest.raises(FactUnavailable, match="it changed while it was read"):
+        reader.package(FUNCTION_URL, sha256="first", refresh=lambda: fresh)

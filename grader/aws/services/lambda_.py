@@ -180,7 +180,7 @@ class LambdaFacts(ServiceFacts):
                 again = self.read("lambda", "GetFunction", FunctionName=name, again=1) or {}
                 return (again.get("Code") or {}).get("Location")
 
-            return self._package(code.get("Location"), sha256, size, fresh, "lambda:GetFunction")
+            return self._package(code.get("Location"), sha256, size, fresh, "lambda:GetFunction", code.get("Error"))
 
         return self.once(("package", "function", name), load, "lambda:GetFunction")
 
@@ -209,9 +209,12 @@ class LambdaFacts(ServiceFacts):
 
         return self.once(("package", "layer", layer_version_arn), load, "lambda:GetLayerVersion")
 
-    def _package(self, location: Any, sha256: str, size: int, fresh: Any, action: str) -> Package:
+    def _package(self, location: Any, sha256: str, size: int, fresh: Any, action: str,
+                 error: Any = None) -> Package:
         if not isinstance(location, str) or not location:
-            raise FactUnavailable(action, "unexpected", "the answer has no download URL (Location)")
+            # GetFunction says why in Code.Error (botocore's lambda model, FunctionCodeLocationError).
+            why = f": {error.get('ErrorCode')}: {error.get('Message')}" if isinstance(error, dict) else ""
+            raise FactUnavailable(action, "unexpected", f"the answer has no download URL (Location){why}")
         if self.packages is None:
             from grader.aws.package_reader import PackageReader
 
