@@ -48,7 +48,7 @@ MAX_RANGES = 24  # requests for members per package, at most
 # limit (about 1,030 to 1: nothing but one byte repeated) is taken for a bomb too.
 MAX_UNZIPPED = 262_144_000
 MAX_RATIO, RATIO_FROM = 500, 8 * 1024 * 1024
-CACHED = 2048  # packages kept by CodeSha256
+CACHED, CACHED_BYTES = 2048, 256 * 1024 * 1024  # packages kept by CodeSha256, and the source text they may hold
 
 
 class PackageReader:
@@ -64,6 +64,7 @@ class PackageReader:
         self._slots = threading.BoundedSemaphore(concurrency)
         self._lock = threading.Lock()
         self._done: OrderedDict[str, Package] = OrderedDict()
+        self._held = 0  # characters of source the cached packages hold
         self._reading: dict[str, threading.Event] = {}
 
     def package(
@@ -95,8 +96,9 @@ class PackageReader:
                 found = self._read(url, sha256, size, region, trusted, refresh, action)
             with self._lock:
                 self._done[key] = found
-                while len(self._done) > CACHED:
-                    self._done.popitem(last=False)
+                self._held += _held(found)
+                while len(self._done) > CACHED or (self._held > CACHED_BYTES and len(self._done) > 1):
+                    self._held -= _held(self._done.popitem(last=False)[1])
             return found
         finally:
             with self._lock:
@@ -188,6 +190,10 @@ class PackageReader:
         with self._lock:
             self.requests += 1
             self.bytes += len(response.body)
+
+
+def _held(package: Package) -> int:
+    return sum(len(text) for text in package.sources.values())
 
 
 # --- which members ---------------------------------------------------------------------------------

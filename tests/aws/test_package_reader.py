@@ -308,3 +308,16 @@ def test_a_package_redeployed_while_it_is_read_is_an_error_not_a_mixture():
     reader = PackageReader(expiring, retries=Retries(sleep=lambda _: None))
     with pytest.raises(FactUnavailable, match="it changed while it was read"):
         reader.package(FUNCTION_URL, sha256="first", refresh=lambda: fresh)
+
+
+def test_the_cache_is_bounded_by_the_sources_it_holds(monkeypatch):
+    from grader.aws import package_reader
+
+    monkeypatch.setattr(package_reader, "CACHED_BYTES", 100)
+    blob = zipped({"a.py": "x = 1\n" * 10})  # 60 characters of source
+    reader, s3 = reader_of({FUNCTION_URL: blob})
+    for key in ("one", "two", "one"):
+        reader.package(FUNCTION_URL, sha256=key)
+    assert s3.requests == 3  # "one" was let go to keep "two": read again
+    reader.package(FUNCTION_URL, sha256="one")
+    assert s3.requests == 3
