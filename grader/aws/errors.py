@@ -36,7 +36,8 @@ BAD_CREDENTIALS = {
 
 
 class FactUnavailable(Exception):
-    """A fact could not be read. ``kind``: denied, throttled, credentials, clock, network, unexpected."""
+    """A fact could not be read. ``kind``: denied, throttled, credentials, clock, network, package (a deployment
+    package behind the URL ``action`` returned), unexpected."""
 
     def __init__(self, action: str, kind: str, detail: str) -> None:
         self.action = action
@@ -55,6 +56,8 @@ class FactUnavailable(Exception):
             return f"{self.action} was refused because this computer's clock is off ({self.detail}); set the clock right"
         if self.kind == "network":
             return f"{self.action} could not reach AWS: {self.detail}"
+        if self.kind == "package":
+            return f"the deployment package {self.action} points to could not be read: {self.detail}"
         return f"{self.action} failed: {self.detail}"
 
 

@@ -22,6 +22,7 @@ from grader.emulator.patches import (
     enforcement,
     iam,
     lambda_,
+    lambda_packages,
     s3,
     sqs,
 )
@@ -63,6 +64,8 @@ PATCHES: tuple[Patch, ...] = (
     Patch("lambda", "UpdateFunctionCode ignores Architectures", lambda_.update_code_architectures),
     Patch("lambda", "Invoke runs functions in Docker (offline: a Docker error), Event and DryRun synchronously",
           lambda_.local_python_runtime),
+    Patch("lambda", "GetFunction's Code.Location is an S3 URL nothing answers, GetLayerVersion's Content.Location "
+          "the literal s3://", lambda_packages.package_locations),
     # CloudWatch
     Patch("cloudwatch", "DescribeAlarms ignores MaxRecords / NextToken", cloudwatch.describe_alarms_paging),
     # Application Auto Scaling
