@@ -94,6 +94,8 @@ def open_store(url: str) -> Any:
     try:
         engine = db.open_engine(url)
         db.upgrade(engine)
+    except db.LooseDatabase as exc:
+        raise RunError(str(exc)) from None
     except sa.exc.ArgumentError as exc:
         raise RunError(f"invalid --db URL {shown_url(url)}: {exc}") from None
     except ModuleNotFoundError as exc:

@@ -154,3 +154,19 @@ def test_a_fixed_name_sandbox_class_gets_an_account_per_student():
         ("200000000001", "arn:aws:iam::200000000001:role/grader"), ("200000000002", "arn:aws:iam::200000000002:role/grader")]
     one_student_per_account("lambda_lab", placed, None, None)  # not refused
     assert place("lambda_medium", [Student("ann")]) == [Student("ann")]
+
+
+def test_a_class_database_others_can_read_is_refused_in_one_line(tmp_path, monkeypatch, capsys):
+    """Issue 24: a world-readable class database gives anyone on the machine every student's link."""
+    import os
+
+    database = tmp_path / "c.sqlite3"
+    args = ("lambda_medium", "-s", "a1", "--db", str(database), "--links")
+    assert run(*args, monkeypatch=monkeypatch, capsys=capsys)[0] == 0
+    assert os.stat(database).st_mode & 0o777 == 0o600  # made private
+    os.chmod(database, 0o644)
+    code, out, err = run(*args, monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 2 and out == "" and "Traceback" not in err
+    assert err.strip() == (f"error: the class database {database} is readable by other users of this machine (mode "
+                           f"0644): it holds the secret of the students' links and their emails; run chmod 600 "
+                           f"{database}* and start again")
