@@ -170,3 +170,17 @@ def test_a_class_database_others_can_read_is_refused_in_one_line(tmp_path, monke
     assert err.strip() == (f"error: the class database {database} is readable by other users of this machine (mode "
                            f"0644): it holds the secret of the students' links and their emails; run chmod 600 "
                            f"{database}* and start again")
+
+
+def test_a_password_in_the_endpoint_url_is_never_printed(tmp_path, monkeypatch, capsys):
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    code, out, err = run("lambda_medium", "-s", "a1", "--token", "t" * 16, "--db", str(tmp_path / "c.sqlite3"),
+                         "--port", "0", "--endpoint-url", f"http://grader:s3cret-pw@127.0.0.1:{port}",
+                         monkeypatch=monkeypatch, capsys=capsys,
+                         env={"AWS_ACCESS_KEY_ID": "x", "AWS_SECRET_ACCESS_KEY": "y"})
+    assert code == 3 and f"cannot reach http://grader:***@127.0.0.1:{port}" in err, err
+    assert "s3cret-pw" not in out + err
