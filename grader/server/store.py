@@ -108,6 +108,15 @@ class Store:
         with self.read() as c:
             return c.execute(sa.select(meta.c.value).where(meta.c.key == key)).scalar_one()
 
+    def setting(self, key: str) -> str | None:
+        with self.read() as c:
+            return c.execute(sa.select(meta.c.value).where(meta.c.key == key)).scalar_one_or_none()
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self.write() as c:
+            insert = self._insert(meta).values(key=key, value=value)
+            c.execute(insert.on_conflict_do_update(index_elements=[meta.c.key], set_={"value": value}))
+
     def sync_students(self, roster: list[Student]) -> None:
         """The roster becomes the class: new students added, details updated, those no longer on it set
         aside (their attempts are kept)."""

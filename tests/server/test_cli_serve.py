@@ -184,3 +184,21 @@ def test_a_password_in_the_endpoint_url_is_never_printed(tmp_path, monkeypatch, 
                          env={"AWS_ACCESS_KEY_ID": "x", "AWS_SECRET_ACCESS_KEY": "y"})
     assert code == 3 and f"cannot reach http://grader:***@127.0.0.1:{port}" in err, err
     assert "s3cret-pw" not in out + err
+
+
+def test_revoke_sessions_ends_every_instructor_session(tmp_path, monkeypatch, capsys):
+    from grader.server import db
+    from grader.server.access import Sessions
+    from grader.server.store import Store
+
+    database = str(tmp_path / "c.sqlite3")
+    assert run("lambda_medium", "-s", "a1", "--db", database, "--links", monkeypatch=monkeypatch, capsys=capsys)[0] == 0
+    engine = db.open_engine(database)
+    store = Store(engine)
+    sessions = Sessions(store, store.meta("secret"), "t" * 16, refresh=0)
+    cookie = sessions.issue()
+    assert sessions.valid(cookie)
+    code, out, err = run("lambda_medium", "--db", database, "--revoke-sessions", monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 0 and "every instructor session of this class has ended" in out, err
+    assert not sessions.valid(cookie)
+    engine.dispose()
