@@ -343,7 +343,7 @@ def create_app(store: Store, service: GradingService, settings: ClassSettings) -
         roster = store.students()
         chosen = store.chosen(which, settings.deadline)
         graded = tuple(dataclasses.replace(StudentResult.from_dict(chosen[s.student_id][1], settings.pass_mark),
-                                           name=s.name, email=s.email)
+                                           name=s.name, email=s.email, extra=s.extra)
                        for s in roster if s.student_id in chosen)
         run = RunResult(assessment.name, assessment.title, settings.pass_mark, graded)
         if fmt == "canvas":

@@ -5,7 +5,8 @@ builds them in a database, one revision at a time, so a class database made by a
 upgraded in place (``upgrade`` runs at every start; a test proves the two agree). Times are UTC,
 stored without a zone.
 
-- ``students``: the class (from the roster), with the moment of their last check (the cooldown).
+- ``students``: the class (from the roster, its own columns such as ``section`` too), with the moment
+  of their last check (the cooldown).
 - ``results``: what a grading found, stored once per distinct result (a class graded every ten minutes
   mostly finds what it found before); ``result_tasks`` has each task's status for the class queries.
 - ``attempts``: every grading of a student: when, why (``trigger``), by which grader version, which result.
@@ -42,6 +43,7 @@ students = sa.Table(
     sa.Column("profile", sa.Text),
     sa.Column("role_arn", sa.Text),
     sa.Column("account_id", sa.String(12)),
+    sa.Column("extra", sa.JSON),  # the roster's own columns, [[name, value], ...] in the roster's order
     sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
     sa.Column("added_at", sa.DateTime, nullable=False),
     sa.Column("last_check_at", sa.DateTime),

@@ -58,7 +58,8 @@ class Job:
 
 
 def _student(row: Any) -> Student:
-    return Student(row.student_id, row.name, row.email, row.region, row.profile, row.role_arn, row.account_id)
+    return Student(row.student_id, row.name, row.email, row.region, row.profile, row.role_arn, row.account_id,
+                   tuple((str(k), str(v)) for k, v in row.extra or ()))
 
 
 def digest(body: dict[str, Any]) -> str:
@@ -125,7 +126,8 @@ class Store:
             known = set(c.execute(sa.select(students.c.student_id)).scalars())
             for s in roster:
                 details = {"name": s.name, "email": s.email, "region": s.region, "profile": s.profile,
-                           "role_arn": s.role_arn, "account_id": s.account_id, "active": True}
+                           "role_arn": s.role_arn, "account_id": s.account_id, "extra": [list(p) for p in s.extra],
+                           "active": True}
                 if s.student_id in known:
                     c.execute(students.update().where(students.c.student_id == s.student_id).values(**details))
                 else:

@@ -44,7 +44,7 @@ def test_migrations_build_exactly_the_tables_the_code_uses(database_url):
     assert db.revision(engine) is None
     db.upgrade(engine)
     db.upgrade(engine)  # every start runs it: a second time changes nothing
-    assert db.revision(engine) == "0001"
+    assert db.revision(engine) == "0002"
     with engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection, opts={"compare_type": True}), db.metadata)
     assert differences == []
@@ -248,3 +248,23 @@ def test_a_sqlite_class_database_others_may_read_is_refused(tmp_path, mode):
     os.chmod(path, mode)
     with pytest.raises(db.LooseDatabase, match=rf"\(mode {mode:04o}\).*run chmod 600 {path}\*"):
         db.open_engine(f"sqlite:///{path}")
+
+
+def test_the_roster_s_own_columns_are_kept_with_each_student(store):
+    """Issue 24: the server's reports carry the roster's columns (section...), as the command line's do."""
+    store.sync_students([Student("st0", extra=(("section", "B-2"), ("cohort", "evening"))), Student("st1")])
+    assert {s.student_id: s.extra for s in store.students()} == {"st0": (("section", "B-2"), ("cohort", "evening")),
+                                                                 "st1": ()}
+    assert store.student("st0").extra == (("section", "B-2"), ("cohort", "evening"))
+
+
+def test_a_class_database_of_the_first_schema_is_upgraded_with_its_students(database_url):
+    engine = db.open_engine(database_url)
+    db.upgrade(engine, "0001")
+    with engine.connect() as c, c.begin():
+        c.exec_driver_sql("INSERT INTO students (student_id, name, active, added_at) "
+                          "VALUES ('old1', 'Old One', true, '2025-01-01 00:00:00')")
+    db.upgrade(engine)
+    found = Store(engine).student("old1")
+    assert (found.name, found.extra) == ("Old One", ())
+    engine.dispose()
