@@ -60,3 +60,18 @@ def test_credentials_never_appear_in_output(account, tmp_path):
     written = [p.read_text(encoding="utf-8") for p in tmp_path.iterdir() if p.is_file()]
     for text in [r.stdout for r in runs] + [r.stderr for r in runs] + written:
         assert secret not in text and token not in text and "SECRETkey" not in text
+
+
+def test_a_symlink_planted_at_a_report_s_path_is_replaced_not_followed(tmp_path):
+    """Another user who can write the reports' folder plants report.json -> a file of the instructor's:
+    the report is written beside and renamed over the link, so the file it pointed at is untouched."""
+    from grader.render.files import write_atomic
+
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    report = tmp_path / "reports" / "report.json"
+    report.parent.mkdir()
+    report.symlink_to(victim)
+    write_atomic(report, "{}")
+    assert victim.read_text() == "keep me"
+    assert not report.is_symlink() and report.read_text() == "{}"
