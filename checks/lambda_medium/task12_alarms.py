@@ -1,7 +1,7 @@
 """Task 12: CloudWatch alarms on the student's functions: errors, duration, throttles."""
 
 from checks.lambda_medium.common import FUNCTIONS
-from checks.shared import close_names, function_names, put_alarm_fix
+from checks.shared import close_names, configuration, function_names, put_alarm_fix
 from grader import shell
 from grader.rubric import Context, Task, Verdict, failed, passed
 
@@ -31,9 +31,16 @@ def watched_functions(alarm: dict) -> set[str]:
     return {str(d.get("Value")) for d in alarm.get("Dimensions") or [] if d.get("Name") == "FunctionName"}
 
 
+def present(ctx: Context) -> set[str]:
+    """The student's functions that exist in the graded region. An alarm names its function by a string
+    anyone in a shared account can write: alarms on ``layer-consumer-<id>`` are nobody's work until the
+    function is there, so an alarm counts only for one of these."""
+    return {ctx.name(prefix) for prefix in FUNCTIONS if configuration(ctx, prefix) is not None}
+
+
 def student_alarms(ctx: Context) -> list[dict]:
-    """The student's own alarms on AWS/Lambda metrics whose FunctionName is exactly one of their functions."""
-    own = {ctx.name(prefix) for prefix in FUNCTIONS}
+    """The alarms on AWS/Lambda metrics whose FunctionName is exactly one of the student's functions that exist."""
+    own = present(ctx)
     alarms = []
     for alarm in ctx.facts.metric_alarms():
         if alarm.get("Namespace") != "AWS/Lambda" or made_by_auto_scaling(alarm):
@@ -43,15 +50,28 @@ def student_alarms(ctx: Context) -> list[dict]:
     return alarms
 
 
+def named_for(ctx: Context, alarm: dict) -> bool:
+    """The alarm's name ends in the student's ID after a character that is not a letter or digit
+    (``Lambda-Errors-kim7`` is kim7's, not im7's; case aside): the only alarms the grader offers to move.
+    A fix rewriting a classmate's alarm (``Lambda-Errors-kim`` on kim's function, not made yet) would take
+    kim's work for kim7."""
+    name, sid = str(alarm.get("AlarmName", "")), ctx.sid
+    if not name.lower().endswith(sid.lower()):
+        return False
+    before = name[: len(name) - len(sid)]
+    return before == "" or not before[-1].isalnum()
+
+
 def near_misses(ctx: Context) -> list[tuple[dict, str, str]]:
-    """Alarms on a function that does not exist and whose name is nearly one of the student's
-    (``layer-consumer-kim`` for ``kim7``): (alarm, the name it watches, the function it probably means).
-    An existing function (another student's) is never a near miss."""
+    """Alarms of the student's own (``named_for``) on a function that does not exist and whose name is
+    nearly one of the student's (``layer-consumer-kim`` for ``kim7``): (alarm, the name it watches, the
+    function it probably means). An existing function (another student's) is never a near miss, and the
+    fix only ever moves an alarm named for the student onto one of the student's names."""
     own = [ctx.name(prefix) for prefix in FUNCTIONS]
     existing: set[str] | None = None
     found = []
     for alarm in ctx.facts.metric_alarms():
-        if alarm.get("Namespace") != "AWS/Lambda" or made_by_auto_scaling(alarm):
+        if alarm.get("Namespace") != "AWS/Lambda" or made_by_auto_scaling(alarm) or not named_for(ctx, alarm):
             continue
         for watched in sorted(watched_functions(alarm) - set(own)):
             close = close_names(watched, own, limit=1)  # layer-consumer-kim for kim7 too: all names are long
@@ -62,6 +82,30 @@ def near_misses(ctx: Context) -> list[tuple[dict, str, str]]:
             if watched not in existing:
                 found.append((alarm, watched, close[0]))
     return found
+
+
+# The check whose fix creates each function (tests/checks/lambda_medium/test_task12_alarms.py holds it to them).
+CREATED_BY = {"layer-consumer": "2.1", "vpc-lambda": "3.1", "async-processor": "4.1", "sqs-consumer": "5.3",
+              "dlq-processor": "6.4", "rate-limited-function": "7.1"}
+
+
+def on_absent_functions(ctx: Context, metric: str | None = None) -> tuple[str, str | None]:
+    """(`` (alarms on layer-consumer-kim7, which does not exist ...)`` for the message, a fix saying to
+    create it first) for alarms on the student's names whose functions are not there: they count once the
+    function is, and writing them again would change nothing."""
+    there = present(ctx)
+    missing = {ctx.name(prefix): prefix for prefix in FUNCTIONS if ctx.name(prefix) not in there}
+    watched = sorted({w for a in ctx.facts.metric_alarms()
+                      if a.get("Namespace") == "AWS/Lambda" and not made_by_auto_scaling(a)
+                      and (metric is None or a.get("MetricName") == metric) for w in watched_functions(a) & set(missing)})
+    if not watched:
+        return "", None
+    names, one = ", ".join(watched), len(watched) == 1
+    fixes = ", ".join(CREATED_BY[missing[w]] for w in watched)
+    return (f" (alarms on {names}, which {'does' if one else 'do'} not exist in {ctx.region}: an alarm counts only "
+            "for a function of yours)",
+            shell.comment(f"{names} {'does' if one else 'do'} not exist: create {'it' if one else 'them'} first "
+                          f"(the fix under {fixes}); the alarms on {'it' if one else 'them'} then count"))
 
 
 def retarget(alarm: dict, watched: str, meant: str) -> str:
@@ -99,10 +143,12 @@ def three_alarms(ctx: Context) -> Verdict:
     # The missing ones are 12.2-12.4's, whose fixes create them: said once, under each of those.
     checks = {"Errors": "12.2", "Duration": "12.3", "Throttles": "12.4"}
     # Fewer than three alarms leave a metric unwatched: ``missing`` is never empty here.
-    hint = retargeted or shell.comment(f"the {', '.join(missing)} alarm{'s' if len(missing) > 1 else ''}: see the "
+    absent, create_first = on_absent_functions(ctx)
+    hint = retargeted or create_first or shell.comment(f"the {', '.join(missing)} alarm{'s' if len(missing) > 1 else ''}: see the "
                                        f"fix under {', '.join(checks[m] for m in missing)}")
     listed = f": {', '.join(names)}" if names else ""
-    return failed(f"{len(alarms)} alarm(s) on AWS/Lambda metrics of your functions{listed}; create at least 3{note}",
+    return failed(f"{len(alarms)} alarm(s) on AWS/Lambda metrics of your functions{listed}; create at least 3{note}"
+                  f"{absent}",
                   hint=hint, alarms=names)
 
 
@@ -114,7 +160,9 @@ def alarm_check(check_id: str, metric: str, expected: dict, points: float, hint:
         candidates = [a for a in student_alarms(ctx) if a.get("MetricName") == metric]
         if not candidates:
             note, retargeted = near_miss_note(ctx, metric)
-            return failed(f"no alarm on the {metric} metric of your functions{note}", hint=retargeted)
+            absent, create_first = on_absent_functions(ctx, metric)
+            return failed(f"no alarm on the {metric} metric of your functions{note}{absent}",
+                          hint=retargeted or create_first)
         best, best_wrong = None, None
         for candidate in candidates:
             wrong = {k: candidate.get(k) for k, v in expected.items() if candidate.get(k) != v}

@@ -47,6 +47,7 @@ class ServeOptions:
     deadline: str | None = None  # ISO 8601; without a zone, this machine's local time
     sandbox: bool = False
     links: bool = False
+    revoke_sessions: bool = False
     public_url: str | None = None
     region: str | None = None
     profile: str | None = None
@@ -94,6 +95,8 @@ def open_store(url: str) -> Any:
     try:
         engine = db.open_engine(url)
         db.upgrade(engine)
+    except db.LooseDatabase as exc:
+        raise RunError(str(exc)) from None
     except sa.exc.ArgumentError as exc:
         raise RunError(f"invalid --db URL {shown_url(url)}: {exc}") from None
     except ModuleNotFoundError as exc:
@@ -160,6 +163,13 @@ def serve(options: ServeOptions) -> int:
                            "may leave them out)")
     base_url = options.public_url or f"http://{options.host}:{options.port}"
 
+    if options.revoke_sessions:
+        from grader.server.access import revoke_sessions
+
+        revoke_sessions(store)
+        options.echo("every instructor session of this class has ended (on every instance sharing the database "
+                      "within seconds): open /instructor?token=<your token> again")
+        return 0
     if options.links:
         secret = store.meta("secret")
         for student in students:

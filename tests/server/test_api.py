@@ -29,7 +29,7 @@ def built(emulator):
     account.build(partial)
     account.client("lambda").delete_function_concurrency(FunctionName=f"rate-limited-function-{partial}")
     return {"account": account, "done": done, "partial": partial, "idle": idle,
-            "students": [Student(done, name="Ada Done", email="ada@school.example"),
+            "students": [Student(done, name="Ada Done", email="ada@school.example", extra=(("section", "B-2"),)),
                          Student(partial, name="=Partial, Pat", email="pat@school.example"),
                          Student(idle)]}
 
@@ -162,6 +162,7 @@ def test_every_report_format_from_the_best_or_latest_attempt(built, start, sqlit
     assert {s["student_id"]: s["score"] for s in latest["students"]} == {sid: 97, built["partial"]: 97}
     rows = list(csv.DictReader(io.StringIO(report("csv", "latest").text)))
     assert {r["student_id"]: r["score"] for r in rows} == {sid: "97", built["partial"]: "97"}
+    assert {r["student_id"]: r["section"] for r in rows} == {sid: "B-2", built["partial"]: ""}  # the roster's columns
     assert ET.fromstring(report("junit").body).get("tests") == "104"
     assert "| Student |" in report("markdown").text
     assert "<html" in report("html").text.lower()
@@ -173,7 +174,7 @@ def test_every_report_format_from_the_best_or_latest_attempt(built, start, sqlit
     assert canvas[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section",
                          "AWS Lambda — advanced serverless patterns (Medium) (lambda_medium)"]
     assert canvas[1] == ["    Points Possible", "", "", "", "", "100"]
-    assert sorted(canvas[2:]) == sorted([["Ada Done", "", sid, "ada@school.example", "", "100"],
+    assert sorted(canvas[2:]) == sorted([["Ada Done", "", sid, "ada@school.example", "B-2", "100"],
                                          ["'=Partial, Pat", "", built["partial"], "pat@school.example", "", "97"],
                                          [built["idle"], "", built["idle"], "", "", ""]])  # a formula neutralised
     named = list(csv.reader(io.StringIO(server.get(

@@ -140,3 +140,9 @@ def test_the_instructor_watches_the_class_live(chrome, built, start, sqlite_url)
     assert chrome.find_element(By.CSS_SELECTOR, '#downloads a[data-format="moodle"]').get_attribute("href").endswith(
         "format=moodle&attempt=latest")
     assert TOKEN not in chrome.page_source
+    # "Log out" ends the session: the page's cookie no longer opens the class, and the login form is back.
+    cookie = chrome.get_cookie("grader_instructor")["value"]
+    chrome.find_element(By.ID, "log-out").click()
+    wait(chrome, lambda: chrome.find_elements(By.CSS_SELECTOR, 'input[name="token"]'))
+    assert chrome.get_cookie("grader_instructor") is None
+    assert server.get("/api/class", token=None, headers={"Cookie": f"grader_instructor={cookie}"}).status == 401

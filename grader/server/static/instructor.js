@@ -170,6 +170,11 @@
         status === 202 ? "done" : "error");
     poll();
   });
+  document.getElementById("log-out").addEventListener("click", async () => {
+    const {status, data} = await api("/instructor/logout", {method: "POST"});
+    if (status === 200) { clearTimeout(timer); location.assign("/instructor"); return; }
+    say(data.error || `error ${status}`, "error");
+  });
   minutesInput.addEventListener("change", poll);
   document.getElementById("which").addEventListener("change", downloads);
   downloads();
