@@ -1,6 +1,6 @@
 """Task 12: CloudWatch alarms on the student's functions: errors, duration, throttles."""
 
-from checks.lambda_medium.common import FUNCTIONS
+from checks.lambda_medium.common import FUNCTIONS, readme_alarms
 from checks.shared import close_names, configuration, function_names, put_alarm_fix
 from grader import shell
 from grader.rubric import Context, Task, Verdict, failed, passed
@@ -10,7 +10,7 @@ TASK = Task(12, "CloudWatch alarms", points=10)
 
 def put_alarm_hint(name: str, metric: str, statistic: str, periods: int, threshold: int, operator: str) -> str:
     return (
-        f"aws cloudwatch put-metric-alarm --alarm-name Lambda-{name}-{{sid}} --namespace AWS/Lambda "
+        f"aws cloudwatch put-metric-alarm --alarm-name {readme_alarms('{sid}', name)[0]} --namespace AWS/Lambda "
         f"--metric-name {metric} --statistic {statistic} --period 300 --evaluation-periods {periods} "
         f"--threshold {threshold} --comparison-operator {operator} "
         "--dimensions Name=FunctionName,Value=layer-consumer-{sid}"
@@ -38,11 +38,13 @@ def present(ctx: Context) -> set[str]:
     return {ctx.name(prefix) for prefix in FUNCTIONS if configuration(ctx, prefix) is not None}
 
 
-def student_alarms(ctx: Context) -> list[dict]:
-    """The alarms on AWS/Lambda metrics whose FunctionName is exactly one of the student's functions that exist."""
+def student_alarms(ctx: Context, *, named_only: bool = False) -> list[dict]:
+    """The alarms on AWS/Lambda metrics whose FunctionName is exactly one of the student's functions that
+    exist: every such alarm, or (``named_only``) those of them the README names (``Lambda-Throttles-<id>``)."""
     own = present(ctx)
     alarms = []
-    for alarm in ctx.facts.metric_alarms():
+    listed = ctx.facts.metric_alarms_named(readme_alarms(ctx.sid)) if named_only else ctx.facts.metric_alarms()
+    for alarm in listed:
         if alarm.get("Namespace") != "AWS/Lambda" or made_by_auto_scaling(alarm):
             continue
         if watched_functions(alarm) & own:
@@ -132,7 +134,8 @@ def near_miss_note(ctx: Context, metric: str | None = None) -> tuple[str, str | 
 
 @TASK.check("12.1", "At least 3 alarms on your functions", points=4)
 def three_alarms(ctx: Context) -> Verdict:
-    alarms = student_alarms(ctx)
+    named = student_alarms(ctx, named_only=True)
+    alarms = named if len(named) >= 3 else student_alarms(ctx)
     names = sorted(a.get("AlarmName", "") for a in alarms)
     if len(alarms) >= 3:
         return passed(f"{len(alarms)} alarms: {', '.join(names)}", alarms=names)
@@ -157,6 +160,9 @@ def alarm_check(check_id: str, metric: str, expected: dict, points: float, hint:
 
     @TASK.check(check_id, f"{metric} alarm ({described})", points=points, hint=hint)
     def alarm(ctx: Context) -> Verdict:
+        for candidate in student_alarms(ctx, named_only=True):
+            if candidate.get("MetricName") == metric and all(candidate.get(k) == v for k, v in expected.items()):
+                return passed(f"{candidate.get('AlarmName')} matches", alarm=candidate.get("AlarmName"))
         candidates = [a for a in student_alarms(ctx) if a.get("MetricName") == metric]
         if not candidates:
             note, retargeted = near_miss_note(ctx, metric)

@@ -653,8 +653,11 @@ class AwsAccount:
         return ok({"ScalingPolicies": found})
 
     def _alarms(self, params: dict[str, Any]) -> Answer:
-        _expect(params)
-        return _paged("MetricAlarms", self.alarms, PAGE["DescribeAlarms"], {"CompositeAlarms": []})
+        # AlarmNames: only the alarms of those names (botocore's model, DescribeAlarmsInput.AlarmNames).
+        _expect(params, optional={"AlarmNames"})
+        names = params.get("AlarmNames")
+        alarms = self.alarms if names is None else [a for a in self.alarms if a["AlarmName"] in names]
+        return _paged("MetricAlarms", alarms, PAGE["DescribeAlarms"], {"CompositeAlarms": []})
 
     def metric_alarm(self, name: str, metric: str, statistic: str, threshold: float, operator: str, function: str,
                      periods: int = 1, period: int = 300, **extra: Any) -> dict[str, Any]:
