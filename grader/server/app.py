@@ -81,7 +81,7 @@ def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -
     return JSONResponse(data, status_code=status, headers=headers)
 
 
-def create_app(store: Store, service: GradingService, settings: ClassSettings) -> FastAPI:
+def create_app(store: Store, service: GradingService, settings: ClassSettings, lti: Any = None) -> FastAPI:
     import jinja2
 
     secret = store.meta("secret")
@@ -386,5 +386,9 @@ def create_app(store: Store, service: GradingService, settings: ClassSettings) -
             return "nobody has been graded yet\n"
         return FORMATS[fmt].text(run)
 
+    if lti is not None:  # serve --lti: the LTI 1.3 endpoints (grader/server/lti/routes.py)
+        from grader.server.lti.routes import router
+
+        app.include_router(router(lti, store, page, instructor_cookie, require_instructor, assessment.title))
     return app
 

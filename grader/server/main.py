@@ -56,6 +56,8 @@ class ServeOptions:
     workers: int = 2
     pace: str = "auto"
     lease: float = 30.0  # seconds a job stays this instance's without a heartbeat
+    lti: str | None = None  # the LTI 1.3 platform file (grader/server/lti/config.py)
+    counted: str = "best"  # the attempt whose score is passed back to the LMS: best | latest
     echo: Callable[[str], None] = field(default=lambda line: print(line, flush=True))
 
 
@@ -134,6 +136,14 @@ def serve(options: ServeOptions) -> int:
             check_endpoint(given)
     if options.public_url is not None:
         check_endpoint(options.public_url)
+    platform = None
+    if options.lti is not None:
+        from grader.server.lti.config import ConfigError, load
+
+        try:
+            platform = load(options.lti)
+        except ConfigError as exc:
+            raise RunError(str(exc)) from None
     students = students_of(RunOptions(name, tuple(options.student_ids), options.roster))
     varied = False
     if options.sandbox:
@@ -195,8 +205,17 @@ def serve(options: ServeOptions) -> int:
         base_url = f"http://{options.host}:{port}"
     settings = ClassSettings(assessment, token, cooldown=options.cooldown, deadline=deadline,
                              pass_mark=options.pass_mark, every=options.every * 60 if options.every else None)
-    app = create_app(store, service, settings)
+    lti = None
+    if platform is not None:  # LTI 1.3: launches and grade passback (grader/server/lti/)
+        from grader.server.lti import Lti
+
+        lti = Lti(platform, store, public_url=options.public_url or base_url, counted=options.counted,
+                  deadline=deadline, max_score=assessment.max_score, instance=service.instance)
+        service.recorded.append(lti.passbacks.notice)
+    app = create_app(store, service, settings, lti)
     service.start()
+    if lti is not None:
+        lti.start()
     if options.sandbox:
         from grader.sandbox import EmulatorError, start_emulator
 
@@ -216,6 +235,9 @@ def serve(options: ServeOptions) -> int:
     options.echo(f"  students' private links: validate_tasks.py serve {name} ... --links")
     if options.every:
         options.echo(f"  the whole class is graded every {options.every:g} min")
+    if lti is not None:
+        options.echo(f"  LTI 1.3 tool for {platform.issuer}: login {base_url}/lti/login, launch {base_url}/lti/launch, "
+                     f"keys {base_url}/lti/jwks; {options.counted} score passed back")
     if emulator is not None:
         options.echo(f"  AWS emulator: export AWS_ENDPOINT_URL={emulator.url} AWS_ACCESS_KEY_ID=testing "
                      "AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=us-east-1")
@@ -223,6 +245,8 @@ def serve(options: ServeOptions) -> int:
         run_http(app, sock)
     finally:
         service.stop()
+        if lti is not None:
+            lti.stop()
         if emulator is not None:
             emulator.stop()
         store.engine.dispose()
