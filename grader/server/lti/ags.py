@@ -163,6 +163,11 @@ class Passbacks:
         now = utcnow()
         due = sa.or_(sa.and_(lti_passbacks.c.state == "queued", lti_passbacks.c.next_try_at <= now),
                      sa.and_(lti_passbacks.c.state == "running", lti_passbacks.c.lease_until < now))
+        # A student's scores leave in order: none while an earlier one of theirs is being sent.
+        sending = lti_passbacks.alias("sending")
+        due = sa.and_(due, ~sa.exists().where(sending.c.student_id == lti_passbacks.c.student_id,
+                                              sending.c.id < lti_passbacks.c.id, sending.c.state == "running",
+                                              sending.c.lease_until >= now))
         with self.store.write() as c:
             ids = list(c.execute(sa.select(lti_passbacks.c.id).where(due).order_by(lti_passbacks.c.id).limit(limit)
                                  .with_for_update(skip_locked=True)).scalars())
