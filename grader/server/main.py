@@ -138,8 +138,12 @@ def serve(options: ServeOptions) -> int:
         check_endpoint(options.public_url)
     platform = None
     if options.lti is not None:
+        import importlib.util
+
         from grader.server.lti.config import ConfigError, load
 
+        if importlib.util.find_spec("joserfc") is None:
+            raise RunError("--lti needs the Python module joserfc: pip install -e '.[server]'")
         try:
             platform = load(options.lti)
         except ConfigError as exc:
