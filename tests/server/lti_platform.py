@@ -54,6 +54,7 @@ class LtiPlatform:
     token_requests: int = 0
     memberships: list[dict[str, Any]] = field(default_factory=list)
     page_size: int = 2
+    latency: float = 0.0  # seconds added to every token and score request (an LMS far away)
 
     def __post_init__(self) -> None:
         self.key = RSAKey.generate_key(2048, parameters={"kid": "platform-key-1", "alg": "RS256", "use": "sig"},
@@ -220,6 +221,7 @@ class LtiPlatform:
                 length = int(self.headers.get("Content-Length") or 0)
                 data = self.rfile.read(length)
                 parts = urllib.parse.urlsplit(self.path)
+                time.sleep(platform.latency)
                 if parts.path == "/token":
                     status, body = platform._token(dict(urllib.parse.parse_qsl(data.decode())))
                     return self.reply(status, body)
