@@ -364,6 +364,7 @@ def create_app(store: Store, service: GradingService, settings: ClassSettings, l
     def render_report(fmt: str, which: str, params: dict[str, str]) -> str | bytes:
         from grader.render import FORMATS
         from grader.render.gradescope import dump
+        from grader.server.reports import everyone
 
         roster = store.students()
         chosen = store.chosen(which, settings.deadline)
@@ -382,9 +383,9 @@ def create_app(store: Store, service: GradingService, settings: ClassSettings, l
                 for student in graded:
                     archive.writestr(f"{student.student_id}.json", dump(student))
             return buffer.getvalue()
-        if fmt == "table" and not graded:
-            return "nobody has been graded yet\n"
-        return FORMATS[fmt].text(run)
+        if not roster:
+            return "nobody is on the roster\n" if fmt == "table" else FORMATS[fmt].text(run)
+        return FORMATS[fmt].text(everyone(run, roster, assessment))  # the reports list the whole class
 
     if lti is not None:  # serve --lti: the LTI 1.3 endpoints (grader/server/lti/routes.py)
         from grader.server.lti.routes import router

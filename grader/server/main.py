@@ -185,7 +185,10 @@ def serve(options: ServeOptions) -> int:
     if not token:
         if not options.sandbox:
             raise RunError("the instructor's token is needed: --token TOKEN or the environment variable GRADER_TOKEN")
-        token, generated = secrets.token_urlsafe(18), True
+        from grader.server.demo import kept
+
+        # The sandbox's own, kept in its database: the instructor's link is the same at every start.
+        token, generated = kept(store, "sandbox_token", lambda: secrets.token_urlsafe(18)), True
     elif len(token) < 12:
         print("warning: an instructor token this short can be guessed; use 12 characters or more", file=sys.stderr)
 
@@ -222,9 +225,15 @@ def serve(options: ServeOptions) -> int:
         lti.start()
     if options.sandbox:
         from grader.sandbox import EmulatorError, start_emulator
+        from grader.server.demo import any_free_port, free, kept
 
+        # The emulator keeps its port across starts (kept in the sandbox's database), so the lines pasted
+        # into a shell stay right; a port taken meanwhile is replaced.
+        wanted = int(kept(store, "sandbox_emulator_port", any_free_port))
+        if not free(wanted):
+            wanted = int(kept(store, "sandbox_emulator_port", any_free_port, replace=True))
         try:
-            emulator = start_emulator()
+            emulator = start_emulator(wanted)
         except EmulatorError as exc:
             sock.close()
             service.stop()
@@ -236,15 +245,25 @@ def serve(options: ServeOptions) -> int:
     options.echo(f"  listening on http://{options.host}:{port}")
     options.echo(f"  instructor: {base_url}/instructor" + (f"?token={token}" if generated else
                                                             " (open it with ?token=<your token> once)"))
-    options.echo(f"  students' private links: validate_tasks.py serve {name} ... --links")
+    if options.sandbox:
+        secret = store.meta("secret")
+        options.echo("  students' private links:")
+        for student in students:
+            options.echo(f"    {student.student_id}\t{link(base_url, secret, student.student_id)}")
+    else:
+        options.echo(f"  students' private links: validate_tasks.py serve {name} ... --links")
     if options.every:
         options.echo(f"  the whole class is graded every {options.every:g} min")
     if lti is not None:
         options.echo(f"  LTI 1.3 tool for {platform.issuer}: login {base_url}/lti/login, launch {base_url}/lti/launch, "
                      f"keys {base_url}/lti/jwks; {options.counted} score passed back")
     if emulator is not None:
-        options.echo(f"  AWS emulator: export AWS_ENDPOINT_URL={emulator.url} AWS_ACCESS_KEY_ID=testing "
-                     "AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=us-east-1")
+        from grader.sandbox import shell_setup
+
+        options.echo("  AWS emulator: paste these lines into bash or zsh, and every aws command (aws sqs too) "
+                     "stays in it:")
+        for line in shell_setup(emulator.url, options.region or "us-east-1"):
+            options.echo(f"    {line}")
     try:
         run_http(app, sock)
     finally:

@@ -254,3 +254,21 @@ def test_the_tool_s_keys_are_the_class_database_s(store):
     rotated = one.signing_key().kid
     assert rotated not in (kid, new) and two.signing_key().kid == rotated
     assert [k["kid"] for k in one.key_set()["keys"]] == [rotated, new]  # the 400-day-old key is retired
+
+
+def test_the_first_score_the_platform_takes_again_brings_the_waiting_ones_forward(store, platform):
+    known(store, platform, "st0", "st1")
+    for sid in ("st0", "st1"):
+        graded(store, sid, (4, 6))
+    lti = make_lti(store, platform)
+    lti.passbacks.reconcile()
+    with store.write() as c:  # both failed three times while the platform was down; one waits for an hour
+        c.execute(lti_passbacks.update().values(tries=3, error="503"))
+        c.execute(lti_passbacks.update().where(lti_passbacks.c.student_id == "st1")
+                  .values(next_try_at=utcnow() + dt.timedelta(hours=1)))
+    lti.start()
+    try:
+        wait_for(lambda: len(platform.scores) == 2, timeout=10)
+        assert sorted(posted(platform)) == [("lms-st0", 10.0), ("lms-st1", 10.0)]
+    finally:
+        lti.stop()

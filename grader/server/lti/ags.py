@@ -12,8 +12,8 @@ A passback is a row (``lti_passbacks``) with a unique ``attempt_id``: one score 
 Sender threads claim due rows (``FOR UPDATE SKIP LOCKED`` under a lease, as grading jobs are), take an
 access token and post the score. An LMS that is down (5xx, 429, a refused or timed-out connection)
 leaves the row queued with ``next_try_at`` pushed back (exponential backoff with jitter, capped), tried
-again without limit; an answer that says the score itself is wrong (other 4xx) marks it failed, with
-the reason, for the instructor. A newer score queued for a student supersedes one not yet sent. The one
+again without limit, and the first score the LMS takes again brings every waiting one forward; an
+answer that says the score itself is wrong (other 4xx) marks it failed, with the reason, for the instructor. A newer score queued for a student supersedes one not yet sent. The one
 case that can repeat a score is an instance killed between the LMS's answer and the commit that
 records it; the repeat carries the same ``timestamp``, which the LMS keeps as the same score.
 """
@@ -202,6 +202,12 @@ class Passbacks:
                 self._finish(row, state="failed", error=str(exc)[:500])
             return False
         self._finish(row, state="done", sent_at=utcnow(), error=None)
+        if row.tries > 1:  # the LMS answers again: what waits out its backoff is sent now, not in a minute
+            with self.store.write() as c:
+                c.execute(lti_passbacks.update().where(lti_passbacks.c.state == "queued",
+                                                       lti_passbacks.c.next_try_at > utcnow())
+                          .values(next_try_at=utcnow()))
+            self._wake_send.set()
         return True
 
     def _sender(self) -> None:

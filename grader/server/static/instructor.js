@@ -46,19 +46,20 @@
     const best = checked.map(s => s.best_score);
     const mean = best.length ? best.reduce((a, b) => a + b, 0) / best.length : 0;
     const queue = view.queue;
-    document.getElementById("summary").replaceChildren(
+    // (replaceChildren writes a null as the text "null": the cards a class does not have are left out)
+    document.getElementById("summary").replaceChildren(...[
       card("students", students.length), card("checked", checked.length), card("full marks", full.length),
-      card("mean best score", points(Math.round(mean * 10) / 10)),
+      card("mean best score", checked.length ? points(Math.round(mean * 10) / 10) : "—"),
       card("grading", `${queue.running} running · ${queue.queued} queued`),
       view.every_minutes ? card("scheduled", `every ${points(view.every_minutes)} min · next ${when(view.next_round_at)}`) : null,
-      view.deadline ? card("deadline", when(view.deadline)) : null);
+      view.deadline ? card("deadline", when(view.deadline)) : null].filter(Boolean));
     renderClass();
     document.getElementById("stalled-label").textContent = points(view.stalled_minutes);
     const stalled = students.filter(s => s.stalled);
     document.getElementById("stalled").replaceChildren(...(stalled.length ? stalled.map(s =>
       el("li", {"data-student": s.student_id}, el("strong", {}, s.student_id), s.name ? ` (${s.name})` : "",
          ` — best ${s.best_score === null ? "none" : points(s.best_score)}, last progress ${ago(s.last_progress_at, view.now)}`))
-      : [el("li", {class: "muted"}, "Everyone has progressed recently.")]));
+      : [el("li", {class: "muted"}, checked.length ? "Everyone has progressed recently." : "Nobody has checked yet.")]));
     renderProgress();
     if (selected) detail(selected, false);
   }
