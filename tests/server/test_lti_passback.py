@@ -272,3 +272,20 @@ def test_the_first_score_the_platform_takes_again_brings_the_waiting_ones_forwar
         assert sorted(posted(platform)) == [("lms-st0", 10.0), ("lms-st1", 10.0)]
     finally:
         lti.stop()
+
+
+def test_a_reconcile_that_read_before_another_instance_queued_changes_nothing(store, platform, monkeypatch):
+    """Two instances: one queued the newer score while the other was reading the class. The late reader
+    neither supersedes the newer passback nor queues its older score after it."""
+    known(store, platform, "st0")
+    now = utcnow()
+    graded(store, "st0", (4, 0), at=now - dt.timedelta(minutes=2))
+    graded(store, "st0", (4, 6), at=now - dt.timedelta(minutes=1))
+    lti = make_lti(store, platform)
+    assert lti.passbacks.reconcile() == 1  # the newer one, 10
+    real = store.chosen
+    monkeypatch.setattr(store, "chosen", lambda which, deadline: real(which, now - dt.timedelta(seconds=90)))
+    assert lti.passbacks.reconcile() == 0  # read the class as it was: score 4
+    with store.read() as c:
+        rows = c.execute(sa.select(lti_passbacks.c.score, lti_passbacks.c.state)).all()
+    assert [tuple(r) for r in rows] == [(10.0, "queued")]

@@ -117,25 +117,29 @@ class Passbacks:
         with self.store.write() as c:
             users = {r.student_id: r for r in c.execute(sa.select(lti_users))}
             default = c.execute(sa.select(meta.c.value).where(meta.c.key == LINEITEM_KEY)).scalar()
-            newest = sa.select(sa.func.max(lti_passbacks.c.id)).group_by(lti_passbacks.c.student_id)
-            last = {r.student_id: r for r in c.execute(sa.select(lti_passbacks.c.student_id, lti_passbacks.c.attempt_id,
-                                                                 lti_passbacks.c.score)
-                                                       .where(lti_passbacks.c.id.in_(newest)))}
+            # Each student's latest score queued so far (by the attempt's time: the order the LMS keeps).
+            last: dict[str, Any] = {}
+            for r in c.execute(sa.select(lti_passbacks.c.student_id, lti_passbacks.c.score, lti_passbacks.c.graded_at)
+                               .order_by(lti_passbacks.c.graded_at, lti_passbacks.c.id)):
+                last[r.student_id] = r
             for sid, (attempt, _) in sorted(chosen.items()):
                 user = users.get(sid)
                 lineitem = (user.lineitem if user else None) or default
                 if user is None or not lineitem:
                     continue  # not yet known to the LMS: a launch or a roster read will bring them
                 before = last.get(sid)
-                if before is not None and (before.attempt_id == attempt.id or before.score == attempt.score):
+                # Nothing new; or what was read is older than what another instance queued meanwhile.
+                if before is not None and (before.score == attempt.score or before.graded_at >= attempt.graded_at):
                     continue
-                c.execute(lti_passbacks.update().where(lti_passbacks.c.student_id == sid,
-                                                       lti_passbacks.c.state == "queued").values(state="superseded"))
                 added = c.execute(insert(c, lti_passbacks).values(
                     student_id=sid, attempt_id=attempt.id, sub=user.sub, lineitem=lineitem, score=attempt.score,
                     max_score=self.max_score, graded_at=attempt.graded_at, state="queued", tries=0,
-                    next_try_at=now, created_at=now).on_conflict_do_nothing())
-                queued += added.rowcount
+                    next_try_at=now, created_at=now).on_conflict_do_nothing().returning(lti_passbacks.c.id)).scalar()
+                if added is not None:  # what is older and not yet sent need not be
+                    c.execute(lti_passbacks.update().where(
+                        lti_passbacks.c.student_id == sid, lti_passbacks.c.state == "queued",
+                        lti_passbacks.c.graded_at < attempt.graded_at).values(state="superseded"))
+                    queued += 1
         if queued:
             self._wake_send.set()
         return queued
@@ -166,10 +170,11 @@ class Passbacks:
         # A student's scores leave in order: none while an earlier one of theirs is being sent.
         sending = lti_passbacks.alias("sending")
         due = sa.and_(due, ~sa.exists().where(sending.c.student_id == lti_passbacks.c.student_id,
-                                              sending.c.id < lti_passbacks.c.id, sending.c.state == "running",
-                                              sending.c.lease_until >= now))
+                                              sending.c.graded_at < lti_passbacks.c.graded_at,
+                                              sending.c.state == "running", sending.c.lease_until >= now))
         with self.store.write() as c:
-            ids = list(c.execute(sa.select(lti_passbacks.c.id).where(due).order_by(lti_passbacks.c.id).limit(limit)
+            ids = list(c.execute(sa.select(lti_passbacks.c.id).where(due)
+                                 .order_by(lti_passbacks.c.graded_at, lti_passbacks.c.id).limit(limit)
                                  .with_for_update(skip_locked=True)).scalars())
             if not ids:
                 return []
