@@ -63,5 +63,10 @@ def test_a_student_launches_from_the_course_and_their_grade_flows_back(chrome, e
         chrome.get(platform.login_url("prof"))
         wait(chrome, lambda: chrome.current_url == f"{server.base}/instructor")
         wait(chrome, lambda: chrome.find_elements(By.CSS_SELECTOR, f'#class-body tr[data-student="{sid}"]'))
-        chrome.get(f"{server.base}/lti/passbacks")
-        assert '"done":1' in chrome.find_element(By.TAG_NAME, "body").text.replace(" ", "")
+        wait(chrome, lambda: "1 sent · 0 waiting · 0 failed\ngrades to the LMS" in chrome.find_element(By.ID, "summary").text)
+        platform.memberships = [{"user_id": "lms-user-17", "email": f"{sid}@school.example",
+                                 "roles": ["http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"]}]
+        button = chrome.find_element(By.ID, "lms-roster")
+        assert button.is_displayed()
+        button.click()
+        wait(chrome, lambda: "The LMS lists 1: 0 added, 1 linked, 0 skipped." in chrome.find_element(By.ID, "message").text)

@@ -289,3 +289,13 @@ def test_a_reconcile_that_read_before_another_instance_queued_changes_nothing(st
     with store.read() as c:
         rows = c.execute(sa.select(lti_passbacks.c.score, lti_passbacks.c.state)).all()
     assert [tuple(r) for r in rows] == [(10.0, "queued")]
+
+
+def test_instances_starting_together_make_one_key(store):
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(4) as pool:
+        kids = list(pool.map(lambda _: ToolKeys(store).signing_key().kid, range(4)))
+    with store.read() as c:
+        rows = c.execute(sa.select(lti_keys.c.kid)).scalars().all()
+    assert len(rows) == 1 and set(kids) == set(rows)

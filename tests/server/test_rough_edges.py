@@ -62,6 +62,7 @@ def test_the_instructor_page_before_and_after_the_first_check(idle, chrome):
     assert "null" not in text("#summary")  # no schedule, no deadline: no card, not the text "null"
     assert "—\nmean best score" in text("#summary")  # not a mean of nobody's 0
     assert text("#stalled") == "Nobody has checked yet."
+    assert "LMS" not in text("#summary") and not chrome.find_element("id", "lms-roster").is_displayed()  # no --lti
     record(idle, "ann01")
     WebDriverWait(chrome, 30).until(lambda _: "Everyone has progressed recently." in text("#stalled"))
     assert "null" not in text("#summary")

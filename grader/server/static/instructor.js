@@ -9,6 +9,7 @@
   const minutesInput = document.getElementById("stalled-minutes");
   const message = document.getElementById("message");
   let view = null, selected = null, timer = null;
+  let lms = undefined;  // with serve --lti: the grade passbacks' states; null without
 
   async function api(path, options) {
     const response = await fetch(path, Object.assign({credentials: "same-origin",
@@ -28,6 +29,11 @@
       if (status === 401) { say("Your session has ended: open /instructor with the token again.", "error"); return; }
       if (status === 200) {
         view = data;
+        if (lms !== null) {
+          const passbacks = await api("/lti/passbacks");
+          lms = passbacks.status === 200 ? passbacks.data : (passbacks.status === 404 ? null : lms);
+          document.getElementById("lms-roster").hidden = !lms;
+        }
         render();
         document.getElementById("updated").textContent = `updated ${when(data.now)}`;
       } else {
@@ -52,7 +58,8 @@
       card("mean best score", checked.length ? points(Math.round(mean * 10) / 10) : "—"),
       card("grading", `${queue.running} running · ${queue.queued} queued`),
       view.every_minutes ? card("scheduled", `every ${points(view.every_minutes)} min · next ${when(view.next_round_at)}`) : null,
-      view.deadline ? card("deadline", when(view.deadline)) : null].filter(Boolean));
+      view.deadline ? card("deadline", when(view.deadline)) : null,
+      lms ? card("grades to the LMS", lmsLine(lms.states || {})) : null].filter(Boolean));
     renderClass();
     document.getElementById("stalled-label").textContent = points(view.stalled_minutes);
     const stalled = students.filter(s => s.stalled);
@@ -158,6 +165,11 @@
     container.dataset.attempt = String(attemptId);
   }
 
+  function lmsLine(states) {
+    const waiting = (states.queued || 0) + (states.running || 0);
+    return `${states.done || 0} sent · ${waiting} waiting · ${states.failed || 0} failed`;
+  }
+
   function downloads() {
     const which = document.getElementById("which").value;
     for (const link of document.querySelectorAll("#downloads a")) {
@@ -169,6 +181,12 @@
     const {status, data} = await api("/api/class/check", {method: "POST"});
     say(status === 202 ? `${data.queued} student(s) queued for grading.` : (data.error || `error ${status}`),
         status === 202 ? "done" : "error");
+    poll();
+  });
+  document.getElementById("lms-roster").addEventListener("click", async () => {
+    const {status, data} = await api("/lti/roster", {method: "POST"});
+    say(status === 200 ? `The LMS lists ${data.members}: ${data.added.length} added, ${data.linked.length} linked, ` +
+        `${data.skipped.length} skipped.` : (data.error || `error ${status}`), status === 200 ? "done" : "error");
     poll();
   });
   minutesInput.addEventListener("change", poll);
