@@ -113,6 +113,19 @@ def test_a_student_launch_opens_their_own_page(tool, platform):
     assert (row.student_id, row.sub, row.lineitem) == ("ada01", "lms-ada", platform.lineitem())
 
 
+def test_a_link_without_the_score_service_gets_no_passback(tool, platform):
+    ags = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
+    claim = {"scope": ["https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly"],
+             "lineitem": platform.lineitem()}
+    assert launch(tool, platform, "u-ada", **{ags: claim}).status == 303
+    with tool.store.read() as c:
+        from grader.server.db import meta
+        from grader.server.lti.tables import lti_users
+
+        assert [r.lineitem for r in c.execute(lti_users.select())] == [None]
+        assert c.execute(meta.select().where(meta.c.key == "lti_lineitem")).first() is None
+
+
 def test_who_the_student_is_custom_claim_then_email_then_sourcedid(tool, platform):
     assert launch(tool, platform, "u-bob").headers["location"].startswith("/s/cyd03?")  # not bob02 by email
     assert launch(tool, platform, "u-cyd").headers["location"].startswith("/s/cyd03?")

@@ -18,7 +18,7 @@ from typing import Any
 
 from grader.server.db import meta, utcnow
 from grader.server.lti.ags import LINEITEM_KEY, Passbacks
-from grader.server.lti.client import PlatformClient, PlatformKeys
+from grader.server.lti.client import SCORE_SCOPE, PlatformClient, PlatformKeys
 from grader.server.lti.config import Platform
 from grader.server.lti.keys import ToolKeys
 from grader.server.lti.launch import Launch
@@ -52,6 +52,8 @@ class Lti:
         who they are in the LMS; then their counted score is looked at again."""
         now = utcnow()
         lineitem = launch.ags.get("lineitem") if isinstance(launch.ags.get("lineitem"), str) else None
+        if SCORE_SCOPE not in (launch.ags.get("scope") or []):
+            lineitem = None  # the platform did not grant this link the score service
         learned = {LINEITEM_KEY: lineitem, MEMBERSHIPS_KEY: launch.memberships_url}
         with self.store.write() as c:
             for key, value in learned.items():
