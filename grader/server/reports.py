@@ -17,7 +17,8 @@ NO_ATTEMPT = "no attempt yet"
 def no_attempt(student: Student, assessment: Any, pass_mark: float) -> StudentResult:
     return StudentResult(student.student_id, student.account_id or "-", student.region or "-",
                          tuple(unreachable(task, NO_ATTEMPT) for task in assessment.tasks), pass_mark,
-                         (f"{NO_ATTEMPT}: nothing counted for this student",), student.name, student.email)
+                         (f"{NO_ATTEMPT}: nothing counted for this student",), student.name, student.email,
+                         student.extra)
 
 
 def everyone(run: RunResult, roster: list[Student], assessment: Any) -> RunResult:
