@@ -53,11 +53,12 @@ class Passbacks:
     def __init__(self, store: Any, client: PlatformClient, *, counted: str = "best",
                  deadline: dt.datetime | None = None, max_score: float = 100.0, instance: str = "lti",
                  senders: int = 4, backoff: float = 2.0, backoff_cap: float = 60.0, lease: float = 60.0,
-                 poll: float = 1.0, sweep: float = 30.0) -> None:
+                 poll: float = 1.0, sweep: float = 30.0, gather: float = 0.2) -> None:
         self.store, self.client = store, client
         self.counted, self.deadline, self.max_score = counted, deadline, max_score
         self.instance, self.senders = instance, senders
         self.backoff, self.backoff_cap, self.lease, self.poll, self.sweep = backoff, backoff_cap, lease, poll, sweep
+        self.gather = gather  # how long a woken reconcile waits for more students just graded
         self._pending: set[str] = set()
         self._full = True  # the first reconcile looks at the whole class
         self._lock = threading.Lock()
@@ -110,27 +111,13 @@ class Passbacks:
         chosen = self.store.chosen(self.counted, self.deadline)
         if only is not None:
             chosen = {sid: found for sid, found in chosen.items() if sid in only}
-        if not chosen:
-            return 0
+        with self.store.read() as c:  # most looks find nothing to queue: no write lock taken for them
+            if not chosen or not self._todo(c, chosen):
+                return 0
         now = utcnow()
         queued = 0
         with self.store.write() as c:
-            users = {r.student_id: r for r in c.execute(sa.select(lti_users))}
-            default = c.execute(sa.select(meta.c.value).where(meta.c.key == LINEITEM_KEY)).scalar()
-            # Each student's latest score queued so far (by the attempt's time: the order the LMS keeps).
-            last: dict[str, Any] = {}
-            for r in c.execute(sa.select(lti_passbacks.c.student_id, lti_passbacks.c.score, lti_passbacks.c.graded_at)
-                               .order_by(lti_passbacks.c.graded_at, lti_passbacks.c.id)):
-                last[r.student_id] = r
-            for sid, (attempt, _) in sorted(chosen.items()):
-                user = users.get(sid)
-                lineitem = (user.lineitem if user else None) or default
-                if user is None or not lineitem:
-                    continue  # not yet known to the LMS: a launch or a roster read will bring them
-                before = last.get(sid)
-                # Nothing new; or what was read is older than what another instance queued meanwhile.
-                if before is not None and (before.score == attempt.score or before.graded_at >= attempt.graded_at):
-                    continue
+            for sid, attempt, user, lineitem in self._todo(c, chosen):  # again, under the write lock
                 added = c.execute(insert(c, lti_passbacks).values(
                     student_id=sid, attempt_id=attempt.id, sub=user.sub, lineitem=lineitem, score=attempt.score,
                     max_score=self.max_score, graded_at=attempt.graded_at, state="queued", tries=0,
@@ -143,6 +130,32 @@ class Passbacks:
         if queued:
             self._wake_send.set()
         return queued
+
+    def _todo(self, c: Any, chosen: dict[str, Any]) -> list[tuple[str, Any, Any, str]]:
+        """(student, counted attempt, LMS identity, line item) of each student of ``chosen`` to queue."""
+        sids = sorted(chosen)
+        users = {r.student_id: r for r in c.execute(sa.select(lti_users).where(lti_users.c.student_id.in_(sids)))}
+        if not users:
+            return []
+        default = c.execute(sa.select(meta.c.value).where(meta.c.key == LINEITEM_KEY)).scalar()
+        # Each student's latest score queued so far (by the attempt's time: the order the LMS keeps).
+        last: dict[str, Any] = {}
+        for r in c.execute(sa.select(lti_passbacks.c.student_id, lti_passbacks.c.score, lti_passbacks.c.graded_at)
+                           .where(lti_passbacks.c.student_id.in_(list(users)))
+                           .order_by(lti_passbacks.c.graded_at, lti_passbacks.c.id)):
+            last[r.student_id] = r
+        todo = []
+        for sid in sids:
+            attempt, user = chosen[sid][0], users.get(sid)
+            lineitem = (user.lineitem if user else None) or default
+            if user is None or not lineitem:
+                continue  # not yet known to the LMS: a launch or a roster read will bring them
+            before = last.get(sid)
+            # Nothing new; or what was read is older than what another instance queued meanwhile.
+            if before is not None and (before.score == attempt.score or before.graded_at >= attempt.graded_at):
+                continue
+            todo.append((sid, attempt, user, lineitem))
+        return todo
 
     def _reconciler(self) -> None:
         while not self._stop.is_set():
@@ -159,6 +172,8 @@ class Passbacks:
             if not self._wake_reconcile.wait(self.sweep):
                 with self._lock:
                     self._full = True  # a sweep: attempts graded by other instances
+            else:
+                self._stop.wait(self.gather)  # the rest of a batch being graded joins this look
             self._wake_reconcile.clear()
 
     # --- sending ----------------------------------------------------------------------------------
