@@ -57,6 +57,8 @@ def platform():
             "u-eve": User("lms-eve", name="Eve", email="eve@elsewhere.example"),  # on no roster
             "u-ghost": User("lms-ghost", custom={"student_id": "ghost99"}),
             "u-teach": User("lms-teach", name="Prof", roles=(INSTRUCTOR,)),
+            "u-mentor": User("lms-mentor", email="ada@school.example",
+                             roles=("http://purl.imsglobal.org/vocab/lis/v2/membership#Mentor",)),
         }
         yield running
 
@@ -150,6 +152,12 @@ def test_an_instructor_launch_opens_the_instructor_page(tool, platform):
     from grader.server.lti.routes import INSTRUCTOR_COOKIE
 
     assert COOKIE == INSTRUCTOR_COOKIE
+
+
+def test_a_mentor_does_not_get_the_instructor_page(tool, platform):
+    answer = launch(tool, platform, "u-mentor")
+    assert "grader_instructor=" not in answer.headers["set-cookie"]
+    assert answer.status == 303  # treated as the learner the email names, nothing more
 
 
 def test_a_replayed_launch_or_nonce_is_refused(tool, platform):

@@ -40,8 +40,9 @@ AGS_CLAIM = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
 NRPS_CLAIM = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"
 MEMBERSHIP = "http://purl.imsglobal.org/vocab/lis/v2/membership#"
 # LIS roles that open the instructor page (context roles, and the institution's and system's administrators).
+# (not Mentor: a mentor follows some learners, and the instructor page shows the whole class)
 INSTRUCTOR_ROLES = {MEMBERSHIP + "Instructor", MEMBERSHIP + "Administrator", MEMBERSHIP + "ContentDeveloper",
-                    MEMBERSHIP + "Mentor", "http://purl.imsglobal.org/vocab/lis/v2/membership/Instructor#TeachingAssistant",
+                    "http://purl.imsglobal.org/vocab/lis/v2/membership/Instructor#TeachingAssistant",
                     "http://purl.imsglobal.org/vocab/lis/v2/institution/person#Administrator",
                     "http://purl.imsglobal.org/vocab/lis/v2/system/person#Administrator",
                     "Instructor", "Administrator", "ContentDeveloper", "TeachingAssistant"}
