@@ -250,3 +250,23 @@ def test_the_platform_file_is_checked(change, said):
     assert parse(good).deployment_ids == ("d",)
     with pytest.raises(ConfigError, match=said):
         parse({**good, **change})
+
+
+def test_a_launch_is_spent_once_across_instances_even_at_the_same_moment(start, postgres_url, platform):
+    """Two instances on one PostgreSQL database: a login made through one is launched through either, once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def make(store, service):
+        return Lti(parse(platform.config()), store, instance=service.instance, poll=0.05, sweep=0.5)
+
+    one = start(postgres_url, STUDENTS, lti=make)
+    two = start(postgres_url, STUDENTS, lti=make)
+    platform.tool = one.base
+    for _ in range(3):
+        state, nonce, cookie = begin(one, platform, "u-ada")
+        token = platform.id_token(platform.claims("u-ada", nonce))
+        with ThreadPoolExecutor(6) as pool:
+            statuses = sorted(pool.map(lambda n, t=token, s=state, k=cookie: finish(two if n % 2 else one, t, s, k)
+                                       .status, range(6)))
+        assert statuses == [303, 401, 401, 401, 401, 401]
+    assert call("GET", f"{one.base}/lti/jwks").json() == call("GET", f"{two.base}/lti/jwks").json()
