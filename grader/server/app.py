@@ -76,7 +76,7 @@ def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -
     return JSONResponse(data, status_code=status, headers=headers)
 
 
-def create_app(store: Store, service: GradingService, settings: ClassSettings) -> FastAPI:
+def create_app(store: Store, service: GradingService, settings: ClassSettings, lti: Any = None) -> FastAPI:
     import jinja2
 
     secret = store.meta("secret")
@@ -339,6 +339,7 @@ def create_app(store: Store, service: GradingService, settings: ClassSettings) -
     def render_report(fmt: str, which: str, params: dict[str, str]) -> str | bytes:
         from grader.render import FORMATS
         from grader.render.gradescope import dump
+        from grader.server.reports import everyone
 
         roster = store.students()
         chosen = store.chosen(which, settings.deadline)
@@ -357,9 +358,13 @@ def create_app(store: Store, service: GradingService, settings: ClassSettings) -
                 for student in graded:
                     archive.writestr(f"{student.student_id}.json", dump(student))
             return buffer.getvalue()
-        if fmt == "table" and not graded:
-            return "nobody has been graded yet\n"
-        return FORMATS[fmt].text(run)
+        if not roster:
+            return "nobody is on the roster\n" if fmt == "table" else FORMATS[fmt].text(run)
+        return FORMATS[fmt].text(everyone(run, roster, assessment))  # the reports list the whole class
 
+    if lti is not None:  # serve --lti: the LTI 1.3 endpoints (grader/server/lti/routes.py)
+        from grader.server.lti.routes import router
+
+        app.include_router(router(lti, store, page, signed_in, require_instructor, assessment.title))
     return app
 

@@ -121,9 +121,22 @@ def iso(moment: dt.datetime | None) -> str | None:
     return None if moment is None else moment.isoformat(timespec="milliseconds") + "Z"
 
 
+def state_folder() -> Path:
+    """Where the sandbox's class database lives, out of the working directory (and so out of any
+    repository): ``$XDG_STATE_HOME/aws-assessment-grader``, by default ``~/.local/state/...``."""
+    import os
+
+    return Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state") / "aws-assessment-grader"
+
+
 def default_url(assessment: str, sandbox: bool) -> str:
-    name = f"class-{assessment}{'-sandbox' if sandbox else ''}.sqlite3"
-    return f"sqlite:///{Path(name).resolve()}"
+    """A real class's database in the working directory (the instructor's to keep); the sandbox's in
+    :func:`state_folder`."""
+    if not sandbox:
+        return f"sqlite:///{Path(f'class-{assessment}.sqlite3').resolve()}"
+    folder = state_folder()
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return f"sqlite:///{folder / f'class-{assessment}-sandbox.sqlite3'}"
 
 
 def normalise_url(url: str) -> str:

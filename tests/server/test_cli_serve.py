@@ -41,10 +41,20 @@ def test_links_are_printed_stable_and_private(tmp_path, monkeypatch, capsys):
     assert run(*args, monkeypatch=monkeypatch, capsys=capsys)[1] == out  # the secret is the database's
     other = run(*args[:-3], "--db", str(tmp_path / "other.sqlite3"), "--links", monkeypatch=monkeypatch, capsys=capsys)
     assert dict(line.split("\t") for line in other[1].splitlines())["alice42"] != links["alice42"]
-    code, out, _ = run("lambda_medium", "--sandbox", "--links", monkeypatch=monkeypatch, capsys=capsys)
+    state = tmp_path / "state"
+    code, out, _ = run("lambda_medium", "--sandbox", "--links", monkeypatch=monkeypatch, capsys=capsys,
+                       env={"XDG_STATE_HOME": str(state)})
     assert code == 0 and len(out.splitlines()) == 30
     assert out.startswith("demo01\thttp://127.0.0.1:8000/s/demo01?token=")
-    assert (tmp_path / "class-lambda_medium-sandbox.sqlite3").exists()  # the default database, here
+    # The sandbox's database is kept out of the working directory (and any repository in it).
+    assert (state / "aws-assessment-grader" / "class-lambda_medium-sandbox.sqlite3").exists()
+    assert not list(tmp_path.glob("class-*sandbox*"))
+
+
+def test_class_databases_are_ignored_by_git():
+    done = subprocess.run(["git", "check-ignore", "class-lambda_medium.sqlite3", "class-lambda_medium.sqlite3-wal"],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert done.stdout.split() == ["class-lambda_medium.sqlite3", "class-lambda_medium.sqlite3-wal"], done.stderr
 
 
 def test_links_need_no_web_framework():
