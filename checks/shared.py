@@ -17,7 +17,7 @@ T = TypeVar("T")
 
 # --- Functions -----------------------------------------------------------------------------------
 
-ROLE_PLACEHOLDER = "<your-lambda-role>"
+ROLE_PLACEHOLDER = shell.placeholder("your-lambda-role")
 
 
 def known_role(ctx: Context, bases: tuple[str, ...]) -> str | None:
@@ -150,7 +150,7 @@ def uses_own_layer(ctx: Context, function: str, config: dict[str, Any], layer: s
     else:
         fix = shell.fix(shell.comment(f"publish {layer} first; then, with the LayerVersionArn it prints:"),
                         shell.aws("lambda", "update-function-configuration", "--function-name", function,
-                                  "--layers", "<layer-version-arn>", others))
+                                  "--layers", shell.placeholder("layer-version-arn"), others))
     return failed(f"{function} has {found or 'no layers'}; it must use a version of your {layer}", hint=fix, layers=arns)
 
 

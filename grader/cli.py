@@ -282,6 +282,7 @@ SERVER_MODULES = ("fastapi", "uvicorn", "jinja2", "sqlalchemy", "alembic")
               "(ISO 8601; without a zone, this machine's local time).")
 @click.option("--sandbox", is_flag=True, help="A demo class on the embedded emulator (30 students unless named).")
 @click.option("--links", is_flag=True, help="Print each student's private link and exit.")
+@click.option("--revoke-sessions", is_flag=True, help="End every instructor session (cookie) of this class and exit.")
 @click.option("--public-url", help="The address students reach the server at, for --links (default http://HOST:PORT).")
 @click.option("--region", envvar=["AWS_REGION", "AWS_DEFAULT_REGION"], help="AWS region (default: boto3's, else us-east-1).")
 @click.option("--profile", help="AWS profile (env AWS_PROFILE).")
@@ -293,6 +294,11 @@ SERVER_MODULES = ("fastapi", "uvicorn", "jinja2", "sqlalchemy", "alembic")
               help="Grading workers in this instance (each grades a batch of students at a time).")
 @click.option("--pace", type=click.Choice(["auto", "on", "off"]), default="auto", show_default=True,
               help="Stay under AWS's request quotas client-side (auto: on unless an endpoint is given).")
+@click.option("--lti", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Be an LTI 1.3 tool of the LMS named in FILE (JSON: issuer, client_id, deployment_ids, "
+              "auth_login_url, auth_token_url, key_set_url): launches and grade passback.")
+@click.option("--counted", type=click.Choice(["best", "latest"]), default="best", show_default=True,
+              help="With --lti: the attempt whose score goes to the LMS (up to --deadline).")
 @click.option("--lease", type=click.FloatRange(0.5), default=30.0, hidden=True,
               help="Seconds a grading job stays an instance's without a heartbeat (tests shorten it).")
 def serve(assessment: str, **options: Any) -> None:

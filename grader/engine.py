@@ -48,7 +48,9 @@ def judge_check(check: Check, ctx: Context, earlier: dict[str, CheckResult]) -> 
                       evidence={"crashed": type(exc).__name__})
     hint = None
     if verdict.status is not Status.PASS:
-        hint = ctx.fill(verdict.hint or check.hint or "") or None
+        # Only the check's own template is filled: a verdict's hint may carry values read from AWS (an alarm
+        # described "pages {account}") and is written whole by its check (ctx.fill for any template it uses).
+        hint = verdict.hint or ctx.fill(check.hint or "") or None
     return result(verdict.status, verdict.message, hint, verdict.evidence)
 
 

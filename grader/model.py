@@ -136,6 +136,14 @@ class StudentResult:
     def complete(self) -> bool:
         return all(t.status is not Status.ERROR for t in self.tasks)
 
+    def check(self, check_id: str) -> CheckResult:
+        """The result of the check with this id (``"7.3"``); KeyError when the assessment has none."""
+        for task in self.tasks:
+            for check in task.checks:
+                if check.id == check_id:
+                    return check
+        raise KeyError(check_id)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "student_id": self.student_id,

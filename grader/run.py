@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import checks
+from grader.aws.errors import masked
 from grader.roster import REGION, ROLE_ARN, RosterError, Student, credentials_for, from_ids, load_roster
 
 EXIT_OK, EXIT_BELOW_PASS, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
@@ -184,11 +185,11 @@ def policy_covers(pattern: str, arn: str) -> bool:
 def check_endpoint(url: str) -> None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise RunError(f"invalid endpoint URL {url!r}: expected http(s)://host[:port]")
+        raise RunError(f"invalid endpoint URL {masked(url)!r}: expected http(s)://host[:port]")
     try:
         _ = parts.port  # raises ValueError for a port that is not a number
     except ValueError:
-        raise RunError(f"invalid endpoint URL {url!r}: bad port") from None
+        raise RunError(f"invalid endpoint URL {masked(url)!r}: bad port") from None
 
 
 SANDBOX_NOTE = ("This is the reference solution, built by --sandbox in the embedded emulator: "
@@ -291,7 +292,7 @@ def connect(meanwhile: Callable[[Any], None] = lambda connections: None, **optio
         meanwhile(connections)
         preflight.account_id()
     except FactUnavailable as exc:
-        where = options.get("endpoint_url") or os.environ.get("AWS_ENDPOINT_URL") or f"AWS in {connections.region}"
+        where = masked(options.get("endpoint_url") or os.environ.get("AWS_ENDPOINT_URL") or f"AWS in {connections.region}")
         if exc.kind == "network":
             raise RunError(f"cannot reach {where}: {exc.detail}", EXIT_INCOMPLETE) from None
         raise RunError(f"cannot start grading against {where}: {exc.describe()}", EXIT_INCOMPLETE) from None

@@ -6,6 +6,11 @@ make) and a shell ignores it; every other line is a command. Words are quoted on
 and then in single quotes, inside which neither ``$`` nor ``!`` (bash's history expansion) means
 anything. A word in angle brackets (``<trusted-account-id>``) is a value only the student can choose:
 the grader fills in everything it has read.
+
+Values read from AWS are a classmate's to choose in a shared account (an alarm may be named
+``<x> 'y``), so they are always quoted when they are not plain: only the placeholders the grader
+declares itself (:func:`placeholder`: lowercase words and hyphens) stay bare, and only beside plain
+characters.
 """
 
 from __future__ import annotations
@@ -13,15 +18,30 @@ from __future__ import annotations
 import re
 import shlex
 
-PLACEHOLDER = re.compile(r"<[A-Za-z0-9][A-Za-z0-9 _./'-]*>")
+PLACEHOLDER = re.compile(r"<[a-z][a-z0-9-]*>")
+# Characters no shell gives a meaning to inside a word: a word made only of these needs no quotes.
+PLAIN_WORD = re.compile(r"[A-Za-z0-9_./:=,@%+-]+")
 CONTINUATION_INDENT = "    "
+_DECLARED: set[str] = set()  # the placeholders the grader writes itself
+
+
+def placeholder(name: str) -> str:
+    """``<name>``: a value only the student can choose, left bare in a fix (it must be edited anyway).
+    Declared by the grader's own code, never built from a value read from AWS."""
+    text = f"<{name}>"
+    if not PLACEHOLDER.fullmatch(text):
+        raise ValueError(f"a placeholder is lowercase words joined by hyphens, not {name!r}")
+    _DECLARED.add(text)
+    return text
 
 
 def quote(word: str) -> str:
-    """One shell word: bare when it is safe, else single-quoted. Placeholders stay readable: a word
-    such as ``arn:aws:iam::123456789012:role/<your-lambda-role>`` is left bare (it must be edited anyway)."""
+    """One shell word: bare when it is plain, else single-quoted. A word such as
+    ``arn:aws:iam::123456789012:role/<your-lambda-role>`` stays bare only because the grader declared that
+    placeholder; the same brackets in a value read from AWS are quoted like any other character."""
     word = str(word)
-    if PLACEHOLDER.search(word) and not re.search(r"[\s'\"$!`\\;&|(){}*?\[\]]", PLACEHOLDER.sub("x", word)):
+    unplaced = PLACEHOLDER.sub(lambda found: "x" if found.group(0) in _DECLARED else found.group(0), word)
+    if PLAIN_WORD.fullmatch(unplaced):
         return word
     return shlex.quote(word)
 

@@ -8,6 +8,9 @@ import io
 import json
 import xml.etree.ElementTree as ET
 
+from grader import shell
+from grader.model import Status
+from tests.grader.test_shell import paste
 from tests.test_cli import cli, emulator_env
 
 HOSTILE = "[blink]\x1b[31mRED\x1b[0m<b>&'=SUM(A1)"
@@ -60,3 +63,39 @@ def test_credentials_never_appear_in_output(account, tmp_path):
     written = [p.read_text(encoding="utf-8") for p in tmp_path.iterdir() if p.is_file()]
     for text in [r.stdout for r in runs] + [r.stderr for r in runs] + written:
         assert secret not in text and token not in text and "SECRETkey" not in text
+
+
+def test_a_classmates_alarm_runs_nothing_when_its_fix_is_pasted(account, tmp_path):
+    """The security review's attack: a classmate's alarm on bob's function, named like a placeholder with a
+    quote in it, its description a command. Bob's fix names that alarm; pasted, it runs only ``aws``."""
+    built = account.build()
+    sid = built["sid"]
+    cloudwatch = account.client("cloudwatch")
+    cloudwatch.delete_alarms(AlarmNames=[f"Lambda-Throttles-{sid}"])
+    cloudwatch.put_metric_alarm(
+        AlarmName=f"<Throttles alarm for {sid}'s function>", AlarmDescription='x; touch PWNED; # "$(touch PWNED2)"',
+        Namespace="AWS/Lambda", MetricName="Throttles", Statistic="Sum", Period=300, EvaluationPeriods=1,
+        Threshold=2, ComparisonOperator="GreaterThanOrEqualToThreshold",
+        Dimensions=[{"Name": "FunctionName", "Value": f"layer-consumer-{sid}"}])
+    check = next(c for t in account.grade(sid).tasks for c in t.checks if c.id == "12.4")
+    assert check.status is Status.FAIL and "<Throttles alarm for" in check.hint
+    received = paste(check.hint, tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["args"]  # no PWNED: nothing but `aws` ran
+    assert received[:4] == ["cloudwatch", "put-metric-alarm", "--alarm-name", f"<Throttles alarm for {sid}'s function>"]
+    assert 'x; touch PWNED; # "$(touch PWNED2)"' in received
+    assert all(shell.history_safe(line) for line in check.hint.splitlines())
+
+
+def test_a_symlink_planted_at_a_report_s_path_is_replaced_not_followed(tmp_path):
+    """Another user who can write the reports' folder plants report.json -> a file of the instructor's:
+    the report is written beside and renamed over the link, so the file it pointed at is untouched."""
+    from grader.render.files import write_atomic
+
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    report = tmp_path / "reports" / "report.json"
+    report.parent.mkdir()
+    report.symlink_to(victim)
+    write_atomic(report, "{}")
+    assert victim.read_text() == "keep me"
+    assert not report.is_symlink() and report.read_text() == "{}"

@@ -85,3 +85,57 @@ def test_every_file_the_layout_table_names_exists():
     named = re.findall(r"^\| `([^`]+)`", table, flags=re.MULTILINE)
     paths = [n for part in named for n in re.findall(r"[\w./-]+\.py|[\w/]+/$", part)]
     assert paths and all((ROOT / path).exists() for path in paths), [p for p in paths if not (ROOT / p).exists()]
+
+
+def student_policy() -> dict:
+    block = README.split("**What an instructor can do.**", 1)[1].split("```json", 1)[1].split("```", 1)[0]
+    return json.loads(block)
+
+
+def test_the_example_student_policy_is_valid_and_limited_to_the_suffix():
+    """Issue 24, item 8: the policy an instructor may give student kim7 in a shared account."""
+    from checks.policy_evaluation import allows
+
+    policy = student_policy()
+    assert policy["Version"] == "2012-10-17" and len({s["Sid"] for s in policy["Statement"]}) == len(policy["Statement"])
+    # Not named by the suffix, as the README says: reads, triggers (their condition is), the Deny, the log group
+    # Lambda Insights writes every function's metrics to, what AWS does not name in ARNs.
+    shared = {"ReadTheAccount": "*", "OwnTriggers": "*", "KeepTheBoundary": "*", "SharedByDesign": "*",
+              "InsightsLogs": "arn:aws:logs:*:*:log-group:/aws/lambda-insights:*"}
+    for statement in policy["Statement"]:
+        resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+        if statement["Sid"] in shared:
+            assert resources == [shared[statement["Sid"]]], statement["Sid"]
+        else:
+            assert all(r.endswith(("-kim7", "-kim7:*")) for r in resources), statement["Sid"]
+    assert policy["Statement"][2]["Condition"]["StringLike"]["lambda:FunctionArn"][0].endswith(":function:*-kim7")
+    account, region = "123456789012", "us-east-1"
+    mine = {"lambda:UpdateFunctionConfiguration": f"arn:aws:lambda:{region}:{account}:function:rate-limited-function-{{}}",
+            "lambda:PublishLayerVersion": f"arn:aws:lambda:{region}:{account}:layer:common-utils-layer-{{}}",
+            "sqs:SetQueueAttributes": f"arn:aws:sqs:{region}:{account}:lambda-dlq-{{}}",
+            "iam:PassRole": f"arn:aws:iam::{account}:role/lambda-role-{{}}",
+            "iam:PutRolePolicy": f"arn:aws:iam::{account}:role/lambda-role-{{}}",
+            "cloudwatch:PutMetricAlarm": f"arn:aws:cloudwatch:{region}:{account}:alarm:Lambda-Throttles-{{}}",
+            "logs:PutLogEvents": f"arn:aws:logs:{region}:{account}:log-group:/aws/lambda/layer-consumer-{{}}:*"}
+    for action, arn in mine.items():
+        assert allows([policy], action, arn.format("kim7")), action
+        for classmate in ("bob", "kim7b", "kim70"):
+            assert not allows([policy], action, arn.format(classmate)), (action, classmate)
+    assert not allows([policy], "iam:DeleteRolePermissionsBoundary", f"arn:aws:iam::{account}:role/lambda-role-kim7")
+
+
+def test_every_action_of_the_example_student_policy_is_one_aws_has():
+    """Each action names an operation of the service's botocore model (a wildcard, at least one):
+    ``iam:PassRole`` alone is a permission with no operation of its own."""
+    import fnmatch
+
+    import botocore.session
+
+    session = botocore.session.get_session()
+    for statement in student_policy()["Statement"]:
+        for action in statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]:
+            service, name = action.split(":")
+            if action == "iam:PassRole":
+                continue
+            operations = session.get_service_model(service).operation_names
+            assert fnmatch.filter(operations, name), action

@@ -95,10 +95,10 @@ def trigger(ctx: Context) -> Verdict:
                   "object create events", hint=trigger_fix(ctx, bucket), events=events)
 
 
-def permission_hint(bucket: str) -> str:
-    return (f"aws lambda add-permission --function-name {S3_PROCESSOR} --statement-id s3-invoke "
-            f"--action lambda:InvokeFunction --principal s3.amazonaws.com --source-arn arn:{{partition}}:s3:::{bucket} "
-            "--source-account {account}")
+def permission_hint(ctx: Context, bucket: str) -> str:
+    return shell.aws("lambda", "add-permission", "--function-name", S3_PROCESSOR, "--statement-id", "s3-invoke",
+                     "--action", "lambda:InvokeFunction", "--principal", "s3.amazonaws.com",
+                     "--source-arn", f"arn:{ctx.partition}:s3:::{bucket}", "--source-account", ctx.account)
 
 
 @TASK.check("5.3", f"{S3_PROCESSOR}'s resource policy lets S3 invoke it", points=3)  # every verdict has its own fix
@@ -106,7 +106,7 @@ def permitted(ctx: Context) -> Verdict:
     if configuration(ctx, S3_PROCESSOR) is None:
         return missing(ctx, S3_PROCESSOR)
     bucket = the_bucket(ctx)
-    hint = permission_hint(bucket or "<your-bucket>")
+    hint = permission_hint(ctx, bucket or shell.placeholder("your-bucket"))
     policy = ctx.facts.function_policy(S3_PROCESSOR)
     if policy is None:
         return failed(f"{S3_PROCESSOR} has no resource-based policy: S3 cannot invoke it", hint=hint)
@@ -135,7 +135,7 @@ def role_access(ctx: Context) -> Verdict:
             "Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"],
             "Resource": ctx.arn("s3", f"{bucket}/*", region=False, account=False)}]}
         return failed(f"the role may not {' or '.join(lacking)} in {bucket}", hint=shell.aws(
-            "iam", "put-role-policy", "--role-name", role_name(role) or "<s3-processor-role>", "--policy-name",
+            "iam", "put-role-policy", "--role-name", role_name(role) or shell.placeholder("s3-processor-role"), "--policy-name",
             "lambda-lab-bucket", "--policy-document", json.dumps(policy, separators=(",", ":"))),
             missing=lacking, role=role)
     return passed(f"the role may read and write objects in {bucket}", role=role)

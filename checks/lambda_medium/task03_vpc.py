@@ -103,9 +103,9 @@ def environment_fix(ctx: Context, variables: dict[str, str]) -> str:
     """--environment replaces every variable: the fix writes the student's others back with the three."""
     vpc_ids = sorted({s.get("VpcId") for s in ctx.facts.subnets(subnet_ids(ctx)) if s.get("VpcId")})
     wanted = {
-        "VPC_ID": vpc_ids[0] if len(vpc_ids) == 1 else (vpc_config(ctx).get("VpcId") or "<vpc-id>"),
+        "VPC_ID": vpc_ids[0] if len(vpc_ids) == 1 else (vpc_config(ctx).get("VpcId") or shell.placeholder("vpc-id")),
         "SUBNET_IDS": ",".join(subnet_ids(ctx)),  # never empty: the fix waits for 3.4's until it is not
-        "SECURITY_GROUP_ID": own_group_id(ctx) or ",".join(group_ids(ctx)) or "<sg-id>",
+        "SECURITY_GROUP_ID": own_group_id(ctx) or ",".join(group_ids(ctx)) or shell.placeholder("sg-id"),
     }
     document = json.dumps({"Variables": {**variables, **wanted}}, separators=(",", ":"))
     return shell.aws("lambda", "update-function-configuration", "--function-name", ctx.name(FUNCTION),
@@ -152,7 +152,7 @@ def environment(ctx: Context) -> Verdict:
 def eni_permissions(ctx: Context) -> Verdict:
     role = (configuration(ctx, FUNCTION) or {}).get("Role")
     documents = role_policy_documents(ctx, role)
-    attach = shell.aws("iam", "attach-role-policy", "--role-name", role_name(role) or "<vpc-lambda-role>",
+    attach = shell.aws("iam", "attach-role-policy", "--role-name", role_name(role) or shell.placeholder("vpc-lambda-role"),
                        "--policy-arn", ctx.fill(VPC_ACCESS))
     if documents is None:
         return failed(f"the execution role {role} does not exist", hint=missing_role_fix(role, attach))

@@ -61,8 +61,8 @@ def destination_check(check_id: str, kind: str, queue: str, other: str, points: 
         wanted = queue_arn(ctx, queue)
         if wanted is None:
             return failed(f"the queue {ctx.name(queue)} does not exist; create it first",
-                          hint=shell.fix(create_queue_hint(queue, {"MessageRetentionPeriod": "86400"}),
-                                         INVOKE_CONFIG_HINT))
+                          hint=ctx.fill(shell.fix(create_queue_hint(queue, {"MessageRetentionPeriod": "86400"}),
+                                                  INVOKE_CONFIG_HINT)))
         if target == wanted:
             return passed(f"on {kind.lower()}: {ctx.name(queue)}")
         if target and target == queue_arn(ctx, other):
@@ -83,7 +83,7 @@ def queues(ctx: Context) -> Verdict:
         queue = ctx.facts.queue(ctx.name(prefix))
         if queue is None:
             problems.append(f"{ctx.name(prefix)} does not exist")
-            fixes.append(create_queue_hint(prefix, {"MessageRetentionPeriod": "86400"}))
+            fixes.append(ctx.fill(create_queue_hint(prefix, {"MessageRetentionPeriod": "86400"})))
         elif str(queue.get("MessageRetentionPeriod")) != "86400":
             problems.append(f"{ctx.name(prefix)} keeps messages {queue.get('MessageRetentionPeriod')} s (expected 86400)")
             fixes.append(set_queue_attributes_fix(queue, {"MessageRetentionPeriod": "86400"}))

@@ -48,7 +48,7 @@ def insights_hint(ctx: Context) -> str:
     current = [arn for arn in layer_arns(configuration(ctx, base) or {})
                if not ((m := LAYER_VERSION_ARN.match(arn)) and m["name"] in INSIGHTS_LAYERS)]
     insights = (f"arn:{ctx.partition}:lambda:{ctx.region}:{publisher}:layer:LambdaInsightsExtension:"
-                "<insights-version>")
+                + shell.placeholder("insights-version"))
     return shell.fix(
         shell.comment(f"<insights-version>: the latest for {ctx.region}, from the AWS documentation's list of "
                       "Lambda Insights extension versions"),
@@ -94,7 +94,7 @@ def role_can_report(ctx: Context) -> Verdict:
         reasons.append(f"{name}'s role does not allow {', '.join(missing)}")
         roles.append(role_name(role))
     def attach(role: str | None) -> str:
-        return shell.aws("iam", "attach-role-policy", "--role-name", role or "<that-functions-role>",
+        return shell.aws("iam", "attach-role-policy", "--role-name", role or shell.placeholder("that-functions-role"),
                          "--policy-arn", f"arn:{ctx.partition}:iam::aws:policy/{INSIGHTS_POLICY}")
 
     fix = attach(roles[0]) if roles else missing_role_fix(absent[0], attach(role_name(absent[0])))

@@ -11,7 +11,7 @@ TASK = Task(11, "Cross-account invoke", points=6)
 FUNCTION = "layer-consumer"
 HINT = (
     "aws lambda add-permission --function-name layer-consumer-{sid} --statement-id AllowCrossAccountInvoke "
-    "--action lambda:InvokeFunction --principal <trusted-account-id>"
+    f"--action lambda:InvokeFunction --principal {shell.placeholder('trusted-account-id')}"
 )
 ACCOUNT_PRINCIPAL = re.compile(r"^(?:(\d{12})|arn:aws[a-z-]*:iam::(\d{12}):root)$")
 
@@ -34,7 +34,7 @@ def other_account(ctx: Context) -> Verdict:
             continue
         for principal in principals(statement, "AWS"):
             if principal == "*":
-                public.append(str(statement.get("Sid") or "<public-statement-id>"))
+                public.append(str(statement.get("Sid") or shell.placeholder("public-statement-id")))
             match = ACCOUNT_PRINCIPAL.match(principal)
             if match:
                 accounts.add(match[1] or match[2])
@@ -45,7 +45,7 @@ def other_account(ctx: Context) -> Verdict:
         removals = [shell.aws("lambda", "remove-permission", "--function-name", ctx.name(FUNCTION),
                               "--statement-id", sid) for sid in dict.fromkeys(public)]
         return failed("the policy lets anyone (*) invoke the function: name one trusted account instead",
-                      hint=shell.fix(*removals, HINT), public=public)
+                      hint=shell.fix(*removals, ctx.fill(HINT)), public=public)
     if accounts:
         return failed(f"only your own account {ctx.account} may invoke it; name a different account")
     return failed("no statement allows another account lambda:InvokeFunction")

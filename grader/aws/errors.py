@@ -5,6 +5,7 @@ NotFound is not here: a missing resource is a fact (``None``), decided by the ca
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 # botocore is imported where an error is classified, not here: the facts (and this module's
@@ -35,13 +36,24 @@ BAD_CREDENTIALS = {
 }
 
 
+# A URL's password (``http://user:password@host``): an --endpoint-url may carry one, and botocore's and
+# urllib3's errors repeat the URL they could not reach.
+URL_PASSWORD = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://[^/\s:@'\"]*):[^/\s@'\"]*@")
+
+
+def masked(text: str) -> str:
+    """``text`` with any URL's password shown as ``***`` (``http://user:***@host``), as database URLs are."""
+    return URL_PASSWORD.sub(r"\1:***@", text)
+
+
 class FactUnavailable(Exception):
-    """A fact could not be read. ``kind``: denied, throttled, credentials, clock, network, unexpected."""
+    """A fact could not be read. ``kind``: denied, throttled, credentials, clock, network, package (a deployment
+    package behind the URL ``action`` returned), unexpected."""
 
     def __init__(self, action: str, kind: str, detail: str) -> None:
         self.action = action
         self.kind = kind
-        self.detail = detail
+        self.detail = masked(detail)  # printed in messages, reports and the server's pages
         super().__init__(self.describe())
 
     def describe(self) -> str:
@@ -55,6 +67,8 @@ class FactUnavailable(Exception):
             return f"{self.action} was refused because this computer's clock is off ({self.detail}); set the clock right"
         if self.kind == "network":
             return f"{self.action} could not reach AWS: {self.detail}"
+        if self.kind == "package":
+            return f"the deployment package {self.action} points to could not be read: {self.detail}"
         return f"{self.action} failed: {self.detail}"
 
 

@@ -27,7 +27,7 @@ class EmulatorUnavailable(RuntimeError):
 class Emulator:
     """moto on loopback. ``settle_seconds`` and ``scaling_alarms`` switch on recorded AWS behaviours (see
     ``patches.Switches``); None takes them from $GRADER_EMULATOR_SETTLE_SECONDS / $GRADER_EMULATOR_SCALING_ALARMS,
-    else off. Like moto's state, they are process-wide."""
+    else the recorded behaviour (on). Like moto's state, they are process-wide."""
 
     host: str = "127.0.0.1"
     port: int = 0

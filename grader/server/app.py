@@ -1,12 +1,16 @@
 """The class server's web application: the student page, the instructor page and their JSON API.
 
-Who may do what:
+Who may do what (``access.py``):
 
 - the instructor's token (``--token``/``GRADER_TOKEN``) as ``Authorization: Bearer <token>`` (or
-  ``?token=``), or the cookie ``/instructor?token=…`` sets (HTTP-only, same-site strict), may do everything;
+  ``?token=``), or the session cookie ``/instructor?token=…`` sets (HTTP-only, same-site strict, ending
+  after 12 hours or at logout), may do everything;
 - a student's private link carries ``token=<key>``, an HMAC of their ID under a secret kept in the class
   database: it opens that student's page and API (``Authorization: Bearer <key>`` or ``?token=<key>``)
   and nothing else.
+
+Request bodies over a few KB are refused (413) without being read, and wrong credentials are counted
+per client (429 past the limit): ``limits.py``.
 
 Credentials never appear in a page (the pages read theirs from their own address), in the access log
 (paths are logged without their query) or in an error. Every error is JSON ``{"error": …}`` with a 4xx or
@@ -17,11 +21,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
-import hmac
 import io
 import logging
 import math
+import re
 import time
 import zipfile
 from dataclasses import dataclass
@@ -38,12 +41,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from grader.model import RunResult, StudentResult
 from grader.roster import STUDENT_ID
 from grader.server import db, gradebooks
-from grader.server.links import student_key
+from grader.server.access import COOKIE, Access, ApiError, Sessions
+from grader.server.limits import MAX_BODY, BodyLimit
 from grader.server.store import Cooldown, Store, UnknownStudent
 from grader.server.worker import GradingService
 
 HERE = Path(__file__).parent
-COOKIE = "grader_instructor"
+ATTEMPT_ID = re.compile(r"[0-9]{1,19}")  # ASCII digits ('²'.isdigit() too), within a 64-bit integer
 access_log = logging.getLogger("grader.server.access")
 log = logging.getLogger("grader.server")
 
@@ -65,35 +69,28 @@ class ClassSettings:
     pass_mark: float = 70.0
     check_timeout: float = 120.0  # a check's request waits this long for its grading, then answers 202
     every: float | None = None  # seconds between scheduled rounds (shown to the instructor)
-
-
-class ApiError(Exception):
-    def __init__(self, status: int, message: str, **extra: Any) -> None:
-        super().__init__(message)
-        self.status, self.message, self.extra = status, message, extra
-
-
-def _same(given: str | None, expected: str) -> bool:
-    return given is not None and hmac.compare_digest(given.encode(), expected.encode())
+    session_hours: float = 12.0  # an instructor's session cookie ends this long after the login
 
 
 def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> JSONResponse:
     return JSONResponse(data, status_code=status, headers=headers)
 
 
-def create_app(store: Store, service: GradingService, settings: ClassSettings) -> FastAPI:
+def create_app(store: Store, service: GradingService, settings: ClassSettings, lti: Any = None) -> FastAPI:
     import jinja2
 
     secret = store.meta("secret")
     started_at = store.meta("started_at")
     assessment = settings.assessment
     tasks = [{"number": t.number, "title": t.title, "max_score": t.points} for t in assessment.tasks]
-    instructor_cookie = hmac.new(bytes.fromhex(secret), b"instructor:" + hashlib.sha256(settings.token.encode())
-                                 .digest(), hashlib.sha256).hexdigest()
+    sessions = Sessions(store, secret, settings.token, lifetime=settings.session_hours * 3600)
+    access = Access(settings.token, secret, sessions)
+    who, require_instructor = access.who, access.require_instructor
     pages = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True)
 
     app = FastAPI(title="AWS assessment grader — class server", docs_url=None, redoc_url=None, openapi_url=None)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.add_middleware(BodyLimit, limit=MAX_BODY)  # inside the headers and the access log below
 
     # --- errors, headers, access log ------------------------------------------------------------
 
@@ -101,7 +98,9 @@ def create_app(store: Store, service: GradingService, settings: ClassSettings) -
     async def api_error(request: Request, exc: ApiError) -> Response:
         headers = {"Retry-After": str(exc.extra["retry_after"])} if "retry_after" in exc.extra else None
         if request.url.path.startswith(("/s/", "/instructor")) and "text/html" in request.headers.get("accept", ""):
-            return page("error.html", {"status": exc.status, "message": exc.message}, exc.status)
+            response = page("error.html", {"status": exc.status, "message": exc.message}, exc.status)
+            response.headers.update(headers or {})
+            return response
         return _json({"error": exc.message, **exc.extra}, exc.status, headers)
 
     @app.exception_handler(StarletteHTTPException)
@@ -142,38 +141,10 @@ def create_app(store: Store, service: GradingService, settings: ClassSettings) -
         context = {"title": assessment.title, "assessment": assessment.name, **context}
         return HTMLResponse(pages.get_template(name).render(**context), status_code=status)
 
-    # --- who is asking --------------------------------------------------------------------------
-
-    def bearer(request: Request) -> str | None:
-        scheme, _, value = request.headers.get("authorization", "").partition(" ")
-        return value.strip() if scheme.lower() == "bearer" and value.strip() else None
-
-    def is_instructor(request: Request) -> bool:
-        if _same(bearer(request), settings.token) or _same(request.query_params.get("token"), settings.token):
-            return True
-        if _same(request.cookies.get(COOKIE), instructor_cookie):
-            # A cookie rides along on any request to this site: a change must come from the page's script.
-            if request.method != "GET" and request.headers.get("x-requested-with") != "grader":
-                raise ApiError(403, "send X-Requested-With: grader with the instructor's cookie")
-            return True
-        return False
-
-    def require_instructor(request: Request) -> None:
-        if is_instructor(request):
-            return
-        given = bearer(request) or request.query_params.get("token") or request.cookies.get(COOKIE)
-        raise ApiError(401, "the instructor's token is not valid" if given else "the instructor's token is needed")
-
-    def who(request: Request, sid: str) -> str:
-        """'instructor' or 'student' (this student's own link); 401 otherwise."""
-        if is_instructor(request):
-            return "instructor"
-        given = bearer(request) or request.headers.get("x-student-token") or request.query_params.get("token")
-        if not given:
-            raise ApiError(401, "a credential is needed: open your private link")
-        if STUDENT_ID.match(sid) and _same(given, student_key(secret, sid)):
-            return "student"
-        raise ApiError(401, "this link is not valid for this student")
+    def signed_in(response: Response, request: Request) -> Response:
+        response.set_cookie(COOKIE, sessions.issue(), max_age=int(sessions.lifetime), httponly=True,
+                            samesite="strict", path="/", secure=request.url.scheme == "https")
+        return response
 
     async def known(sid: str) -> Any:
         if not STUDENT_ID.match(sid):
@@ -215,12 +186,9 @@ def create_app(store: Store, service: GradingService, settings: ClassSettings) -
     @app.get("/instructor", response_class=HTMLResponse)
     async def instructor_page(request: Request) -> Response:
         given = request.query_params.get("token")
-        if given is not None and _same(given, settings.token):
-            response = page("instructor.html", {"every": settings.every or 0})
-            response.set_cookie(COOKIE, instructor_cookie, httponly=True, samesite="strict", path="/",
-                                secure=request.url.scheme == "https")
-            return response
-        if is_instructor(request) and given is None:
+        if given is not None and access.login(request, given):
+            return signed_in(page("instructor.html", {"every": settings.every or 0}), request)
+        if given is None and access.is_instructor(request):
             return page("instructor.html", {"every": settings.every or 0})
         status = 401
         if "application/json" in request.headers.get("accept", "") and "text/html" not in request.headers.get(
@@ -231,15 +199,21 @@ def create_app(store: Store, service: GradingService, settings: ClassSettings) -
 
     @app.post("/instructor/login")
     async def login(request: Request) -> Response:
-        form = await request.body()
+        form = await request.body()  # at most MAX_BODY bytes (BodyLimit)
         from urllib.parse import parse_qs
 
         given = (parse_qs(form.decode("utf-8", "replace")).get("token") or [""])[0]
-        if not _same(given, settings.token):
+        if not access.login(request, given):
             return page("login.html", {"failed": True}, 401)
-        response = Response(status_code=303, headers={"Location": "/instructor"})
-        response.set_cookie(COOKIE, instructor_cookie, httponly=True, samesite="strict", path="/",
-                            secure=request.url.scheme == "https")
+        return signed_in(Response(status_code=303, headers={"Location": "/instructor"}), request)
+
+    @app.post("/instructor/logout")
+    async def logout(request: Request) -> Response:
+        """Ends every instructor session (on every instance sharing the database), this one's too."""
+        require_instructor(request)
+        await to_thread.run_sync(sessions.revoke)
+        response = _json({"revoked": True})
+        response.delete_cookie(COOKIE, path="/")
         return response
 
     # --- a student's API ------------------------------------------------------------------------
@@ -294,7 +268,8 @@ def create_app(store: Store, service: GradingService, settings: ClassSettings) -
     async def student_attempt(sid: str, attempt_id: str, request: Request) -> Response:
         who(request, sid)
         await known(sid)
-        found = await to_thread.run_sync(store.attempt, sid, int(attempt_id)) if attempt_id.isdigit() else None
+        wanted = int(attempt_id) if ATTEMPT_ID.fullmatch(attempt_id) else None
+        found = await to_thread.run_sync(store.attempt, sid, wanted) if wanted is not None and wanted < 2**63 else None
         if not found:
             raise ApiError(404, "no such attempt")
         if request.query_params.get("format") == "table":  # exactly what the command line prints
@@ -351,7 +326,7 @@ def create_app(store: Store, service: GradingService, settings: ClassSettings) -
         require_instructor(request)
         fmt = request.query_params.get("format", "json")
         params = request.query_params
-        which = params.get("attempt") or params.get("which") or params.get("from") or "best"
+        which = params.get("attempt") or "best"
         if fmt not in REPORT_TYPES:
             raise ApiError(400, f"format must be one of {', '.join(REPORT_TYPES)}")
         if which not in ("best", "latest"):
@@ -364,11 +339,12 @@ def create_app(store: Store, service: GradingService, settings: ClassSettings) -
     def render_report(fmt: str, which: str, params: dict[str, str]) -> str | bytes:
         from grader.render import FORMATS
         from grader.render.gradescope import dump
+        from grader.server.reports import everyone
 
         roster = store.students()
         chosen = store.chosen(which, settings.deadline)
         graded = tuple(dataclasses.replace(StudentResult.from_dict(chosen[s.student_id][1], settings.pass_mark),
-                                           name=s.name, email=s.email)
+                                           name=s.name, email=s.email, extra=s.extra)
                        for s in roster if s.student_id in chosen)
         run = RunResult(assessment.name, assessment.title, settings.pass_mark, graded)
         if fmt == "canvas":
@@ -382,9 +358,13 @@ def create_app(store: Store, service: GradingService, settings: ClassSettings) -
                 for student in graded:
                     archive.writestr(f"{student.student_id}.json", dump(student))
             return buffer.getvalue()
-        if fmt == "table" and not graded:
-            return "nobody has been graded yet\n"
-        return FORMATS[fmt].text(run)
+        if not roster:
+            return "nobody is on the roster\n" if fmt == "table" else FORMATS[fmt].text(run)
+        return FORMATS[fmt].text(everyone(run, roster, assessment))  # the reports list the whole class
 
+    if lti is not None:  # serve --lti: the LTI 1.3 endpoints (grader/server/lti/routes.py)
+        from grader.server.lti.routes import router
+
+        app.include_router(router(lti, store, page, signed_in, require_instructor, assessment.title))
     return app
 

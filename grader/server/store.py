@@ -26,7 +26,6 @@ from grader.roster import Student
 from grader.server import db
 from grader.server.db import ACTIVE, attempts, jobs, meta, result_tasks, results, schedules, students, utcnow
 
-TRIGGERS = ("student", "schedule", "instructor")
 MAX_TRIES = 3  # a job whose grading failed (or whose instance died) this often is given up, with its error
 CLASS_SCHEDULE = "class"
 
@@ -58,7 +57,8 @@ class Job:
 
 
 def _student(row: Any) -> Student:
-    return Student(row.student_id, row.name, row.email, row.region, row.profile, row.role_arn, row.account_id)
+    return Student(row.student_id, row.name, row.email, row.region, row.profile, row.role_arn, row.account_id,
+                   tuple((str(k), str(v)) for k, v in row.extra or ()))
 
 
 def digest(body: dict[str, Any]) -> str:
@@ -108,6 +108,15 @@ class Store:
         with self.read() as c:
             return c.execute(sa.select(meta.c.value).where(meta.c.key == key)).scalar_one()
 
+    def setting(self, key: str) -> str | None:
+        with self.read() as c:
+            return c.execute(sa.select(meta.c.value).where(meta.c.key == key)).scalar_one_or_none()
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self.write() as c:
+            insert = self._insert(meta).values(key=key, value=value)
+            c.execute(insert.on_conflict_do_update(index_elements=[meta.c.key], set_={"value": value}))
+
     def sync_students(self, roster: list[Student]) -> None:
         """The roster becomes the class: new students added, details updated, those no longer on it set
         aside (their attempts are kept)."""
@@ -116,7 +125,8 @@ class Store:
             known = set(c.execute(sa.select(students.c.student_id)).scalars())
             for s in roster:
                 details = {"name": s.name, "email": s.email, "region": s.region, "profile": s.profile,
-                           "role_arn": s.role_arn, "account_id": s.account_id, "active": True}
+                           "role_arn": s.role_arn, "account_id": s.account_id, "extra": [list(p) for p in s.extra],
+                           "active": True}
                 if s.student_id in known:
                     c.execute(students.update().where(students.c.student_id == s.student_id).values(**details))
                 else:

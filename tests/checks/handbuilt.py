@@ -237,6 +237,9 @@ class HandBuiltFacts:
     def metric_alarms(self) -> list[dict[str, Any]]:
         return copy.deepcopy(self.alarms)
 
+    def metric_alarms_named(self, names: tuple[str, ...]) -> list[dict[str, Any]]:
+        return copy.deepcopy([a for a in self.alarms if a["AlarmName"] in names])
+
     def log_group(self, name: str) -> dict[str, Any] | None:
         return copy.deepcopy(self.log_groups.get(name))
 

@@ -1,3 +1,11 @@
+import re
+import time
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from checks import policy_evaluation
 from checks.policy_evaluation import allows, missing_actions, statements
 
 
@@ -89,3 +97,38 @@ def test_every_statement_is_read_past_the_ones_that_do_not_apply():
                    {"Effect": "Deny", "Action": "ec2:*", "Resource": "*"})
     assert allows([document], "logs:PutLogEvents")
     assert not allows([document], "ec2:CreateNetworkInterface")
+
+
+# --- wildcards in linear time: a classmate's policy must not freeze the class ---------------------------
+
+
+def backtracking_reference(pattern: str, value: str) -> bool:
+    """IAM's wildcards as a regex: right by definition, exponential on some patterns (short ones here)."""
+    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    return re.fullmatch(regex, value, re.DOTALL) is not None
+
+
+@settings(max_examples=400, deadline=None)
+@given(pattern=st.text(alphabet="ab*?:", max_size=8), value=st.text(alphabet="ab:", max_size=8))
+def test_wildcards_match_as_iam_reads_them(pattern, value):
+    assert policy_evaluation.resource_matches(pattern, value) is backtracking_reference(pattern, value)
+
+
+@pytest.mark.parametrize("pattern, value", [
+    ("ec2:" + "*" * 14 + "Z", "ec2:" + "a" * 60),  # the review's: 31 s with a backtracking regex
+    ("*a" * 200 + "b", "a" * 2048),
+    ("?*" * 1000 + "b", "a" * 2048),
+    ("*" + "a?" * 500 + "b", "a" * 2048),
+])
+def test_a_hostile_wildcard_takes_under_a_millisecond(pattern, value):
+    timings = []
+    for _ in range(5):
+        started = time.perf_counter()
+        assert not policy_evaluation.action_matches(pattern, value)
+        timings.append(time.perf_counter() - started)
+    assert min(timings) < 0.001, timings
+
+
+def test_a_pattern_longer_than_iam_allows_matches_nothing():
+    assert not policy_evaluation.resource_matches("*" * 5000, "arn:aws:sqs:us-east-1:123456789012:q")
+    assert policy_evaluation.resource_matches("*", "arn:aws:sqs:us-east-1:123456789012:q")

@@ -15,14 +15,24 @@ functions each change one thing, as a student might get it wrong.
 
 from __future__ import annotations
 
+import base64
 import copy
+import hashlib
 import json
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from checks.lambda_medium.solution import INSIGHTS_LOGGING  # the solution's inline policy for task 8
+from checks.lambda_lab.solution import LAYER as LAB_LAYER  # the lab's layer (common_utils.py)
+from checks.lambda_medium.common import FUNCTIONS as MEDIUM_FUNCTIONS
+from checks.lambda_medium.solution import (  # the reference solution's packages
+    HANDLER,
+    INSIGHTS_LOGGING,  # the solution's inline policy for task 8
+    LAYER,
+    function_zip,
+)
+from grader.aws.package_http import partition_of
 from tests.recordings import corpus
 from tests.recordings.replay import Answer, Replay, Unrecorded, ok, pages
 
@@ -63,6 +73,16 @@ class Function:
     invoke_config: dict[str, Any] | None = None  # {"MaximumRetryAttempts":..., "OnSuccess": arn|None, ...}
     statements: list[dict[str, Any]] = field(default_factory=list)  # resource-based policy statements
     provisioned: dict[str, dict[str, Any]] = field(default_factory=dict)  # qualifier -> {"requested", "status", "reason"}
+    package: bytes = b""  # the deployment package (a zip); empty: the reference solution's (see default_package)
+
+
+def default_package(function: Function) -> bytes:
+    """The function's package: its own, else the reference solution's code of the lambda_medium function it is
+    (``layer-consumer-<id>``...), else solution.HANDLER."""
+    if function.package:
+        return function.package
+    prefix = next((p for p in MEDIUM_FUNCTIONS if function.name.startswith(f"{p}-")), None)
+    return function_zip(prefix) if prefix else HANDLER
 
 
 @dataclass
@@ -172,6 +192,7 @@ class AwsAccount:
             if page_size is not None and paging is not None:
                 resolver = _repaged(f"{service}:{operation}", resolver, paging, page_size, replay.pages)
             replay.on(service, operation, resolver)
+        replay.package_source = lambda url: self.packages().get(url)
         return replay
 
     def _resolvers(self) -> dict[tuple[str, str], Callable[[dict[str, Any], str], Answer]]:
@@ -191,6 +212,7 @@ class AwsAccount:
             ("lambda", "ListFunctions"): here(self._list_functions),
             ("lambda", "ListLayers"): here(self._list_layers),
             ("lambda", "ListLayerVersions"): here(self._list_layer_versions),
+            ("lambda", "GetLayerVersion"): here(self._get_layer_version),
             ("lambda", "GetFunctionEventInvokeConfig"): here(self._invoke_config),
             ("lambda", "ListEventSourceMappings"): here(self._list_mappings),
             ("lambda", "GetEventSourceMapping"): here(self._get_mapping),
@@ -275,6 +297,7 @@ class AwsAccount:
             "Description": function.versions.get(version, function.description), "Version": version,
             "Environment": {"Variables": dict(function.environment)},
             "LoggingConfig": {"LogFormat": "Text", "LogGroup": f"/aws/lambda/{function.name}"},
+            "CodeSha256": code_sha256(default_package(function)), "CodeSize": len(default_package(function)),
         })
         if "RuntimeVersionConfig" in config:
             config["RuntimeVersionConfig"] = self.in_partition(config["RuntimeVersionConfig"])
@@ -298,6 +321,8 @@ class AwsAccount:
             return self._not_found(params["FunctionName"])
         response = corpus.response("lambda", "GetFunction", "python-function")
         response["Configuration"] = self.configuration(function)
+        response["Code"]["Location"] = self.package_url("tasks", function.name, default_package(function)) + \
+            "?versionId=Jd8WJ6lTiRBLbmC9uC3L4Yk1XxVv7n4b"
         if function.reserved is not None:
             response["Concurrency"] = {"ReservedConcurrentExecutions": function.reserved}
         if function.tags_error:
@@ -338,6 +363,45 @@ class AwsAccount:
                    "LatestMatchingVersion": self._layer_version(name, versions[-1])}
                   for name, versions in self.layers.items() if versions]
         return _paged("Layers", layers, PAGE["ListLayers"])
+
+    def _get_layer_version(self, params: dict[str, Any]) -> Answer:
+        _expect(params, {"LayerName", "VersionNumber"})
+        name = params["LayerName"]
+        if name.startswith("arn:"):
+            if not name.startswith(self.layer_arn("")):
+                raise Unrecorded("the accounts model their own layers only")
+            name = name.split(":")[-1]
+        version = next((v for v in self.layers.get(name, []) if v["version"] == params["VersionNumber"]), None)
+        if version is None:
+            return {"error": corpus.error("lambda", "GetLayerVersion", "does-not-exist")}
+        response = corpus.response("lambda", "GetLayerVersion", "layer-version")
+        code = version.get("package") or LAYER
+        response.update(LayerArn=self.layer_arn(name), LayerVersionArn=self.layer_arn(name, version["version"]),
+                        Version=version["version"], CompatibleRuntimes=list(version.get("runtimes", ["python3.12"])))
+        response["Content"] = {"CodeSha256": code_sha256(code), "CodeSize": len(code),
+                               "Location": self.package_url("layers", name, code) + "?versionId=27iWyA73cCAYqyHx"}
+        if version.get("description"):
+            response["Description"] = version["description"]
+        else:
+            response.pop("Description")
+        return ok(response)
+
+    def package_url(self, kind: str, name: str, code: bytes) -> str:
+        """Where Lambda keeps a package (the recorded bucket form, in the account's partition), without the
+        presigned query: ``kind`` is ``tasks`` (functions) or ``layers``."""
+        suffix = (partition_of(self.region) or {"outputs": {"dnsSuffix": "amazonaws.com"}})["outputs"]["dnsSuffix"]
+        return (f"https://prod-04-2014-{kind}.s3.{self.region}.{suffix}/snapshots/{self.account}/{name}-"
+                f"{hashlib.sha256(code).hexdigest()[:32]}")
+
+    def packages(self) -> dict[str, bytes]:
+        """Every package of the account by its URL (without the presigned query)."""
+        found = {self.package_url("tasks", f.name, default_package(f)): default_package(f)
+                 for f in self.functions.values()}
+        for name, versions in self.layers.items():
+            for version in versions:
+                code = version.get("package") or LAYER
+                found[self.package_url("layers", name, code)] = code
+        return found
 
     def _list_layer_versions(self, params: dict[str, Any]) -> Answer:
         _expect(params, {"LayerName"})
@@ -600,8 +664,11 @@ class AwsAccount:
         return ok({"ScalingPolicies": found})
 
     def _alarms(self, params: dict[str, Any]) -> Answer:
-        _expect(params)
-        return _paged("MetricAlarms", self.alarms, PAGE["DescribeAlarms"], {"CompositeAlarms": []})
+        # AlarmNames: only the alarms of those names (botocore's model, DescribeAlarmsInput.AlarmNames).
+        _expect(params, optional={"AlarmNames"})
+        names = params.get("AlarmNames")
+        alarms = self.alarms if names is None else [a for a in self.alarms if a["AlarmName"] in names]
+        return _paged("MetricAlarms", alarms, PAGE["DescribeAlarms"], {"CompositeAlarms": []})
 
     def metric_alarm(self, name: str, metric: str, statistic: str, threshold: float, operator: str, function: str,
                      periods: int = 1, period: int = 300, **extra: Any) -> dict[str, Any]:
@@ -724,6 +791,11 @@ class AwsAccount:
 
 
 # --- helpers -----------------------------------------------------------------------------------
+
+
+def code_sha256(code: bytes) -> str:
+    """Lambda's CodeSha256: the package's SHA-256, base64 (botocore: FunctionConfiguration.CodeSha256)."""
+    return base64.b64encode(hashlib.sha256(code).digest()).decode()
 
 
 def _expect(params: dict[str, Any], required: set[str] = frozenset(), optional: set[str] = frozenset()) -> None:
@@ -988,7 +1060,8 @@ def lab_account(partition: str = "aws", region: str = "us-east-1", account: str 
     a.apis.append(RestApi("t3rr4f0rm1", "terraform-managed-lambda-api", [("{proxy+}", "ANY", "terraform-managed-lambda")], ["prod"]))
 
     # Lab 7: the layer and its user, the async processor (on-failure destination, OnSuccess {}), reserved 5.
-    a.layers["common-utilities"] = [{"version": 1, "description": "Common utilities for Lambda functions", "runtimes": ["python3.12"]}]
+    a.layers["common-utilities"] = [{"version": 1, "description": "Common utilities for Lambda functions",
+                                     "runtimes": ["python3.12"], "package": LAB_LAYER}]
     a.functions["AdvancedProcessor"] = Function("AdvancedProcessor", "lab7-role", layers=[a.layer_arn("common-utilities", 1)])
     a.queues["lambda-dlq"] = {}
     a.functions["AsyncProcessor"] = Function("AsyncProcessor", "lab7-role", timeout=10, reserved=5, invoke_config={

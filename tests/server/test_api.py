@@ -29,7 +29,7 @@ def built(emulator):
     account.build(partial)
     account.client("lambda").delete_function_concurrency(FunctionName=f"rate-limited-function-{partial}")
     return {"account": account, "done": done, "partial": partial, "idle": idle,
-            "students": [Student(done, name="Ada Done", email="ada@school.example"),
+            "students": [Student(done, name="Ada Done", email="ada@school.example", extra=(("section", "B-2"),)),
                          Student(partial, name="=Partial, Pat", email="pat@school.example"),
                          Student(idle)]}
 
@@ -156,13 +156,18 @@ def test_every_report_format_from_the_best_or_latest_attempt(built, start, sqlit
         assert f'filename="lambda_medium-{which}.' in reply.headers["content-disposition"]
         return reply
 
+    # Every report lists the whole class: the student who never checked has a row saying so.
     best = json.loads(report("json").body)
-    assert {s["student_id"]: s["score"] for s in best["students"]} == {sid: 100, built["partial"]: 97}
+    assert {s["student_id"]: s["score"] for s in best["students"]} == {sid: 100, built["partial"]: 97, built["idle"]: 0}
+    idle = next(s for s in best["students"] if s["student_id"] == built["idle"])
+    assert idle["complete"] is False and idle["notes"] == ["no attempt yet: nothing counted for this student"]
     latest = json.loads(report("json", "latest").body)
-    assert {s["student_id"]: s["score"] for s in latest["students"]} == {sid: 97, built["partial"]: 97}
+    assert {s["student_id"]: s["score"] for s in latest["students"]} == {sid: 97, built["partial"]: 97,
+                                                                          built["idle"]: 0}
     rows = list(csv.DictReader(io.StringIO(report("csv", "latest").text)))
-    assert {r["student_id"]: r["score"] for r in rows} == {sid: "97", built["partial"]: "97"}
-    assert ET.fromstring(report("junit").body).get("tests") == "104"
+    assert {r["student_id"]: r["score"] for r in rows} == {sid: "97", built["partial"]: "97", built["idle"]: "0"}
+    assert {r["student_id"]: r["section"] for r in rows} == {sid: "B-2", built["partial"]: "", built["idle"]: ""}
+    assert ET.fromstring(report("junit").body).get("tests") == "156"
     assert "| Student |" in report("markdown").text
     assert "<html" in report("html").text.lower()
     assert sid in report("table").text
@@ -173,7 +178,7 @@ def test_every_report_format_from_the_best_or_latest_attempt(built, start, sqlit
     assert canvas[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section",
                          "AWS Lambda — advanced serverless patterns (Medium) (lambda_medium)"]
     assert canvas[1] == ["    Points Possible", "", "", "", "", "100"]
-    assert sorted(canvas[2:]) == sorted([["Ada Done", "", sid, "ada@school.example", "", "100"],
+    assert sorted(canvas[2:]) == sorted([["Ada Done", "", sid, "ada@school.example", "B-2", "100"],
                                          ["'=Partial, Pat", "", built["partial"], "pat@school.example", "", "97"],
                                          [built["idle"], "", built["idle"], "", "", ""]])  # a formula neutralised
     named = list(csv.reader(io.StringIO(server.get(
@@ -197,7 +202,9 @@ def test_attempts_after_the_deadline_are_kept_but_not_counted(built, start, sqli
     assert len(attempts) == 1 and attempts[0]["late"] is True
     entry = {s["student_id"]: s for s in server.get("/api/class").json()["students"]}[built["done"]]
     assert (entry["best_score"], entry["latest_score"], entry["attempts"], entry["late_attempts"]) == (None, None, 1, 1)
-    assert json.loads(server.get("/api/class/report?format=json").body)["students"] == []
+    counted = json.loads(server.get("/api/class/report?format=json").body)["students"]
+    assert {s["student_id"]: (s["score"], s["notes"]) for s in counted} == {
+        s.student_id: (0.0, ["no attempt yet: nothing counted for this student"]) for s in built["students"]}
     canvas = list(csv.reader(io.StringIO(server.get("/api/class/report?format=canvas").text)))
     assert {row[2]: row[5] for row in canvas[2:]}[built["done"]] == ""
 
@@ -259,11 +266,10 @@ def test_a_fault_of_the_server_is_a_json_500_without_its_traceback(server, built
     assert "secret detail" not in reply.text
 
 
-def test_the_instructor_token_in_the_query_and_the_report_s_attempt_aliases(server, built):
+def test_the_instructor_token_in_the_query_and_the_report_s_attempt(server, built):
     assert server.get(f"/api/class?token={TOKEN}", token=None).status == 200
     assert server.get("/api/class?token=wrong", token=None).status == 401
     server.check(built["done"])
-    for name in ("attempt", "which", "from"):
-        reply = server.get(f"/api/class/report?format=json&{name}=latest", token=None, headers={
-            "Authorization": f"Bearer {TOKEN}"})
-        assert reply.status == 200 and 'lambda_medium-latest.json' in reply.headers["content-disposition"]
+    reply = server.get("/api/class/report?format=json&attempt=latest", token=None, headers={
+        "Authorization": f"Bearer {TOKEN}"})
+    assert reply.status == 200 and 'lambda_medium-latest.json' in reply.headers["content-disposition"]

@@ -49,7 +49,7 @@ def test_a_student_checks_their_progress_and_reads_the_table(chrome, built, star
     assert seen == [[str(t.number), t.title, f"{t.score:g}/{t.max_score:g}", f"{mark(t.status.value)} {t.status.value.upper()}"]
                     for t in expected.tasks]
     failed = chrome.find_element(By.CSS_SELECTOR, '#result tr.check[data-check="7.2"]').text
-    check = expected.tasks[6].checks[1]
+    check = expected.check("7.2")
     assert check.title in failed and check.message in failed
     assert f"fix: {check.hint}" in failed and "put-function-concurrency" in failed
     assert chrome.find_element(By.ID, "score").text == "Score 97/100 — PASSED (pass mark 70)"
@@ -140,3 +140,9 @@ def test_the_instructor_watches_the_class_live(chrome, built, start, sqlite_url)
     assert chrome.find_element(By.CSS_SELECTOR, '#downloads a[data-format="moodle"]').get_attribute("href").endswith(
         "format=moodle&attempt=latest")
     assert TOKEN not in chrome.page_source
+    # "Log out" ends the session: the page's cookie no longer opens the class, and the login form is back.
+    cookie = chrome.get_cookie("grader_instructor")["value"]
+    chrome.find_element(By.ID, "log-out").click()
+    wait(chrome, lambda: chrome.find_elements(By.CSS_SELECTOR, 'input[name="token"]'))
+    assert chrome.get_cookie("grader_instructor") is None
+    assert server.get("/api/class", token=None, headers={"Cookie": f"grader_instructor={cookie}"}).status == 401

@@ -29,6 +29,6 @@ test_mistake_costs_only_lab_4 = mistakes_cost_only_their_task(4, MISTAKES)
 
 def test_a_renamed_alarm_is_pointed_out(graded_mistake):
     _, student = graded_mistake(alarm(AlarmName="HelloWorld-Errors"))
-    assert student.tasks[3].checks[1].message == (
+    assert student.check("4.2").message == (
         "no alarm named HelloWorldFunction-Errors; HelloWorld-Errors watches the right metric under another "
         "name (alarm names cannot be changed: create it again with the lab's name)")

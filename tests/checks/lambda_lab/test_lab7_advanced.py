@@ -47,4 +47,4 @@ def test_a_dead_letter_config_instead_of_a_destination_is_accepted(graded_mistak
         a.client("lambda").update_function_configuration(FunctionName=ASYNC, DeadLetterConfig={"TargetArn": arn})
     _, student = graded_mistake(dead_letter_config)
     assert student.score == 100
-    assert student.tasks[6].checks[3].message == "lambda-dlq is the dead-letter queue"
+    assert student.check("7.4").message == "lambda-dlq is the dead-letter queue"

@@ -205,26 +205,33 @@ def rename_function(prefix: str, *names: str):
 
 
 # A missing function: a near-miss name of the student's own is suggested (a classmate's never is).
+# What needs layer-consumer-<id>; task 12 too: its three alarms watch a function that is not there, and an
+# alarm counts only for a function of the student's (a classmate could make them, issue 24).
 GONE_TOO = {"8.1": "none of your functions has a LambdaInsightsExtension layer",
-            "10.1": "no provisioned concurrency on layer-consumer-kim7:PROD"}  # what needs layer-consumer-<id>
+            "10.1": "no provisioned concurrency on layer-consumer-kim7:PROD",
+            "12.1": "0 alarm(s) on AWS/Lambda metrics of your functions; create at least 3 (alarms on "
+                    "layer-consumer-kim7, which does not exist in us-east-1: an alarm counts only for a function of yours)",
+            "12.2": "no alarm on the Errors metric of your functions (alarms on layer-consumer-kim7, which does not",
+            "12.3": "no alarm on the Duration metric", "12.4": "no alarm on the Throttles metric"}
+GONE_CHECKS = "2.1 2.2 2.3 2.4 2.5 2.6 2.7 8.1 8.2 9.2 9.3 9.4 9.5 10.1 11.1 11.2 12.1 12.2 12.3 12.4"
+GONE_SCORES = {2: 0, 8: 0, 9: 0, 10: 5, 11: 0, 12: 0}
 MISTAKES.add("2.1 the function named with another case", rename_function("layer-consumer", "Layer-Consumer-kim7"),
-             "2.1 2.2 2.3 2.4 2.5 2.6 2.7 8.1 8.2 9.2 9.3 9.4 9.5 10.1 11.1 11.2", score={2: 0, 8: 0, 9: 0, 10: 5, 11: 0},
+             GONE_CHECKS, score=GONE_SCORES,
              says=GONE_TOO, message={"2.1": "no function named layer-consumer-kim7 in us-east-1; did you mean "
                                             "Layer-Consumer-kim7? (names must match exactly, case included)"})
 MISTAKES.add("2.1 the ID in capitals", rename_function("layer-consumer", "layer-consumer-KIM7"),
-             "2.1 2.2 2.3 2.4 2.5 2.6 2.7 8.1 8.2 9.2 9.3 9.4 9.5 10.1 11.1 11.2", score={2: 0, 8: 0, 9: 0, 10: 5, 11: 0},
+             GONE_CHECKS, score=GONE_SCORES,
              says={"2.1": "; did you mean layer-consumer-KIM7?", **GONE_TOO})
 MISTAKES.add("2.1 four case variants: three are suggested", rename_function(
     "layer-consumer", "LAYER-consumer-kim7", "Layer-consumer-kim7", "layer-Consumer-kim7", "layer-consumer-Kim7"),
-    "2.1 2.2 2.3 2.4 2.5 2.6 2.7 8.1 8.2 9.2 9.3 9.4 9.5 10.1 11.1 11.2", score={2: 0, 8: 0, 9: 0, 10: 5, 11: 0}, says=GONE_TOO,
+    GONE_CHECKS, score=GONE_SCORES, says=GONE_TOO,
     message={"2.1": "no function named layer-consumer-kim7 in us-east-1; did you mean LAYER-consumer-kim7 or "
                     "Layer-consumer-kim7 or layer-Consumer-kim7? (names must match exactly, case included)"})
 MISTAKES.add("2.1 only a classmate's layer-consumer", lambda f: delete_function(f, "layer-consumer"),
-             "2.1 2.2 2.3 2.4 2.5 2.6 2.7 8.1 8.2 9.2 9.3 9.4 9.5 10.1 11.1 11.2", score={2: 0, 8: 0, 9: 0, 10: 5, 11: 0},
+             GONE_CHECKS, score=GONE_SCORES,
              fix={"2.1": create("layer-consumer", 256)},
              message={"2.1": "no function named layer-consumer-kim7 in us-east-1"},  # kim7b's is never suggested
-             says={"8.1": "none of your functions has a LambdaInsightsExtension layer",
-                   "10.1": "no provisioned concurrency on layer-consumer-kim7:PROD"})
+             says=GONE_TOO)
 wrong("2.2", "runtime", config("layer-consumer"), "Runtime", ["python3.11", "python3.13", None], score=7)
 wrong("2.3", "memory", config("layer-consumer"), "MemorySize", [128, 255, 257, 512], score=7)
 
@@ -697,6 +704,24 @@ MISTAKES.add("12.2 a near miss in another namespace is not pointed out", lambda 
     watching("layer-consumer-kim")(errors(f)), errors(f).__setitem__("Namespace", "Custom/Lambda")), "12.1 12.2",
     score=4, says={"12.1": "2 alarm(s)", "12.2": "no alarm on the Errors metric of your functions"})
 
+# Issue 24: a near miss is offered only for an alarm named for the student (its name ends in their ID after
+# a character that is no letter or digit): a classmate's alarm is never moved onto the student's function.
+ERRORS_FIX = ("aws cloudwatch put-metric-alarm --alarm-name Lambda-HighErrorRate-kim7 --namespace AWS/Lambda --metric-name "
+              "Errors --statistic Sum --period 300 --evaluation-periods 2 --threshold 5 --comparison-operator "
+              "GreaterThanThreshold --dimensions Name=FunctionName,Value=layer-consumer-kim7")
+for owner, label in (("kim", "classmate kim's alarm, its function not made yet"),
+                     ("akim7", "alarm of akim7, the ID after a letter")):
+    MISTAKES.add(f"12.2 gone: {label}, on layer-consumer-kim, is never offered", lambda f, o=owner: (
+        f.alarms.remove(errors(f)),
+        f.alarms.append(alarm(f, n("Lambda-HighErrorRate", o), "Errors", "Sum", 2, 5, "GreaterThanThreshold",
+                              "layer-consumer-kim"))), "12.1 12.2", score=4,
+        says={"12.1": TWO_LEFT}, message={"12.2": "no alarm on the Errors metric of your functions"},
+        fix={"12.1": "# the Errors alarm: see the fix under 12.2", "12.2": ERRORS_FIX})
+MISTAKES.add("12.2 an alarm named for KIM7 (the ID's case aside) on layer-consumer-kim: offered", lambda f: (
+    watching("layer-consumer-kim")(errors(f)), errors(f).__setitem__("AlarmName", "lambda-errors-KIM7")),
+    "12.1 12.2", score=4, says={c: "lambda-errors-KIM7 watches layer-consumer-kim: did you mean layer-consumer-kim7?"
+                                for c in ("12.1", "12.2")})
+
 MISTAKES.add("12.1 only two alarms", lambda f: f.alarms.remove(throttles(f)), "12.1 12.4", score=4,
              says={"12.1": TWO_LEFT, "12.4": "no alarm on the Throttles metric of your functions"},
              fix={"12.1": "# the Throttles alarm: see the fix under 12.4"},
@@ -923,6 +948,26 @@ def test_someone_with_nothing_scores_zero_among_complete_classmates():
     """kim7 and kim7b are complete; "kim" (a prefix of both) built nothing and earns nothing from them."""
     student = grade(ASSESSMENT, account(), "kim")
     assert student.score == 0
+
+
+def test_alarms_count_only_for_a_function_the_student_has():
+    """Issue 24: in a shared account anyone can make alarms on layer-consumer-<id>. kim has built nothing; three
+    alarms a classmate made on kim's names, right in every setting, earn kim nothing, nor a fix that moves them."""
+    facts = account()
+    for metric, statistic, periods, threshold, operator in (
+            ("Errors", "Sum", 2, 5, "GreaterThanThreshold"), ("Duration", "Average", 2, 25000, "GreaterThanThreshold"),
+            ("Throttles", "Sum", 1, 1, "GreaterThanOrEqualToThreshold")):
+        facts.alarms.append(alarm(facts, f"gift-{metric}", metric, statistic, periods, threshold, operator,
+                                  n("layer-consumer", "kim")))
+    student = grade(ASSESSMENT, facts, "kim")
+    checks = {c.id: c for t in student.tasks for c in t.checks}
+    assert student.tasks[11].score == 0 and student.score == 0
+    assert checks["12.1"].message == ("0 alarm(s) on AWS/Lambda metrics of your functions; create at least 3 (alarms on "
+                                      "layer-consumer-kim, which does not exist in us-east-1: an alarm counts only for "
+                                      "a function of yours)")
+    assert checks["12.1"].hint == ("# layer-consumer-kim does not exist: create it first (the fix under 2.1); the alarms "
+                                   "on it then count")
+    assert "gift-" not in " ".join(c.hint or "" for c in checks.values())
 
 
 @pytest.mark.parametrize("name", MISTAKES)
