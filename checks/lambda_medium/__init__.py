@@ -45,6 +45,6 @@ ASSESSMENT = Assessment(
         "function", "reserved_concurrency", "latest_layer_version", "event_invoke_config", "event_source_mappings",
         "aliases", "versions", "provisioned_concurrency", "function_policy", "queue", "subnets", "security_groups",
         "attached_role_policies", "inline_role_policies", "managed_policy_document", "scalable_targets",
-        "scaling_policies", "metric_alarms", "metric_alarms_named",
+        "scaling_policies", "metric_alarms", "metric_alarms_named", "function_package", "layer_package",
     ),
 )

@@ -139,6 +139,7 @@ def first_reads(ctx: Context) -> None:
     consumer = name("layer-consumer")
     facts.prefetch(
         *[lambda p=prefix: facts.function(name(p)) for prefix in FUNCTIONS],
+        *[lambda p=prefix: facts.function_package(name(p)) for prefix in FUNCTIONS],
         *[lambda p=prefix: facts.queue(name(p)) for prefix in
           ("lambda-success-queue", "lambda-failure-queue", "task-queue", "lambda-dlq")],
         lambda: facts.latest_layer_version(name("common-utils-layer")),
@@ -157,7 +158,16 @@ def first_reads(ctx: Context) -> None:
         # fewer on the way to the roles' documents (second_reads) when the roles have them.
         *[lambda p=policy: facts.managed_policy_document(aws_managed_policy_arn(ctx, p)) for policy in LAMBDA_ROLE_POLICIES],
         lambda: second_reads(ctx),
+        lambda: layer_contents(ctx),
     )
+
+
+def layer_contents(ctx: Context) -> None:
+    """The content of the student's newest layer version (task 1) and of those the consumer runs (2.7)."""
+    facts = ctx.facts
+    latest = (facts.latest_layer_version(ctx.name("common-utils-layer")) or {}).get("LayerVersionArn")
+    own = {arn for arn in layer_arns(configuration(ctx, "layer-consumer") or {}) if f":{ctx.account}:layer:" in arn}
+    facts.prefetch(*[lambda a=arn: facts.layer_package(a) for arn in sorted(({latest} | own) - {None})])
 
 
 def second_reads(ctx: Context) -> None:

@@ -1,5 +1,6 @@
 """Task 4: async-processor-<id> sends results to SQS destinations."""
 
+from checks import python_behaviour
 from checks.lambda_medium.common import (
     create_queue_hint,
     function_exists,
@@ -8,6 +9,7 @@ from checks.lambda_medium.common import (
     runtime_check,
     set_queue_attributes_fix,
 )
+from checks.lambda_medium.deployed import code_check, redeploy, where
 from grader import shell
 from grader.rubric import Context, Task, Verdict, failed, passed
 
@@ -21,16 +23,16 @@ INVOKE_CONFIG_HINT = (
     "\"OnFailure\":{\"Destination\":\"arn:{partition}:sqs:{region}:{account}:lambda-failure-queue-{sid}\"}}'"
 )
 
-exists = function_exists(TASK, "4.1", FUNCTION, points=2, memory=256)
-runtime = runtime_check(TASK, "4.2", exists, FUNCTION, points=1)
-memory = memory_check(TASK, "4.3", exists, FUNCTION, 256, points=1)
+exists = function_exists(TASK, "4.1", FUNCTION, points=1.5, memory=256)
+runtime = runtime_check(TASK, "4.2", exists, FUNCTION, points=0.5)
+memory = memory_check(TASK, "4.3", exists, FUNCTION, 256, points=0.5)
 
 
 def invoke_config(ctx: Context) -> dict:
     return ctx.facts.event_invoke_config(ctx.name(FUNCTION)) or {}
 
 
-@TASK.check("4.4", "Async invocation: 2 retries, maximum event age 6 hours", points=2, requires=exists,
+@TASK.check("4.4", "Async invocation: 2 retries, maximum event age 6 hours", points=1.5, requires=exists,
             hint=INVOKE_CONFIG_HINT)
 def retries_and_age(ctx: Context) -> Verdict:
     config = ctx.facts.event_invoke_config(ctx.name(FUNCTION))
@@ -88,3 +90,19 @@ def queues(ctx: Context) -> Verdict:
     if problems:
         return failed("; ".join(problems), hint=shell.fix(*fixes))
     return passed("both queues exist with MessageRetentionPeriod 86400")
+
+
+def raises_on_failure(ctx: Context, handler, modules) -> Verdict:
+    # Lambda sends an event to the on-failure destination (and retries it) only when the invocation
+    # ends in an error: a handler that returns, whatever it returns, always succeeds.
+    found = python_behaviour.raises(modules)
+    if not found:
+        lacks = (f"{handler.source.path} never raises: every invocation succeeds, so nothing reaches the failure "
+                 "queue")
+        return failed(lacks, hint=redeploy(ctx, FUNCTION, f"{handler.source.path} must raise an exception when "
+                                           "processing fails"), handler=where(handler))
+    return passed(f"raises at {', '.join(found[:3])}", raises=found)
+
+
+raises = code_check(TASK, "4.8", "The handler raises when processing fails", FUNCTION, exists, points=2,
+                    judge=raises_on_failure)

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from grader.aws.packages import Package
 from grader.engine import judge_all
 from grader.model import Status, StudentResult
 from grader.rubric import Context
@@ -88,6 +89,8 @@ class HandBuiltFacts:
     resources: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # API id -> resources (methods embedded)
     stages: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # API id -> stages
     buckets: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> {"notifications": ..., "keys": [...]}
+    packages: dict[str, Package] = field(default_factory=dict)  # function -> its deployment package
+    layer_contents: dict[str, Package] = field(default_factory=dict)  # layer version ARN -> its content
     inventory: bool = False
 
     def __post_init__(self) -> None:
@@ -154,6 +157,14 @@ class HandBuiltFacts:
 
     def function_tags(self, name: str) -> dict[str, str] | None:
         return None if name not in self.configurations else dict(self.tag_sets.get(name, {}))
+
+    def function_package(self, name: str) -> Package | None:
+        if name not in self.configurations:
+            return None
+        return self.packages.get(name, Package())  # a function always has a package: empty unless given
+
+    def layer_package(self, layer_version_arn: str) -> Package | None:
+        return self.layer_contents.get(layer_version_arn)
 
     def reserved_concurrency(self, name: str) -> int | None:
         return self.reserved.get(name) if name in self.configurations else None

@@ -25,10 +25,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from checks.lambda_lab.solution import LAYER as LAB_LAYER  # the lab's layer (common_utils.py)
+from checks.lambda_medium.common import FUNCTIONS as MEDIUM_FUNCTIONS
 from checks.lambda_medium.solution import (  # the reference solution's packages
     HANDLER,
     INSIGHTS_LOGGING,  # the solution's inline policy for task 8
     LAYER,
+    function_zip,
 )
 from grader.aws.package_http import partition_of
 from tests.recordings import corpus
@@ -895,6 +897,8 @@ def medium_account(sid: str = "kim7", classmates: int = 30) -> AwsAccount:
 
     # Task 7: reserved concurrency (GetFunction's Concurrency).
     a.functions[name("rate-limited-function")] = Function(name("rate-limited-function"), role, timeout=30, reserved=5)
+    for prefix in MEDIUM_FUNCTIONS:  # each function holds the assessment's code for it, as the solution deploys
+        a.functions[name(prefix)].package = function_zip(prefix)
 
     # Task 9 and 10: versions 1 and 2, STAGING on $LATEST, provisioned concurrency put on PROD while it
     # pointed at version 1 alone (AWS refuses it on a weighted alias), then the 10 % canary, then

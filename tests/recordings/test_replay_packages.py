@@ -9,7 +9,7 @@ import pytest
 
 from checks.building import zip_of
 from checks.lambda_lab.solution import LAYER as LAB_LAYER
-from checks.lambda_medium.solution import HANDLER, LAYER
+from checks.lambda_medium.solution import HANDLER, LAYER, function_zip
 from grader.aws.facts import FactStore
 from tests.recordings.accounts import code_sha256, lab_account, medium_account
 from tests.recordings.replay import Unrecorded
@@ -21,17 +21,20 @@ def test_a_recorded_students_packages_are_served(inventory):
     replay = account.replay()
     facts = FactStore(replay.session(region=account.region), inventory)()
     package = facts.function_package("layer-consumer-kim7")
-    assert package.problem is None and package.sha256 == code_sha256(HANDLER)
+    assert package.problem is None and package.sha256 == code_sha256(function_zip("layer-consumer"))
     assert "lambda_function.py" in package.sources
     layer = facts.layer_package(account.layer_arn("common-utils-layer-kim7", 1))
     assert layer.problem is None and "python/utils.py" in layer.sources and layer.sha256 == code_sha256(LAYER)
     assert facts.function_package("nobody-kim7") is None
     assert facts.layer_package(account.layer_arn("common-utils-layer-kim7", 9)) is None
     replay.check()
-    # Every function of the class holds the same stub: one download for all of them.
-    for name in ("sqs-consumer-kim7", "vpc-lambda-kim7"):
-        assert facts.function_package(name) is package
-    assert len(replay.package_requests) == 2
+    # The classmates' functions hold one and the same package: one download for all of them.
+    shared = facts.function_package("layer-consumer-kim70")
+    assert shared.sha256 == code_sha256(HANDLER) and shared is not package
+    for name in ("sqs-consumer-kim70", "layer-consumer-kim71", "sqs-consumer-student02"):
+        assert facts.function_package(name) is shared
+    # Read: layer-consumer-kim7's, the layer's (its directory and utils.py: a few ranges), the classmates' one.
+    assert len({url.split("?")[0] for url, _ in replay.package_requests}) == 3
 
 
 def test_a_students_own_code_is_served_as_deployed():

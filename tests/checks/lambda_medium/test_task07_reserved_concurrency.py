@@ -12,7 +12,7 @@ MISTAKES = {
         FunctionName=function(b), ReservedConcurrentExecutions=10), {"7.2"}),
     "no reserved concurrency": (lambda a, b: a.client("lambda").delete_function_concurrency(
         FunctionName=function(b)), {"7.2"}),
-    "function missing": (lambda a, b: a.client("lambda").delete_function(FunctionName=function(b)), {"7.1", "7.2"}),
+    "function missing": (lambda a, b: a.client("lambda").delete_function(FunctionName=function(b)), {"7.1", "7.2", "7.4"}),
 }
 
 
