@@ -22,7 +22,7 @@ from grader.aws.package_http import Response, Retries, TransientError, refusal
 from grader.aws.package_reader import LARGE_TAIL, MAX_SOURCE, PackageReader
 from tests.support.layers import SITE, layer
 from tests.support.layers import directory_size as cd_size
-from tests.support.s3 import FakeS3
+from tests.support.s3 import FakeS3, s3_error
 
 FUNCTION_URL = "https://awslambda-us-east-1-tasks.s3.us-east-1.amazonaws.com/snapshots/111111111111/fn-5e2c1f0e"
 LAYER_URL = "https://prod-iad-c1-djusa-layers.s3.us-east-1.amazonaws.com/snapshots/111111111111/layer-8e61aa31"
@@ -151,6 +151,20 @@ def test_transient_faults_are_retried_and_change_nothing():
     assert s3.requests == 4 and len(faulty.sleeps) == 3
     # Backing off: 0.25 s doubled each time, with jitter between half and one and a half of it.
     assert [0.125 <= pause / 2**n <= 0.375 for n, pause in enumerate(faulty.sleeps)] == [True] * 3
+
+
+def test_a_400_that_botocore_would_retry_is_retried():
+    """S3 answers 400 RequestTimeout when a connection stalls, and a throttled request may come as a 400 with a
+    throttling code: botocore's standard retry mode tries both again (botocore/retries/standard.py, its
+    transient and throttled error codes), and so does the reader."""
+    blob = zipped({"lambda_function.py": HANDLER})
+    timeout = Response(400, {}, s3_error("RequestTimeout", "Your socket connection to the server was not read from"))
+    throttled = Response(400, {}, s3_error("Throttling", "Rate exceeded"))
+    reader, s3 = reader_of({FUNCTION_URL: blob}, [timeout, throttled])
+    assert reader.package(FUNCTION_URL).sources == {"lambda_function.py": HANDLER} and s3.requests == 3
+    refused, _ = reader_of({FUNCTION_URL: blob}, [Response(400, {}, s3_error("InvalidArgument", "Invalid Argument"))])
+    with pytest.raises(FactUnavailable):
+        refused.package(FUNCTION_URL)
 
 
 def test_a_body_shorter_than_announced_is_retried():

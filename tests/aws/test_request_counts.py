@@ -26,7 +26,9 @@ def test_class_requests_are_shared(account):
     assert all(s.score == 100 for s in run.students)
     assert twenty < 20 * one / 2  # a class of 20 costs less than half of 20 single runs
     assert twenty / 20 <= ten / 10  # requests per student do not grow with the class
-    assert twenty / 20 <= 12
+    # 16 a student: the shared listings' share, and per student what no listing carries: the six
+    # functions' GetFunction (the code's download URL, Code.Location) among them.
+    assert twenty / 20 <= 17
 
 
 def test_account_wide_listings_are_read_once_per_run(account):

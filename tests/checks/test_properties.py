@@ -188,6 +188,9 @@ class GeneratedFacts:
     def metric_alarms(self):
         return self._draw(("alarms",), output("cloudwatch", "DescribeAlarms", "MetricAlarms"), False)
 
+    def metric_alarms_named(self, names):
+        return self._draw(("alarms named", names), output("cloudwatch", "DescribeAlarms", "MetricAlarms"), False)
+
     def function_tags(self, name):
         return self._draw(("tags", name), st.dictionaries(TEXT, TEXT, max_size=3))
 

@@ -9,7 +9,7 @@ import pytest
 
 from checks.building import zip_of
 from checks.lambda_lab.solution import LAYER as LAB_LAYER
-from checks.lambda_medium.solution import LAYER, function_zip
+from checks.lambda_medium.solution import HANDLER, LAYER, function_zip
 from grader.aws.facts import FactStore
 from tests.recordings.accounts import code_sha256, lab_account, medium_account
 from tests.recordings.replay import Unrecorded
@@ -28,13 +28,13 @@ def test_a_recorded_students_packages_are_served(inventory):
     assert facts.function_package("nobody-kim7") is None
     assert facts.layer_package(account.layer_arn("common-utils-layer-kim7", 9)) is None
     replay.check()
-    # Classmates deploy the same code as the student: one download per distinct package (by CodeSha256),
-    # whoever's function holds it.
-    for name in ("layer-consumer-kim70", "layer-consumer-student02"):
-        assert facts.function_package(name) is package
-    consumer = facts.function_package("sqs-consumer-kim7")
-    assert consumer is not package and facts.function_package("sqs-consumer-student02") is consumer
-    assert len({url for url, _ in replay.package_requests}) == 3  # the two functions' and the layer's
+    # The classmates' functions hold one and the same package: one download for all of them.
+    shared = facts.function_package("layer-consumer-kim70")
+    assert shared.sha256 == code_sha256(HANDLER) and shared is not package
+    for name in ("sqs-consumer-kim70", "layer-consumer-kim71", "sqs-consumer-student02"):
+        assert facts.function_package(name) is shared
+    # Read: layer-consumer-kim7's, the layer's (its directory and utils.py: a few ranges), the classmates' one.
+    assert len({url.split("?")[0] for url, _ in replay.package_requests}) == 3
 
 
 def test_a_students_own_code_is_served_as_deployed():

@@ -33,8 +33,8 @@ ACROSS_TASKS = {
     # layer-consumer carries tasks 2, 8 (the Insights layer), 9, 10, 11 and 12 (the alarms' dimension: an alarm
     # counts only for a function that exists, issue 24).
     "layer-consumer missing": (delete_function("layer-consumer"), {
-        "2.1", "2.2", "2.3", "2.4", "2.5", "2.6", "2.7", "8.1", "8.2", "9.2", "9.3", "9.4", "9.5", "10.1", "11.1",
-        "11.2", "12.1", "12.2", "12.3", "12.4"}, {2: 0, 8: 0, 9: 0, 10: 5, 11: 0, 12: 0}),
+        "2.1", "2.2", "2.3", "2.4", "2.5", "2.6", "2.7", "8.1", "8.2", "9.2", "9.3", "9.4", "9.5", "10.1", "11.1", "11.2",
+        "12.1", "12.2", "12.3", "12.4"}, {2: 0, 8: 0, 9: 0, 10: 5, 11: 0, 12: 0}),
     # async-processor carries task 4 and the dead-letter configuration of task 6.
     "async-processor missing": (delete_function("async-processor"),
                                 {"4.1", "4.2", "4.3", "4.4", "4.5", "4.6", "4.8", "6.3"}, {4: 1, 6: 6}),
