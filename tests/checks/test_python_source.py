@@ -442,11 +442,12 @@ def test_relative_imports_resolve_against_the_modules_own_package():
 
 def test_a_relative_import_outside_any_package_imports_nothing():
     files = {
-        "lambda_function.py": "from . import helpers\nfrom .util import x\ndef lambda_handler(e, c): pass\n",
+        "lambda_function.py": "from . import helpers\nfrom .util import x\nimport service\ndef lambda_handler(e, c): pass\n",
         "helpers.py": "",
         "util.py": "",
+        "service.py": "",
     }
-    assert [m.path for m in modules(files)] == ["lambda_function.py"]
+    assert [m.path for m in modules(files)] == ["lambda_function.py", "service.py"]  # the imports after are read
 
 
 def test_names_bound_in_every_branch_of_a_block_and_never_by_a_star():
