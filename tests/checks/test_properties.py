@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from checks.lambda_lab import ASSESSMENT as LAB
 from checks.lambda_medium import ASSESSMENT as MEDIUM
+from grader.aws.packages import Package
 from grader.aws.reader import expect
 from grader.engine import judge_all
 from grader.rubric import Context
@@ -185,6 +186,43 @@ class GeneratedFacts:
 
     def object_keys(self, bucket, prefix):
         return self._draw(("keys", bucket), st.lists(TEXT, max_size=3))
+
+    # Deployment packages: members where the checks look, holding the assessments' own code, its lines
+    # shuffled (mostly not Python), stubs or any text; or a package that cannot be judged.
+    def function_package(self, name):
+        return self._draw(("package", name), PACKAGE)
+
+    def layer_package(self, arn):
+        return self._draw(("layer-package", arn), PACKAGE)
+
+
+def _code_snippets() -> list[str]:
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "checks"
+    return sorted(path.read_text(encoding="utf-8") for path in root.glob("*/code/**/*.py"))
+
+
+SNIPPETS = _code_snippets()
+SOURCE = st.one_of(
+    st.sampled_from(SNIPPETS or ["def lambda_handler(event, context):\n    return {}\n"]),
+    st.lists(st.sampled_from([line for text in SNIPPETS for line in text.splitlines()] or ["pass"]),
+             max_size=12).map("\n".join),
+    st.sampled_from(["", "def lambda_handler(event, context):\n    return {'statusCode': 200}\n",
+                     "lambda_handler = None\n", "def lambda_handler(:\n", "from . import x\n", "import common_utils\n"]),
+    TEXT,
+)
+MEMBERS = st.sampled_from(["lambda_function.py", "app.py", "utils.py", "common_utils.py", "python/utils.py",
+                           "python/common_utils.py", "python/lib/python3.12/site-packages/common_utils.py",
+                           "python/common_utils/__init__.py", "python/lib/python3.12/site-packages/requests/",
+                           "python/lib/python3.12/site-packages/boto3/__init__.py", "src/__init__.py", "src/app.py"])
+
+
+def _package(members: dict, broken: str | None) -> Package:
+    return Package.broken(broken) if broken else Package.of(members)
+
+
+PACKAGE = st.builds(_package, st.dictionaries(MEMBERS, SOURCE, max_size=4), st.none() | TEXT)
 
 
 def crashes(data: st.DataObject, malformed: bool) -> list[str]:
