@@ -78,6 +78,16 @@ def handler_code(ctx: Context, name: str) -> tuple[Handler, list[Source]]:
     return handler, python_source.own_modules(package, handler.source)
 
 
+def in_a_folder(ctx: Context, name: str) -> str:
+    """When the handler's file is in the package, but in a folder (the folder was zipped, not its files)."""
+    file = module_file((configuration(ctx, name) or {}).get("Handler"))
+    package = ctx.facts.function_package(name)
+    if package is None or package.problem or file in package.names:
+        return ""
+    nested = sorted((n for n in package.names if n.endswith(f"/{file}")), key=len)
+    return f" ({nested[0]} is in a folder: zip the files themselves, not their folder)" if nested else ""
+
+
 def handler_fix(ctx: Context, name: str) -> str | None:
     """When the ``Handler`` setting names no handler but the package holds the lab's, the setting is what
     to correct, not the code."""
@@ -113,7 +123,8 @@ def code_check(task: Task, check_id: str, title: str, name: str, *, points: floa
         try:
             handler, modules = handler_code(ctx, name)
         except CodeProblem as problem:
-            return failed(f"{name}: {problem}", hint=handler_fix(ctx, name) or deploy(ctx, str(problem)))
+            said = f"{problem}{in_a_folder(ctx, name)}"
+            return failed(f"{name}: {said}", hint=handler_fix(ctx, name) or deploy(ctx, said))
         verdict = judge(ctx, handler, modules)
         if isinstance(verdict, Lacks):
             return failed(verdict.message, hint=deploy(ctx, verdict.correction), handler=where(handler),

@@ -129,6 +129,10 @@ MISTAKES.add("5.6 the handler names a function the module lacks", deploy(PROCESS
              fix="# the package holds lambda_function.lambda_handler: point the Handler setting at it\n"
                  "aws lambda update-function-configuration --function-name S3FileProcessor --handler "
                  "lambda_function.lambda_handler")
+MISTAKES.add("5.6 the folder zipped, not its files", deploy(PROCESSOR, {"lab5/": "", "lab5/lambda_function.py": code(
+    PROCESSOR)}), "5.6", score=13, message="S3FileProcessor: the handler lambda_function.lambda_handler names "
+    "lambda_function.py, which is not in the package; it holds no Python file at its root (lab5/lambda_function.py is "
+    "in a folder: zip the files themselves, not their folder)")
 MISTAKES.add("5.6 the handler names a module the package lacks", deploy(PROCESSOR, {"handler.py": code(PROCESSOR)},
                                                                         "app.lambda_handler"), "5.6", score=13,
              message="S3FileProcessor: the handler app.lambda_handler names app.py, which is not in the package; it holds "
