@@ -182,6 +182,9 @@ MISTAKES.add("the layer's common_utils without DataProcessor", layer({"python/co
 MISTAKES.add("the layer's common_utils does not parse", layer({"python/common_utils.py": UTILS.replace(
     "def validate_input(", "def validate_input((")}), "7.6 7.7", score=12.5,
     says={"7.6": "version 1: python/common_utils.py:16: ", "7.7": "common-utilities:1: python/common_utils.py:16: "})
+MISTAKES.add("the layer's content is not a zip", lambda f: f.layer_contents.__setitem__(
+    LAYER_ARN, Package.broken("not a zip archive")), "7.6 7.7", score=12.5, says={
+    "7.6": "version 1 of common-utilities cannot be judged: not a zip archive", "7.7": "finds nothing"})
 MISTAKES.add("stub AdvancedProcessor", deploy(ADVANCED, {"lambda_function.py": STUB}), "7.7", score=14.5,
              message="lambda_function.py never imports common_utils: the layer is attached but its helpers are not used")
 MISTAKES.add("AdvancedProcessor ships its own common_utils.py", deploy(ADVANCED, {
@@ -348,6 +351,12 @@ ACCEPTED = {
     "S3FileProcessor's S3 calls in a module of its own": deploy(PROCESSOR, SPLIT_PROCESSOR),
     "terraform-managed-lambda in a package folder": deploy(
         TERRAFORM, {"app/__init__.py": "", "app/main.py": code(TERRAFORM)}, "app/main.lambda_handler"),
+    "HelloWorldFunction answering through a package of its own": deploy(HELLO, {
+        "lambda_function.py": "from helpers.http import answer\n\n\ndef lambda_handler(event, context):\n"
+                              "    return answer(event)\n",
+        "helpers/__init__.py": "",
+        "helpers/http.py": LAB4_AS_WRITTEN.replace("def lambda_handler(event, context):", "def answer(event):").replace(
+            "request_id=context.aws_request_id", "source='api'")}),
     "AdvancedProcessor imports common_utils as cu": deploy(ADVANCED, {"lambda_function.py": ALIASED_ADVANCED}),
     "AdvancedProcessor's handler in another file": deploy(ADVANCED, {"advanced.py": code(ADVANCED)},
                                                           "advanced.lambda_handler"),
@@ -395,6 +404,20 @@ def test_a_package_the_grader_cannot_read_is_one_error_row():
     assert {i for i, c in rows.items() if c.status is not Status.PASS} == {"5.6"}
     assert rows["5.6"].status is Status.ERROR and "the package's URL expired" in rows["5.6"].message
     assert {t.number: t.score for t in student.tasks} == {**MAX, 5: 13}
+
+
+def test_a_layer_the_grader_cannot_read_is_an_error_for_the_checks_that_read_it():
+    class Unreadable(HandBuiltFacts):
+        def layer_package(self, arn):
+            raise FactUnavailable("lambda:GetLayerVersion", "denied", "AccessDeniedException")
+
+    unreadable = Unreadable()
+    unreadable.__dict__.update(account().__dict__)
+    student = grade(ASSESSMENT, unreadable, SID)
+    rows = {c.id: c for t in student.tasks for c in t.checks}
+    assert {i: c.status for i, c in rows.items() if c.status is not Status.PASS} == {
+        "7.6": Status.ERROR, "7.7": Status.ERROR}
+    assert "grant the grader lambda:GetLayerVersion" in rows["7.6"].message
 
 
 def test_line_numbers_follow_the_code():
