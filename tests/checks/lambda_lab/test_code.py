@@ -343,6 +343,8 @@ ACCEPTED = {
     "HelloWorldFunction as lab 4's text has it": deploy(HELLO, {"lambda_function.py": LAB4_AS_WRITTEN}),
     "HelloWorldFunction printing its JSON lines": deploy(HELLO, PRINTED_JSON),
     "HelloWorldFunction logging with Powertools": deploy(HELLO, {"lambda_function.py": POWERTOOLS}),
+    # With the log format JSON, what goes through the logging module is written as JSON, print stays text
+    # (AWS Lambda Developer Guide, python-logging.html, "Using Lambda advanced logging controls with Python").
     "HelloWorldFunction on lab 3's code with Lambda's JSON log format": lambda f: (
         deploy(HELLO, files("lab3-configuration"))(f),
         f.config(HELLO).__setitem__("LoggingConfig", {"LogFormat": "JSON", "LogGroup": f"/aws/lambda/{HELLO}"})),
@@ -427,3 +429,13 @@ def test_line_numbers_follow_the_code():
     moved = next(c for t in grade(ASSESSMENT, facts, SID).tasks for c in t.checks if c.id == "7.8")
     assert moved.evidence == {"raises": ["lambda_function.py:21"]}
     assert moved.message == "lambda_function.py:13 lambda_handler raises at lambda_function.py:21"
+
+
+def test_the_log_format_compared_is_one_lambda_reports():
+    """4.4 compares GetFunction's Configuration.LoggingConfig.LogFormat with "JSON": botocore's Lambda model
+    has that member and that value."""
+    import botocore.session
+
+    lam = botocore.session.get_session().get_service_model("lambda")
+    logging_config = lam.shape_for("FunctionConfiguration").members["LoggingConfig"]
+    assert logging_config.members["LogFormat"].enum == ["JSON", "Text"]

@@ -40,7 +40,8 @@ def load(folder: str, monkeypatch: pytest.MonkeyPatch, *path: Path) -> ModuleTyp
 
 
 def proxy_event(method="GET", query=None, body=None) -> dict:
-    """A REST API's Lambda proxy event (payload 1.0), with what the handlers read."""
+    """A REST API's Lambda proxy event (payload 1.0), with what the handlers read (API Gateway Developer
+    Guide, set-up-lambda-proxy-integrations.html, "Input format of a Lambda function for proxy integration")."""
     return {"resource": "/HelloWorldFunction", "path": "/HelloWorldFunction", "httpMethod": method,
             "headers": {"User-Agent": "curl/8.5.0"}, "queryStringParameters": query, "pathParameters": None,
             "requestContext": {"stage": "default"}, "body": body, "isBase64Encoded": False}
@@ -98,7 +99,8 @@ class FakeS3:
 
 
 def s3_event(bucket: str, key: str, size: int) -> dict:
-    """An S3 ObjectCreated notification (keys URL-encoded, as S3 sends them)."""
+    """An S3 ObjectCreated notification, keys URL-encoded as S3 sends them (Amazon S3 User Guide,
+    notification-content-structure.html, "Event message structure")."""
     return {"Records": [{"eventName": "ObjectCreated:Put", "s3": {
         "bucket": {"name": bucket, "arn": f"arn:aws:s3:::{bucket}"}, "object": {"key": key, "size": size}}}]}
 
