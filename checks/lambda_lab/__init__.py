@@ -32,6 +32,7 @@ def first_reads(ctx: Context) -> None:
         lambda: facts.log_group(lab4_monitoring.LOG_GROUP),
         lambda: facts.log_group(lab6_terraform.LOG_GROUP),
         facts.metric_alarms,
+        *[lambda f=name: facts.function_package(f) for name in FUNCTIONS],  # every function's code is judged
         lambda: second_reads(ctx),
     )
 
@@ -47,6 +48,8 @@ def second_reads(ctx: Context) -> None:
         *[lambda b=bucket: facts.bucket_notifications(b) for bucket in buckets],
         *[lambda b=bucket: facts.object_keys(b, "analysis/") for bucket in buckets],
         lambda: role_policy_documents(ctx, (configuration(ctx, S3_PROCESSOR) or {}).get("Role")),
+        lambda: facts.layer_package((facts.latest_layer_version(lab7_advanced.LAYER) or {}).get("LayerVersionArn")),
+        *[lambda a=arn: facts.layer_package(a) for arn in lab7_advanced.own_layers(ctx)],
     )
 
 
@@ -69,7 +72,7 @@ ASSESSMENT = Assessment(
         "function", "function_tags", "reserved_concurrency", "function_policy", "event_invoke_config",
         "latest_layer_version", "queue", "log_group", "metric_alarms", "rest_apis", "rest_api_resources",
         "rest_api_stages", "bucket_names", "bucket_notifications", "object_keys", "attached_role_policies",
-        "inline_role_policies", "managed_policy_document",
+        "inline_role_policies", "managed_policy_document", "function_package", "layer_package",
     ),
     names_end_in_student_id=False,
 )

@@ -24,7 +24,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from checks.lambda_lab.solution import DEPLOYED as LAB_DEPLOYED
 from checks.lambda_lab.solution import LAYER as LAB_LAYER  # the lab's layer (common_utils.py)
+from checks.lambda_lab.solution import function_zip as lab_function_zip
 from checks.lambda_medium.common import FUNCTIONS as MEDIUM_FUNCTIONS
 from checks.lambda_medium.solution import (  # the reference solution's packages
     HANDLER,
@@ -1059,6 +1061,8 @@ def lab_account(partition: str = "aws", region: str = "us-east-1", account: str 
     a.queues["lambda-dlq"] = {}
     a.functions["AsyncProcessor"] = Function("AsyncProcessor", "lab7-role", timeout=10, reserved=5, invoke_config={
         "MaximumRetryAttempts": 2, "MaximumEventAgeInSeconds": 3600, "OnFailure": a.queue_arn("lambda-dlq")})
+    for function in LAB_DEPLOYED:  # the code each function runs once the lab is done, as the solution deploys it
+        a.functions[function].package = lab_function_zip(function)
     return a
 
 
