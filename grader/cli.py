@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+import re
 import sys
 import threading
 from typing import Any, NoReturn
@@ -36,6 +37,19 @@ class UserError(click.ClickException):
     def __init__(self, message: str, exit_code: int = EXIT_USAGE) -> None:
         super().__init__(message)
         self.exit_code = exit_code
+
+
+class FloatRange(click.FloatRange):
+    """click's FloatRange, refusing ``nan`` (which every bound lets through: no comparison with it is true)
+    and infinity, which no option of the grader means."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        import math
+
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value} is not a finite number (expected {self._describe_range()}).", param, ctx)
+        return number
 
 
 def _console() -> Any:
@@ -106,13 +120,13 @@ def make_assessment_command(name: str) -> click.Command:
                   help="Read account-wide listings once and share them (auto: for 3 or more students).")
     @click.option("--pace", type=click.Choice(["auto", "on", "off"]), default="auto", show_default=True,
                   help="Stay under AWS's request quotas client-side (auto: on unless --endpoint-url is given).")
-    @click.option("--pass-mark", type=click.FloatRange(0, 100), default=70.0, show_default=True,
+    @click.option("--pass-mark", type=FloatRange(0, 100), default=70.0, show_default=True,
                   help="Percentage needed to pass.")
     @click.option("--sandbox", is_flag=True,
                   help="Start the embedded emulator, build the reference solution for each student, grade it.")
     @click.option("--task", "tasks", multiple=True, type=click.IntRange(1, None), metavar="N",
                   help="Grade only task N (repeatable), reading only what its checks need.")
-    @click.option("--watch", type=click.FloatRange(1, 3600), is_flag=False, flag_value=10.0, default=None,
+    @click.option("--watch", type=FloatRange(1, 3600), is_flag=False, flag_value=10.0, default=None,
                   metavar="[SECONDS]", help="Grade again every SECONDS (default 10) until Ctrl-C, saying what changed.")
     @click.option("--explain", is_flag=True, help="Print the rubric (tasks, checks, points) without calling AWS.")
     @click.option("--print-policy", is_flag=True, help="Print the grader's least-privilege IAM policy (read-only) and exit.")
@@ -274,9 +288,9 @@ SERVER_MODULES = ("fastapi", "uvicorn", "jinja2", "sqlalchemy", "alembic")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port (0: any free one).")
 @click.option("--token", envvar="GRADER_TOKEN", help="The instructor's token (env GRADER_TOKEN).")
-@click.option("--cooldown", type=click.FloatRange(0), default=60.0, show_default=True,
+@click.option("--cooldown", type=FloatRange(0), default=60.0, show_default=True,
               help="Seconds between two checks of one student.")
-@click.option("--every", type=click.FloatRange(0, min_open=True), metavar="MINUTES",
+@click.option("--every", type=FloatRange(0, min_open=True), metavar="MINUTES",
               help="Grade the whole class every MINUTES minutes.")
 @click.option("--deadline", metavar="ISO", help="Attempts after this time are kept but not counted "
               "(ISO 8601; without a zone, this machine's local time).")
@@ -287,13 +301,13 @@ SERVER_MODULES = ("fastapi", "uvicorn", "jinja2", "sqlalchemy", "alembic")
 @click.option("--profile", help="AWS profile (env AWS_PROFILE).")
 @click.option("--endpoint-url", help="AWS endpoint, e.g. an emulator's (env AWS_ENDPOINT_URL).")
 @click.option("--role-arn-template", help="Role to assume per student, e.g. 'arn:aws:iam::{account_id}:role/GraderRole'.")
-@click.option("--pass-mark", type=click.FloatRange(0, 100), default=70.0, show_default=True,
+@click.option("--pass-mark", type=FloatRange(0, 100), default=70.0, show_default=True,
               help="Percentage needed to pass.")
 @click.option("--workers", type=click.IntRange(1, 16), default=2, show_default=True,
               help="Grading workers in this instance (each grades a batch of students at a time).")
 @click.option("--pace", type=click.Choice(["auto", "on", "off"]), default="auto", show_default=True,
               help="Stay under AWS's request quotas client-side (auto: on unless an endpoint is given).")
-@click.option("--lease", type=click.FloatRange(0.5), default=30.0, hidden=True,
+@click.option("--lease", type=FloatRange(0.5), default=30.0, hidden=True,
               help="Seconds a grading job stays an instance's without a heartbeat (tests shorten it).")
 def serve(assessment: str, **options: Any) -> None:
     """Serve a class: students check their progress in a browser, the instructor watches it live."""
@@ -322,9 +336,32 @@ def run(argv: list[str] | None = None) -> NoReturn:
         gc.enable()
 
 
+# An option whose value is optional (``--watch [SECONDS]``) followed by a negative number: click reads the
+# number as an option ("No such option '-1'"), even as ``--watch=-1``. Given as " -1" (which float() reads
+# as -1) it is taken as the value, and refused as such: "-1.0 is not in the range 1<=x<=3600".
+OPTIONAL_VALUE = ("--watch",)
+NEGATIVE = re.compile(r"-(\d|\.\d|inf|nan)", re.IGNORECASE)
+
+
+def negative_values_given(args: list[str]) -> list[str]:
+    out: list[str] = []
+    for index, arg in enumerate(args):
+        if arg == "--":
+            return out + args[index:]
+        option, given, value = arg.partition("=")
+        if given and option in OPTIONAL_VALUE and NEGATIVE.match(value):
+            out += [option, f" {value}"]
+        elif out and out[-1] in OPTIONAL_VALUE and NEGATIVE.match(arg):
+            out.append(f" {arg}")
+        else:
+            out.append(arg)
+    return out
+
+
 def _run(argv: list[str] | None) -> NoReturn:
+    args = negative_values_given(sys.argv[1:] if argv is None else list(argv))
     try:
-        main.main(args=argv, prog_name="validate_tasks.py", standalone_mode=False)
+        main.main(args=args, prog_name="validate_tasks.py", standalone_mode=False)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.Abort:

@@ -82,6 +82,7 @@ def grade(options: RunOptions, students: list[Student] | None = None) -> Any:
     students = students_of(options) if students is None else students
     if not students and not options.all_students and not fixed_names:
         raise RunError("no student ID: pass --student-id ID, --roster FILE or --all-students (or set STUDENT_ID)")
+    check_pass_mark(options.pass_mark)
     check_region(options.region)
     for student in students:
         check_region(student.region, f"roster: {student.student_id}'s ")
@@ -98,12 +99,13 @@ def grade(options: RunOptions, students: list[Student] | None = None) -> Any:
                        f"again{': ' + ', '.join(skipped) if skipped else ''}")
     if options.sandbox and not students and not fixed_names:
         raise RunError("--sandbox builds the students it grades: name them with --student-id or --roster")
-    for given in (options.endpoint_url, os.environ.get("AWS_ENDPOINT_URL")):
-        if given is not None:
-            check_endpoint(given)
+    if options.endpoint_url is not None:
+        check_endpoint(options.endpoint_url)
+    elif os.environ.get("AWS_ENDPOINT_URL") is not None:  # botocore's own: only when no --endpoint-url
+        check_endpoint(os.environ["AWS_ENDPOINT_URL"], "the environment's AWS_ENDPOINT_URL")
     from grader.aws.connections import shares_listings
     from grader.aws.permissions import services
-    from grader.class_run import grade_class
+    from grader.class_run import ReportUnwritable, grade_class
     from grader.engine import start_reads
 
     region, profile, endpoint_url = options.region, options.profile, options.endpoint_url
@@ -137,15 +139,19 @@ def grade(options: RunOptions, students: list[Student] | None = None) -> Any:
             students = [Student(connections.facts_for(Student("preflight")).account_id())]
         if options.all_students:
             students += discovered(assessment, connections, {s.student_id for s in students}, options.notify)
+        check_report_targets(report_targets, len(students) > 1)
         from datetime import datetime, timezone
 
         from grader import version
 
-        return grade_class(assessment, connections, students, done, options.pass_mark, report_targets,
-                           options.workers, progress_console=options.progress_console,
-                           notes=(SANDBOX_NOTE,) if options.sandbox else (), reference=options.sandbox,
-                           graded_at=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), version=version(),
-                           only_tasks=only_tasks)
+        try:
+            return grade_class(assessment, connections, students, done, options.pass_mark, report_targets,
+                               options.workers, progress_console=options.progress_console,
+                               notes=(SANDBOX_NOTE,) if options.sandbox else (), reference=options.sandbox,
+                               graded_at=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                               version=version(), only_tasks=only_tasks)
+        except ReportUnwritable as exc:
+            raise RunError(str(exc)) from None
 
 
 def grader_policy(options: RunOptions) -> dict[str, Any]:
@@ -181,14 +187,25 @@ def policy_covers(pattern: str, arn: str) -> bool:
 # --- checks on the run's inputs ------------------------------------------------------------------
 
 
-def check_endpoint(url: str) -> None:
+def check_pass_mark(mark: float) -> None:
+    import math
+
+    if not (isinstance(mark, (int, float)) and math.isfinite(mark) and 0 <= mark <= 100):
+        raise RunError(f"invalid pass mark {mark!r}: expected a percentage from 0 to 100")
+
+
+def check_endpoint(url: str, source: str = "") -> None:
+    """``source``: where the URL came from when not from --endpoint-url (``AWS_ENDPOINT_URL``)."""
+    from grader.roster import shown
+
     parts = urlsplit(url)
+    named = f"invalid endpoint URL {shown(url)}{f' (from {source})' if source else ''}"
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise RunError(f"invalid endpoint URL {url!r}: expected http(s)://host[:port]")
+        raise RunError(f"{named}: expected http(s)://host[:port]")
     try:
         _ = parts.port  # raises ValueError for a port that is not a number
     except ValueError:
-        raise RunError(f"invalid endpoint URL {url!r}: bad port") from None
+        raise RunError(f"{named}: bad port") from None
 
 
 SANDBOX_NOTE = ("This is the reference solution, built by --sandbox in the embedded emulator: "
@@ -251,8 +268,37 @@ def parse_reports(specs: tuple[str, ...]) -> list[tuple[str, Path]]:
         target = Path(path)
         if target.parent and not target.parent.exists():
             raise RunError(f"--report {spec!r}: folder {target.parent} does not exist")
+        if target.is_dir() and fmt != "gradescope":  # a folder of Gradescope files: see check_report_targets
+            raise RunError(f"--report {spec!r}: {target} is a folder; name the file to write, such as "
+                           f"{target / ('report.' + fmt)}")
+        if target.exists() and not target.is_dir() and not target.is_file():
+            raise RunError(f"--report {spec!r}: {target} is not a regular file (a device, pipe or socket)")
+        writable(spec, target.parent if not target.is_dir() else target)
         reports.append((fmt, target))
     return reports
+
+
+def writable(spec: str, folder: Path) -> None:
+    """A report is written to a new file in its folder, then moved over its name: try it now, not after grading."""
+    import tempfile
+
+    try:
+        handle, probe = tempfile.mkstemp(dir=folder, prefix=".grader-probe.", suffix=".tmp")
+        os.close(handle)
+        os.unlink(probe)
+    except OSError as exc:
+        raise RunError(f"--report {spec!r}: cannot write in {folder}: {exc.strerror or exc}") from None
+
+
+def check_report_targets(reports: list[tuple[str, Path]], several: bool) -> None:
+    """Gradescope's results.json is one file for one student, a folder of them for several."""
+    for fmt, path in reports:
+        if fmt == "gradescope" and several and path.exists() and not path.is_dir():
+            raise RunError(f"--report gradescope={path}: with several students this is a folder of "
+                           f"<student_id>.json files, and {path} is a file; name a folder (new or existing)")
+        if fmt == "gradescope" and not several and path.is_dir():
+            raise RunError(f"--report gradescope={path}: one student's results.json is a file, and {path} is a "
+                           f"folder; name the file, such as {path / 'results.json'}")
 
 
 def one_student_per_account(name: str, students: list[Student], profile: str | None, template: str | None) -> None:
@@ -291,7 +337,10 @@ def connect(meanwhile: Callable[[Any], None] = lambda connections: None, **optio
         meanwhile(connections)
         preflight.account_id()
     except FactUnavailable as exc:
-        where = options.get("endpoint_url") or os.environ.get("AWS_ENDPOINT_URL") or f"AWS in {connections.region}"
+        where = options.get("endpoint_url")
+        if not where:
+            from_env = os.environ.get("AWS_ENDPOINT_URL")
+            where = f"{from_env} (the environment's AWS_ENDPOINT_URL)" if from_env else f"AWS in {connections.region}"
         if exc.kind == "network":
             raise RunError(f"cannot reach {where}: {exc.detail}", EXIT_INCOMPLETE) from None
         raise RunError(f"cannot start grading against {where}: {exc.describe()}", EXIT_INCOMPLETE) from None
