@@ -13,10 +13,16 @@ from html import escape as _escape
 
 from grader.model import CheckResult, RunResult, Status, StudentResult, json_safe
 from grader.render import MARKS, REFERENCE_LABEL, SKIPPED_MARK, id_list, skipped_groups, skipped_line
-from grader.render.sanitize import visible
+from grader.render.sanitize import one_line, visible
 
 
 def escape(value: str) -> str:
+    """Text of one line (a message, a name, a note) for the page: escaped, nothing unsafe or line-breaking."""
+    return _escape(one_line(value))
+
+
+def escape_line(value: str) -> str:
+    """One line of a fix (its own line in the page's ``pre``)."""
     return _escape(visible(value))
 
 STATUS_CLASS = {Status.PASS: "pass", Status.PARTIAL: "partial", Status.FAIL: "fail", Status.ERROR: "error",
@@ -129,7 +135,8 @@ def fix_block(hint: str) -> str:
     lines = []
     for line in hint.split("\n"):
         words = line.split(" ")
-        lines.append(" ".join(f'<span class="w">{escape(w)}</span>' if len(w) <= 60 else escape(w) for w in words))
+        lines.append(" ".join(f'<span class="w">{escape_line(w)}</span>' if len(w) <= 60 else escape_line(w)
+                              for w in words))
     return f'<pre class="fix">{chr(10).join(lines)}</pre>'
 
 

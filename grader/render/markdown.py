@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from grader.model import RunResult
 from grader.render import MARKS, REFERENCE_LABEL, SKIPPED_MARK, skipped_groups, skipped_line, to_fix
-from grader.render.sanitize import visible
+from grader.render.sanitize import fence, visible
 
 
 def cell(value: object) -> str:
@@ -75,10 +75,11 @@ def text(run: RunResult) -> str:
             for check in to_fix(task.checks):
                 lines.append(f"- **{check.id}** {cell(check.title)}: {cell(check.message)}")
                 if check.hint:
-                    # A fenced block: copied as it is, whatever the command holds.
-                    fence = "````" if "```" in check.hint else "```"
-                    lines += ["", f"  {fence}bash", *[f"  {line}" for line in visible(check.hint).split("\n")],
-                              f"  {fence}", ""]
+                    # A fenced block: copied as it is, whatever the command holds (no run of backticks
+                    # in it as long as the fence, which would close it early).
+                    shown = visible(check.hint)
+                    marks = fence(shown)
+                    lines += ["", f"  {marks}bash", *[f"  {line}" for line in shown.split("\n")], f"  {marks}", ""]
             for root, ids in skipped_groups(task.checks):
                 lines.append(f"- {SKIPPED_MARK} {cell(skipped_line(root, ids))}")
     return "\n".join(lines) + "\n"

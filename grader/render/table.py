@@ -16,7 +16,7 @@ from rich.text import Text
 from grader import shell
 from grader.model import RunResult, Status, StudentResult, TaskResult
 from grader.render import MARKS, REFERENCE_LABEL, SKIPPED_MARK, skipped_groups, skipped_line, to_fix
-from grader.render.sanitize import visible
+from grader.render.sanitize import one_line, visible
 
 STYLES = {Status.PASS: "green", Status.PARTIAL: "yellow", Status.FAIL: "red", Status.ERROR: "magenta",
           Status.WARN: "yellow"}
@@ -98,9 +98,9 @@ class StudentView:
             mark, style = MARKS[check.status], STYLES[check.status]
             line = Text()
             line.append(f"{mark} {check.id} ", style=style)
-            line.append(visible(check.title), style="bold")
+            line.append(one_line(check.title), style="bold")
             line.append(" — ")
-            line.append(visible(check.message))
+            line.append(one_line(check.message))
             lines.append(indented(line, DETAIL_INDENT, self.width))
             if check.hint and check.hint == previous_hint:
                 lines.append(Text(" " * (DETAIL_INDENT + 2) + "fix: the same as above", style="cyan"))
@@ -168,8 +168,8 @@ def class_table(run: RunResult, width: int | None = None) -> Group:
         passed = Text("yes", style="green") if student.passed else Text("no", style="red")
         if not student.complete:
             passed = Text("incomplete", style="magenta")
-        name = [Text(visible(student.name or ""))] if named else []
-        table.add_row(Text(visible(student.student_id)), *name,
+        name = [Text(one_line(student.name or ""))] if named else []
+        table.add_row(Text(one_line(student.student_id)), *name,
                       f"{_points(student.score)}/{_points(student.max_score)}", passed, *marks)
     rates = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, title="Full marks per task",
                   title_justify="left")
@@ -189,8 +189,8 @@ def class_table(run: RunResult, width: int | None = None) -> Group:
     if noted:
         parts += [Text(""), Text("Notes", style="bold")]
         for student, note in noted:
-            entry = Text(f"{visible(student.student_id)}: ", style="bold")
-            entry.append(visible(note), style="yellow")
+            entry = Text(f"{one_line(student.student_id)}: ", style="bold")
+            entry.append(one_line(note), style="yellow")
             parts.append(indented(entry, 2, width))
     return Group(*parts)
 
@@ -231,12 +231,12 @@ def render(run: RunResult, console: Console, width: int | None = None) -> None:
     for student in run.students:
         header = Text(f"{run.title}\n", style="bold")
         who = "" if student.student_id == student.account else f"student {student.student_id} · "  # unlabelled
-        header.append(visible(f"{who}account {student.account} · region {student.region}"))
+        header.append(one_line(f"{who}account {student.account} · region {student.region}"))
         if run.only_tasks is not None:
             header.append(f" · tasks {', '.join(map(str, run.only_tasks))} only", style="yellow")
         console.print(header)
         for note in student.notes:
-            console.print(Text(f"Note: {visible(note)}", style="yellow"), soft_wrap=width is None)
+            console.print(Text(f"Note: {one_line(note)}", style="yellow"), soft_wrap=width is None)
         console.print()
         for line in StudentView(student, width, run.only_tasks).lines():
             # Fix lines are laid out above: never wrapped or cut again (the terminal shows an over-long word whole).
