@@ -8,7 +8,8 @@ from the graded region, the grader looks in the partition's other regions and na
 The cost stays bounded: nothing is read for a task at full marks (nothing of it is missing), other
 regions are read only for the kinds of resource missing, each from one account-wide listing per region
 (shared by every student graded on the same credentials: once per class), and when nothing at all is
-in the graded region the functions are looked for first (where they are is then the whole answer).
+in the graded region the functions are looked for first (where they are is then the whole answer; found
+nowhere, only the first task's resources are looked for: the note says to start there).
 """
 
 from __future__ import annotations
@@ -261,7 +262,10 @@ class Whereabouts:
         typo = id_typo(self.assessment, self.sid, self.facts) if self.assessment.names_end_in_student_id else None
         if typo:
             return (typo,)
-        rest = [m for m in missing if m.kind != "function"]
+        # No function anywhere: the note says to start with the first task, so only its resources are looked
+        # for (a layer built in another region): a student who has not started costs one listing per region.
+        first_task = min((m.task for m in missing if m.kind != "function"), default=None)
+        rest = [m for m in missing if m.kind != "function" and m.task == first_task]
         others, not_looked = self._look(rest, regions)
         unread = sorted(failures)
         naming = f" (names must end in -{self.sid})" if self.assessment.names_end_in_student_id else ""

@@ -225,6 +225,21 @@ def test_nothing_here_looks_for_the_functions_first_and_the_id_is_not_mistaken(a
     assert len(notes) == 1 and "eu-west-1 (6 of 6 functions)" in notes[0] and "did you mean" not in notes[0]
 
 
+def test_a_student_who_has_not_started_costs_two_listings_per_region_and_hears_of_the_first_task(account):
+    sid = new_student_id("ns")
+    account.client("lambda", OTHER).publish_layer_version(
+        LayerName=f"common-utils-layer-{sid}", Content={"ZipFile": b"PK\x05\x06" + bytes(18)}
+    )
+    session = account.session()
+    seen = RegionsRead(session)
+    store = FactStore(session)
+    notes = Grader(MEDIUM, lambda s: store(s.region)).grade([sid]).students[0].notes
+    assert len(notes) == 2 and notes[0].startswith("None of your functions were found") and "task 1" in notes[0]
+    assert notes[1].startswith(f"the layer common-utils-layer-{sid} is in {OTHER}, not in us-east-1")
+    elsewhere = {op for (region, op) in seen.calls if region != "us-east-1"}
+    assert elsewhere == {"ListFunctions", "ListLayers"}, elsewhere
+
+
 def test_the_lab_names_its_queue_layer_and_alarm_in_another_region(own_account):
     own_account.build("lab")
     lam, sqs, cloudwatch = (own_account.client(s) for s in ("lambda", "sqs", "cloudwatch"))
