@@ -11,7 +11,6 @@ from __future__ import annotations
 import gc
 import json
 import os
-import re
 import sys
 import threading
 from typing import Any, NoReturn
@@ -19,6 +18,7 @@ from typing import Any, NoReturn
 import click
 
 import checks
+from grader.arguments import FloatRange, negative_values_given
 from grader.roster import RosterError, from_ids
 from grader.run import EXIT_INCOMPLETE, EXIT_OK, EXIT_USAGE, RunError, RunOptions
 
@@ -37,19 +37,6 @@ class UserError(click.ClickException):
     def __init__(self, message: str, exit_code: int = EXIT_USAGE) -> None:
         super().__init__(message)
         self.exit_code = exit_code
-
-
-class FloatRange(click.FloatRange):
-    """click's FloatRange, refusing ``nan`` (which every bound lets through: no comparison with it is true)
-    and infinity, which no option of the grader means."""
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        import math
-
-        number = super().convert(value, param, ctx)
-        if not math.isfinite(number):
-            self.fail(f"{value} is not a finite number (expected {self._describe_range()}).", param, ctx)
-        return number
 
 
 def _console() -> Any:
@@ -334,28 +321,6 @@ def run(argv: list[str] | None = None) -> NoReturn:
         _run(argv)
     finally:
         gc.enable()
-
-
-# An option whose value is optional (``--watch [SECONDS]``) followed by a negative number: click reads the
-# number as an option ("No such option '-1'"), even as ``--watch=-1``. Given as " -1" (which float() reads
-# as -1) it is taken as the value, and refused as such: "-1.0 is not in the range 1<=x<=3600".
-OPTIONAL_VALUE = ("--watch",)
-NEGATIVE = re.compile(r"-(\d|\.\d|inf|nan)", re.IGNORECASE)
-
-
-def negative_values_given(args: list[str]) -> list[str]:
-    out: list[str] = []
-    for index, arg in enumerate(args):
-        if arg == "--":
-            return out + args[index:]
-        option, given, value = arg.partition("=")
-        if given and option in OPTIONAL_VALUE and NEGATIVE.match(value):
-            out += [option, f" {value}"]
-        elif out and out[-1] in OPTIONAL_VALUE and NEGATIVE.match(arg):
-            out.append(f" {arg}")
-        else:
-            out.append(arg)
-    return out
 
 
 def _run(argv: list[str] | None) -> NoReturn:

@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import checks
+from grader.report_paths import ReportPathError, check_several, check_target
 from grader.roster import REGION, ROLE_ARN, RosterError, Student, credentials_for, from_ids, load_roster
 
 EXIT_OK, EXIT_BELOW_PASS, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
@@ -139,7 +140,10 @@ def grade(options: RunOptions, students: list[Student] | None = None) -> Any:
             students = [Student(connections.facts_for(Student("preflight")).account_id())]
         if options.all_students:
             students += discovered(assessment, connections, {s.student_id for s in students}, options.notify)
-        check_report_targets(report_targets, len(students) > 1)
+        try:
+            check_several(report_targets, len(students) > 1)
+        except ReportPathError as exc:
+            raise RunError(str(exc)) from None
         from datetime import datetime, timezone
 
         from grader import version
@@ -266,39 +270,12 @@ def parse_reports(specs: tuple[str, ...]) -> list[tuple[str, Path]]:
         if not sep or not path or fmt not in formats:
             raise RunError(f"invalid --report {spec!r}: use FORMAT=PATH with FORMAT one of {', '.join(formats)}")
         target = Path(path)
-        if target.parent and not target.parent.exists():
-            raise RunError(f"--report {spec!r}: folder {target.parent} does not exist")
-        if target.is_dir() and fmt != "gradescope":  # a folder of Gradescope files: see check_report_targets
-            raise RunError(f"--report {spec!r}: {target} is a folder; name the file to write, such as "
-                           f"{target / ('report.' + fmt)}")
-        if target.exists() and not target.is_dir() and not target.is_file():
-            raise RunError(f"--report {spec!r}: {target} is not a regular file (a device, pipe or socket)")
-        writable(spec, target.parent if not target.is_dir() else target)
+        try:
+            check_target(spec, fmt, target)
+        except ReportPathError as exc:
+            raise RunError(str(exc)) from None
         reports.append((fmt, target))
     return reports
-
-
-def writable(spec: str, folder: Path) -> None:
-    """A report is written to a new file in its folder, then moved over its name: try it now, not after grading."""
-    import tempfile
-
-    try:
-        handle, probe = tempfile.mkstemp(dir=folder, prefix=".grader-probe.", suffix=".tmp")
-        os.close(handle)
-        os.unlink(probe)
-    except OSError as exc:
-        raise RunError(f"--report {spec!r}: cannot write in {folder}: {exc.strerror or exc}") from None
-
-
-def check_report_targets(reports: list[tuple[str, Path]], several: bool) -> None:
-    """Gradescope's results.json is one file for one student, a folder of them for several."""
-    for fmt, path in reports:
-        if fmt == "gradescope" and several and path.exists() and not path.is_dir():
-            raise RunError(f"--report gradescope={path}: with several students this is a folder of "
-                           f"<student_id>.json files, and {path} is a file; name a folder (new or existing)")
-        if fmt == "gradescope" and not several and path.is_dir():
-            raise RunError(f"--report gradescope={path}: one student's results.json is a file, and {path} is a "
-                           f"folder; name the file, such as {path / 'results.json'}")
 
 
 def one_student_per_account(name: str, students: list[Student], profile: str | None, template: str | None) -> None:

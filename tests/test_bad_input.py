@@ -59,7 +59,7 @@ def test_watch_with_a_bad_interval_says_so(value):
 
 
 def test_a_negative_number_after_the_end_of_options_is_left_alone():
-    from grader.cli import negative_values_given
+    from grader.arguments import negative_values_given
 
     assert negative_values_given(["x", "--", "--watch", "-1"]) == ["x", "--", "--watch", "-1"]
     assert negative_values_given(["x", "--watch", "-s", "a"]) == ["x", "--watch", "-s", "a"]
