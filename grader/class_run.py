@@ -18,6 +18,10 @@ from grader.model import RunResult
 from grader.roster import Student
 
 
+class ReportUnwritable(Exception):
+    """A report could not be written (the run's reports are checked before grading; this is what is left)."""
+
+
 def grade_class(assessment: Any, connections: Any, students: list[Student], done: dict[str, Any],
                 pass_mark: float, reports: list[tuple[str, Path]], workers: int = 16,
                 progress_console: Callable[[], Any] | None = None, notes: tuple[str, ...] = (),
@@ -40,7 +44,10 @@ def grade_class(assessment: Any, connections: Any, students: list[Student], done
     def write_all() -> None:
         run = partial_run()
         for fmt, path in reports:
-            write_report(fmt, run, path, several=len(order) > 1)
+            try:
+                write_report(fmt, run, path, several=len(order) > 1)
+            except OSError as exc:  # checked before grading, but a disk fills up and a folder can go
+                raise ReportUnwritable(f"cannot write --report {fmt}={path}: {exc.strerror or exc}") from None
 
     with progress(len(students), len(results), progress_console) as advance:
         def finished(result: Any) -> None:

@@ -13,9 +13,17 @@ from checks.lambda_lab import (
     lab6_terraform,
     lab7_advanced,
 )
-from checks.lambda_lab.common import ASYNC, FUNCTIONS, HELLO, S3_PROCESSOR, TERRAFORM, configuration
+from checks.lambda_lab.common import ASYNC, CREATED_IN, FUNCTIONS, HELLO, S3_PROCESSOR, TERRAFORM, configuration
 from checks.shared import role_policy_documents
-from grader.rubric import Assessment, Context
+from grader.rubric import Assessment, Context, Resource
+
+# What each lab names (fixed names: one student per account), looked for in other regions when missing here.
+RESOURCES = [
+    *(Resource(CREATED_IN[name], "function", name) for name in FUNCTIONS),
+    Resource(4, "alarm", lab4_monitoring.ALARM),
+    Resource(7, "layer", lab7_advanced.LAYER),
+    Resource(7, "queue", lab7_advanced.QUEUE),
+]
 
 
 def first_reads(ctx: Context) -> None:
@@ -65,7 +73,7 @@ ASSESSMENT = Assessment(
         lab6_terraform.TASK,
         lab7_advanced.TASK,
     ],
-    landmarks=lambda sid: list(FUNCTIONS),
+    resources=lambda sid: RESOURCES,
     readme="README_lambda_lab.md",
     prefetch=first_reads,
     reads=(

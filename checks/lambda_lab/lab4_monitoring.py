@@ -4,7 +4,7 @@ from checks.lambda_lab import code_reading
 from checks.lambda_lab.common import HELLO, configuration
 from checks.lambda_lab.deployed import Lacks, code_check
 from checks.python_source import Handler, Source
-from checks.shared import put_alarm_fix
+from checks.shared import put_alarm_fix, value_text
 from grader.rubric import Context, Task, Verdict, failed, passed
 
 TASK = Task(4, "Monitoring and CloudWatch Logs", points=12)
@@ -61,7 +61,8 @@ def threshold(ctx: Context) -> Verdict:
     found = the_alarm(ctx) or {}
     wrong = {k: found.get(k) for k, v in EXPECTED.items() if found.get(k) != v}
     if wrong:
-        return failed("; ".join(f"{k} is {v!r} (expected {EXPECTED[k]!r})" for k, v in wrong.items()),
+        return failed("; ".join(f"{k} is {value_text(v)} (expected {value_text(EXPECTED[k])})"
+                                for k, v in wrong.items()),
                       hint=put_alarm_fix(found, {k: EXPECTED[k] for k in wrong}), **wrong)
     return passed("Sum of Errors over 300 s, greater than 5")
 

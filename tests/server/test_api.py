@@ -167,7 +167,7 @@ def test_every_report_format_from_the_best_or_latest_attempt(built, start, sqlit
     rows = list(csv.DictReader(io.StringIO(report("csv", "latest").text)))
     assert {r["student_id"]: r["score"] for r in rows} == {sid: "97", built["partial"]: "97", built["idle"]: "0"}
     assert {r["student_id"]: r["section"] for r in rows} == {sid: "B-2", built["partial"]: "", built["idle"]: ""}
-    assert ET.fromstring(report("junit").body).get("tests") == "156"
+    assert ET.fromstring(report("junit").body).get("tests") == "186"
     assert "| Student |" in report("markdown").text
     assert "<html" in report("html").text.lower()
     assert sid in report("table").text
