@@ -4,24 +4,17 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import io
 import math
-import zipfile
 
 from anyio import to_thread
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from grader.model import RunResult, StudentResult
-from grader.server import db, gradebooks
+from grader.render import FORMATS, Roster
+from grader.server import db
 from grader.server.access import ApiError
 from grader.server.context import Context, Ctx, reply
-
-REPORT_TYPES = {"json": "application/json", "csv": "text/csv", "canvas": "text/csv", "moodle": "text/csv",
-                "junit": "application/xml", "markdown": "text/markdown", "html": "text/html",
-                "table": "text/plain", "gradescope": "application/zip"}
-EXTENSIONS = {"json": "json", "csv": "csv", "canvas": "canvas.csv", "moodle": "moodle.csv", "junit": "xml",
-              "markdown": "md", "html": "html", "table": "txt", "gradescope": "zip"}
 
 router = APIRouter()
 
@@ -70,43 +63,37 @@ async def check_class(request: Request, ctx: Ctx) -> Response:
 
 @router.get("/api/class/report")
 async def report(request: Request, ctx: Ctx) -> Response:
+    """A report of the class in any registered format (``grader.render.FORMATS``), as a download."""
     ctx.access.require_instructor(request)
     fmt = request.query_params.get("format", "json")
     params = request.query_params
     which = params.get("attempt") or "best"
-    if fmt not in REPORT_TYPES:
-        raise ApiError(400, f"format must be one of {', '.join(REPORT_TYPES)}")
+    if fmt not in FORMATS:
+        raise ApiError(400, f"format must be one of {', '.join(FORMATS)}")
     if which not in ("best", "latest"):
         raise ApiError(400, "attempt must be best or latest")
-    text = await to_thread.run_sync(render_report, ctx, fmt, which, dict(request.query_params))
-    filename = f"{ctx.assessment.name}-{which}.{EXTENSIONS[fmt]}"
-    media = REPORT_TYPES[fmt] + ("" if fmt == "gradescope" else "; charset=utf-8")
-    return Response(text, media_type=media, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    renderer = FORMATS[fmt]
+    body = await to_thread.run_sync(render_report, ctx, fmt, which, dict(request.query_params))
+    filename = f"{ctx.assessment.name}-{which}.{renderer.extension}"
+    media = renderer.media_type + ("; charset=utf-8" if isinstance(body, str) else "")
+    return Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 def render_report(ctx: Context, fmt: str, which: str, params: dict[str, str]) -> str | bytes:
-    from grader.render import FORMATS
-    from grader.render.gradescope import dump
     from grader.server.reports import everyone
 
     store, settings, assessment = ctx.store, ctx.settings, ctx.assessment
+    renderer = FORMATS[fmt]
     roster = store.students()
     chosen = store.chosen(which, settings.deadline)
     graded = tuple(dataclasses.replace(StudentResult.from_dict(chosen[s.student_id][1], settings.pass_mark),
                                        name=s.name, email=s.email, extra=s.extra)
                    for s in roster if s.student_id in chosen)
     run = RunResult(assessment.name, assessment.title, settings.pass_mark, graded)
-    if fmt == "canvas":
-        return gradebooks.canvas(run, roster, assessment.max_score, params.get("assignment"),
-                                 params.get("assignment_id"))
-    if fmt == "moodle":
-        return gradebooks.moodle(run, roster, params.get("grade_item"))
-    if fmt == "gradescope":
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for student in graded:
-                archive.writestr(f"{student.student_id}.json", dump(student))
-        return buffer.getvalue()
+    if renderer.needs_roster:  # the LMS imports: the class from its roster, the options from the query
+        return renderer.download(run, Roster(tuple(roster), assessment.max_score, params))
+    if not renderer.lists_everyone:
+        return renderer.download(run)
     if not roster:
-        return "nobody is on the roster\n" if fmt == "table" else FORMATS[fmt].text(run)
-    return FORMATS[fmt].text(everyone(run, roster, assessment))  # the reports list the whole class
+        return "nobody is on the roster\n" if fmt == "table" else renderer.download(run)
+    return renderer.download(everyone(run, roster, assessment))  # the reports list the whole class

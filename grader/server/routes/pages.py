@@ -32,7 +32,9 @@ async def student_page(sid: str, request: Request, ctx: Ctx) -> Response:
 
 
 def instructor(ctx: Ctx) -> HTMLResponse:
-    return ctx.page("instructor.html", {"every": ctx.settings.every or 0})
+    from grader.render import downloads  # the download list: every format of the registry
+
+    return ctx.page("instructor.html", {"every": ctx.settings.every or 0, "downloads": downloads()})
 
 
 @router.get("/instructor", response_class=HTMLResponse)
