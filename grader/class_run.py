@@ -11,11 +11,14 @@ import threading
 from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from grader.engine import Grader
 from grader.model import RunResult
 from grader.roster import Student
+
+if TYPE_CHECKING:
+    from grader.render.common import Roster
 
 
 class ReportUnwritable(Exception):
@@ -25,11 +28,12 @@ class ReportUnwritable(Exception):
 def grade_class(assessment: Any, connections: Any, students: list[Student], done: dict[str, Any],
                 pass_mark: float, reports: list[tuple[str, Path]], workers: int = 16,
                 progress_console: Callable[[], Any] | None = None, notes: tuple[str, ...] = (),
-                **run_fields: Any) -> RunResult:
+                roster: Roster | None = None, **run_fields: Any) -> RunResult:
     """Grade the students not ``done`` yet; every report is rewritten as each student finishes.
 
     ``notes`` are said of every student graded; ``run_fields`` label the run (``RunResult``'s
-    ``reference``, ``graded_at``, ``version``, ``only_tasks``)."""
+    ``reference``, ``graded_at``, ``version``, ``only_tasks``); ``roster``: the class, for the reports that
+    list it (``needs_roster``: Canvas, Moodle)."""
     from grader.render import write_report
 
     order = [s.student_id for s in students]
@@ -45,7 +49,7 @@ def grade_class(assessment: Any, connections: Any, students: list[Student], done
         run = partial_run()
         for fmt, path in reports:
             try:
-                write_report(fmt, run, path, several=len(order) > 1)
+                write_report(fmt, run, path, several=len(order) > 1, roster=roster)
             except OSError as exc:  # checked before grading, but a disk fills up and a folder can go
                 raise ReportUnwritable(f"cannot write --report {fmt}={path}: {exc.strerror or exc}") from None
 

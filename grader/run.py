@@ -92,7 +92,7 @@ def grade(options: RunOptions, students: list[Student] | None = None) -> Any:
     check_role_template(options.role_arn_template)
     if fixed_names:
         one_student_per_account(name, students, options.profile, options.role_arn_template)
-    report_targets = parse_reports(options.reports)
+    report_targets = parse_reports(options.reports, roster=options.roster)
     done = load_resume(report_targets, options.pass_mark) if options.resume else {}
     if options.resume:
         skipped = [s.student_id for s in students if s.student_id in done]
@@ -148,10 +148,12 @@ def grade(options: RunOptions, students: list[Student] | None = None) -> Any:
         from datetime import datetime, timezone
 
         from grader import version
+        from grader.render.common import Roster
 
         try:
             return grade_class(assessment, connections, students, done, options.pass_mark, report_targets,
-                               options.workers, progress_console=options.progress_console,
+                               options.workers, roster=Roster(tuple(students), assessment.max_score),
+                               progress_console=options.progress_console,
                                notes=(SANDBOX_NOTE,) if options.sandbox else (), reference=options.sandbox,
                                graded_at=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
                                version=version(), only_tasks=only_tasks)
@@ -261,8 +263,10 @@ def check_role_template(template: str | None) -> None:
                        "'arn:aws:iam::{account_id}:role/NAME'")
 
 
-def parse_reports(specs: tuple[str, ...]) -> list[tuple[str, Path]]:
-    from grader.render import report_formats
+def parse_reports(specs: tuple[str, ...], roster: str | None = None) -> list[tuple[str, Path]]:
+    """``--report FORMAT=PATH`` specs checked: a known format, an existing folder, and ``--roster`` for a
+    format that lists the class from it (``needs_roster``: Canvas, Moodle)."""
+    from grader.render import report_formats, roster_formats
 
     formats = report_formats()
     reports = []
@@ -275,6 +279,8 @@ def parse_reports(specs: tuple[str, ...]) -> list[tuple[str, Path]]:
             check_target(spec, fmt, target)
         except ReportPathError as exc:
             raise RunError(str(exc)) from None
+        if fmt in roster_formats() and not roster:
+            raise RunError(f"--report {spec!r}: the {fmt} gradebook lists the class from its roster: pass --roster FILE")
         reports.append((fmt, target))
     return reports
 

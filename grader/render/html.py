@@ -12,7 +12,7 @@ import json
 from html import escape as _escape
 
 from grader.model import CheckResult, RunResult, Status, StudentResult, json_safe
-from grader.render import MARKS, REFERENCE_LABEL, SKIPPED_MARK, id_list, skipped_groups, skipped_line
+from grader.render.common import MARKS, REFERENCE_LABEL, SKIPPED_MARK, id_list, skipped_groups, skipped_line
 from grader.render.sanitize import one_line, visible
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from grader.model import RunResult
-from grader.render import MARKS, REFERENCE_LABEL, SKIPPED_MARK, skipped_groups, skipped_line, to_fix
+from grader.render.common import MARKS, REFERENCE_LABEL, SKIPPED_MARK, skipped_groups, skipped_line, to_fix
 from grader.render.sanitize import fence, visible
 
 

@@ -15,7 +15,7 @@ from rich.text import Text
 
 from grader import shell
 from grader.model import RunResult, Status, StudentResult, TaskResult
-from grader.render import MARKS, REFERENCE_LABEL, SKIPPED_MARK, skipped_groups, skipped_line, to_fix
+from grader.render.common import MARKS, REFERENCE_LABEL, SKIPPED_MARK, skipped_groups, skipped_line, to_fix
 from grader.render.sanitize import one_line, visible
 
 STYLES = {Status.PASS: "green", Status.PARTIAL: "yellow", Status.FAIL: "red", Status.ERROR: "magenta",
