@@ -51,7 +51,7 @@ def _parsed(path: str, text: str) -> ast.Module | SyntaxError:
     except SyntaxError as exc:
         return exc
     except (ValueError, RecursionError, MemoryError) as exc:  # null bytes, absurd nesting
-        return SyntaxError(str(exc) or type(exc).__name__, (path, 1, 0, ""))
+        return SyntaxError(str(exc) or type(exc).__name__)  # no line: the file's first
 
 
 def parse(package: Package, path: str) -> Source:
@@ -64,7 +64,7 @@ def parse(package: Package, path: str) -> Source:
     tree = _parsed(path, text)
     if isinstance(tree, SyntaxError):
         where = f"{path}:{tree.lineno or 1}: {tree.msg}"
-        if sys.version_info < (3, 12) and "f-string" in (tree.msg or ""):
+        if sys.version_info < (3, 12) and "f-string" in tree.msg:
             # Python 3.12 accepts f-strings this interpreter refuses (PEP 701): not the student's mistake.
             raise FactUnavailable(
                 "ast.parse",
@@ -87,7 +87,9 @@ def module_paths(dotted: str, root: str = "") -> tuple[str, str]:
 
 def handler_parts(handler: str | None) -> tuple[str, str]:
     """``pkg.mod.func`` (or ``pkg/mod.func``) -> (``pkg.mod``, ``func``), as Lambda's Python runtime splits it."""
-    module, _, function = (handler or "").rpartition(".")
+    if not isinstance(handler, str):
+        raise HandlerMissing(f"the handler setting {handler!r} is not <module>.<function>")
+    module, _, function = handler.rpartition(".")
     if not module or not function:
         raise HandlerMissing(f"the handler setting {handler!r} is not <module>.<function>")
     return module.replace("/", "."), function
@@ -224,18 +226,19 @@ def own_modules(package: Package, start: Source) -> list[Source]:
 
 
 def imported_modules(source: Source) -> list[str]:
-    """The modules ``source`` imports, absolute (relative imports resolved against its own folder)."""
-    folder = source.path.rsplit("/", 1)[0].replace("/", ".") if "/" in source.path else ""
+    """The modules ``source`` imports, absolute: a relative import is resolved against the package the module is
+    in (its folder); one that climbs above the top package (or is made by a module outside any) fails when
+    Python runs it, and imports nothing here."""
+    package = source.path.split("/")[:-1]  # pkg/sub/mod.py is in pkg.sub
     found = []
     for node in ast.walk(source.tree):
         if isinstance(node, ast.Import):
             found += [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                parts = folder.split(".") if folder else []
-                parts = parts[: len(parts) - (node.level - 1)] if node.level > 1 else parts
-                base = ".".join([*parts, *([base] if base else [])])
+            if node.level > len(package):
+                continue
+            prefix = package[: len(package) - node.level + 1] if node.level else []
+            base = ".".join([*prefix, *([node.module] if node.module else [])])
             found += [base] if base else []
             found += [f"{base}.{alias.name}" if base else alias.name for alias in node.names]  # x.* finds nothing
     return found
@@ -286,9 +289,11 @@ def imports_of(tree: ast.Module) -> dict[str, str]:
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             bound.update({alias.asname or alias.name: f"{node.module}.{alias.name}" for alias in node.names})
     aliases = [
-        (node.targets[0].id, node.value)
+        (target.id, node.value)
         for node in ast.walk(tree)
-        if isinstance(node, ast.Assign) and [type(target) for target in node.targets] == [ast.Name]
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Name)
     ]
     changed = True
     while changed:  # aliases of aliases, in any order

@@ -71,7 +71,8 @@ def layer_utils(ctx: Context) -> Verdict:
 
 def older_layer(ctx: Context) -> Verdict | None:
     """The function runs an older version of the student's layer, without utils, while the newest has it."""
-    latest = (ctx.facts.latest_layer_version(ctx.name(deployed.LAYER)) or {}).get("LayerVersionArn")
+    newest = ctx.facts.latest_layer_version(ctx.name(deployed.LAYER)) or {}
+    latest = newest.get("LayerVersionArn")
     if not latest:
         return None
     unversioned = latest.rsplit(":", 1)[0]
@@ -83,4 +84,4 @@ def older_layer(ctx: Context) -> Verdict | None:
     fix = shell.aws("lambda", "update-function-configuration", "--function-name", ctx.name(FUNCTION), "--layers",
                     latest, others)
     return failed(f"{ctx.name(FUNCTION)} runs {runs.split(':layer:')[-1]}, which has no utils; the newest version, "
-                  f"{latest.rsplit(':', 1)[-1]}, has it", hint=fix, runs=runs)
+                  f"{newest.get('Version')}, has it", hint=fix, runs=runs)

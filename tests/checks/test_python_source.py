@@ -373,6 +373,7 @@ def test_the_handler_suggested_is_a_module_of_the_students_own_in_dotted_form():
             "pkg/__init__.py": "def lambda_handler(e, c): pass\n",
             "src/app.py": "def main(e, c): pass\n",
             "requests/__init__.py": "def main(e, c): pass\n",
+            "requests/api.py": "def main(e, c): pass\n",
             "requests-2.0.dist-info/RECORD": "",
         }
     )
@@ -429,14 +430,23 @@ def test_relative_imports_resolve_against_the_modules_own_package():
         "helpers.py": "",
         "sub/leaf.py": "",
     }  # decoys elsewhere
+    # from ...top climbs above pkg, the top package: Python refuses it ("beyond top-level package").
     assert sorted(m.path for m in modules(files, "pkg.sub.mod.main")) == [
         "pkg/__init__.py",
         "pkg/helpers.py",
         "pkg/sub/__init__.py",
         "pkg/sub/leaf.py",
         "pkg/sub/mod.py",
-        "top.py",
     ]
+
+
+def test_a_relative_import_outside_any_package_imports_nothing():
+    files = {
+        "lambda_function.py": "from . import helpers\nfrom .util import x\ndef lambda_handler(e, c): pass\n",
+        "helpers.py": "",
+        "util.py": "",
+    }
+    assert [m.path for m in modules(files)] == ["lambda_function.py"]
 
 
 def test_names_bound_in_every_branch_of_a_block_and_never_by_a_star():

@@ -253,3 +253,29 @@ def test_the_layers_site_packages_are_those_of_the_functions_runtime():
         "the package ships no utils of its own: utils is "
         "python/lib/python3.11/site-packages/utils.py of common-utils-layer-kim7:1"
     )
+
+
+def test_the_first_three_raises_are_named():
+    facts = account()
+    code = "def lambda_handler(e, c):\n" + "".join(
+        f"    if e == {i}:\n        raise ValueError({i})\n" for i in range(4)
+    )
+    deploy("async-processor", {"lambda_function.py": code})(facts)
+    assert (
+        checks_of(facts)["4.8"].message == "raises at lambda_function.py:3, lambda_function.py:5, lambda_function.py:7"
+    )
+
+
+@pytest.mark.parametrize(
+    "sleeps, message",
+    [
+        ("time.sleep(10)\n    time.sleep(seconds)", "sleeps at lambda_function.py:4 (10 s)"),
+        ("time.sleep(seconds)\n    time.sleep(10)", "sleeps at lambda_function.py:4"),
+        ("time.sleep()", "sleeps at lambda_function.py:4"),
+    ],
+)
+def test_the_first_sleep_is_named_with_its_seconds_when_written(sleeps, message):
+    facts = account()
+    code = f"import time\n\ndef lambda_handler(event, context, seconds=1):\n    {sleeps}\n"
+    deploy("rate-limited-function", {"lambda_function.py": code})(facts)
+    assert checks_of(facts)["7.4"].message == message
