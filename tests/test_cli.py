@@ -251,7 +251,7 @@ def test_lab_sandbox_and_explain():
 
 @pytest.mark.parametrize("endpoint, code, fragment", [
     (f"http://grader:s3cret-pw@127.0.0.1:{free_port()}", 3, "cannot reach http://grader:***@127.0.0.1:"),
-    ("http://grader:s3cret-pw@127.0.0.1:99999", 2, "invalid endpoint URL 'http://grader:***@127.0.0.1:99999': bad port"),
+    ("http://grader:s3cret-pw@127.0.0.1:99999", 2, "invalid endpoint URL 'http://grader:***@127.0.0.1:99999'"),
     ("ftp://grader:s3cret-pw@host", 2, "invalid endpoint URL 'ftp://grader:***@host'"),
 ], ids=["unreachable", "bad port", "bad scheme"])
 def test_a_password_in_the_endpoint_url_is_never_printed(endpoint, code, fragment):

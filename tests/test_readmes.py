@@ -139,3 +139,39 @@ def test_every_action_of_the_example_student_policy_is_one_aws_has():
                 continue
             operations = session.get_service_model(service).operation_names
             assert fnmatch.filter(operations, name), action
+
+
+# --- issue 21.4: figures dated and reproducible, the sandbox's installation said --------------------
+
+LAB = (ROOT / "README_lambda_lab.md").read_text(encoding="utf-8")
+DATE = re.compile(r"\b20\d\d-\d\d-\d\d\b")
+SANDBOX_INSTALL = 'pip install -e ".[sandbox]" awscli'
+
+
+@pytest.mark.parametrize("text", [README, MEDIUM, LAB], ids=["README", "README_lambda_medium", "README_lambda_lab"])
+def test_no_placeholder_is_left_in_a_readme(text):
+    assert not re.search(r"^[A-Z][A-Z_]{4,}$", text, flags=re.MULTILINE)  # a line that is a placeholder
+    assert not re.search(r"\b[A-Z_]*(FIGURES|MINUTES)\b", text)
+
+
+def test_the_servers_figures_are_dated_and_name_their_command():
+    measured = README.split("**Measured**", 1)[1].split("## Performance", 1)[0]
+    assert DATE.search(measured) and "`python bench/server_load.py" in measured and "machine" in measured
+    assert "SQLite" in measured and "PostgreSQL" in measured
+    assert re.search(r"\| SQLite \| [\d.]+ / [\d.]+ / [\d.]+ s \|", measured)
+
+
+def test_every_timing_of_the_performance_section_is_dated():
+    performance = README.split("## Performance", 1)[1].split("## How it is built", 1)[0]
+    help_sentence = performance.split("validate_tasks.py --help` takes", 1)[1].split("This machine's", 1)[0]
+    assert DATE.search(help_sentence) and "/usr/bin/time" in help_sentence
+    assert DATE.search(performance.split("Figures", 1)[1].split("|", 1)[0])  # the benchmark's tables
+    assert "`python bench/benchmark.py`" in performance
+
+
+def test_the_sandbox_says_what_to_install():
+    students = README.split("Practise without an AWS account:", 1)[1]
+    for text in (students, MEDIUM.split("Practising without AWS?", 1)[1], LAB.split("Practising without AWS?", 1)[1]):
+        assert SANDBOX_INSTALL in " ".join(text.split()[:30]), text[:400]  # said first, before the commands
+    requirements = (ROOT / "requirements.txt").read_text(encoding="utf-8")
+    assert "moto" in requirements or SANDBOX_INSTALL in requirements

@@ -1,7 +1,7 @@
 """Task 12: CloudWatch alarms on the student's functions: errors, duration, throttles."""
 
 from checks.lambda_medium.common import FUNCTIONS, readme_alarms
-from checks.shared import close_names, configuration, function_names, put_alarm_fix
+from checks.shared import close_names, configuration, function_names, put_alarm_fix, value_text
 from grader import shell
 from grader.rubric import Context, Task, Verdict, failed, passed
 
@@ -176,7 +176,7 @@ def alarm_check(check_id: str, metric: str, expected: dict, points: float, hint:
                 return passed(f"{candidate.get('AlarmName')} matches", alarm=candidate.get("AlarmName"))
             if best_wrong is None or len(wrong) < len(best_wrong):
                 best, best_wrong = candidate, wrong
-        found = ", ".join(f"{k} is {v!r} (expected {expected[k]!r})" for k, v in best_wrong.items())
+        found = ", ".join(f"{k} is {value_text(v)} (expected {value_text(expected[k])})" for k, v in best_wrong.items())
         return failed(f"{best.get('AlarmName')}: {found}", hint=put_alarm_fix(best, {k: expected[k] for k in best_wrong}),
                       alarm=best.get("AlarmName"))
 

@@ -35,6 +35,8 @@ BAD_CREDENTIALS = {
     "InvalidSignatureException",
 }
 
+NOT_AWS = "the answer is not an AWS response (is the endpoint AWS, or an emulator of it?)"
+
 
 # A URL's password (``http://user:password@host``): an --endpoint-url may carry one, and botocore's and
 # urllib3's errors repeat the URL they could not reach.
@@ -88,6 +90,7 @@ def classify(exc: Exception, action: str) -> FactUnavailable:
         NoCredentialsError,
         ReadTimeoutError,
     )
+    from botocore.parsers import ResponseParserError
 
     if isinstance(exc, FactUnavailable):
         return exc
@@ -103,11 +106,21 @@ def classify(exc: Exception, action: str) -> FactUnavailable:
         if code in BAD_CREDENTIALS:
             return FactUnavailable(action, "credentials", f"{code}: {message}")
         status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
-        return FactUnavailable(action, "unexpected", f"{code or 'HTTP ' + str(status)}: {message}")
+        if not code:  # AWS names every error; an answer that names none came from something else
+            return FactUnavailable(action, "unexpected", f"HTTP {status}: {NOT_AWS}")
+        return FactUnavailable(action, "unexpected", one_line(f"{code or 'HTTP ' + str(status)}: {message}"))
     if isinstance(exc, NoCredentialsError):
         return FactUnavailable(action, "credentials", "no AWS credentials found")
     if isinstance(exc, (EndpointConnectionError, ConnectTimeoutError, ReadTimeoutError, ConnectionClosedError)):
         return FactUnavailable(action, "network", str(exc))
+    if isinstance(exc, ResponseParserError):  # its text holds the whole body, often a page of HTML
+        return FactUnavailable(action, "unexpected", NOT_AWS)
     if isinstance(exc, BotoCoreError):
-        return FactUnavailable(action, "unexpected", str(exc))
-    return FactUnavailable(action, "unexpected", f"{type(exc).__name__}: {exc}")
+        return FactUnavailable(action, "unexpected", one_line(str(exc)))
+    return FactUnavailable(action, "unexpected", one_line(f"{type(exc).__name__}: {exc}"))
+
+
+def one_line(text: str, limit: int = 300) -> str:
+    """An error's text as one line of at most ``limit`` characters: it ends up in a one-line message."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[:limit - 1] + "…"

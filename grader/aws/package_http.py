@@ -17,7 +17,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -267,7 +267,7 @@ def answer(response: Response, start: int | None, length: int) -> tuple[bytes, i
         )
     if status in (403, 404):
         raise Expired(f"HTTP {status}{_s3_error(response.body)}")
-    if status == 429 or status >= 500 or _error_code(response.body) in RETRIED_ERROR_CODES:
+    if status == 429 or status >= 500 or _error_code(response.body) in retried_error_codes():
         raise TransientError(f"HTTP {status}{_s3_error(response.body)}")
     if status == 416 and start is None:
         return b"", 0  # a suffix range of an empty object
@@ -288,16 +288,14 @@ def answer(response: Response, start: int | None, length: int) -> tuple[bytes, i
     return response.body, total
 
 
-def _retried_error_codes() -> frozenset[str]:
+@cache
+def retried_error_codes() -> frozenset[str]:
     """The error codes botocore's standard retry mode tries again whatever their status (a 400 RequestTimeout,
     a throttled request: botocore/retries/standard.py, its transient and throttled checkers)."""
     from botocore.retries import standard
 
     return frozenset(getattr(standard.TransientRetryableChecker, "_TRANSIENT_ERROR_CODES", ("RequestTimeout",))) | \
         frozenset(getattr(standard.ThrottledRetryableChecker, "_THROTTLED_ERROR_CODES", ("Throttling", "SlowDown")))
-
-
-RETRIED_ERROR_CODES = _retried_error_codes()
 
 
 def _error_code(body: bytes) -> str:

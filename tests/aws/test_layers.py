@@ -143,3 +143,8 @@ def test_cycles_are_found():
 
 def test_no_import_cycle_in_the_aws_package():
     assert cycles(import_graph("grader.aws")) == []
+
+
+def test_no_import_cycle_in_the_renderers():
+    """The formats' shared marks and helpers live in grader/render/common.py, below every format module."""
+    assert cycles(import_graph("grader.render")) == []

@@ -332,6 +332,8 @@ def named(value: Any) -> list[str]:
     by the words the case gives."""
     if isinstance(value, list):
         return [str(item) for item in value]
+    if isinstance(value, float) and value.is_integer():
+        return [f"{value:.0f}"]  # a whole threshold is shown whole: 10, not 10.0
     return [] if isinstance(value, dict) or value == "" else [str(value)]
 
 

@@ -131,11 +131,13 @@ class GeneratedFacts:
     def reserved_concurrency(self, name):
         return self._draw(("reserved", name), st.integers(-1, 1000))
 
+    # Deployment packages: the assessments' own code, fragments, stubs, any bytes, and (PACKAGE) the lab's
+    # code with its lines shuffled (mostly not Python); or a package that cannot be judged.
     def function_package(self, name):
-        return self._draw(("package", name), PACKAGES)
+        return self._draw(("package", name), PACKAGES | PACKAGE)
 
     def layer_package(self, layer_version_arn):
-        return self._draw(("layer-package", layer_version_arn), PACKAGES)
+        return self._draw(("layer-package", layer_version_arn), PACKAGES | PACKAGE)
 
     def latest_layer_version(self, name):
         return self._draw(("layer", name), item("lambda", "ListLayerVersions", "LayerVersions"))
@@ -214,6 +216,35 @@ class GeneratedFacts:
 
     def object_keys(self, bucket, prefix):
         return self._draw(("keys", bucket), st.lists(TEXT, max_size=3))
+
+
+def _code_snippets() -> list[str]:
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "checks"
+    return sorted(path.read_text(encoding="utf-8") for path in root.glob("*/code/**/*.py"))
+
+
+SNIPPETS = _code_snippets()
+SOURCE = st.one_of(
+    st.sampled_from(SNIPPETS or ["def lambda_handler(event, context):\n    return {}\n"]),
+    st.lists(st.sampled_from([line for text in SNIPPETS for line in text.splitlines()] or ["pass"]),
+             max_size=12).map("\n".join),
+    st.sampled_from(["", "def lambda_handler(event, context):\n    return {'statusCode': 200}\n",
+                     "lambda_handler = None\n", "def lambda_handler(:\n", "from . import x\n", "import common_utils\n"]),
+    TEXT,
+)
+MEMBERS = st.sampled_from(["lambda_function.py", "app.py", "utils.py", "common_utils.py", "python/utils.py",
+                           "python/common_utils.py", "python/lib/python3.12/site-packages/common_utils.py",
+                           "python/common_utils/__init__.py", "python/lib/python3.12/site-packages/requests/",
+                           "python/lib/python3.12/site-packages/boto3/__init__.py", "src/__init__.py", "src/app.py"])
+
+
+def _package(members: dict, broken: str | None) -> Package:
+    return Package.broken(broken) if broken else Package.of(members)
+
+
+PACKAGE = st.builds(_package, st.dictionaries(MEMBERS, SOURCE, max_size=4), st.none() | TEXT)
 
 
 def crashes(data: st.DataObject, malformed: bool) -> list[str]:

@@ -24,7 +24,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from checks.lambda_lab.solution import DEPLOYED as LAB_DEPLOYED
 from checks.lambda_lab.solution import LAYER as LAB_LAYER  # the lab's layer (common_utils.py)
+from checks.lambda_lab.solution import function_zip as lab_function_zip
 from checks.lambda_medium.common import FUNCTIONS as MEDIUM_FUNCTIONS
 from checks.lambda_medium.solution import (  # the reference solution's packages
     HANDLER,
@@ -187,21 +189,25 @@ class AwsAccount:
         return replay
 
     def _resolvers(self) -> dict[tuple[str, str], Callable[[dict[str, Any], str], Answer]]:
-        def here(resolver: Callable[[dict[str, Any]], Answer]) -> Callable[[dict[str, Any], str], Answer]:
+        def here(resolver: Callable[[dict[str, Any]], Answer],
+                 elsewhere: dict[str, Any] | None = None) -> Callable[[dict[str, Any], str], Answer]:
             def in_region(params: dict[str, Any], region: str) -> Answer:
                 # IAM is global: botocore's client for it is in the partition's pseudo-region (aws-global...).
                 if region not in (self.region, f"{self.partition}-global"):
+                    if elsewhere is not None and region in self.regions():
+                        return ok(elsewhere)  # the account's other regions hold nothing
                     raise Unrecorded(f"the account is modelled in {self.region} only")
                 return resolver(params)
             return in_region
 
         return {
             ("sts", "GetCallerIdentity"): here(self._caller_identity),
+            ("ec2", "DescribeRegions"): here(self._regions),
             ("ec2", "DescribeSubnets"): here(self._subnets),
-            ("ec2", "DescribeSecurityGroups"): here(self._security_groups),
+            ("ec2", "DescribeSecurityGroups"): here(self._security_groups, {"SecurityGroups": []}),
             ("lambda", "GetFunction"): here(self._get_function),
-            ("lambda", "ListFunctions"): here(self._list_functions),
-            ("lambda", "ListLayers"): here(self._list_layers),
+            ("lambda", "ListFunctions"): here(self._list_functions, {"Functions": []}),
+            ("lambda", "ListLayers"): here(self._list_layers, {"Layers": []}),
             ("lambda", "ListLayerVersions"): here(self._list_layer_versions),
             ("lambda", "GetLayerVersion"): here(self._get_layer_version),
             ("lambda", "GetFunctionEventInvokeConfig"): here(self._invoke_config),
@@ -212,7 +218,7 @@ class AwsAccount:
             ("lambda", "GetProvisionedConcurrencyConfig"): here(self._provisioned),
             ("lambda", "GetPolicy"): here(self._get_policy),
             ("sqs", "GetQueueUrl"): here(self._queue_url),
-            ("sqs", "ListQueues"): here(self._list_queues),
+            ("sqs", "ListQueues"): here(self._list_queues, {}),
             ("sqs", "GetQueueAttributes"): here(self._queue_attributes),
             ("iam", "GetAccountAuthorizationDetails"): here(self._authorization_details),
             ("iam", "ListAttachedRolePolicies"): here(self._attached_policies),
@@ -220,9 +226,9 @@ class AwsAccount:
             ("iam", "GetRolePolicy"): here(self._inline_policy),
             ("iam", "GetPolicy"): here(self._managed_policy),
             ("iam", "GetPolicyVersion"): here(self._managed_policy_version),
-            ("application-autoscaling", "DescribeScalableTargets"): here(self._scalable_targets),
+            ("application-autoscaling", "DescribeScalableTargets"): here(self._scalable_targets, {"ScalableTargets": []}),
             ("application-autoscaling", "DescribeScalingPolicies"): here(self._scaling_policies),
-            ("cloudwatch", "DescribeAlarms"): here(self._alarms),
+            ("cloudwatch", "DescribeAlarms"): here(self._alarms, {"MetricAlarms": [], "CompositeAlarms": []}),
             ("logs", "DescribeLogGroups"): here(self._log_groups),
             ("apigateway", "GetRestApis"): here(self._rest_apis),
             ("apigateway", "GetResources"): here(self._resources),
@@ -233,6 +239,18 @@ class AwsAccount:
         }
 
     # --- STS / EC2 -----------------------------------------------------------------------------
+
+    def regions(self) -> list[str]:
+        """The account's enabled regions: the recorded ones of its partition, and its own."""
+        case = "aws-cn" if self.partition == "aws-cn" else "enabled"
+        recorded = [r["RegionName"] for r in corpus.response("ec2", "DescribeRegions", case)["Regions"]]
+        return sorted({*recorded, self.region}) if self.partition in ("aws", "aws-cn") else [self.region]
+
+    def _regions(self, params: dict[str, Any]) -> Answer:
+        _expect(params)
+        domain = "amazonaws.com.cn" if self.partition == "aws-cn" else "amazonaws.com"
+        return ok({"Regions": [{"Endpoint": f"ec2.{r}.{domain}", "OptInStatus": "opt-in-not-required", "RegionName": r}
+                               for r in self.regions()]})
 
     def _caller_identity(self, params: dict[str, Any]) -> Answer:
         _expect(params)
@@ -1059,6 +1077,8 @@ def lab_account(partition: str = "aws", region: str = "us-east-1", account: str 
     a.queues["lambda-dlq"] = {}
     a.functions["AsyncProcessor"] = Function("AsyncProcessor", "lab7-role", timeout=10, reserved=5, invoke_config={
         "MaximumRetryAttempts": 2, "MaximumEventAgeInSeconds": 3600, "OnFailure": a.queue_arn("lambda-dlq")})
+    for function in LAB_DEPLOYED:  # the code each function runs once the lab is done, as the solution deploys it
+        a.functions[function].package = lab_function_zip(function)
     return a
 
 

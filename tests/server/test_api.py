@@ -156,6 +156,16 @@ def test_every_report_format_from_the_best_or_latest_attempt(built, start, sqlit
         assert f'filename="lambda_medium-{which}.' in reply.headers["content-disposition"]
         return reply
 
+    # The registry drives the API: every registered format is served, with its media type and extension.
+    from grader.render import FORMATS
+
+    for name, renderer in FORMATS.items():
+        reply = report(name)
+        assert reply.headers["content-type"].split(";")[0] == renderer.media_type, name
+        assert reply.headers["content-disposition"].endswith(f'-best.{renderer.extension}"'), name
+        assert ("charset=utf-8" in reply.headers["content-type"]) == (name != "gradescope"), name
+    assert set(FORMATS) >= {"canvas", "moodle", "gradescope", "table"}  # the server's formats are all registered
+
     # Every report lists the whole class: the student who never checked has a row saying so.
     best = json.loads(report("json").body)
     assert {s["student_id"]: s["score"] for s in best["students"]} == {sid: 100, built["partial"]: 97, built["idle"]: 0}
@@ -167,7 +177,7 @@ def test_every_report_format_from_the_best_or_latest_attempt(built, start, sqlit
     rows = list(csv.DictReader(io.StringIO(report("csv", "latest").text)))
     assert {r["student_id"]: r["score"] for r in rows} == {sid: "97", built["partial"]: "97", built["idle"]: "0"}
     assert {r["student_id"]: r["section"] for r in rows} == {sid: "B-2", built["partial"]: "", built["idle"]: ""}
-    assert ET.fromstring(report("junit").body).get("tests") == "156"
+    assert ET.fromstring(report("junit").body).get("tests") == "186"
     assert "| Student |" in report("markdown").text
     assert "<html" in report("html").text.lower()
     assert sid in report("table").text

@@ -1,3 +1,5 @@
+from checks.building import zip_of
+from checks.lambda_lab.solution import files
 from tests.checks.conftest import mistakes_cost_only_their_task
 
 ALARM = dict(AlarmName="HelloWorldFunction-Errors", Namespace="AWS/Lambda", MetricName="Errors", Statistic="Sum",
@@ -22,6 +24,8 @@ MISTAKES = {
     "threshold 10": (alarm(Threshold=10), {"4.3"}),
     "Average instead of Sum": (alarm(Statistic="Average"), {"4.3"}),
     "period 60": (alarm(Period=60), {"4.3"}),
+    "lab 3's code still deployed (plain-text logs)": (lambda a, b: a.client("lambda").update_function_code(
+        FunctionName="HelloWorldFunction", ZipFile=zip_of(files("lab3-configuration"))), {"4.4"}),
 }
 
 test_mistake_costs_only_lab_4 = mistakes_cost_only_their_task(4, MISTAKES)

@@ -1,3 +1,4 @@
+from checks.building import zip_of
 from tests.checks.conftest import mistakes_cost_only_their_task
 
 PROCESSOR = "S3FileProcessor"
@@ -48,6 +49,8 @@ MISTAKES = {
     "role may only read": (role_policies("AmazonS3FullAccess", "AmazonS3ReadOnlyAccess"), {"5.4"}),
     "trigger never ran": (lambda a, b: a.client("s3").delete_object(Bucket=b["bucket"],
                                                                    Key="analysis/test-file.txt.json"), {"5.5"}),
+    "a stub handler": (lambda a, b: a.client("lambda").update_function_code(FunctionName=PROCESSOR, ZipFile=zip_of(
+        {"lambda_function.py": "def lambda_handler(event, context):\n    return {'statusCode': 200}\n"})), {"5.6"}),
 }
 
 test_mistake_costs_only_lab_5 = mistakes_cost_only_their_task(5, MISTAKES)

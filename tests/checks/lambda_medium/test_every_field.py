@@ -16,6 +16,7 @@ import pytest
 
 from checks.lambda_medium import ASSESSMENT
 from checks.lambda_medium.solution import function_files, layer_files
+from checks.shared import value_text
 from grader.aws.packages import Package
 from tests.checks.handbuilt import (
     AWS_MANAGED,
@@ -666,7 +667,7 @@ def watching(function: str):
 MISTAKES.add("12.2 an Errors alarm with every setting, the threshold wrong: the fix writes each back", lambda f: errors(
     f).update(Threshold=4.0, AlarmDescription="errors of the consumer", DatapointsToAlarm=2, TreatMissingData="notBreaching",
               Unit="Count", ActionsEnabled=False, AlarmActions=[f.arn("sns", "alarms")], OKActions=[f.arn("sns", "ok")],
-              InsufficientDataActions=[f.arn("sns", "data")]), "12.2", score=8, says="Threshold is 4.0 (expected 5.0)")
+              InsufficientDataActions=[f.arn("sns", "data")]), "12.2", score=8, says="Threshold is 4 (expected 5)")
 # PutMetricAlarm takes "either Statistic or ExtendedStatistic, but not both" (botocore's cloudwatch model).
 MISTAKES.add("12.3 a Duration alarm on p90: the fix sets Average and drops the percentile's settings", lambda f: (
     duration(f).pop("Statistic"), duration(f).update(ExtendedStatistic="p90", EvaluateLowSampleCountPercentile="ignore")),
@@ -781,20 +782,20 @@ for alarm_of, check, fields in (
     for key, values in fields.items():
         for value in values:
             MISTAKES.add(f"{check} {key} {value!r}", lambda f, a=alarm_of, k=key, v=value: a(f).__setitem__(k, v), check,
-                         score=8, says=(f"{key} is {value!r}", "(expected "))
+                         score=8, says=(f"{key} is {value_text(value)}", "(expected "))
 MISTAKES.add("12.2 a right Errors alarm on a classmate's function beside a wrong one of the student's", lambda f: (
     errors(f).__setitem__("Threshold", 4.0),
     f.alarms.append(alarm(f, "Lambda-Errors-copy", "Errors", "Sum", 2, 5, "GreaterThanThreshold", n("layer-consumer", CLASSMATE)))),
-    "12.2", score=8, says="Lambda-HighErrorRate-kim7: Threshold is 4.0 (expected 5.0)")
+    "12.2", score=8, says="Lambda-HighErrorRate-kim7: Threshold is 4 (expected 5)")
 MISTAKES.add("12.2 of two Errors alarms as wrong as each other, the first listed is named", lambda f: (
     errors(f).__setitem__("Threshold", 4.0),
     f.alarms.append(alarm(f, "Errors-2", "Errors", "Sum", 2, 5, "GreaterThanOrEqualToThreshold", n("sqs-consumer")))),
-    "12.2", score=8, message="Lambda-HighErrorRate-kim7: Threshold is 4.0 (expected 5.0)",
+    "12.2", score=8, message="Lambda-HighErrorRate-kim7: Threshold is 4 (expected 5)",
     evidence={"alarm": "Lambda-HighErrorRate-kim7"})
 MISTAKES.add("12.2 the closest of two wrong Errors alarms is named", lambda f: (
     errors(f).update(Threshold=4.0, Period=60),
     f.alarms.append(alarm(f, "Errors-2", "Errors", "Sum", 2, 6, "GreaterThanThreshold", n("sqs-consumer")))),
-    "12.2", score=8, says="Errors-2: Threshold is 6.0 (expected 5.0)")
+    "12.2", score=8, says="Errors-2: Threshold is 6 (expected 5)")
 
 
 # --- what a correct setup may look like --------------------------------------------------------------

@@ -6,9 +6,11 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
+
 from grader.model import RunResult, StudentResult
+from grader.render import gradebooks
 from grader.roster import Student
-from grader.server import gradebooks
 
 
 def run_of(*scores: tuple[str, float]) -> RunResult:
@@ -39,3 +41,15 @@ def test_moodle_matches_by_the_id_number_and_email_as_they_are():
         "-kim7@school.example",
         '\'=HYPERLINK("x")',
     )
+
+
+def test_the_gradebook_renderers_take_the_roster_and_options_through_one_interface():
+    from grader.render import FORMATS, Roster
+
+    roster = Roster(tuple(ROSTER), 100.0, {"assignment": "Lab", "assignment_id": "42", "grade_item": "Lab grade"})
+    run = run_of(("ann1", 0))
+    assert FORMATS["canvas"].download(run, roster) == gradebooks.canvas(run, ROSTER, 100, "Lab", "42")
+    assert FORMATS["moodle"].text(run, roster=roster) == gradebooks.moodle(run, ROSTER, "Lab grade")
+    for name in ("canvas", "moodle"):
+        with pytest.raises(ValueError, match="needs the roster"):
+            FORMATS[name].text(run)
