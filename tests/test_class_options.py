@@ -24,7 +24,7 @@ def test_all_students_discovers_who_started(account):
                                                    Content={"ZipFile": solution.LAYER})
     result = cli("lambda_medium", "--all-students", "--format", "json", env=emulator_env(account.emulator))
     graded = {s["student_id"]: s["score"] for s in json.loads(result.stdout)["students"]}
-    assert graded[complete["sid"]] == 100 and graded[partial] == 4
+    assert graded[complete["sid"]] == 100 and graded[partial] == 6
     assert "Discovered" in result.stderr and "common-utils-layer-*" in result.stderr and partial in result.stderr
 
 

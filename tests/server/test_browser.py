@@ -52,12 +52,12 @@ def test_a_student_checks_their_progress_and_reads_the_table(chrome, built, star
     check = expected.check("7.2")
     assert check.title in failed and check.message in failed
     assert f"fix: {check.hint}" in failed and "put-function-concurrency" in failed
-    assert chrome.find_element(By.ID, "score").text == "Score 97/100 — PASSED (pass mark 70)"
+    assert chrome.find_element(By.ID, "score").text == "Score 97.5/100 — PASSED (pass mark 70)"
     assert chrome.find_element(By.ID, "message").text == "Graded."
     wait(chrome, lambda: chrome.find_element(By.ID, "cooldown").text.startswith("Next check in"))
     assert not button.is_enabled()
     wait(chrome, lambda: len(chrome.find_elements(By.CSS_SELECTOR, "#history li")) == 1)
-    assert "97/100" in chrome.find_element(By.CSS_SELECTOR, "#history li").text
+    assert "97.5/100" in chrome.find_element(By.CSS_SELECTOR, "#history li").text
     assert chrome.find_elements(By.CSS_SELECTOR, "#timeline svg circle")
 
     # "As the command line prints it": the very text of the command line's table.
@@ -110,7 +110,7 @@ def test_the_instructor_watches_the_class_live(chrome, built, start, sqlite_url)
     assert row(partial)["best"] == "—"
     # A check made elsewhere appears without reloading the page.
     assert server.check(partial, token=server.link_key(partial)).status == 200
-    wait(chrome, lambda: row(partial)["best"] == "97")
+    wait(chrome, lambda: row(partial)["best"] == "97.5")
     assert row(partial)["marks"] == "✓" * 6 + "◐" + "✓" * 5
     assert "1/2" in text('#task-rates tr[data-task="7"]')
     assert len(chrome.find_elements(By.CSS_SELECTOR, "#progress svg path.task-line")) == 12
@@ -126,7 +126,7 @@ def test_the_instructor_watches_the_class_live(chrome, built, start, sqlite_url)
                           f'#class-body tr[data-student="{partial}"] button')
     wait(chrome, lambda: "put-function-concurrency" in text("#detail-result"))
     assert text("#detail-id") == partial
-    assert text("#detail-history").count("97/100") == 1
+    assert text("#detail-history").count("97.5/100") == 1
     assert "put-function-concurrency" in text("#detail-result")
     # "Grade everyone now", then the downloads, from the best or the latest attempt.
     chrome.find_element(By.ID, "grade-all").click()

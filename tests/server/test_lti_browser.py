@@ -49,13 +49,13 @@ def test_a_student_launches_from_the_course_and_their_grade_flows_back(chrome, e
         assert "Alice" in chrome.find_element(By.CSS_SELECTOR, ".who").text
         button.click()
         wait(chrome, lambda: chrome.find_elements(By.CSS_SELECTOR, "#result table.result tr.task"))
-        assert chrome.find_element(By.ID, "score").text.startswith("Score 97/100")
+        assert chrome.find_element(By.ID, "score").text.startswith("Score 97.5/100")
         deadline = time.monotonic() + 30
         while not platform.scores:
             assert time.monotonic() < deadline, "no score reached the platform"
             time.sleep(0.05)
         [score] = platform.scores
-        assert score["body"]["userId"] == "lms-user-17" and score["body"]["scoreGiven"] == 97.0
+        assert score["body"]["userId"] == "lms-user-17" and score["body"]["scoreGiven"] == 97.5
         assert score["body"]["scoreMaximum"] == 100.0 and score["body"]["gradingProgress"] == "FullyGraded"
 
         # The instructor, from the same course.

@@ -131,6 +131,8 @@ def test_passback_is_retried_while_the_platform_answers_503(store, platform):
     try:
         wait_for(lambda: len(platform.scores) == 2)
         assert sorted(posted(platform)) == [("lms-st0", 10.0), ("lms-st1", 4.0)]
+        # The platform has the score a moment before the job is marked done.
+        wait_for(lambda: not {"queued", "running"} & set(lti.passbacks.counts()["states"]))
         with store.read() as c:
             rows = c.execute(sa.select(lti_passbacks)).all()
         assert {r.state for r in rows} == {"done"} and sum(r.tries for r in rows) == 2 + 5
