@@ -6,6 +6,7 @@ Assessment-specific builders live beside their checks (``checks/<assessment>/com
 from __future__ import annotations
 
 import difflib
+import json
 import re
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
@@ -257,3 +258,38 @@ def attached_policy_arns(ctx: Context, role_arn: str | None) -> set[str]:
     name = role_name(role_arn)
     attached = ctx.facts.attached_role_policies(name) if name else None
     return {str(p.get("PolicyArn", "")) for p in attached or [] if isinstance(p, dict)}
+
+
+# What AWS checks a function's execution role for before it accepts a queue (the configuration call is
+# refused otherwise: tests/recordings/lambda/PutFunctionEventInvokeConfig.json, CreateEventSourceMapping.json,
+# UpdateFunctionConfiguration.json): a destination or dead-letter queue, and an SQS trigger.
+QUEUE_SEND_ACTIONS = ("sqs:SendMessage",)
+QUEUE_TRIGGER_ACTIONS = ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes")
+SQS_EXECUTION_POLICY = "service-role/AWSLambdaSQSQueueExecutionRole"  # the three trigger actions on every queue
+
+
+def queue_role_fix(ctx: Context, role_arn: str | None, actions: tuple[str, ...], queues: Iterable[str],
+                   policy_name: str) -> str | None:
+    """The line that lets the role do ``actions`` on ``queues`` (their ARNs) before a fix configures them, with
+    what AWS would answer without it; None when the role already may (read for advice only: a role that cannot
+    be read gets the line). A trigger's three actions come with AWS's managed SQS execution policy."""
+    from checks import policy_evaluation
+
+    queues = list(queues)
+    documents = for_advice(lambda: role_policy_documents(ctx, role_arn), None)
+    if documents is not None and not any(policy_evaluation.missing_actions(documents, actions, queue)
+                                         for queue in queues):
+        return None
+    role = role_name(role_arn) or ROLE_PLACEHOLDER
+    if actions == QUEUE_TRIGGER_ACTIONS:
+        grant = shell.aws("iam", "attach-role-policy", "--role-name", role, "--policy-arn",
+                          aws_managed_policy_arn(ctx, SQS_EXECUTION_POLICY))
+    else:
+        document = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": list(actions),
+                                                            "Resource": queues[0] if len(queues) == 1 else queues}]}
+        grant = shell.aws("iam", "put-role-policy", "--role-name", role, "--policy-name", policy_name,
+                          "--policy-document", json.dumps(document, separators=(",", ":")))
+    names = [action.split(":")[1] for action in actions]
+    needed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    return shell.fix(shell.comment(f"AWS refuses the queue until the function's role may {needed} on it:"), grant)
+

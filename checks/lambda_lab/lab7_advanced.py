@@ -1,7 +1,7 @@
 """Lab 7: a shared layer, asynchronous processing with a dead-letter queue, and reserved concurrency."""
 
 from checks.lambda_lab.common import ADVANCED, ASYNC, configuration, missing
-from checks.shared import uses_own_layer
+from checks.shared import QUEUE_SEND_ACTIONS, queue_role_fix, uses_own_layer
 from grader import shell
 from grader.rubric import Context, Task, Verdict, failed, passed
 
@@ -14,6 +14,15 @@ PUBLISH = ("aws lambda publish-layer-version --layer-name common-utilities --des
 ASYNC_HINT = ("aws lambda put-function-event-invoke-config --function-name AsyncProcessor "
               "--maximum-event-age-in-seconds 3600 --maximum-retry-attempts 2 --destination-config "
               "'{\"OnFailure\":{\"Destination\":\"arn:{partition}:sqs:{region}:{account}:lambda-dlq\"}}'")
+
+
+def destination_fix(ctx: Context) -> str:
+    """The asynchronous configuration with its destination, after the grant AWS needs first: a destination
+    the function's role may not send to is refused."""
+    queue = (ctx.facts.queue(QUEUE) or {}).get("QueueArn") or ctx.arn("sqs", QUEUE)
+    grant = queue_role_fix(ctx, (configuration(ctx, ASYNC) or {}).get("Role"), QUEUE_SEND_ACTIONS, [queue],
+                           "send-to-lambda-dlq")
+    return shell.fix(grant, ASYNC_HINT)
 
 
 @TASK.check("7.1", f"Layer {LAYER} is published for python3.12", points=3, hint=PUBLISH)
@@ -42,7 +51,7 @@ def async_config(ctx: Context) -> Verdict:
         return missing(ctx, ASYNC)
     config = ctx.facts.event_invoke_config(ASYNC)
     if config is None:
-        return failed(f"{ASYNC} has no asynchronous invocation settings")
+        return failed(f"{ASYNC} has no asynchronous invocation settings", hint=destination_fix(ctx))
     expected = {"MaximumEventAgeInSeconds": 3600, "MaximumRetryAttempts": 2}
     wrong = {key: config.get(key) for key, value in expected.items() if config.get(key) != value}
     if wrong:
@@ -73,7 +82,8 @@ def dead_letters(ctx: Context) -> Verdict:
         return passed(f"{QUEUE} is the {how}", queue=wanted)
     elsewhere = on_failure or dead_letter
     return failed(f"failed events go to {elsewhere}, not {wanted}" if elsewhere else
-                  f"{ASYNC} sends failed events nowhere: set {QUEUE} as its on-failure destination")
+                  f"{ASYNC} sends failed events nowhere: set {QUEUE} as its on-failure destination",
+                  hint=destination_fix(ctx))
 
 
 @TASK.check("7.5", f"{ASYNC} has reserved concurrency 5", points=3,

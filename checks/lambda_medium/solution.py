@@ -31,6 +31,20 @@ HANDLER = zip_of({"lambda_function.py": "def lambda_handler(event, context):\n  
 LAYER = zip_of({"python/utils.py": "def format_response(status, body):\n    return {'statusCode': status, 'body': body}\n"})
 
 
+def queue_permissions(queues: dict[str, dict[str, str]]) -> dict[str, Any]:
+    """What the execution role needs of the queues: send to the destinations and the dead-letter queue, read
+    and delete from the two queues that trigger a function."""
+    def arns(*prefixes: str) -> list[str]:
+        return [queues[prefix]["arn"] for prefix in prefixes]
+
+    return {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "sqs:SendMessage",
+         "Resource": arns("lambda-success-queue", "lambda-failure-queue", "lambda-dlq")},
+        {"Effect": "Allow", "Action": ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
+         "Resource": arns("task-queue", "lambda-dlq")},
+    ]}
+
+
 def build(client: ClientFactory, sid: str) -> dict[str, Any]:
     """Build every task for student ``sid``; returns the identifiers a test may want to break."""
     iam, lam, sqs, ec2 = client("iam"), client("lambda"), client("sqs"), client("ec2")
@@ -88,6 +102,11 @@ def build(client: ClientFactory, sid: str) -> dict[str, Any]:
         url = sqs.create_queue(QueueName=f"{prefix}-{sid}", Attributes=attributes)["QueueUrl"]
         queues[prefix] = {"url": url, "arn": queue_arn(sqs, url)}
     built["queues"] = queues
+    # AWS checks the execution role before it accepts a queue (InvalidParameterValueException "The function's
+    # execution role does not have permissions to call SendMessage on ..."): destinations and the dead-letter
+    # queue need sqs:SendMessage, the triggers sqs:ReceiveMessage, DeleteMessage and GetQueueAttributes.
+    iam.put_role_policy(RoleName=f"lambda-role-{sid}", PolicyName="queues",
+                        PolicyDocument=json.dumps(queue_permissions(queues)))
     function(f"async-processor-{sid}", MemorySize=256)
     lam.put_function_event_invoke_config(
         FunctionName=f"async-processor-{sid}", MaximumRetryAttempts=2, MaximumEventAgeInSeconds=6 * 3600,

@@ -10,6 +10,8 @@ from checks.lambda_medium.common import (
     runtime_check,
     trigger_from,
 )
+from checks.shared import QUEUE_TRIGGER_ACTIONS, configuration, queue_role_fix
+from grader import shell
 from grader.rubric import Context, Task, Verdict, failed, passed
 
 TASK = Task(5, "SQS trigger", points=10)
@@ -39,7 +41,10 @@ def trigger(ctx: Context) -> Verdict:
         return failed(f"the queue {ctx.name(QUEUE)} does not exist (see 5.1)")
     found = mapping(ctx)
     if found is None:
-        return failed(f"{ctx.name(FUNCTION)} has no trigger from {ctx.name(QUEUE)}")
+        # AWS creates the trigger only when the function's role may read the queue: granted first if need be.
+        grant = queue_role_fix(ctx, (configuration(ctx, FUNCTION) or {}).get("Role"), QUEUE_TRIGGER_ACTIONS,
+                               [queue_arn(ctx, QUEUE)], ctx.name("sqs-trigger"))
+        return failed(f"{ctx.name(FUNCTION)} has no trigger from {ctx.name(QUEUE)}", hint=shell.fix(grant, MAPPING_HINT))
     state, uuid = found.get("State"), found.get("UUID")
     if state == "Enabled":
         return passed(f"trigger {uuid} is Enabled", uuid=uuid, state=state)

@@ -8,11 +8,17 @@ from checks.lambda_medium.common import (
     queue_exists,
     trigger_from,
 )
+from checks.shared import QUEUE_SEND_ACTIONS, QUEUE_TRIGGER_ACTIONS, queue_role_fix
+from grader import shell
 from grader.rubric import Context, Task, Verdict, failed, passed
 
 TASK = Task(6, "Dead-letter queue", points=8)
 QUEUE, ASYNC, PROCESSOR = "lambda-dlq", "async-processor", "dlq-processor"
 ATTRIBUTES = {"MessageRetentionPeriod": "1209600"}
+DEAD_LETTER_HINT = ("aws lambda update-function-configuration --function-name async-processor-{sid} "
+                    "--dead-letter-config TargetArn=arn:{partition}:sqs:{region}:{account}:lambda-dlq-{sid}")
+TRIGGER_HINT = ("aws lambda create-event-source-mapping --function-name dlq-processor-{sid} "
+                "--event-source-arn arn:{partition}:sqs:{region}:{account}:lambda-dlq-{sid}")
 
 queue = queue_exists(TASK, "6.1", QUEUE, points=2, attributes=ATTRIBUTES)
 retention = queue_attributes(TASK, "6.2", queue, QUEUE, ATTRIBUTES, points=1)
@@ -20,14 +26,17 @@ retention = queue_attributes(TASK, "6.2", queue, QUEUE, ATTRIBUTES, points=1)
 
 @TASK.check(
     "6.3", "async-processor-<id> dead-letter queue is lambda-dlq-<id>", points=2, requires=(queue, "4.1"),
-    hint="aws lambda update-function-configuration --function-name async-processor-{sid} "
-    "--dead-letter-config TargetArn=arn:{partition}:sqs:{region}:{account}:lambda-dlq-{sid}",
+    hint=DEAD_LETTER_HINT,
 )
 def dead_letter_target(ctx: Context) -> Verdict:
     target = ((configuration(ctx, ASYNC) or {}).get("DeadLetterConfig") or {}).get("TargetArn")
     if target == queue_arn(ctx, QUEUE):
         return passed(f"dead letters go to {ctx.name(QUEUE)}")
-    return failed(f"{ctx.name(ASYNC)} dead-letter target is {target or 'not set'}", target=target)
+    # AWS accepts the queue only when the function's role may send to it: granted first if need be.
+    grant = queue_role_fix(ctx, (configuration(ctx, ASYNC) or {}).get("Role"), QUEUE_SEND_ACTIONS,
+                           [queue_arn(ctx, QUEUE)], ctx.name("lambda-dlq"))
+    return failed(f"{ctx.name(ASYNC)} dead-letter target is {target or 'not set'}", hint=shell.fix(grant, DEAD_LETTER_HINT),
+                  target=target)
 
 
 processor = function_exists(TASK, "6.4", PROCESSOR, points=1.5)
@@ -35,8 +44,7 @@ processor = function_exists(TASK, "6.4", PROCESSOR, points=1.5)
 
 @TASK.check(
     "6.5", "dlq-processor-<id> is triggered by lambda-dlq-<id>", points=1.5, requires=processor,
-    hint="aws lambda create-event-source-mapping --function-name dlq-processor-{sid} "
-    "--event-source-arn arn:{partition}:sqs:{region}:{account}:lambda-dlq-{sid}",
+    hint=TRIGGER_HINT,
 )
 def drains_queue(ctx: Context) -> Verdict:
     source = queue_arn(ctx, QUEUE)
@@ -45,4 +53,6 @@ def drains_queue(ctx: Context) -> Verdict:
     found = trigger_from(ctx, QUEUE, PROCESSOR)
     if found is not None:
         return passed(f"trigger {found.get('UUID')} reads {ctx.name(QUEUE)}", uuid=found.get("UUID"))
-    return failed(f"{ctx.name(PROCESSOR)} has no trigger from {ctx.name(QUEUE)}")
+    grant = queue_role_fix(ctx, (configuration(ctx, PROCESSOR) or {}).get("Role"), QUEUE_TRIGGER_ACTIONS, [source],
+                           ctx.name("dlq-trigger"))
+    return failed(f"{ctx.name(PROCESSOR)} has no trigger from {ctx.name(QUEUE)}", hint=shell.fix(grant, TRIGGER_HINT))

@@ -53,8 +53,9 @@ def build_with_cli(aws: AwsCli, sid: str, erratum_dimension: bool = False) -> No
         {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
     role = aws(f"iam create-role --role-name lambda-exec-{sid} --assume-role-policy-document '{trust}' "
                "--query Role.Arn --output text")
+    # AWS checks the role before it accepts a trigger (the README's task 5 attaches the SQS execution policy).
     for policy in ("service-role/AWSLambdaBasicExecutionRole", "service-role/AWSLambdaVPCAccessExecutionRole",
-                   "CloudWatchLambdaInsightsExecutionRolePolicy"):
+                   "CloudWatchLambdaInsightsExecutionRolePolicy", "service-role/AWSLambdaSQSQueueExecutionRole"):
         aws(f"iam attach-role-policy --role-name lambda-exec-{sid} --policy-arn arn:aws:iam::aws:policy/{policy}")
     region, account = "us-east-1", aws("sts get-caller-identity --query Account --output text")
 
@@ -80,6 +81,10 @@ def build_with_cli(aws: AwsCli, sid: str, erratum_dimension: bool = False) -> No
     aws(f"sqs create-queue --queue-name lambda-failure-queue-{sid} --attributes MessageRetentionPeriod=86400")
     aws(f"{create} --function-name async-processor-{sid} --memory-size 256")
     queue = f"arn:aws:sqs:{region}:{account}"
+    # ... and before it accepts a destination or dead-letter queue (the README's tasks 4 and 6).
+    send = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": [
+        f"{queue}:lambda-success-queue-{sid}", f"{queue}:lambda-failure-queue-{sid}", f"{queue}:lambda-dlq-{sid}"]}]})
+    aws(f"iam put-role-policy --role-name lambda-exec-{sid} --policy-name queues --policy-document '{send}'")
     destinations = json.dumps({"OnSuccess": {"Destination": f"{queue}:lambda-success-queue-{sid}"},
                                "OnFailure": {"Destination": f"{queue}:lambda-failure-queue-{sid}"}})
     aws(f"lambda put-function-event-invoke-config --function-name async-processor-{sid} "

@@ -22,6 +22,7 @@ from grader.emulator.patches import (
     enforcement,
     iam,
     lambda_,
+    lambda_roles,
     s3,
     sqs,
 )
@@ -63,6 +64,9 @@ PATCHES: tuple[Patch, ...] = (
     Patch("lambda", "UpdateFunctionCode ignores Architectures", lambda_.update_code_architectures),
     Patch("lambda", "Invoke runs functions in Docker (offline: a Docker error), Event and DryRun synchronously",
           lambda_.local_python_runtime),
+    Patch("lambda", "a destination, dead-letter queue or SQS trigger accepted whatever the execution role may do "
+          "(AWS: InvalidParameterValueException without sqs:SendMessage / ReceiveMessage...)",
+          lambda_roles.execution_role_permissions),
     # CloudWatch
     Patch("cloudwatch", "DescribeAlarms ignores MaxRecords / NextToken", cloudwatch.describe_alarms_paging),
     # Application Auto Scaling

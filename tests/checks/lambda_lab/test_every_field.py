@@ -502,6 +502,23 @@ MISTAKES.add("7.4 successes, not failures, to the queue", lambda f: async_config
     "OnSuccess": {"Destination": f.queue_arn("lambda-dlq")}, "OnFailure": {}}), "7.4", score=13,
     says="AsyncProcessor sends failed events nowhere")
 MISTAKES.add("7.4 no queue", lambda f: f.queues.pop("lambda-dlq"), "7.4", score=13, says="no SQS queue named lambda-dlq")
+
+
+def nowhere_and_may_not_send(f):
+    async_config(f)["DestinationConfig"]["OnFailure"] = {}
+    f.roles["lab7-role"]["inline"].pop("send-to-dlq")
+
+
+# AWS accepts the destination only once the role may send to it: the fix grants it first.
+MISTAKES.add("7.4 failures nowhere, the role may not send to the queue", nowhere_and_may_not_send, "7.4", score=13,
+             says="sends failed events nowhere", fix=(
+                 "# AWS refuses the queue until the function's role may SendMessage on it:\n"
+                 "aws iam put-role-policy --role-name lab7-role --policy-name send-to-lambda-dlq --policy-document "
+                 "'{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"sqs:SendMessage\"],"
+                 "\"Resource\":\"arn:aws:sqs:us-east-1:123456789012:lambda-dlq\"}]}'\n"
+                 "aws lambda put-function-event-invoke-config --function-name AsyncProcessor "
+                 "--maximum-event-age-in-seconds 3600 --maximum-retry-attempts 2 --destination-config "
+                 "'{\"OnFailure\":{\"Destination\":\"arn:aws:sqs:us-east-1:123456789012:lambda-dlq\"}}'"))
 wrong("7.5", "reserved", lambda f: f.reserved, ASYNC, [0, 4, 6], score=13, says="reserved concurrency is ")
 MISTAKES.add("7.5 not reserved", lambda f: f.reserved.pop(ASYNC), "7.5", score=13,
              says="reserved concurrency is not set (expected 5)")

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from checks.lambda_medium import ASSESSMENT
+from checks.lambda_medium.solution import queue_permissions
 from tests.checks.handbuilt import (
     AWS_MANAGED,
     INSIGHTS_PUBLISHER,
@@ -74,6 +75,10 @@ def add_student(f: HandBuiltFacts, sid: str) -> None:
     failure = f.add_queue(n("lambda-failure-queue", sid), MessageRetentionPeriod="86400")
     tasks = f.add_queue(n("task-queue", sid), VisibilityTimeout="300", MessageRetentionPeriod="345600")
     dlq = f.add_queue(n("lambda-dlq", sid), MessageRetentionPeriod="1209600")
+    # AWS accepts the destinations, the dead-letter queue and the triggers only once the role may use them.
+    f.roles[role.rsplit("/", 1)[-1]]["inline"]["queues"] = queue_permissions({
+        prefix: {"arn": arn} for prefix, arn in (("lambda-success-queue", success), ("lambda-failure-queue", failure),
+                                                 ("task-queue", tasks), ("lambda-dlq", dlq))})
     f.add_function(n("async-processor", sid), role, MemorySize=256, DeadLetterConfig={"TargetArn": dlq})
     f.invoke_configs[n("async-processor", sid)] = {
         "FunctionArn": f.function_arn(n("async-processor", sid)) + ":$LATEST", "MaximumRetryAttempts": 2,
@@ -375,6 +380,34 @@ MISTAKES.add("4.5 destinations swapped", lambda f: destinations(f).update(
     OnSuccess=destinations(f)["OnFailure"], OnFailure=destinations(f)["OnSuccess"]), "4.5 4.6", score=7,
     says={"4.5": "on success goes to lambda-failure-queue-kim7: success and failure are swapped",
           "4.6": "on failure goes to lambda-success-queue-kim7: success and failure are swapped"})
+no_queue_permissions = lambda f: f.roles[n("lambda-role")]["inline"].pop("queues")  # noqa: E731
+SEND_GRANT = ("# AWS refuses the queue until the function's role may SendMessage on it:\n"
+              "aws iam put-role-policy --role-name lambda-role-kim7 --policy-name {name} --policy-document "
+              "'{{\"Version\":\"2012-10-17\",\"Statement\":[{{\"Effect\":\"Allow\",\"Action\":[\"sqs:SendMessage\"],"
+              "\"Resource\":{resource}}}]}}'\n")
+TRIGGER_GRANT = ("# AWS refuses the queue until the function's role may ReceiveMessage, DeleteMessage and "
+                 "GetQueueAttributes on it:\naws iam attach-role-policy --role-name lambda-role-kim7 --policy-arn "
+                 "arn:aws:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole\n")
+QUEUE_ARN = "arn:aws:sqs:us-east-1:123456789012:{}-kim7"
+SUCCESS_ARN, FAILURE_ARN = QUEUE_ARN.format("lambda-success-queue"), QUEUE_ARN.format("lambda-failure-queue")
+
+
+def without_queue_permissions(mistake):
+    def apply(f):
+        mistake(f)
+        no_queue_permissions(f)
+    return apply
+
+
+MISTAKES.add("4.5 destinations swapped, the role may not send to them", without_queue_permissions(
+    lambda f: destinations(f).update(OnSuccess=destinations(f)["OnFailure"], OnFailure=destinations(f)["OnSuccess"])),
+    "4.5 4.6", score=7, says={"4.5": "swapped", "4.6": "swapped"},
+    fix={"4.5": SEND_GRANT.format(name="lambda-destinations-kim7", resource=f'["{SUCCESS_ARN}","{FAILURE_ARN}"]') + (
+        "aws lambda put-function-event-invoke-config --function-name async-processor-kim7 --maximum-retry-attempts 2 "
+        f"--maximum-event-age-in-seconds 21600 --destination-config '{{\"OnSuccess\":{{\"Destination\":\"{SUCCESS_ARN}\"}},"
+        f"\"OnFailure\":{{\"Destination\":\"{FAILURE_ARN}\"}}}}'")})
+# The grader does not grade the permissions themselves (AWS refused the configuration without them).
+MISTAKES.add("4.5 a role without its queue permissions costs nothing", no_queue_permissions, "", score={})
 for queue in ("lambda-success-queue", "lambda-failure-queue"):
     wrong("4.7", f"{queue} retention", lambda f, q=queue: f.queues[n(q)], "MessageRetentionPeriod",
           ["86399", "86401", "345600"], score=9, says=f"{n(queue)} keeps messages")
@@ -404,6 +437,11 @@ wrong("5.4", "runtime", config("sqs-consumer"), "Runtime", ["python3.11", "pytho
 wrong("5.5", "memory", config("sqs-consumer"), "MemorySize", [128, 255, 257, 512], score=9.5)
 NO_TRIGGER = "sqs-consumer-kim7 has no trigger from task-queue-kim7"
 MISTAKES.add("5.6 no trigger", lambda f: f.mappings.remove(task_mapping(f)), "5.6 5.7 5.8", score=6, says=NO_TRIGGER)
+MISTAKES.add("5.6 no trigger, the role may not read the queue", without_queue_permissions(
+    lambda f: f.mappings.remove(task_mapping(f))), "5.6 5.7 5.8", score=6, says=NO_TRIGGER,
+    fix={"5.6": TRIGGER_GRANT + "aws lambda create-event-source-mapping --function-name sqs-consumer-kim7 "
+         "--event-source-arn arn:aws:sqs:us-east-1:123456789012:task-queue-kim7 --batch-size 10 "
+         "--maximum-batching-window-in-seconds 5 --function-response-types ReportBatchItemFailures"})
 for label, source in {"a classmate's queue (kim7b)": lambda f: f.queue_arn(n("task-queue", CLASSMATE)),
                       "the dead-letter queue": lambda f: f.queue_arn(n("lambda-dlq")),
                       "the same name in another account": lambda f: f.queue_arn(n("task-queue"), account=OTHER_ACCOUNT)}.items():
@@ -445,10 +483,19 @@ for label, target in {"a classmate's dead-letter queue (kim7b)": lambda f: f.que
         "DeadLetterConfig", {"TargetArn": t(f)}), "6.3", score=6, says="async-processor-kim7 dead-letter target is arn:aws:sqs:")
 MISTAKES.add("6.3 no dead-letter configuration", lambda f: f.config(n("async-processor")).pop("DeadLetterConfig"), "6.3",
              score=6, says="dead-letter target is not set")
+MISTAKES.add("6.3 no dead-letter configuration, the role may not send", without_queue_permissions(
+    lambda f: f.config(n("async-processor")).pop("DeadLetterConfig")), "6.3", score=6, says="not set",
+    fix=SEND_GRANT.format(name="lambda-dlq-kim7", resource='"{}"'.format(QUEUE_ARN.format("lambda-dlq"))) + (
+        "aws lambda update-function-configuration --function-name async-processor-kim7 --dead-letter-config "
+        "TargetArn=arn:aws:sqs:us-east-1:123456789012:lambda-dlq-kim7"))
 MISTAKES.add("6.4 only a classmate's dlq-processor", lambda f: delete_function(f, "dlq-processor"), "6.4 6.5",
              score=5, says="no function named dlq-processor-kim7", fix=create("dlq-processor"))
 DLQ_UNREAD = "dlq-processor-kim7 has no trigger from lambda-dlq-kim7"
 MISTAKES.add("6.5 no trigger", lambda f: f.mappings.remove(dlq_mapping(f)), "6.5", score=6.5, says=DLQ_UNREAD)
+MISTAKES.add("6.5 no trigger, the role may not read the queue", without_queue_permissions(
+    lambda f: f.mappings.remove(dlq_mapping(f))), "6.5", score=6.5, says=DLQ_UNREAD,
+    fix=TRIGGER_GRANT + "aws lambda create-event-source-mapping --function-name dlq-processor-kim7 "
+        "--event-source-arn arn:aws:sqs:us-east-1:123456789012:lambda-dlq-kim7")
 MISTAKES.add("6.5 trigger from a classmate's queue (kim7b)", lambda f: dlq_mapping(f).__setitem__(
     "EventSourceArn", f.queue_arn(n("lambda-dlq", CLASSMATE))), "6.5", score=6.5, says=DLQ_UNREAD)
 MISTAKES.add("6.5 trigger to a classmate's function (kim7b)", lambda f: dlq_mapping(f).__setitem__(

@@ -17,10 +17,29 @@ def lam(account):
     return account.client("lambda")
 
 
+# What AWS checks an execution role for before it accepts a queue as a destination, dead-letter queue or
+# trigger (grader/emulator/patches/lambda_roles.py): the tests' functions may use any queue.
+QUEUE_USE = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": [
+    "sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], "Resource": "*"}]}
+
+
+def make_role(iam, name: str, *, queues: bool = True) -> str:
+    """An execution role trusting Lambda; with ``queues``, allowed what a function needs of its queues."""
+    arn = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(LAMBDA_TRUST))["Role"]["Arn"]
+    if queues:
+        iam.put_role_policy(RoleName=name, PolicyName="queues", PolicyDocument=json.dumps(QUEUE_USE))
+    return arn
+
+
 @pytest.fixture
 def role(account):
-    name = new_student_id("role")
-    return account.client("iam").create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(LAMBDA_TRUST))["Role"]["Arn"]
+    return make_role(account.client("iam"), new_student_id("role"))
+
+
+@pytest.fixture
+def bare_role(account):
+    """An execution role allowed nothing (as a role made in the console before anything is attached)."""
+    return make_role(account.client("iam"), new_student_id("role"), queues=False)
 
 
 @pytest.fixture

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from botocore.exceptions import ClientError
 
-from checks.building import LAMBDA_TRUST
 from checks.lambda_medium.solution import HANDLER, LAYER
 from tests.conftest import new_student_id
+from tests.emulator.patches.conftest import make_role
 from tests.support.emulator import botocore_doc, error_code
 
 
@@ -185,8 +183,8 @@ def test_event_source_mappings_page_as_aws_does(own_account):
     # response, even if you set the number higher"; ListEventSourceMappingsResponse.NextMarker.
     assert "maximum of 100 items" in botocore_doc("lambda", "ListEventSourceMappingsRequest", "MaxItems")
     lam, sqs = own_account.client("lambda"), own_account.client("sqs")
-    role = own_account.client("iam").create_role(RoleName="r", AssumeRolePolicyDocument=json.dumps(LAMBDA_TRUST))
-    lam.create_function(FunctionName="fn", Runtime="python3.12", Role=role["Role"]["Arn"], Handler="h.h",
+    role = make_role(own_account.client("iam"), "r")
+    lam.create_function(FunctionName="fn", Runtime="python3.12", Role=role, Handler="h.h",
                         Code={"ZipFile": HANDLER})
     url = sqs.create_queue(QueueName="q")["QueueUrl"]
     queue = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
