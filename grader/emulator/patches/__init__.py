@@ -22,8 +22,10 @@ from grader.emulator.patches import (
     enforcement,
     iam,
     lambda_,
+    lambda_concurrency,
     lambda_roles,
     s3,
+    service_quotas,
     sqs,
 )
 from grader.emulator.patches._common import SWITCHES, Switches, UntestedMotoVersion
@@ -67,6 +69,11 @@ PATCHES: tuple[Patch, ...] = (
     Patch("lambda", "a destination, dead-letter queue or SQS trigger accepted whatever the execution role may do "
           "(AWS: InvalidParameterValueException without sqs:SendMessage / ReceiveMessage...)",
           lambda_roles.execution_role_permissions),
+    Patch("lambda", "no GetAccountSettings, and no concurrency quota: reserved and provisioned concurrency accepted "
+          "whatever they leave unreserved", lambda_concurrency.account_concurrency),
+    # Service Quotas
+    Patch("service-quotas", "no RequestServiceQuotaIncrease; GetServiceQuota knows VPC's quotas only",
+          service_quotas.lambda_concurrency_requests),
     # CloudWatch
     Patch("cloudwatch", "DescribeAlarms ignores MaxRecords / NextToken", cloudwatch.describe_alarms_paging),
     # Application Auto Scaling
