@@ -66,7 +66,8 @@ ASSESSMENT = Assessment(
     readme="README_lambda_lab.md",
     prefetch=first_reads,
     reads=(
-        "function", "function_tags", "reserved_concurrency", "function_policy", "event_invoke_config",
+        "function", "function_tags", "reserved_concurrency", "account_concurrency", "function_policy",
+        "event_invoke_config",
         "latest_layer_version", "queue", "log_group", "metric_alarms", "rest_apis", "rest_api_resources",
         "rest_api_stages", "bucket_names", "bucket_notifications", "object_keys", "attached_role_policies",
         "inline_role_policies", "managed_policy_document",

@@ -1,5 +1,6 @@
 """Lab 7: a shared layer, asynchronous processing with a dead-letter queue, and reserved concurrency."""
 
+from checks.account_concurrency import no_room
 from checks.lambda_lab.common import ADVANCED, ASYNC, configuration, missing
 from checks.shared import QUEUE_SEND_ACTIONS, queue_role_fix, uses_own_layer
 from grader import shell
@@ -86,12 +87,19 @@ def dead_letters(ctx: Context) -> Verdict:
                   hint=destination_fix(ctx))
 
 
-@TASK.check("7.5", f"{ASYNC} has reserved concurrency 5", points=3,
-            hint=f"aws lambda put-function-concurrency --function-name {ASYNC} --reserved-concurrent-executions 5")
+RESERVE = f"aws lambda put-function-concurrency --function-name {ASYNC} --reserved-concurrent-executions 5"
+
+
+@TASK.check("7.5", f"{ASYNC} has reserved concurrency 5", points=3, hint=RESERVE)
 def reserved(ctx: Context) -> Verdict:
     if configuration(ctx, ASYNC) is None:
         return missing(ctx, ASYNC)
     value = ctx.facts.reserved_concurrency(ASYNC)
     if value == 5:
         return passed("reserved concurrency 5")
-    return failed(f"reserved concurrency is {'not set' if value is None else value} (expected 5)", reserved=value)
+    message = f"reserved concurrency is {'not set' if value is None else value} (expected 5)"
+    # A new account's quota (10) leaves no room for any reservation: AWS refuses the fix until it is raised.
+    refused = no_room(ctx, 5, value or 0)
+    if refused:
+        return failed(f"{message}; {refused.message}", hint=shell.fix(refused.request, RESERVE), reserved=value)
+    return failed(message, reserved=value)

@@ -42,7 +42,7 @@ ASSESSMENT = Assessment(
     discovery={"functions": FUNCTIONS, "layers": ("common-utils-layer",)},
     prefetch=first_reads,
     reads=(
-        "function", "reserved_concurrency", "latest_layer_version", "event_invoke_config", "event_source_mappings",
+        "function", "reserved_concurrency", "account_concurrency", "latest_layer_version", "event_invoke_config", "event_source_mappings",
         "aliases", "versions", "provisioned_concurrency", "function_policy", "queue", "subnets", "security_groups",
         "attached_role_policies", "inline_role_policies", "managed_policy_document", "scalable_targets",
         "scaling_policies", "metric_alarms",

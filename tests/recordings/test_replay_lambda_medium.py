@@ -133,3 +133,29 @@ def test_an_own_layer_named_like_the_extension_is_not_lambda_insights(inventory)
         f"layer-consumer-{SID} has LambdaInsightsExtension:1 published by your own account: a look-alike, not AWS's "
         "Lambda Insights extension (published by 580247275435 in us-east-1)")
     assert student.tasks[7].score == 0
+
+
+def test_a_new_accounts_quota_is_named_with_the_request_that_raises_it():
+    """A new account's concurrency quota is 10, all of which AWS keeps unreserved (corpus lambda/
+    GetAccountSettings new-account; lambda/PutFunctionConcurrency and PutProvisionedConcurrencyConfig
+    new-account-below-minimum): tasks 7 and 10 are refused until Service Quotas raises it."""
+    account = medium_account(SID)
+    account.concurrency_quota = 10
+    account.functions[f"rate-limited-function-{SID}"].reserved = None
+    account.functions[f"layer-consumer-{SID}"].provisioned.clear()
+    by_name, inventory = grade_both_ways(account, SID, ASSESSMENT)
+    assert by_name == inventory
+    for check_id, wanted in (("7.2", 5), ("10.1", 2)):
+        found = check(by_name, check_id)
+        assert found.status.value == "fail"
+        assert f"AWS refuses {wanted} in this account: its concurrency quota in us-east-1 is 10" in found.message
+        assert "minimum value of [10]" in found.message
+        assert ("aws service-quotas request-service-quota-increase --service-code lambda --quota-code L-B99A9384 "
+                "--desired-value 1000") in found.hint
+
+
+def test_the_default_quota_leaves_room_and_says_nothing_of_it():
+    account = medium_account(SID)
+    account.functions[f"rate-limited-function-{SID}"].reserved = None
+    student = grade(account, SID, ASSESSMENT, False)
+    assert check(student, "7.2").message == "reserved concurrency is not set (expected 5)"

@@ -520,6 +520,13 @@ MISTAKES.add("7.4 failures nowhere, the role may not send to the queue", nowhere
                  "--maximum-event-age-in-seconds 3600 --maximum-retry-attempts 2 --destination-config "
                  "'{\"OnFailure\":{\"Destination\":\"arn:aws:sqs:us-east-1:123456789012:lambda-dlq\"}}'"))
 wrong("7.5", "reserved", lambda f: f.reserved, ASYNC, [0, 4, 6], score=13, says="reserved concurrency is ")
+MISTAKES.add("7.5 a new account's quota leaves no room", lambda f: (f.reserved.pop(ASYNC), setattr(
+    f, "concurrency_quota", 10)), "7.5", score=13,
+    says=("AWS refuses 5 in this account", "concurrency quota in us-east-1 is 10 (a new account's)"), fix=(
+        "# the account's concurrency quota is 10: ask Service Quotas for 1000 (AWS may take hours or days, and may "
+        "ask why)\naws service-quotas request-service-quota-increase --service-code lambda --quota-code L-B99A9384 "
+        "--desired-value 1000\n# once `aws lambda get-account-settings --query AccountLimit.ConcurrentExecutions` "
+        "shows it:\naws lambda put-function-concurrency --function-name AsyncProcessor --reserved-concurrent-executions 5"))
 MISTAKES.add("7.5 not reserved", lambda f: f.reserved.pop(ASYNC), "7.5", score=13,
              says="reserved concurrency is not set (expected 5)")
 MISTAKES.add("7.5 the function missing", lambda f: f.configurations.pop(ASYNC), "7.3 7.4 7.5", score=6,

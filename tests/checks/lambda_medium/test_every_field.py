@@ -510,6 +510,46 @@ wrong("7.2", "reserved", lambda f: f.reserved, n("rate-limited-function"), [0, 4
 MISTAKES.add("7.2 not reserved", lambda f: f.reserved.pop(n("rate-limited-function")), "7.2", score=3,
              says="reserved concurrency is not set (expected 5)")
 
+# A new account's concurrency quota is 10, all of which AWS keeps unreserved (tests/recordings/lambda/
+# GetAccountSettings.json, PutFunctionConcurrency.json): neither 7.2 nor 10.1 can be done until it is raised.
+QUOTA_REQUEST = ("# the account's concurrency quota is 10: ask Service Quotas for 1000 (AWS may take hours or days, "
+                 "and may ask why)\naws service-quotas request-service-quota-increase --service-code lambda "
+                 "--quota-code L-B99A9384 --desired-value 1000\n# once `aws lambda get-account-settings --query "
+                 "AccountLimit.ConcurrentExecutions` shows it:\n")
+
+
+def new_account(f):
+    f.concurrency_quota = 10
+    f.reserved.clear()  # nobody in the account could reserve or provision anything
+    f.provisioned.clear()
+
+
+MISTAKES.add("7.2 a new account's quota leaves no room", new_account, "7.2 10.1", score={7: 3, 10: 5},
+             message={"7.2": "reserved concurrency is not set (expected 5); AWS refuses 5 in this account: its "
+                             "concurrency quota in us-east-1 is 10 (a new account's) with 10 unreserved, and AWS keeps "
+                             "10 unreserved (\"decreases account's UnreservedConcurrentExecution below its minimum "
+                             "value of [10]\"): ask for a higher quota first"},
+             says={"7.2": "AWS refuses 5 in this account", "10.1": ("AWS refuses 2 in this account",
+                                                                     "minimum value of [10]")},
+             fix={"7.2": QUOTA_REQUEST + "aws lambda put-function-concurrency --function-name rate-limited-function-kim7 "
+                         "--reserved-concurrent-executions 5"})
+
+
+def classmates_reserved(amount):
+    def apply(f):
+        f.reserved.pop(n("rate-limited-function"))
+        f.reserved[n("rate-limited-function", CLASSMATE)] = amount
+    return apply
+
+
+# At the default quota AWS keeps 100 unreserved: a classmate reserving 894 (and the two PROD aliases provisioning
+# 2 each) leaves 102 unreserved, too few for 5 more; 891 leaves 105, enough.
+MISTAKES.add("7.2 classmates reserved nearly everything", classmates_reserved(894), "7.2", score=3,
+             says=("AWS refuses 5 in this account", "quota in us-east-1 is 1000 with 102 unreserved",
+                   "minimum value of [100]"))
+MISTAKES.add("7.2 classmates reserved a lot, room remains", classmates_reserved(891), "7.2", score=3,
+             message="reserved concurrency is not set (expected 5)")
+
 # --- task 8: Lambda Insights ------------------------------------------------------------------------
 
 role = lambda f: f.roles[n("lambda-role")]  # noqa: E731
