@@ -313,3 +313,27 @@ def test_lab_fix_lines_fix_the_mistake_and_nothing_else(own_account, aws, monkey
         # The student's own values are kept; the suffix's "!" went through the shell untouched.
         assert variables["GREETING_PREFIX"] == "Greetings" and variables["GREETING_SUFFIX"] == "Thanks for using our API!"
         assert "'" in fixes[0] and json.loads(shell.split_words(fixes[0])[-1].strip("'"))
+
+
+def test_lab_7_5_on_a_new_accounts_quota_asks_service_quotas_first(own_account, aws, monkeypatch):
+    """A new account's quota (10) leaves no room for 5 (tests/recordings/lambda/PutFunctionConcurrency.json):
+    the printed request raises it (the emulator grants it at once), then the reservation is accepted."""
+    import dataclasses
+
+    from grader.emulator import patches
+
+    for key, value in own_account.credentials.items():
+        monkeypatch.setenv(key.upper(), value)
+    own_account.build("lab")
+    saved = patches.configure()
+
+    def unreserved_in_a_new_account(a, sid):
+        lam(a).delete_function_concurrency(FunctionName="AsyncProcessor")
+        patches.configure(concurrency_quota=10)
+
+    try:
+        _, fixes = fix_and_regrade(own_account, aws, "lab", unreserved_in_a_new_account, {7})
+    finally:
+        patches.configure(**dataclasses.asdict(saved))
+    assert "aws service-quotas request-service-quota-increase --service-code lambda --quota-code L-B99A9384" in fixes[0]
+    assert own_account.client("lambda").get_account_settings()["AccountLimit"]["ConcurrentExecutions"] == 1000
