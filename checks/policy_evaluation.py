@@ -107,23 +107,29 @@ def statement_applies_to(statement: dict[str, Any], resource: str | None) -> boo
 
 
 def statement_applies(statement: dict[str, Any], action: str, resource: str | None = None,
-                      context: Mapping[str, Any] | None = None, absent: Iterable[str] = ()) -> bool | None:
-    """Whether the statement is about this request: True, False, or None when its conditions cannot be judged."""
+                      context: Mapping[str, Any] | None = None, absent: Iterable[str] = (),
+                      principal: Principal | None = None) -> bool | None:
+    """Whether the statement is about this request: True, False, or None when its conditions cannot be judged.
+    ``principal``: who asks, for a resource-based policy (its statements name whom they are about)."""
     if not statement_covers(statement, action) or not statement_applies_to(statement, resource):
+        return False
+    if principal is not None and not principal_matches(statement, principal):
         return False
     return conditions_hold(statement.get("Condition"), context or {}, absent)
 
 
 def allows(documents: Iterable[Any], action: str, resource: str | None = None,
-           context: Mapping[str, Any] | None = None, absent: Iterable[str] = ()) -> bool:
+           context: Mapping[str, Any] | None = None, absent: Iterable[str] = (),
+           principal: Principal | None = None) -> bool:
     """Whether the documents allow ``action`` on ``resource`` for a request carrying ``context`` (condition
-    key -> value or values; ``absent``: keys it is known not to carry): an Allow that applies and no Deny that
-    does. A conditional Allow whose condition the grader cannot judge allows nothing."""
+    key -> value or values; ``absent``: keys it is known not to carry), by ``principal`` when the documents are
+    resource-based: an Allow that applies and no Deny that does. A conditional Allow whose condition the grader
+    cannot judge allows nothing."""
     absent = tuple(absent)
     allowed = False
     for document in documents:
         for statement in statements(document):
-            applies = statement_applies(statement, action, resource, context, absent)
+            applies = statement_applies(statement, action, resource, context, absent, principal)
             if applies is not True:
                 continue
             effect = statement.get("Effect")
@@ -192,17 +198,40 @@ class Principal:
         return f"{self.kind.lower()} {self.value}"
 
 
-def statement_principals(statement: dict[str, Any]) -> list[Principal]:
-    """The principals a statement grants or denies; ``NotPrincipal`` (everyone but those) counts as everyone."""
-    if "NotPrincipal" in statement:
-        return [Principal("*", "*")]
-    principal = statement.get("Principal")
+def _named(principal: Any) -> list[Principal]:
     if principal == "*":
         return [Principal("*", "*")]
     if not isinstance(principal, dict):
         return []
     return [Principal(str(kind), value) for kind, values in principal.items()
             for value in _as_list(values) if isinstance(value, str)]
+
+
+def statement_principals(statement: dict[str, Any]) -> list[Principal]:
+    """The principals a statement grants or denies; ``NotPrincipal`` (everyone but those) counts as everyone."""
+    if "NotPrincipal" in statement:
+        return [Principal("*", "*")]
+    return _named(statement.get("Principal"))
+
+
+def _covers(named: Principal, asking: Principal) -> bool:
+    """Whether a principal a statement names includes the one asking: everyone; an account, everyone in it (a
+    role, user or session of it); else the very same principal."""
+    if named.everyone:
+        return True
+    if named.whole_account:
+        return asking.account == named.account
+    return (named.kind, named.value) == (asking.kind, asking.value)
+
+
+def principal_matches(statement: dict[str, Any], asking: Principal) -> bool:
+    """Whether a resource-based statement is about ``asking`` (``NotPrincipal``: about everyone else); a statement
+    naming no principal is an identity policy's, about its holder."""
+    if "NotPrincipal" in statement:
+        return not any(_covers(p, asking) for p in _named(statement["NotPrincipal"]))
+    if "Principal" not in statement:
+        return True
+    return any(_covers(p, asking) for p in _named(statement.get("Principal")))
 
 
 def limits(statement: dict[str, Any]) -> list[str]:

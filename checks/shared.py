@@ -214,6 +214,15 @@ def principals(statement: dict[str, Any], kind: str) -> list[str]:
     return []
 
 
+def role_request(ctx: Context) -> dict[str, Any]:
+    """What a request made with a function's execution role carries that a condition may test (the keys
+    ``policy_evaluation.allows`` takes as ``context``): its Region and account, over HTTPS, as an assumed role.
+    Every other key is unknown, so a statement limited by one may not apply and grants nothing."""
+    return {"context": {"aws:RequestedRegion": ctx.region, "aws:PrincipalAccount": ctx.account,
+                        "aws:ResourceAccount": ctx.account, "aws:SecureTransport": "true",
+                        "aws:PrincipalType": "AssumedRole"}}
+
+
 def role_policy_documents(ctx: Context, role_arn: str | None) -> list[Any] | None:
     """Every policy document of the role (inline and attached), or None when the role does not exist."""
     name = role_name(role_arn)
@@ -277,7 +286,7 @@ def queue_role_fix(ctx: Context, role_arn: str | None, actions: tuple[str, ...],
 
     queues = list(queues)
     documents = for_advice(lambda: role_policy_documents(ctx, role_arn), None)
-    if documents is not None and not any(policy_evaluation.missing_actions(documents, actions, queue)
+    if documents is not None and not any(policy_evaluation.missing_actions(documents, actions, queue, **role_request(ctx))
                                          for queue in queues):
         return None
     role = role_name(role_arn) or ROLE_PLACEHOLDER

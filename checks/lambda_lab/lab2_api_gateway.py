@@ -14,7 +14,7 @@ def permission_fix(ctx: Context) -> str:
     proxies = [r for r in routes_to(ctx, HELLO) if r.is_proxy]
     if not proxies:
         return shell.comment("the console's API Gateway trigger (2.1) adds this permission; built by hand, grade "
-                             "again once the API exists: this fix is then filled in with its id")
+                             "again once the API's proxy method exists: this fix is then filled in with its id")
     api, path = proxies[0].api_id, proxies[0].path
     return shell.aws("lambda", "add-permission", "--function-name", HELLO, "--statement-id", "apigateway-invoke",
                      "--action", "lambda:InvokeFunction", "--principal", "apigateway.amazonaws.com",
@@ -63,7 +63,8 @@ def permitted(ctx: Context) -> Verdict:
     for route in (r for r in routes_to(ctx, HELLO) if r.is_proxy):
         stages = [str(s.get("stageName")) for s in ctx.facts.rest_api_stages(route.api_id)] or ["default"]
         sources += [execute_api_arn(ctx, route, stage) for stage in stages]
-    allowed, detail = service_may_invoke(ctx, policy, "apigateway.amazonaws.com", sources)
+    allowed, detail = service_may_invoke(ctx, policy, "apigateway.amazonaws.com", sources, HELLO,
+                                         f"no Lambda proxy method of a REST API invokes {HELLO} (2.1)")
     if allowed:
         return passed(f"apigateway.amazonaws.com may invoke {HELLO} ({detail})")
     return failed(detail, hint=permission_fix(ctx))

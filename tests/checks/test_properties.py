@@ -111,6 +111,11 @@ class GeneratedFacts:
     def reserved_concurrency(self, name):
         return self._draw(("reserved", name), st.integers(-1, 1000))
 
+    def account_concurrency(self):
+        return self._draw(("account",), st.fixed_dictionaries({}, optional={
+            "ConcurrentExecutions": st.integers(0, 2000), "UnreservedConcurrentExecutions": st.integers(-100, 2000)}),
+            False)
+
     def latest_layer_version(self, name):
         return self._draw(("layer", name), item("lambda", "ListLayerVersions", "LayerVersions"))
 

@@ -159,3 +159,22 @@ def test_the_default_quota_leaves_room_and_says_nothing_of_it():
     account.functions[f"rate-limited-function-{SID}"].reserved = None
     student = grade(account, SID, ASSESSMENT, False)
     assert check(student, "7.2").message == "reserved concurrency is not set (expected 5)"
+
+
+def test_a_permission_counts_only_for_whom_and_when_it_grants():
+    """Principals and conditions as AWS stores them (corpus lambda/AddPermission: role-principal,
+    function-url-for-an-organization, alexa-skill): a role of the other account may invoke; anyone limited to an
+    organization, to a function URL or to an Alexa skill's token is not another account invoking directly."""
+    function = f"arn:aws:lambda:us-east-1:{medium_account(SID).account}:function:layer-consumer-{SID}"
+    for statement, verdict in (
+        ({"Principal": {"AWS": "arn:aws:iam::111122223333:role/Invoker"}}, "pass"),
+        ({"Principal": "*", "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-1234567890"}}}, "fail"),
+        ({"Principal": "*", "Action": "lambda:InvokeFunctionUrl",
+          "Condition": {"StringEquals": {"lambda:FunctionUrlAuthType": "NONE"}}}, "fail"),
+        ({"Principal": "*", "Condition": {"StringEquals": {"lambda:EventSourceToken": "amzn1.ask.skill.x"}}}, "fail"),
+    ):
+        account = medium_account(SID)
+        account.functions[f"layer-consumer-{SID}"].statements = [
+            {"Sid": "grant", "Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": function, **statement}]
+        found = check(grade(account, SID, ASSESSMENT, False), "11.2")
+        assert found.status.value == verdict, (statement, found.message)

@@ -23,6 +23,7 @@ from grader.emulator.patches import (
     iam,
     lambda_,
     lambda_concurrency,
+    lambda_permissions,
     lambda_roles,
     s3,
     service_quotas,
@@ -69,6 +70,8 @@ PATCHES: tuple[Patch, ...] = (
     Patch("lambda", "a destination, dead-letter queue or SQS trigger accepted whatever the execution role may do "
           "(AWS: InvalidParameterValueException without sqs:SendMessage / ReceiveMessage...)",
           lambda_roles.execution_role_permissions),
+    Patch("lambda", "AddPermission: account IDs and ARNs kept bare as principals, EventSourceToken dropped, "
+          "FunctionUrlAuthType not a condition, a statement id accepted twice", lambda_permissions.aws_stored_statements),
     Patch("lambda", "no GetAccountSettings, and no concurrency quota: reserved and provisioned concurrency accepted "
           "whatever they leave unreserved", lambda_concurrency.account_concurrency),
     # Service Quotas

@@ -156,22 +156,30 @@ integration = lambda f: f.resources[HELLO_API][1]["resourceMethods"]["ANY"]["met
 permission = lambda f: f.policies[HELLO]["Statement"][0]  # noqa: E731
 NOT_INTEGRATED = "no REST API in us-east-1 has a method integrated with HelloWorldFunction"
 
-MISTAKES.add("2.1 not a proxy integration", lambda f: integration(f).__setitem__("type", "AWS"), "2.1 2.2", score=5,
-             says="ANY /HelloWorldFunction of HelloWorldFunction-API (h3ll0w0rld) is a AWS integration, not AWS_PROXY")
+# Without a proxy method to the function, the permission's source ARN names no route the lab graded: it
+# grants that route nothing (a limited permission counts only for the source it names).
+NO_PROXY_ROUTE = "and no Lambda proxy method of a REST API invokes HelloWorldFunction (2.1)"
+MISTAKES.add("2.1 not a proxy integration", lambda f: integration(f).__setitem__("type", "AWS"), "2.1 2.2 2.3", score=0,
+             says={"2.1": "ANY /HelloWorldFunction of HelloWorldFunction-API (h3ll0w0rld) is a AWS integration, not AWS_PROXY",
+                   "2.3": NO_PROXY_ROUTE})
 for label, arn in {"another function": lambda f: f.function_arn(PROCESSOR),
                    "a function whose name starts the same": lambda f: f.function_arn(HELLO + "2"),
                    "the function's name in another account": lambda f: f.function_arn(HELLO, account=OTHER_ACCOUNT),
                    "the function's name in another region": lambda f: f.function_arn(HELLO, region=OTHER_REGION)}.items():
     MISTAKES.add(f"2.1 the integration invokes {label}", lambda f, a=arn: integration(f).__setitem__(
-        "uri", invocations(f, a(f))), "2.1 2.2", score=5, says=NOT_INTEGRATED)
+        "uri", invocations(f, a(f))), "2.1 2.2 2.3", score=0,
+    says={"2.1": NOT_INTEGRATED, "2.3": NO_PROXY_ROUTE})
 MISTAKES.add("2.1 an integration URI that is no Lambda invocation", lambda f: integration(f).__setitem__(
-    "uri", invocations(f, f.function_arn(HELLO)).removesuffix("/invocations")), "2.1 2.2", score=5, says=NOT_INTEGRATED)
-MISTAKES.add("2.1 the API deleted", lambda f: f.apis.pop(0), "2.1 2.2", score=5, says=NOT_INTEGRATED)
+    "uri", invocations(f, f.function_arn(HELLO)).removesuffix("/invocations")), "2.1 2.2 2.3", score=0,
+    says={"2.1": NOT_INTEGRATED, "2.3": NO_PROXY_ROUTE})
+MISTAKES.add("2.1 the API deleted", lambda f: f.apis.pop(0), "2.1 2.2 2.3", score=0,
+    says={"2.1": NOT_INTEGRATED, "2.3": NO_PROXY_ROUTE})
 MISTAKES.add("2.1 two non-proxy methods: the first is named", lambda f: (
     integration(f).__setitem__("type", "AWS"),
     f.resources[HELLO_API][1]["resourceMethods"].__setitem__("GET", {"httpMethod": "GET", "methodIntegration": dict(
-        integration(f), type="HTTP")})), "2.1 2.2", score=5,
-    says="ANY /HelloWorldFunction of HelloWorldFunction-API (h3ll0w0rld) is a AWS integration, not AWS_PROXY")
+        integration(f), type="HTTP")})), "2.1 2.2 2.3", score=0,
+    says={"2.1": "ANY /HelloWorldFunction of HelloWorldFunction-API (h3ll0w0rld) is a AWS integration, not AWS_PROXY",
+          "2.3": NO_PROXY_ROUTE})
 MISTAKES.add("2.2 never deployed, with a permission for the default stage", lambda f: (
     f.stages[HELLO_API].clear(), permission(f).__setitem__("Condition", {"ArnLike": {
         "AWS:SourceArn": f"arn:aws:execute-api:us-east-1:123456789012:{HELLO_API}/default/GET/{HELLO}"}})), "2.2",
@@ -315,15 +323,22 @@ MISTAKES.add("5.2 EventBridge on, trigger on Put only: the fix keeps EventBridge
     trigger(f).__setitem__("Events", ["s3:ObjectCreated:Put"])), "5.2", score=12,
     says=f"{BUCKET} invokes S3FileProcessor only on s3:ObjectCreated:Put")
 MISTAKES.add("5.2 the trigger on a bucket not named lambda-lab-*", lambda f: f.buckets.__setitem__(
-    "my-lab-bucket", f.buckets.pop(BUCKET)), "5.2 5.4 5.5", score=6, says={
-        "5.2": "no bucket named lambda-lab-*", "5.4": "no bucket named lambda-lab-*", "5.5": "no bucket named lambda-lab-*"})
+    "my-lab-bucket", f.buckets.pop(BUCKET)), "5.2 5.3 5.4 5.5", score=3, says={
+        "5.2": "no bucket named lambda-lab-*", "5.3": "and no lambda-lab-* bucket triggers S3FileProcessor (5.2)",
+        "5.4": "no bucket named lambda-lab-*", "5.5": "no bucket named lambda-lab-*"})
 MISTAKES.add("5.2 two lambda-lab-* buckets, neither triggering", lambda f: (
     f.buckets[BUCKET]["notifications"].clear(), f.buckets.__setitem__("lambda-lab-old", {"notifications": {}, "keys": []})),
-    "5.2 5.4 5.5", score=6, says={"5.2": f"none of {BUCKET}, lambda-lab-old triggers S3FileProcessor",
-                                 "5.4": "so it is unclear which is the lab's", "5.5": "so it is unclear which is the lab's"})
+    "5.2 5.3 5.4 5.5", score=3, says={"5.2": f"none of {BUCKET}, lambda-lab-old triggers S3FileProcessor",
+                                     "5.3": "and no lambda-lab-* bucket triggers S3FileProcessor (5.2)",
+                                     "5.4": "so it is unclear which is the lab's", "5.5": "so it is unclear which is the lab's"})
 MISTAKES.add("5.3 a negated source condition written ForAnyValue:ArnNotLike", lambda f: s3_permission(f).__setitem__(
     "Condition", {"ForAnyValue:ArnNotLike": {"AWS:SourceArn": f"arn:aws:s3:::{BUCKET}"}}), "5.3", score=13,
-    says="s3.amazonaws.com may invoke it only for another account or source")
+    says=f"s3.amazonaws.com may invoke it only for anything but arn:aws:s3:::{BUCKET}")
+# A single-valued key is a set of one (IAM User Guide, "Conditions with multiple context keys or values"): under
+# ForAllValues it must match, so this limits the source to lambda-lab-other (it holds only where the key is absent).
+MISTAKES.add("5.3 a ForAllValues condition limits a single-valued key that is present", lambda f: s3_permission(f).__setitem__(
+    "Condition", {"ForAllValues:ArnLike": {"AWS:SourceArn": ["arn:aws:s3:::lambda-lab-other"]}}), "5.3", score=13,
+    says="s3.amazonaws.com may invoke it only for arn:aws:s3:::lambda-lab-other")
 MISTAKES.add("5.3 a limit after a ForAllValues condition still limits", lambda f: s3_permission(f).__setitem__(
     "Condition", {"ForAllValues:StringLike": {"aws:TagKeys": ["a*"]},
                   "ArnLike": {"AWS:SourceArn": "arn:aws:s3:::lambda-lab-other"}}), "5.3", score=13,
@@ -358,7 +373,7 @@ for label, source in {"another bucket": "arn:aws:s3:::lambda-lab-someone-else",
     if source is None:
         change = lambda f: s3_permission(f)["Condition"].update(  # noqa: E731
             ArnLike={"AWS:SourceArn": "arn:aws:s3:::*"}, ArnNotLike={"AWS:SourceArn": f"arn:aws:s3:::{BUCKET}"})
-        says = S3_ONLY_FOR + "arn:aws:s3:::*"
+        says = S3_ONLY_FOR + f"anything but arn:aws:s3:::{BUCKET}, arn:aws:s3:::*"
     else:
         change = lambda f, s=source: s3_permission(f)["Condition"].__setitem__("ArnLike", {"AWS:SourceArn": s})  # noqa: E731
         says = S3_ONLY_FOR + source
@@ -580,8 +595,6 @@ ACCEPTED.update({
     "2.3 anyone may invoke (*)": lambda f: permission(f).update(Principal="*", Condition={}),
     "2.3 a statement for another account before the right one": lambda f: f.policies[HELLO]["Statement"].insert(0, dict(
         permission(f), Sid="other", Condition={"StringEquals": {"AWS:SourceAccount": OTHER_ACCOUNT}})),
-    "5.3 a ForAllValues condition does not limit a single-valued key": lambda f: s3_permission(f).__setitem__(
-        "Condition", {"ForAllValues:ArnLike": {"AWS:SourceArn": ["arn:aws:s3:::lambda-lab-other"]}}),
     "5.3 the lab's bucket among the buckets allowed": lambda f: s3_permission(f).__setitem__("Condition", {"ArnLike": {
         "AWS:SourceArn": ["arn:aws:s3:::lambda-lab-other", f"arn:aws:s3:::{BUCKET}"]}}),
     "7.4 a dead-letter queue instead of a destination": lambda f: (

@@ -16,6 +16,7 @@ import pytest
 
 from checks.lambda_medium import ASSESSMENT
 from checks.lambda_medium.solution import queue_permissions
+from checks.lambda_medium.task03_vpc import ENI_ACTIONS
 from tests.checks.handbuilt import (
     AWS_MANAGED,
     INSIGHTS_PUBLISHER,
@@ -323,6 +324,15 @@ for missing in ("ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "
 MISTAKES.add("3.7 an explicit Deny", lambda f: vpc_role(f)["inline"].__setitem__("no-eni", document(
     {"Effect": "Deny", "Action": "ec2:DeleteNetworkInterface", "Resource": "*"})), "3.7", score=8.5,
     says="does not allow ec2:DeleteNetworkInterface")
+# The resources the check needs: creating an ENI is evaluated on the subnets and groups too, describing on * only.
+MISTAKES.add("3.7 ENI actions only on network-interface/*", lambda f: vpc_role(f).update(attached=[], inline={
+    "eni": document({"Effect": "Allow", "Action": list(ENI_ACTIONS),
+                     "Resource": "arn:aws:ec2:us-east-1:123456789012:network-interface/*"})}), "3.7", score=8.5,
+    says="does not allow ec2:CreateNetworkInterface, ec2:DescribeNetworkInterfaces")
+MISTAKES.add("3.7 ENI actions only in another Region", lambda f: vpc_role(f).update(attached=[], inline={
+    "eni": document({"Effect": "Allow", "Action": list(ENI_ACTIONS), "Resource": "*",
+                     "Condition": {"StringEquals": {"aws:RequestedRegion": "eu-west-1"}}})}), "3.7", score=8.5,
+    says="does not allow ec2:CreateNetworkInterface, ec2:DescribeNetworkInterfaces, ec2:DeleteNetworkInterface")
 MISTAKES.add("3.7 a configuration without a role", lambda f: f.config(n("vpc-lambda")).pop("Role"), "3.7", score=8.5,
              message="the execution role None does not exist")
 MISTAKES.add("3.7 the role does not exist", lambda f: f.roles.pop(n("vpc-lambda-role")), "3.7", score=8.5,
@@ -598,6 +608,21 @@ def own_policy_named_like_insights(f):
 MISTAKES.add("8.2 the Insights policy's name on a policy of the student's own", own_policy_named_like_insights, "8.2",
              score=5, says="does not allow logs:CreateLogStream, logs:PutLogEvents")
 
+# The resource the check needs: the extension writes to /aws/lambda-insights, not to the function's own group.
+CONSOLE_LOGGING = document({"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                            "Resource": "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/layer-consumer-kim7:*"})
+MISTAKES.add("8.2 the console's role policy: logs only in the function's own group", lambda f: role(f).update(
+    attached=[], inline={"console": CONSOLE_LOGGING}), "8.2", score=5,
+    says="layer-consumer-kim7's role does not allow logs:CreateLogStream, logs:PutLogEvents")
+MISTAKES.add("8.2 logging allowed only in another Region", lambda f: role(f).update(attached=[], inline={"region": document(
+    {"Effect": "Allow", "Action": "logs:*", "Resource": "*",
+     "Condition": {"StringEquals": {"aws:RequestedRegion": "eu-west-1"}}})}), "8.2", score=5,
+    says="does not allow logs:CreateLogStream, logs:PutLogEvents")
+MISTAKES.add("8.2 logging allowed only under a tag the grader cannot see", lambda f: role(f).update(
+    attached=[], inline={"tagged": document({"Effect": "Allow", "Action": "logs:*", "Resource": "*",
+                                             "Condition": {"StringEquals": {"aws:PrincipalTag/team": "data"}}})}),
+    "8.2", score=5, says="does not allow logs:CreateLogStream, logs:PutLogEvents")
+
 # --- task 9: versions and aliases -------------------------------------------------------------------
 
 
@@ -716,6 +741,34 @@ wrong("11.2", "principal", statement, "Principal", [{"Service": "s3.amazonaws.co
 wrong("11.2", "action", statement, "Action", ["lambda:GetFunction", "lambda:InvokeAsync"], score=2,
       says="no statement allows another account lambda:InvokeFunction", absent=True)
 wrong("11.2", "effect", statement, "Effect", ["Deny"], score=2, says="no statement allows another account", absent=True)
+# A statement counts only for what it grants: to whom, on which function, under which conditions (for a direct call
+# no aws:SourceArn/SourceAccount nor function-URL key is present; the caller's organization is unknown).
+for label, condition in {
+    "only in an organization": {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}},
+    "only for a tag the grader cannot see": {"StringEquals": {"aws:PrincipalTag/team": "data"}},
+}.items():
+    MISTAKES.add(f"11.2 the account may invoke {label}", lambda f, c=condition: statement(f).__setitem__("Condition", c),
+                 "11.2", score=2, says=("no statement certainly lets another account invoke it", "may not apply"))
+for label, condition in {
+    "only through a function URL": {"StringEquals": {"lambda:FunctionUrlAuthType": "AWS_IAM"}},
+    "only when invoked via a function URL": {"Bool": {"lambda:InvokedViaFunctionUrl": "true"}},
+    "only for a source account (a service's limit)": {"StringEquals": {"AWS:SourceAccount": TRUSTED_ACCOUNT}},
+}.items():
+    MISTAKES.add(f"11.2 the account may invoke {label}", lambda f, c=condition: statement(f).__setitem__("Condition", c),
+                 "11.2", score=2, says="no statement allows another account lambda:InvokeFunction")
+MISTAKES.add("11.2 anyone, but only in an organization", lambda f: statement(f).update(
+    Principal="*", Condition={"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}), "11.2", score=2,
+    says="anyone (*) under aws:PrincipalOrgID may not apply")
+MISTAKES.add("11.2 a deleted role (its unique ID)", lambda f: statement(f).__setitem__(
+    "Principal", {"AWS": "AROAEXAMPLEID12345678"}), "11.2", score=2,
+    says="no statement allows another account lambda:InvokeFunction")
+MISTAKES.add("11.2 the statement is about another function", lambda f: statement(f).__setitem__(
+    "Resource", "arn:aws:lambda:us-east-1:123456789012:function:layer-consumer-kim7b"), "11.2", score=2,
+    says="no statement allows another account lambda:InvokeFunction")
+MISTAKES.add("11.2 an explicit Deny for the account", lambda f: f.policies[n("layer-consumer")]["Statement"].append({
+    "Sid": "NoThanks", "Effect": "Deny", "Principal": {"AWS": TRUSTED_ACCOUNT}, "Action": "lambda:*",
+    "Resource": f.function_arn(n("layer-consumer"))}), "11.2", score=2,
+    says="no statement allows another account lambda:InvokeFunction")
 
 # --- task 12: alarms ---------------------------------------------------------------------------------
 
@@ -885,6 +938,25 @@ ACCEPTED.update({
     "11.2 the account among the student's own": lambda f: statement(f).__setitem__(
         "Principal", {"AWS": ["arn:aws:iam::123456789012:root", TRUSTED_ACCOUNT]}),
     "11.2 lambda:* allows invoking": lambda f: statement(f).__setitem__("Action", "lambda:*"),
+    "11.2 a role of the other account": lambda f: statement(f).__setitem__(
+        "Principal", {"AWS": f"arn:aws:iam::{TRUSTED_ACCOUNT}:role/Invoker"}),
+    "11.2 a condition that holds for a direct call (HTTPS)": lambda f: statement(f).__setitem__(
+        "Condition", {"Bool": {"aws:SecureTransport": "true"}}),
+    "11.2 a negated service limit, which a direct call meets": lambda f: statement(f).__setitem__(
+        "Condition", {"StringNotEquals": {"AWS:SourceAccount": OTHER_ACCOUNT}}),
+    "11.2 a Deny for someone else": lambda f: f.policies[n("layer-consumer")]["Statement"].append({
+        "Effect": "Deny", "Principal": {"AWS": OTHER_ACCOUNT}, "Action": "lambda:InvokeFunction"}),
+    "3.7 ENI actions on the account's EC2 resources, describing on *": lambda f: vpc_role(f).update(
+        attached=[], inline={"eni": document(
+            {"Effect": "Allow", "Action": ["ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface"],
+             "Resource": "arn:aws:ec2:us-east-1:123456789012:*"},
+            {"Effect": "Allow", "Action": "ec2:DescribeNetworkInterfaces", "Resource": "*"})}),
+    "8.2 logs allowed in this Region only": lambda f: role(f).update(attached=[], inline={"region": document(
+        {"Effect": "Allow", "Action": "logs:*", "Resource": "*",
+         "Condition": {"StringEquals": {"aws:RequestedRegion": "us-east-1"}}})}),
+    "8.2 logs allowed on the Insights group alone": lambda f: role(f).update(attached=[], inline={"insights": document(
+        {"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+         "Resource": "arn:aws:logs:*:*:log-group:/aws/lambda-insights:*"})}),
     "12.1 an alarm of the student's own named like Application Auto Scaling's": lambda f: throttles(f).__setitem__(
         "AlarmName", "TargetTracking-mine"),
     "12.2 the Errors alarm on another function of the student's": lambda f: errors(f).__setitem__(
