@@ -200,20 +200,6 @@ def role_name(role_arn: str | None) -> str | None:
 # --- IAM -----------------------------------------------------------------------------------------
 
 
-def principals(statement: dict[str, Any], kind: str) -> list[str]:
-    """A policy statement's principals of one kind (``AWS``, ``Service``); a bare ``"*"`` is anyone."""
-    principal = statement.get("Principal")
-    if isinstance(principal, str):
-        return [principal]
-    if isinstance(principal, dict):
-        value = principal.get(kind)
-        if isinstance(value, str):
-            return [value]
-        if isinstance(value, list):
-            return [v for v in value if isinstance(v, str)]
-    return []
-
-
 def role_request(ctx: Context) -> dict[str, Any]:
     """What a request made with a function's execution role carries that a condition may test (the keys
     ``policy_evaluation.allows`` takes as ``context``): its Region and account, over HTTPS, as an assumed role.
