@@ -288,3 +288,18 @@ def queue_role_fix(ctx: Context, role_arn: str | None, actions: tuple[str, ...],
     needed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
     return shell.fix(shell.comment(f"AWS refuses the queue until the function's role may {needed} on it:"), grant)
 
+
+# What AWS does with an asynchronous invocation whose limits were never set (GetFunctionEventInvokeConfig then
+# leaves them out: LocalStack's AWS-validated test_lambda_eventinvokeconfig_lifecycle, put_invokeconfig_retries_0):
+# it retries twice and keeps events up to 6 hours (AWS Lambda developer guide, "Asynchronous invocation").
+DEFAULT_RETRIES, DEFAULT_EVENT_AGE = 2, 21600
+
+
+def async_limits(config: dict[str, Any]) -> tuple[Any, Any, str]:
+    """(retry attempts, maximum event age, what the message says of defaults): a limit AWS leaves out is its
+    default, and the message says so."""
+    retries, age = config.get("MaximumRetryAttempts"), config.get("MaximumEventAgeInSeconds")
+    unset = [name for name, value in (("retry attempts", retries), ("event age", age)) if value is None]
+    said = f" ({' and '.join(unset)} not set: AWS's default{'s' if len(unset) > 1 else ''} apply)" if unset else ""
+    return (DEFAULT_RETRIES if retries is None else retries, DEFAULT_EVENT_AGE if age is None else age, said)
+

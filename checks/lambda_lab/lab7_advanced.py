@@ -2,7 +2,7 @@
 
 from checks.account_concurrency import no_room
 from checks.lambda_lab.common import ADVANCED, ASYNC, configuration, missing
-from checks.shared import QUEUE_SEND_ACTIONS, queue_role_fix, uses_own_layer
+from checks.shared import QUEUE_SEND_ACTIONS, async_limits, queue_role_fix, uses_own_layer
 from grader import shell
 from grader.rubric import Context, Task, Verdict, failed, passed
 
@@ -54,16 +54,20 @@ def async_config(ctx: Context) -> Verdict:
     if config is None:
         return failed(f"{ASYNC} has no asynchronous invocation settings", hint=destination_fix(ctx))
     expected = {"MaximumEventAgeInSeconds": 3600, "MaximumRetryAttempts": 2}
-    wrong = {key: config.get(key) for key, value in expected.items() if config.get(key) != value}
+    # A limit never set is left out of AWS's answer, and AWS then applies its default (shared.async_limits).
+    retries, age, defaults = async_limits(config)
+    effective = {"MaximumEventAgeInSeconds": age, "MaximumRetryAttempts": retries}
+    wrong = {key: effective[key] for key, value in expected.items() if effective[key] != value}
     if wrong:
         # update- changes only what it names: the failed-event destination stays.
         options = {"MaximumEventAgeInSeconds": "--maximum-event-age-in-seconds",
                    "MaximumRetryAttempts": "--maximum-retry-attempts"}
         fix = shell.aws("lambda", "update-function-event-invoke-config", "--function-name", ASYNC,
                         *[word for key in wrong for word in (options[key], expected[key])])
-        return failed("; ".join(f"{k} is {v!r}" for k, v in wrong.items()) + " (expected 3600 s and 2 retries)",
-                      hint=fix, **wrong)
-    return passed("maximum event age 3600 s, 2 retries")
+        said = "; ".join(f"{k} is {v!r}" if config.get(k) is not None else f"{k} is not set, so AWS's default {v!r}"
+                         for k, v in wrong.items())
+        return failed(said + " (expected 3600 s and 2 retries)", hint=fix, **wrong)
+    return passed(f"maximum event age 3600 s, 2 retries{defaults}")
 
 
 @TASK.check("7.4", f"Failed {ASYNC} events go to the SQS queue {QUEUE}", points=3, hint=ASYNC_HINT)

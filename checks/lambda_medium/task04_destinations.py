@@ -8,7 +8,7 @@ from checks.lambda_medium.common import (
     runtime_check,
     set_queue_attributes_fix,
 )
-from checks.shared import QUEUE_SEND_ACTIONS, configuration, queue_role_fix
+from checks.shared import QUEUE_SEND_ACTIONS, async_limits, configuration, queue_role_fix
 from grader import shell
 from grader.rubric import Context, Task, Verdict, failed, passed
 
@@ -46,7 +46,8 @@ def retries_and_age(ctx: Context) -> Verdict:
     config = ctx.facts.event_invoke_config(ctx.name(FUNCTION))
     if config is None:
         return failed(f"{ctx.name(FUNCTION)} has no asynchronous invocation configuration", hint=configure_fix(ctx))
-    retries, age = config.get("MaximumRetryAttempts"), config.get("MaximumEventAgeInSeconds")
+    # A limit never set is left out of AWS's answer, and AWS then applies its default (shared.async_limits).
+    retries, age, defaults = async_limits(config)
     problems, options = [], []
     if retries != 2:
         problems.append(f"retry attempts {retries} (expected 2)")
@@ -58,7 +59,7 @@ def retries_and_age(ctx: Context) -> Verdict:
         # update- changes only what it names: the destinations stay as they are.
         return failed("; ".join(problems), hint=shell.aws(
             "lambda", "update-function-event-invoke-config", "--function-name", ctx.name(FUNCTION), *options))
-    return passed("2 retries, events kept 6 hours")
+    return passed(f"2 retries, events kept 6 hours{defaults}")
 
 
 def destination_check(check_id: str, kind: str, queue: str, other: str, points: float):

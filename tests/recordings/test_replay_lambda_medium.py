@@ -178,3 +178,15 @@ def test_a_permission_counts_only_for_whom_and_when_it_grants():
             {"Sid": "grant", "Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": function, **statement}]
         found = check(grade(account, SID, ASSESSMENT, False), "11.2")
         assert found.status.value == verdict, (statement, found.message)
+
+
+def test_limits_aws_leaves_out_are_its_defaults():
+    """A configuration whose limits were never set has neither key (corpus lambda/GetFunctionEventInvokeConfig
+    destinations-without-limits): AWS then retries twice and keeps events 6 hours, which is what task 4 asks."""
+    account = medium_account(SID)
+    settings = account.functions[f"async-processor-{SID}"].invoke_config
+    settings.pop("MaximumRetryAttempts", None)
+    settings.pop("MaximumEventAgeInSeconds", None)
+    found = check(grade(account, SID, ASSESSMENT, False), "4.4")
+    assert found.status.value == "pass"
+    assert found.message == "2 retries, events kept 6 hours (retry attempts and event age not set: AWS's defaults apply)"

@@ -501,9 +501,15 @@ for label, arn in {"no layer": None,
                  "7.2", score=13, says=(f"AdvancedProcessor has {shown(arn)}", "it must use a version of your common-utilities"))
 MISTAKES.add("7.2 the function missing", lambda f: f.configurations.pop(ADVANCED), "7.2", score=13,
              says="the function AdvancedProcessor does not exist (lab 7)")
-wrong("7.3", "event age", async_config, "MaximumEventAgeInSeconds", [60, 3599, 3601, 21600, None], score=12,
+wrong("7.3", "event age", async_config, "MaximumEventAgeInSeconds", [60, 3599, 3601, 21600], score=12,
       says="MaximumEventAgeInSeconds is ")
-wrong("7.3", "retries", async_config, "MaximumRetryAttempts", [0, 1, 3, None], score=12, says="MaximumRetryAttempts is ")
+wrong("7.3", "retries", async_config, "MaximumRetryAttempts", [0, 1, 3], score=12, says="MaximumRetryAttempts is ")
+# What AWS leaves out (a limit never set) is its default: events kept 6 hours, not the lab's hour.
+MISTAKES.add("7.3 event age never set: AWS's default 6 hours", lambda f: async_config(f).pop("MaximumEventAgeInSeconds"),
+             "7.3", score=12,
+             message="MaximumEventAgeInSeconds is not set, so AWS's default 21600 (expected 3600 s and 2 retries)",
+             fix="aws lambda update-function-event-invoke-config --function-name AsyncProcessor "
+                 "--maximum-event-age-in-seconds 3600")
 MISTAKES.add("7.3 no asynchronous settings", lambda f: f.invoke_configs.pop(ASYNC), "7.3 7.4", score=9,
              says={"7.3": "AsyncProcessor has no asynchronous invocation settings",
                    "7.4": "AsyncProcessor sends failed events nowhere"})
@@ -597,6 +603,7 @@ ACCEPTED.update({
         permission(f), Sid="other", Condition={"StringEquals": {"AWS:SourceAccount": OTHER_ACCOUNT}})),
     "5.3 the lab's bucket among the buckets allowed": lambda f: s3_permission(f).__setitem__("Condition", {"ArnLike": {
         "AWS:SourceArn": ["arn:aws:s3:::lambda-lab-other", f"arn:aws:s3:::{BUCKET}"]}}),
+    "7.3 retries never set: AWS's default 2": lambda f: async_config(f).pop("MaximumRetryAttempts"),
     "7.4 a dead-letter queue instead of a destination": lambda f: (
         async_config(f).__setitem__("DestinationConfig", {"OnFailure": {}}),
         f.config(ASYNC).__setitem__("DeadLetterConfig", {"TargetArn": f.queue_arn("lambda-dlq")})),

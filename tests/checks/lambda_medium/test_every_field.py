@@ -364,9 +364,9 @@ MISTAKES.add("4.1 only a classmate's async-processor", lambda f: delete_function
              fix={"4.1": create("async-processor", 256)})
 wrong("4.2", "runtime", config("async-processor"), "Runtime", ["python3.11", "python3.13"], score=9)
 wrong("4.3", "memory", config("async-processor"), "MemorySize", [128, 255, 257, 512], score=9)
-wrong("4.4", "retries", invoke, "MaximumRetryAttempts", [0, 1, 3, None], score=8,
+wrong("4.4", "retries", invoke, "MaximumRetryAttempts", [0, 1, 3], score=8,
       says="retry attempts")
-wrong("4.4", "event age", invoke, "MaximumEventAgeInSeconds", [3600, 21599, 21601, None], score=8,
+wrong("4.4", "event age", invoke, "MaximumEventAgeInSeconds", [3600, 21599, 21601], score=8,
       says="maximum event age")
 MISTAKES.add("4.4 no asynchronous configuration", lambda f: f.invoke_configs.pop(n("async-processor")),
              "4.4 4.5 4.6", score=5, says={"4.4": "async-processor-kim7 has no asynchronous invocation configuration",
@@ -938,6 +938,10 @@ ACCEPTED.update({
     "11.2 the account among the student's own": lambda f: statement(f).__setitem__(
         "Principal", {"AWS": ["arn:aws:iam::123456789012:root", TRUSTED_ACCOUNT]}),
     "11.2 lambda:* allows invoking": lambda f: statement(f).__setitem__("Action", "lambda:*"),
+    # What AWS leaves out (a limit never set) is its default: 2 retries, 6 hours (shared.async_limits).
+    "4.4 retries never set: AWS's default 2": lambda f: invoke(f).pop("MaximumRetryAttempts"),
+    "4.4 neither limit set: AWS's defaults": lambda f: (invoke(f).pop("MaximumRetryAttempts"),
+                                                       invoke(f).pop("MaximumEventAgeInSeconds")),
     "11.2 a role of the other account": lambda f: statement(f).__setitem__(
         "Principal", {"AWS": f"arn:aws:iam::{TRUSTED_ACCOUNT}:role/Invoker"}),
     "11.2 a condition that holds for a direct call (HTTPS)": lambda f: statement(f).__setitem__(
@@ -973,6 +977,8 @@ ACCEPTED.update({
         "Sid": "Read", "Effect": "Allow", "Principal": {"AWS": OTHER_ACCOUNT}, "Action": "lambda:GetFunction"}),
 })
 # These also say what they saw.
+ACCEPTED["4.4 neither limit set: AWS's defaults"] = (ACCEPTED["4.4 neither limit set: AWS's defaults"], {
+    "4.4": "2 retries, events kept 6 hours (retry attempts and event age not set: AWS's defaults apply)"})
 ACCEPTED["8.2 AWS's managed Insights policy alone"] = (ACCEPTED["8.2 AWS's managed Insights policy alone"], {
     "8.2": "layer-consumer-kim7's role has CloudWatchLambdaInsightsExecutionRolePolicy"})
 ACCEPTED["10.1 provisioned concurrency still being allocated"] = (
