@@ -12,6 +12,7 @@ from typing import Any
 
 from checks import policy_evaluation, shared
 from checks.shared import configuration
+from grader import shell
 from grader.rubric import Check, Context, Task, Verdict, failed, passed
 
 HELLO = "HelloWorldFunction"
@@ -142,6 +143,15 @@ def execute_api_arn(ctx: Context, route: Route, stage: str) -> str:
 
 
 # --- Resource-based policies ---------------------------------------------------------------------
+
+
+def remove_first(ctx: Context, function: str, sid: str) -> str | None:
+    """remove-permission for a statement id the function's policy already holds, before a fix adds it again: AWS
+    refuses a statement id twice (ResourceConflictException; tests/recordings/lambda/AddPermission.json)."""
+    policy = ctx.facts.function_policy(function)
+    if not any(s.get("Sid") == sid for s in policy_evaluation.statements(policy)):
+        return None
+    return shell.aws("lambda", "remove-permission", "--function-name", function, "--statement-id", sid)
 
 
 def service_request(ctx: Context, source: str | None) -> dict[str, Any]:

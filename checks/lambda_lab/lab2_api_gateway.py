@@ -1,6 +1,14 @@
 """Lab 2: HelloWorldFunction behind a REST API (the console's "Add trigger: API Gateway")."""
 
-from checks.lambda_lab.common import HELLO, configuration, execute_api_arn, missing, routes_to, service_may_invoke
+from checks.lambda_lab.common import (
+    HELLO,
+    configuration,
+    execute_api_arn,
+    missing,
+    remove_first,
+    routes_to,
+    service_may_invoke,
+)
 from grader import shell
 from grader.rubric import Context, Task, Verdict, failed, passed
 
@@ -16,9 +24,10 @@ def permission_fix(ctx: Context) -> str:
         return shell.comment("the console's API Gateway trigger (2.1) adds this permission; built by hand, grade "
                              "again once the API's proxy method exists: this fix is then filled in with its id")
     api, path = proxies[0].api_id, proxies[0].path
-    return shell.aws("lambda", "add-permission", "--function-name", HELLO, "--statement-id", "apigateway-invoke",
-                     "--action", "lambda:InvokeFunction", "--principal", "apigateway.amazonaws.com",
-                     "--source-arn", ctx.arn("execute-api", f"{api}/*/*{path}"))
+    return shell.fix(remove_first(ctx, HELLO, "apigateway-invoke"), shell.aws(
+        "lambda", "add-permission", "--function-name", HELLO, "--statement-id", "apigateway-invoke",
+        "--action", "lambda:InvokeFunction", "--principal", "apigateway.amazonaws.com",
+        "--source-arn", ctx.arn("execute-api", f"{api}/*/*{path}")))
 
 
 @TASK.check("2.1", "A REST API method invokes HelloWorldFunction through a Lambda proxy integration", points=6,

@@ -9,6 +9,7 @@ from checks.lambda_lab.common import (
     function_exists,
     is_function,
     missing,
+    remove_first,
     service_may_invoke,
 )
 from checks.shared import role_name, role_policy_documents, role_request
@@ -106,8 +107,8 @@ def permitted(ctx: Context) -> Verdict:
     if configuration(ctx, S3_PROCESSOR) is None:
         return missing(ctx, S3_PROCESSOR)
     bucket = the_bucket(ctx)
-    hint = permission_hint(bucket or shell.placeholder("your-bucket"))
     policy = ctx.facts.function_policy(S3_PROCESSOR)
+    hint = shell.fix(remove_first(ctx, S3_PROCESSOR, "s3-invoke"), permission_hint(bucket or shell.placeholder("your-bucket")))
     if policy is None:
         return failed(f"{S3_PROCESSOR} has no resource-based policy: S3 cannot invoke it", hint=hint)
     allowed, detail = service_may_invoke(

@@ -8,10 +8,22 @@ from grader.rubric import Context, Task, Verdict, failed, passed
 
 TASK = Task(11, "Cross-account invoke", points=6)
 FUNCTION = "layer-consumer"
+STATEMENT_ID = "AllowCrossAccountInvoke"
 HINT = (
-    "aws lambda add-permission --function-name layer-consumer-{sid} --statement-id AllowCrossAccountInvoke "
+    f"aws lambda add-permission --function-name layer-consumer-{{sid}} --statement-id {STATEMENT_ID} "
     f"--action lambda:InvokeFunction --principal {shell.placeholder('trusted-account-id')}"
 )
+
+
+def grant_fix(ctx: Context, policy: Any, removed: tuple[str, ...] = ()) -> str:
+    """add-permission for the trusted account, after removing ``removed`` and a statement that already holds
+    its statement id: AWS refuses a statement id twice (ResourceConflictException, "The statement id (...)
+    provided already exists"; tests/recordings/lambda/AddPermission.json statement-id-exists)."""
+    sids = {str(s.get("Sid")) for s in policy_evaluation.statements(policy) if s.get("Sid")}
+    removing = list(dict.fromkeys([*removed, *([STATEMENT_ID] if STATEMENT_ID in sids else [])]))
+    removals = [shell.aws("lambda", "remove-permission", "--function-name", ctx.name(FUNCTION), "--statement-id", sid)
+                for sid in removing]
+    return shell.fix(*removals, HINT)
 
 
 @TASK.check("11.1", "layer-consumer-<id> has a resource-based policy", points=2, hint=HINT, requires="2.1")
@@ -65,15 +77,15 @@ def other_account(ctx: Context) -> Verdict:
         others = sorted(granted)
         return passed(f"{', '.join(granted[a] for a in others)} may invoke it", accounts=others)
     if public:
-        removals = [shell.aws("lambda", "remove-permission", "--function-name", ctx.name(FUNCTION),
-                              "--statement-id", sid) for sid in dict.fromkeys(public)]
         return failed("the policy lets anyone (*) invoke the function: name one trusted account instead",
-                      hint=shell.fix(*removals, HINT), public=public)
+                      hint=grant_fix(ctx, policy, tuple(public)), public=public)
     if limited:
         return failed(f"no statement certainly lets another account invoke it: {'; '.join(limited)} may not apply "
-                      "to a direct call (name the trusted account without conditions)", limited=limited)
+                      "to a direct call (name the trusted account without conditions)", hint=grant_fix(ctx, policy),
+                      limited=limited)
     own = any(p.account == ctx.account for s in policy_evaluation.statements(policy)
               for p in policy_evaluation.statement_principals(s))
     if own:
-        return failed(f"only your own account {ctx.account} may invoke it; name a different account")
-    return failed("no statement allows another account lambda:InvokeFunction")
+        return failed(f"only your own account {ctx.account} may invoke it; name a different account",
+                      hint=grant_fix(ctx, policy))
+    return failed("no statement allows another account lambda:InvokeFunction", hint=grant_fix(ctx, policy))

@@ -175,6 +175,20 @@ def public_instead_of_cross_account(a, sid):
                           Principal="*")
 
 
+def own_account_under_the_statement_id(a, sid):
+    """AllowCrossAccountInvoke names the student's own account: the fix must remove it before adding it again
+    (AWS refuses a statement id twice: tests/recordings/lambda/AddPermission.json statement-id-exists)."""
+    lam(a).remove_permission(FunctionName=f"layer-consumer-{sid}", StatementId="AllowCrossAccountInvoke")
+    lam(a).add_permission(FunctionName=f"layer-consumer-{sid}", StatementId="AllowCrossAccountInvoke",
+                          Action="lambda:InvokeFunction", Principal="123456789012")
+
+
+def no_provisioned_concurrency_behind_weights(a, sid):
+    """PROD keeps its canary weights: AWS refuses provisioned concurrency until they come off, in the recorded
+    form (tests/recordings/lambda/UpdateAlias.json weights-removed)."""
+    lam(a).delete_provisioned_concurrency_config(FunctionName=f"layer-consumer-{sid}", Qualifier="PROD")
+
+
 def duration_threshold_30000(a, sid):
     a.client("cloudwatch").put_metric_alarm(
         AlarmName=f"Lambda-HighDuration-{sid}", Namespace="AWS/Lambda", MetricName="Duration", Statistic="Average",
@@ -205,6 +219,8 @@ MEDIUM = {
     "9.5 no canary": (no_canary, {9}),
     "10.2 scalable target from 1": (scalable_target_from_1, {10}),
     "11.2 public instead of cross-account": (public_instead_of_cross_account, {11}),
+    "11.2 own account under the statement id": (own_account_under_the_statement_id, {11}),
+    "10.1 no provisioned concurrency behind PROD's weights": (no_provisioned_concurrency_behind_weights, {10}),
     "12.3 Duration threshold 30000": (duration_threshold_30000, {12}),
     "12.4 Throttles alarm on layer-consumer-<id minus a character>": (throttles_alarm_on_a_typo, {12}),
 }
@@ -279,6 +295,14 @@ def lab_role_without_s3(a, _):
                                        PolicyArn="arn:aws:iam::aws:policy/AmazonS3FullAccess")
 
 
+def lab_permission_for_another_bucket(a, _):
+    """s3-invoke limited to a bucket that is not the lab's: it grants the lab's nothing, and the fix removes it
+    before adding it again (AWS refuses a statement id twice)."""
+    lam(a).remove_permission(FunctionName="S3FileProcessor", StatementId="s3-invoke")
+    lam(a).add_permission(FunctionName="S3FileProcessor", StatementId="s3-invoke", Action="lambda:InvokeFunction",
+                          Principal="s3.amazonaws.com", SourceArn="arn:aws:s3:::lambda-lab-deleted-last-week")
+
+
 def lab_no_retries(a, _):
     lam(a).update_function_event_invoke_config(FunctionName="AsyncProcessor", MaximumRetryAttempts=0)
 
@@ -295,6 +319,7 @@ LAB = {
     "4.3 alarm threshold 10": (lab_alarm_threshold_10, {4}),
     "5.2 trigger on Put only": (lab_trigger_on_put_only, {5}),
     "5.4 role without S3 access": (lab_role_without_s3, {5}),
+    "5.3 permission for another bucket": (lab_permission_for_another_bucket, {5}),
     "7.3 no retries": (lab_no_retries, {7}),
     "7.5 reserved concurrency 3": (lab_reserved_3, {7}),
 }

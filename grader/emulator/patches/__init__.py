@@ -22,6 +22,7 @@ from grader.emulator.patches import (
     enforcement,
     iam,
     lambda_,
+    lambda_aliases,
     lambda_concurrency,
     lambda_permissions,
     lambda_roles,
@@ -70,6 +71,7 @@ PATCHES: tuple[Patch, ...] = (
     Patch("lambda", "a destination, dead-letter queue or SQS trigger accepted whatever the execution role may do "
           "(AWS: InvalidParameterValueException without sqs:SendMessage / ReceiveMessage...)",
           lambda_roles.execution_role_permissions),
+    Patch("lambda", "an alias whose weights were removed keeps an empty RoutingConfig", lambda_aliases.routing_config_removed),
     Patch("lambda", "AddPermission: account IDs and ARNs kept bare as principals, EventSourceToken dropped, "
           "FunctionUrlAuthType not a condition, a statement id accepted twice", lambda_permissions.aws_stored_statements),
     Patch("lambda", "no GetAccountSettings, and no concurrency quota: reserved and provisioned concurrency accepted "

@@ -226,3 +226,21 @@ def test_provisioned_concurrency_is_refused_on_a_weighted_alias_not_before_weigh
                      RoutingConfig={"AdditionalVersionWeights": {"2": 0.1}})  # weights afterwards: accepted
     assert lam.get_provisioned_concurrency_config(FunctionName=name, Qualifier="PROD")["Status"] == "READY"
     assert lam.get_alias(FunctionName=name, Name="PROD")["RoutingConfig"] == {"AdditionalVersionWeights": {"2": 0.1}}
+
+
+def test_removing_an_aliass_weights_leaves_no_routing_configuration(lam, make_function):
+    """The recorded form (tests/recordings/lambda/UpdateAlias.json weights-removed): empty AdditionalVersionWeights,
+    after which AWS reads the alias without RoutingConfig, and provisioned concurrency may be put on it again."""
+    from tests.recordings import corpus
+
+    recorded = corpus.case("lambda", "UpdateAlias", "weights-removed")
+    name = make_function()
+    lam.publish_version(FunctionName=name)
+    lam.update_function_configuration(FunctionName=name, Description="second")
+    lam.publish_version(FunctionName=name)
+    lam.create_alias(FunctionName=name, Name="PROD", FunctionVersion="1",
+                     RoutingConfig={"AdditionalVersionWeights": {"2": 0.1}})
+    updated = lam.update_alias(FunctionName=name, Name="PROD", RoutingConfig=recorded["params"]["RoutingConfig"])
+    assert "RoutingConfig" not in updated and set(recorded["response"]) <= set(updated) | {"ResponseMetadata"}
+    assert "RoutingConfig" not in lam.get_alias(FunctionName=name, Name="PROD")
+    lam.put_provisioned_concurrency_config(FunctionName=name, Qualifier="PROD", ProvisionedConcurrentExecutions=2)
