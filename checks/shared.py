@@ -58,9 +58,19 @@ def function_exists(task: Task, check_id: str, base: str, *, points: float, labe
         if config is None:
             return failed(f"no function named {name} in {ctx.region}{near_miss(name, own_names(ctx, function_names(ctx)))}",
                           hint=fix(ctx))
-        return passed(f"{name} exists", arn=config.get("FunctionArn"))
+        return passed(f"{name} exists{settling_note(config)}", arn=config.get("FunctionArn"))
 
     return exists
+
+
+def settling_note(config: dict[str, Any]) -> str:
+    """What a check says of a function AWS is still creating or updating: it is judged by the configuration it
+    is moving to (which GetFunction already shows: tests/recordings/lambda/GetFunction.json update-in-progress)."""
+    if config.get("State") == "Pending":
+        return " (still being created: judged by the configuration it will have)"
+    if config.get("LastUpdateStatus") == "InProgress":
+        return " (an update is in progress: judged by the configuration it is moving to)"
+    return ""
 
 
 # --- Names that are nearly right -----------------------------------------------------------------
@@ -302,4 +312,27 @@ def async_limits(config: dict[str, Any]) -> tuple[Any, Any, str]:
     unset = [name for name, value in (("retry attempts", retries), ("event age", age)) if value is None]
     said = f" ({' and '.join(unset)} not set: AWS's default{'s' if len(unset) > 1 else ''} apply)" if unset else ""
     return (DEFAULT_RETRIES if retries is None else retries, DEFAULT_EVENT_AGE if age is None else age, said)
+
+
+def settling_waiter(ctx: Context, name: str) -> str | None:
+    """The waiter a fix needs before changing function ``name`` as it was read: ``function-active-v2`` while it is
+    Pending (just created), ``function-updated-v2`` while its last update is InProgress; None when settled or
+    missing (tests/recordings/lambda/GetFunction.json pending, update-in-progress)."""
+    config = configuration_by_name(ctx, name)
+    if config.get("State") == "Pending":
+        return "function-active-v2"
+    if config.get("LastUpdateStatus") == "InProgress":
+        return "function-updated-v2"
+    return None
+
+
+def configuration_by_name(ctx: Context, name: str) -> dict[str, Any]:
+    function = ctx.facts.function(name)
+    return (function or {}).get("Configuration") or {}
+
+
+def waits_for_settling(ctx: Context, fix: str) -> str:
+    """A fix that changes a function AWS is still creating or updating waits for it first: AWS refuses the change
+    meanwhile (ResourceConflictException; tests/recordings/lambda/UpdateFunctionConfiguration.json)."""
+    return shell.waits_before_changes(fix, lambda name: settling_waiter(ctx, name))
 

@@ -49,6 +49,11 @@ def judge_check(check: Check, ctx: Context, earlier: dict[str, CheckResult]) -> 
     hint = None
     if verdict.status is not Status.PASS:
         hint = ctx.fill(verdict.hint or check.hint or "") or None
+        if hint and check.finish is not None:
+            try:
+                hint = check.finish(ctx, hint)
+            except FactUnavailable:  # what the fix would wait for could not be read: printed as made
+                pass
     return result(verdict.status, verdict.message, hint, verdict.evidence)
 
 

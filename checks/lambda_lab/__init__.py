@@ -14,7 +14,7 @@ from checks.lambda_lab import (
     lab7_advanced,
 )
 from checks.lambda_lab.common import ASYNC, FUNCTIONS, HELLO, S3_PROCESSOR, TERRAFORM, configuration
-from checks.shared import role_policy_documents
+from checks.shared import role_policy_documents, waits_for_settling
 from grader.rubric import Assessment, Context
 
 
@@ -65,6 +65,7 @@ ASSESSMENT = Assessment(
     landmarks=lambda sid: list(FUNCTIONS),
     readme="README_lambda_lab.md",
     prefetch=first_reads,
+    finish_fix=waits_for_settling,
     reads=(
         "function", "function_tags", "reserved_concurrency", "account_concurrency", "function_policy",
         "event_invoke_config",

@@ -18,6 +18,7 @@ from checks.lambda_medium import (
     task12_alarms,
 )
 from checks.lambda_medium.common import FUNCTIONS, first_reads
+from checks.shared import waits_for_settling
 from grader.rubric import Assessment
 
 ASSESSMENT = Assessment(
@@ -41,6 +42,7 @@ ASSESSMENT = Assessment(
     readme="README_lambda_medium.md",
     discovery={"functions": FUNCTIONS, "layers": ("common-utils-layer",)},
     prefetch=first_reads,
+    finish_fix=waits_for_settling,
     reads=(
         "function", "reserved_concurrency", "account_concurrency", "latest_layer_version", "event_invoke_config", "event_source_mappings",
         "aliases", "versions", "provisioned_concurrency", "function_policy", "queue", "subnets", "security_groups",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from checks.building import LAMBDA_TRUST, MANAGED, ClientFactory, queue_arn, zip_of
+from checks.building import LAMBDA_TRUST, MANAGED, ClientFactory, queue_arn, settled, zip_of
 
 OTHER_ACCOUNT = "111122223333"  # the "trusted account" of task 11
 INSIGHTS_PUBLISHER = "580247275435"
@@ -121,7 +121,9 @@ def build(client: ClientFactory, sid: str) -> dict[str, Any]:
         MaximumBatchingWindowInSeconds=5, FunctionResponseTypes=["ReportBatchItemFailures"],
     )["UUID"]
 
-    # Task 6: the dead-letter queue of the async function, and its processor.
+    # Task 6: the dead-letter queue of the async function, and its processor. A new function is Pending for a
+    # while, and AWS refuses a change until it is Active.
+    settled(lam, f"async-processor-{sid}")
     lam.update_function_configuration(FunctionName=f"async-processor-{sid}",
                                       DeadLetterConfig={"TargetArn": queues["lambda-dlq"]["arn"]})
     function(f"dlq-processor-{sid}")
@@ -134,10 +136,12 @@ def build(client: ClientFactory, sid: str) -> dict[str, Any]:
 
     # Task 9: version 1, aliases, then version 2 as a 10 % canary behind PROD.
     consumer = f"layer-consumer-{sid}"
+    settled(lam, consumer)
     lam.publish_version(FunctionName=consumer, Description="Initial production version")
     lam.create_alias(FunctionName=consumer, Name="PROD", FunctionVersion="1")
     lam.create_alias(FunctionName=consumer, Name="STAGING", FunctionVersion="$LATEST")
     lam.update_function_configuration(FunctionName=consumer, Description="Second release")
+    settled(lam, consumer)  # AWS refuses to publish while the update is in progress
     lam.publish_version(FunctionName=consumer, Description="Canary")
     # Task 10's provisioned concurrency goes on PROD before task 9's weights: AWS refuses it on an alias
     # that already has weights ("Alias with weights can not be used with Provisioned Concurrency"), and
@@ -176,4 +180,7 @@ def build(client: ClientFactory, sid: str) -> dict[str, Any]:
     cloudwatch.put_metric_alarm(AlarmName=f"Lambda-Throttles-{sid}", MetricName="Throttles", Statistic="Sum",
                                 EvaluationPeriods=1, Threshold=1, ComparisonOperator="GreaterThanOrEqualToThreshold",
                                 **alarm)
+    # As a student leaves the account once AWS has finished: every function Active, its last update done.
+    settled(lam, *(f"{prefix}-{sid}" for prefix in ("layer-consumer", "vpc-lambda", "async-processor", "sqs-consumer",
+                                                    "dlq-processor", "rate-limited-function")))
     return built

@@ -96,6 +96,7 @@ def build_with_cli(aws: AwsCli, sid: str, erratum_dimension: bool = False) -> No
         "--batch-size 10 --maximum-batching-window-in-seconds 5 --function-response-types ReportBatchItemFailures")
 
     aws(f"sqs create-queue --queue-name lambda-dlq-{sid} --attributes MessageRetentionPeriod=1209600")
+    aws(f"lambda wait function-active-v2 --function-name async-processor-{sid}")  # the README's task 6, as on AWS
     aws(f"lambda update-function-configuration --function-name async-processor-{sid} "
         f"--dead-letter-config TargetArn={queue}:lambda-dlq-{sid}")
     aws(f"{create} --function-name dlq-processor-{sid}")
@@ -104,10 +105,12 @@ def build_with_cli(aws: AwsCli, sid: str, erratum_dimension: bool = False) -> No
     aws(f"{create} --function-name rate-limited-function-{sid} --timeout 15")
     aws(f"lambda put-function-concurrency --function-name rate-limited-function-{sid} --reserved-concurrent-executions 5")
 
+    aws(f"lambda wait function-updated-v2 --function-name layer-consumer-{sid}")  # the README's task 9
     aws(f"lambda publish-version --function-name layer-consumer-{sid} --description 'Initial production version'")
     aws(f"lambda create-alias --function-name layer-consumer-{sid} --name PROD --function-version 1")
     aws(f"lambda create-alias --function-name layer-consumer-{sid} --name STAGING --function-version '$LATEST'")
     aws(f"lambda update-function-configuration --function-name layer-consumer-{sid} --description v2")
+    aws(f"lambda wait function-updated-v2 --function-name layer-consumer-{sid}")  # AWS refuses to publish meanwhile
     aws(f"lambda publish-version --function-name layer-consumer-{sid}")
     # Provisioned concurrency (task 10) before the canary weights (task 9): AWS refuses it on a weighted alias.
     aws(f"lambda put-provisioned-concurrency-config --function-name layer-consumer-{sid} "

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from checks.building import settled
 from grader import shell
 from grader.model import Status, StudentResult
 from tests.acceptance.test_aws_cli_student import AwsCli, write_zip
@@ -79,6 +80,12 @@ def fix_and_regrade(account: Account, aws: AwsCli, sid: str, mistake, tasks: set
     assert fixes, "no fix printed"
     for fix in fixes:
         run_fix(aws, fix)
+    # Graded again once AWS has applied the fixes (a function updated by one reads InProgress for a while).
+    lambda_client = account.client("lambda")
+    listed = [f["FunctionName"] for page in lambda_client.get_paginator("list_functions").paginate()
+              for f in page["Functions"]]
+    settled(lambda_client, *(name for name in listed
+                             if name.endswith(sid) or not account.assessment.names_end_in_student_id))
     again = account.grade_run(sid).students[0]
     still = {c.id: c.message for t in again.tasks for c in t.checks if c.status not in (Status.PASS, Status.WARN)}
     assert not still, f"still failing after the printed fixes {fixes}: {still}"

@@ -84,3 +84,32 @@ def test_no_block_configures_a_queue_before_granting_the_role_what_aws_checks():
     assert text.index("lambda-dlq-<id>\"}]}'") < text.index("--dead-letter-config")
     assert text.index("create-function --function-name dlq-processor-<id>") < text.index(
         "create-event-source-mapping --function-name dlq-processor-<id>")
+
+
+CHANGES = ("update-function-configuration", "update-function-code", "publish-version")
+
+
+def test_no_block_changes_a_function_aws_is_still_creating_or_updating():
+    """A new function is Pending and an updated one InProgress for a while, and AWS refuses a change meanwhile
+    (tests/recordings/lambda/UpdateFunctionConfiguration.json function-pending, UpdateFunctionCode.json
+    update-in-progress): pasted in order, every change of a function created or changed earlier is preceded by
+    the waiter that waits for it (botocore's FunctionActiveV2 / FunctionUpdatedV2)."""
+    from grader import shell
+
+    busy: dict[str, str] = {}  # function -> what it is doing since its last create or change
+    for number in range(1, 13):
+        for block in task_blocks(MEDIUM, number, number) if number < 12 else []:
+            for line in shell.commands(block):
+                words = [w.strip("'\"") for w in shell.split_words(line)]
+                if words[:2] != ["aws", "lambda"] or "--function-name" not in words:
+                    continue
+                name = words[words.index("--function-name") + 1]
+                if words[2] == "wait":
+                    busy.pop(name, None)
+                elif words[2] in CHANGES:
+                    assert name not in busy, f"task {number}: {words[2]} {name} while it is {busy.get(name)}"
+                    if words[2] != "publish-version":  # a version is published from the settled function
+                        busy[name] = "updating"
+                elif words[2] == "create-function":
+                    busy[name] = "Pending"
+    assert busy, "the README changes no function: this test no longer reads its blocks"

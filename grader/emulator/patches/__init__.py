@@ -26,6 +26,7 @@ from grader.emulator.patches import (
     lambda_concurrency,
     lambda_permissions,
     lambda_roles,
+    lambda_states,
     s3,
     service_quotas,
     sqs,
@@ -76,6 +77,8 @@ PATCHES: tuple[Patch, ...] = (
           "FunctionUrlAuthType not a condition, a statement id accepted twice", lambda_permissions.aws_stored_statements),
     Patch("lambda", "no GetAccountSettings, and no concurrency quota: reserved and provisioned concurrency accepted "
           "whatever they leave unreserved", lambda_concurrency.account_concurrency),
+    Patch("lambda", "a function is Active and updated at once (AWS: Pending after a create, LastUpdateStatus "
+          "InProgress after an update, another change meanwhile refused with 409)", lambda_states.function_states),
     # Service Quotas
     Patch("service-quotas", "no RequestServiceQuotaIncrease; GetServiceQuota knows VPC's quotas only",
           service_quotas.lambda_concurrency_requests),

@@ -223,6 +223,16 @@ MISTAKES.add("2.1 only a classmate's layer-consumer", lambda f: delete_function(
                    "10.1": "no provisioned concurrency on layer-consumer-kim7:PROD"})
 wrong("2.2", "runtime", config("layer-consumer"), "Runtime", ["python3.11", "python3.13", None], score=6.5)
 wrong("2.3", "memory", config("layer-consumer"), "MemorySize", [128, 255, 257, 512], score=6.5)
+# A function AWS is still updating (LastUpdateStatus InProgress) or creating (Pending) refuses another change:
+# the fix waits for it first (tests/recordings/lambda/UpdateFunctionConfiguration.json update-in-progress).
+MISTAKES.add("2.3 memory 128 while an update is in progress", lambda f: f.config(n("layer-consumer")).update(
+    MemorySize=128, LastUpdateStatus="InProgress"), "2.3", score=6.5, says="Memory (MB) of layer-consumer-kim7 is 128",
+    fix="aws lambda wait function-updated-v2 --function-name layer-consumer-kim7\naws lambda update-function-configuration "
+        "--function-name layer-consumer-kim7 --memory-size 256")
+MISTAKES.add("2.3 memory 128 while the function is still being created", lambda f: f.config(n("layer-consumer")).update(
+    MemorySize=128, State="Pending"), "2.3", score=6.5, says="Memory (MB) of layer-consumer-kim7 is 128",
+    fix="aws lambda wait function-active-v2 --function-name layer-consumer-kim7\naws lambda update-function-configuration "
+        "--function-name layer-consumer-kim7 --memory-size 256")
 
 
 def layers(*arns: str):
@@ -977,6 +987,12 @@ ACCEPTED.update({
         "Sid": "Read", "Effect": "Allow", "Principal": {"AWS": OTHER_ACCOUNT}, "Action": "lambda:GetFunction"}),
 })
 # These also say what they saw.
+ACCEPTED["2.1 an update in progress"] = (lambda f: f.config(n("layer-consumer")).update(
+    LastUpdateStatus="InProgress", LastUpdateStatusReason="The function is being created.",
+    LastUpdateStatusReasonCode="Creating"), {
+    "2.1": "layer-consumer-kim7 exists (an update is in progress: judged by the configuration it is moving to)"})
+ACCEPTED["2.1 still being created"] = (lambda f: f.config(n("layer-consumer")).update(State="Pending"), {
+    "2.1": "layer-consumer-kim7 exists (still being created: judged by the configuration it will have)"})
 ACCEPTED["4.4 neither limit set: AWS's defaults"] = (ACCEPTED["4.4 neither limit set: AWS's defaults"], {
     "4.4": "2 retries, events kept 6 hours (retry attempts and event age not set: AWS's defaults apply)"})
 ACCEPTED["8.2 AWS's managed Insights policy alone"] = (ACCEPTED["8.2 AWS's managed Insights policy alone"], {

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from checks.building import LAMBDA_TRUST
+from checks.building import LAMBDA_TRUST, settled
 from checks.lambda_medium.solution import HANDLER
 from tests.conftest import new_student_id
 
@@ -44,10 +44,12 @@ def bare_role(account):
 
 @pytest.fixture
 def make_function(lam, role):
+    """A function of the tests' role, once Active (AWS refuses changes while it is Pending: lambda_states)."""
     def make(**extra):
         name = new_student_id("fn")
         lam.create_function(FunctionName=name, Runtime="python3.12", Role=role, Handler="h.h",
                             Code={"ZipFile": HANDLER}, **extra)
+        settled(lam, name)
         return name
 
     return make

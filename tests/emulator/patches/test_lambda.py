@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from botocore.exceptions import ClientError
 
+from checks.building import settled
 from checks.lambda_medium.solution import HANDLER, LAYER
 from tests.conftest import new_student_id
 from tests.emulator.patches.conftest import make_role
@@ -18,6 +19,7 @@ def test_dead_letter_config_is_kept_on_create_update_and_versions(lam, make_func
     assert lam.get_function(FunctionName=name, Qualifier="1")["Configuration"]["DeadLetterConfig"]["TargetArn"] == queue_arn
     lam.update_function_configuration(FunctionName=name, DeadLetterConfig={"TargetArn": ""})
     assert "DeadLetterConfig" not in lam.get_function(FunctionName=name)["Configuration"]
+    settled(lam, name)  # one update at a time, as AWS takes them
     lam.update_function_configuration(FunctionName=name, DeadLetterConfig={"TargetArn": queue_arn})
     assert lam.get_function_configuration(FunctionName=name)["DeadLetterConfig"]["TargetArn"] == queue_arn
 
@@ -111,8 +113,10 @@ def test_update_function_code_changes_the_architecture(lam, make_function):
     assert lam.update_function_code(FunctionName=name, ZipFile=HANDLER, Architectures=["arm64"])["Architectures"] == [
         "arm64"]
     assert lam.get_function(FunctionName=name)["Configuration"]["Architectures"] == ["arm64"]
+    settled(lam, name)
     lam.update_function_code(FunctionName=name, ZipFile=HANDLER)  # without the parameter it stays
     assert lam.get_function(FunctionName=name)["Configuration"]["Architectures"] == ["arm64"]
+    settled(lam, name)
     with pytest.raises(ClientError):
         lam.update_function_code(FunctionName=name, ZipFile=HANDLER, Architectures=["x86_64", "arm64"])
 
@@ -212,6 +216,7 @@ def test_provisioned_concurrency_is_refused_on_a_weighted_alias_not_before_weigh
     name = make_function()
     lam.publish_version(FunctionName=name)
     lam.update_function_configuration(FunctionName=name, Description="second")
+    settled(lam, name)  # AWS refuses to publish while the update is in progress
     lam.publish_version(FunctionName=name)
     lam.create_alias(FunctionName=name, Name="CANARY", FunctionVersion="1",
                      RoutingConfig={"AdditionalVersionWeights": {"2": 0.1}})
@@ -237,6 +242,7 @@ def test_removing_an_aliass_weights_leaves_no_routing_configuration(lam, make_fu
     name = make_function()
     lam.publish_version(FunctionName=name)
     lam.update_function_configuration(FunctionName=name, Description="second")
+    settled(lam, name)  # AWS refuses to publish while the update is in progress
     lam.publish_version(FunctionName=name)
     lam.create_alias(FunctionName=name, Name="PROD", FunctionVersion="1",
                      RoutingConfig={"AdditionalVersionWeights": {"2": 0.1}})

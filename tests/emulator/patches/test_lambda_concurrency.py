@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from botocore.exceptions import ClientError
 
+from checks.building import settled
 from checks.lambda_medium.solution import HANDLER
 from tests.emulator.patches.conftest import make_role
 from tests.recordings import corpus
@@ -20,6 +21,7 @@ def new_account(own_account, switches):
     role = make_role(own_account.client("iam"), "r")
     for name in ("rate-limited-function", "layer-consumer"):
         lam.create_function(FunctionName=name, Runtime="python3.12", Role=role, Handler="h.h", Code={"ZipFile": HANDLER})
+    settled(lam, "rate-limited-function", "layer-consumer")
     lam.publish_version(FunctionName="layer-consumer")
     lam.create_alias(FunctionName="layer-consumer", Name="PROD", FunctionVersion="1")
     return own_account

@@ -9,6 +9,7 @@ import json
 import pytest
 from botocore.exceptions import ClientError
 
+from checks.building import settled
 from checks.lambda_medium.solution import HANDLER
 from tests.conftest import new_student_id
 from tests.support.emulator import assert_refused_as_recorded
@@ -29,6 +30,7 @@ def function_of(lam):
         name = new_student_id("fn")
         lam.create_function(FunctionName=name, Runtime="python3.12", Role=role, Handler="h.h",
                             Code={"ZipFile": HANDLER}, **extra)
+        settled(lam, name)
         return name
 
     return make
@@ -81,6 +83,7 @@ def test_a_dead_letter_queue_needs_send_message_on_create_and_update(account, la
         lam.update_function_configuration(FunctionName=name, DeadLetterConfig={"TargetArn": queue_arn})
     assert_refused_as_recorded(refused, "lambda", "UpdateFunctionConfiguration", "dead-letter-role-cannot-send")
     lam.update_function_configuration(FunctionName=name, DeadLetterConfig={"TargetArn": ""})  # removing it: fine
+    settled(lam, name)
 
     allow(account, bare_role, ["sqs:SendMessage"], queue_arn)
     lam.update_function_configuration(FunctionName=name, DeadLetterConfig={"TargetArn": queue_arn})

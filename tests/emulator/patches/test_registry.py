@@ -33,7 +33,7 @@ def test_every_patch_function_of_a_service_module_is_registered():
     registered = {patch.apply for patch in patches.PATCHES}
     for module in (patches.apigateway, patches.application_autoscaling, patches.cloudwatch, patches.enforcement,
                    patches.iam, patches.lambda_, patches.lambda_aliases, patches.lambda_concurrency, patches.lambda_permissions,
-                   patches.lambda_roles, patches.s3,
+                   patches.lambda_roles, patches.lambda_states, patches.s3,
                    patches.service_quotas, patches.sqs):
         public = {function for name, function in inspect.getmembers(module, inspect.isfunction)
                   if not name.startswith("_") and function.__module__ == module.__name__}
