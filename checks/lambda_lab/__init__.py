@@ -4,6 +4,7 @@ Done in the student's own account with fixed resource names, so the student ID o
 result. The student-facing text is README_lambda_lab.md at the project root; each lab is one module.
 """
 
+from checks.aws_rules import waits_for_settling
 from checks.lambda_lab import (
     lab1_first_function,
     lab2_api_gateway,
@@ -14,7 +15,7 @@ from checks.lambda_lab import (
     lab7_advanced,
 )
 from checks.lambda_lab.common import ASYNC, FUNCTIONS, HELLO, S3_PROCESSOR, TERRAFORM, configuration
-from checks.shared import role_policy_documents, waits_for_settling
+from checks.shared import role_policy_documents
 from grader.rubric import Assessment, Context
 
 

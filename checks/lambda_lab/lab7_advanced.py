@@ -1,8 +1,9 @@
 """Lab 7: a shared layer, asynchronous processing with a dead-letter queue, and reserved concurrency."""
 
 from checks.account_concurrency import no_room
+from checks.aws_rules import QUEUE_SEND_ACTIONS, async_limits, queue_role_fix
 from checks.lambda_lab.common import ADVANCED, ASYNC, configuration, missing
-from checks.shared import QUEUE_SEND_ACTIONS, async_limits, queue_role_fix, uses_own_layer
+from checks.shared import uses_own_layer
 from grader import shell
 from grader.rubric import Context, Task, Verdict, failed, passed
 
@@ -54,7 +55,7 @@ def async_config(ctx: Context) -> Verdict:
     if config is None:
         return failed(f"{ASYNC} has no asynchronous invocation settings", hint=destination_fix(ctx))
     expected = {"MaximumEventAgeInSeconds": 3600, "MaximumRetryAttempts": 2}
-    # A limit never set is left out of AWS's answer, and AWS then applies its default (shared.async_limits).
+    # A limit never set is left out of AWS's answer, and AWS then applies its default (aws_rules.async_limits).
     retries, age, defaults = async_limits(config)
     effective = {"MaximumEventAgeInSeconds": age, "MaximumRetryAttempts": retries}
     wrong = {key: effective[key] for key, value in expected.items() if effective[key] != value}

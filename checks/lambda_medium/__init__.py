@@ -3,6 +3,7 @@
 The student-facing text is README_lambda_medium.md at the project root; each task is one module here.
 """
 
+from checks.aws_rules import waits_for_settling
 from checks.lambda_medium import (
     task01_layer,
     task02_layer_consumer,
@@ -18,7 +19,6 @@ from checks.lambda_medium import (
     task12_alarms,
 )
 from checks.lambda_medium.common import FUNCTIONS, first_reads
-from checks.shared import waits_for_settling
 from grader.rubric import Assessment
 
 ASSESSMENT = Assessment(

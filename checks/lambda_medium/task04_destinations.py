@@ -1,5 +1,6 @@
 """Task 4: async-processor-<id> sends results to SQS destinations."""
 
+from checks.aws_rules import QUEUE_SEND_ACTIONS, async_limits, queue_role_fix
 from checks.lambda_medium.common import (
     create_queue_hint,
     function_exists,
@@ -8,7 +9,7 @@ from checks.lambda_medium.common import (
     runtime_check,
     set_queue_attributes_fix,
 )
-from checks.shared import QUEUE_SEND_ACTIONS, async_limits, configuration, queue_role_fix
+from checks.shared import configuration
 from grader import shell
 from grader.rubric import Context, Task, Verdict, failed, passed
 
@@ -46,7 +47,7 @@ def retries_and_age(ctx: Context) -> Verdict:
     config = ctx.facts.event_invoke_config(ctx.name(FUNCTION))
     if config is None:
         return failed(f"{ctx.name(FUNCTION)} has no asynchronous invocation configuration", hint=configure_fix(ctx))
-    # A limit never set is left out of AWS's answer, and AWS then applies its default (shared.async_limits).
+    # A limit never set is left out of AWS's answer, and AWS then applies its default (aws_rules.async_limits).
     retries, age, defaults = async_limits(config)
     problems, options = [], []
     if retries != 2:

@@ -1,5 +1,6 @@
 """Task 5: sqs-consumer-<id> is triggered by task-queue-<id> with partial batch responses."""
 
+from checks.aws_rules import QUEUE_TRIGGER_ACTIONS, queue_role_fix
 from checks.lambda_medium.common import (
     ENABLING,
     function_exists,
@@ -10,7 +11,7 @@ from checks.lambda_medium.common import (
     runtime_check,
     trigger_from,
 )
-from checks.shared import QUEUE_TRIGGER_ACTIONS, configuration, queue_role_fix
+from checks.shared import configuration
 from grader import shell
 from grader.rubric import Context, Task, Verdict, failed, passed
 

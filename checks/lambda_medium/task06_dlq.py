@@ -1,5 +1,6 @@
 """Task 6: async-processor-<id> sends dead letters to lambda-dlq-<id>, which dlq-processor-<id> drains."""
 
+from checks.aws_rules import QUEUE_SEND_ACTIONS, QUEUE_TRIGGER_ACTIONS, queue_role_fix
 from checks.lambda_medium.common import (
     configuration,
     function_exists,
@@ -8,7 +9,6 @@ from checks.lambda_medium.common import (
     queue_exists,
     trigger_from,
 )
-from checks.shared import QUEUE_SEND_ACTIONS, QUEUE_TRIGGER_ACTIONS, queue_role_fix
 from grader import shell
 from grader.rubric import Context, Task, Verdict, failed, passed
 

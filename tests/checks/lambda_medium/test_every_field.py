@@ -948,7 +948,7 @@ ACCEPTED.update({
     "11.2 the account among the student's own": lambda f: statement(f).__setitem__(
         "Principal", {"AWS": ["arn:aws:iam::123456789012:root", TRUSTED_ACCOUNT]}),
     "11.2 lambda:* allows invoking": lambda f: statement(f).__setitem__("Action", "lambda:*"),
-    # What AWS leaves out (a limit never set) is its default: 2 retries, 6 hours (shared.async_limits).
+    # What AWS leaves out (a limit never set) is its default: 2 retries, 6 hours (aws_rules.async_limits).
     "4.4 retries never set: AWS's default 2": lambda f: invoke(f).pop("MaximumRetryAttempts"),
     "4.4 neither limit set: AWS's defaults": lambda f: (invoke(f).pop("MaximumRetryAttempts"),
                                                        invoke(f).pop("MaximumEventAgeInSeconds")),
