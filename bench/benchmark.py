@@ -47,6 +47,9 @@ from grader.emulator import EMULATOR_CREDENTIALS  # noqa: E402
 from grader.model import Status  # noqa: E402
 from grader.run import RunOptions  # noqa: E402
 from grader.run import grade as grade_run  # noqa: E402
+from tests.support.proxy import PACKAGES  # noqa: E402
+
+PACKAGE_DOWNLOADS = ":".join(PACKAGES)  # how the proxy counts a deployment package's download
 
 
 def free_port() -> int:
@@ -135,8 +138,13 @@ def grade(proxy: ProxyProcess, ids: list[str], *, inventory: bool, workers: int,
     control_plane = sum(n for op, n in requests.items()
                         if op.startswith("lambda:") and op not in ("lambda:GetFunction", "lambda:GetPolicy"))
     errors = sum(c.status is Status.ERROR for s in run.students for t in s.tasks for c in t.checks)
-    return {"students": len(ids), "seconds": round(seconds, 2), "requests": sum(requests.values()),
-            "requests_per_student": round(sum(requests.values()) / len(ids), 1), "lambda_control_plane": control_plane,
+    # Deployment packages: their ranged downloads (no API call, no quota), counted apart.
+    packages = requests.get(PACKAGE_DOWNLOADS, 0)
+    api = sum(requests.values()) - packages
+    return {"students": len(ids), "seconds": round(seconds, 2), "requests": api,
+            "requests_per_student": round(api / len(ids), 1), "lambda_control_plane": control_plane,
+            "package_requests_per_student": round(packages / len(ids), 2),
+            "package_bytes_per_student": round(stats.get("package_bytes", 0) / len(ids)),
             "throttled": sum(stats["throttled"].values()), "error_checks": errors,
             "mean_score": round(statistics.fmean(s.score for s in run.students), 1), "by_operation": requests}
 
@@ -154,7 +162,8 @@ def cli_env(proxy: ProxyProcess, credentials: dict[str, str] | None = None) -> d
 
 
 def timed_process(command: list[str], env: dict[str, str], proxy: ProxyProcess) -> dict:
-    """One whole process: wall seconds, CPU seconds (its user+sys, children included) and requests."""
+    """One whole process: wall seconds, CPU seconds (its user+sys, children included), API requests and
+    deployment package downloads (requests, bytes)."""
     proxy.reset_counts()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
@@ -163,7 +172,10 @@ def timed_process(command: list[str], env: dict[str, str], proxy: ProxyProcess) 
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     assert done.returncode == 0, done.stderr
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return {"wall": wall, "cpu": cpu, "requests": sum(proxy.stats()["requests"].values())}
+    stats = proxy.stats()
+    packages = stats["requests"].get(PACKAGE_DOWNLOADS, 0)
+    return {"wall": wall, "cpu": cpu, "requests": sum(stats["requests"].values()) - packages,
+            "package_requests": packages, "package_bytes": stats.get("package_bytes", 0)}
 
 
 def summary(runs: list[dict]) -> dict:
@@ -171,7 +183,8 @@ def summary(runs: list[dict]) -> dict:
             "wall_min": round(min(r["wall"] for r in runs), 3),
             "cpu_median": round(statistics.median(r["cpu"] for r in runs), 3),
             "cpu_min": round(min(r["cpu"] for r in runs), 3),
-            "requests": runs[-1]["requests"], "runs": len(runs)}
+            "requests": runs[-1]["requests"], "package_requests": runs[-1].get("package_requests", 0),
+            "package_bytes": runs[-1].get("package_bytes", 0), "runs": len(runs)}
 
 
 def ours_command(sid: str | None, assessment: str = "lambda_medium") -> list[str]:
@@ -282,34 +295,41 @@ def more(figures: dict, url: str, ids: list[str], sizes: list[int], quota_size: 
 
 def report(f: dict) -> None:
     print("\nOne student, whole process (Python start-up included), medians of paired runs:\n")
-    print("| latency | grader | wall time | CPU (user+sys) | requests | ours ÷ upstream-like, wall | CPU |")
-    print("|---:|---|---:|---:|---:|---:|---:|")
+    print("| latency | grader | wall time | CPU (user+sys) | requests | packages: requests, KB | ours ÷ upstream-like, "
+          "wall | CPU |")
+    print("|---:|---|---:|---:|---:|---:|---:|---:|")
     for latency, pair in f["one_student_cli"].items():
         ours, upstream = pair["ours"], pair["upstream_like"]
         print(f"| {latency} ms | ours, 12 tasks, 52 checks | {ours['wall_median']:.2f} s | {ours['cpu_median']:.2f} s | "
-              f"{ours['requests']} | **{pair['wall_ratio_median']:.2f}×** | {pair['cpu_ratio_median']:.2f}× |")
+              f"{ours['requests']} | {ours['package_requests']}, {ours['package_bytes'] / 1000:.1f} | "
+              f"**{pair['wall_ratio_median']:.2f}×** | {pair['cpu_ratio_median']:.2f}× |")
         print(f"| {latency} ms | upstream-like, 9 checks | {upstream['wall_median']:.2f} s | "
-              f"{upstream['cpu_median']:.2f} s | {upstream['requests']} | | |")
+              f"{upstream['cpu_median']:.2f} s | {upstream['requests']} | | | |")
     one, seq = f["one_student"], f["one_student_sequential"]
     print(f"\nLatency {f['latency_ms']:g} ms per request.\n")
-    print("| run | wall time | requests per student | notes |")
-    print("|---|---:|---:|---|")
+    print("| run | wall time | requests per student | package requests, bytes per student | notes |")
+    print("|---|---:|---:|---:|---|")
+
+    def packages(run: dict) -> str:
+        return f"{run['package_requests_per_student']:g}, {run['package_bytes_per_student']:,}"
+
     print(f"| one student, grading after start-up | {one['seconds']} s | {one['requests_per_student']:g} | "
-          f"sequential: {seq['seconds']} s |")
+          f"{packages(one)} | sequential: {seq['seconds']} s |")
     if "lab" not in f:
         return
     lab, lab_cli, lab_seq = f["lab"], f["lab_cli"], f["lab_sequential"]
     print(f"| lambda_lab, one account, command line (start-up included) | {lab_cli['wall_median']} s | "
-          f"{lab_cli['requests']} | CPU {lab_cli['cpu_median']} s; score {lab['mean_score']:g} |")
+          f"{lab_cli['requests']} | {lab_cli['package_requests']}, {lab_cli['package_bytes']:,} | "
+          f"CPU {lab_cli['cpu_median']} s; score {lab['mean_score']:g} |")
     print(f"| lambda_lab, grading after start-up | {lab['seconds']} s | {lab['requests_per_student']:g} | "
-          f"sequential: {lab_seq['seconds']} s |")
+          f"{packages(lab)} | sequential: {lab_seq['seconds']} s |")
     for c in f["classes"]:
         print(f"| class of {c['students']}, shared inventory, 16 workers | {c['seconds']} s | "
-              f"{c['requests_per_student']:g} | sequential un-shared: {c['sequential_seconds']} s, "
+              f"{c['requests_per_student']:g} | {packages(c)} | sequential un-shared: {c['sequential_seconds']} s, "
               f"{c['sequential_requests_per_student']:g} req/student → **{c['speedup']}×** |")
     q = f["quota_class"]
     print(f"| class of {q['students']} under AWS quotas, paced | {q['seconds']} s | {q['requests_per_student']:g} | "
-          f"{q['lambda_control_plane']} Lambda control-plane requests ÷ 15/s = {q['quota_bound_seconds']} s → "
+          f"{packages(q)} | {q['lambda_control_plane']} Lambda control-plane requests ÷ 15/s = {q['quota_bound_seconds']} s → "
           f"**{q['ratio_to_bound']}×** the bound; {q['throttled']} throttled, {q['error_checks']} error checks |")
     print("\nRequests by operation, class of", f["classes"][-1]["students"] if f["classes"] else "-", ":")
     if f["classes"]:

@@ -20,9 +20,10 @@ LAMBDA_TRUST = {
 MANAGED = "arn:aws:iam::aws:policy/"
 
 
-def zip_of(files: dict[str, str]) -> bytes:
+def zip_of(files: dict[str, str] | dict[str, bytes], *, compressed: bool = False) -> bytes:
+    """A zip archive of ``files`` (path -> content), built in memory; ``compressed``: deflated, as ``zip -r`` makes."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED if compressed else zipfile.ZIP_STORED) as archive:
         for path, text in files.items():
             archive.writestr(path, text)
     return buffer.getvalue()

@@ -100,6 +100,14 @@ def own_names(ctx: Context, names: Iterable[str]) -> list[str]:
     return [n for n in names if n.lower().endswith(ctx.sid.lower())]
 
 
+def value_text(value: Any) -> str:
+    """A value read from AWS as a message shows it: ``10`` for the 10.0 CloudWatch answers for a threshold
+    (AWS keeps it as a double), ``2.5`` as it is, text in quotes (``'Average'``)."""
+    if isinstance(value, float) and value.is_integer():
+        return f"{value:.0f}"
+    return repr(value)
+
+
 def close_names(wanted: str, candidates: Iterable[str], limit: int = 3) -> list[str]:
     """Names that are probably ``wanted`` mistyped: another case, a swapped or missing character."""
     candidates = sorted({c for c in candidates if c and c != wanted})  # sorted: the same words on every run

@@ -11,21 +11,29 @@ import threading
 from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from grader.engine import Grader
 from grader.model import RunResult
 from grader.roster import Student
 
+if TYPE_CHECKING:
+    from grader.render.common import Roster
+
+
+class ReportUnwritable(Exception):
+    """A report could not be written (the run's reports are checked before grading; this is what is left)."""
+
 
 def grade_class(assessment: Any, connections: Any, students: list[Student], done: dict[str, Any],
                 pass_mark: float, reports: list[tuple[str, Path]], workers: int = 16,
                 progress_console: Callable[[], Any] | None = None, notes: tuple[str, ...] = (),
-                **run_fields: Any) -> RunResult:
+                roster: Roster | None = None, **run_fields: Any) -> RunResult:
     """Grade the students not ``done`` yet; every report is rewritten as each student finishes.
 
     ``notes`` are said of every student graded; ``run_fields`` label the run (``RunResult``'s
-    ``reference``, ``graded_at``, ``version``, ``only_tasks``)."""
+    ``reference``, ``graded_at``, ``version``, ``only_tasks``); ``roster``: the class, for the reports that
+    list it (``needs_roster``: Canvas, Moodle)."""
     from grader.render import write_report
 
     order = [s.student_id for s in students]
@@ -40,7 +48,10 @@ def grade_class(assessment: Any, connections: Any, students: list[Student], done
     def write_all() -> None:
         run = partial_run()
         for fmt, path in reports:
-            write_report(fmt, run, path, several=len(order) > 1)
+            try:
+                write_report(fmt, run, path, several=len(order) > 1, roster=roster)
+            except OSError as exc:  # checked before grading, but a disk fills up and a folder can go
+                raise ReportUnwritable(f"cannot write --report {fmt}={path}: {exc.strerror or exc}") from None
 
     with progress(len(students), len(results), progress_console) as advance:
         def finished(result: Any) -> None:

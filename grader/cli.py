@@ -18,6 +18,7 @@ from typing import Any, NoReturn
 import click
 
 import checks
+from grader.arguments import FloatRange, negative_values_given
 from grader.roster import RosterError, from_ids
 from grader.run import EXIT_INCOMPLETE, EXIT_OK, EXIT_USAGE, RunError, RunOptions
 
@@ -106,13 +107,13 @@ def make_assessment_command(name: str) -> click.Command:
                   help="Read account-wide listings once and share them (auto: for 3 or more students).")
     @click.option("--pace", type=click.Choice(["auto", "on", "off"]), default="auto", show_default=True,
                   help="Stay under AWS's request quotas client-side (auto: on unless --endpoint-url is given).")
-    @click.option("--pass-mark", type=click.FloatRange(0, 100), default=70.0, show_default=True,
+    @click.option("--pass-mark", type=FloatRange(0, 100), default=70.0, show_default=True,
                   help="Percentage needed to pass.")
     @click.option("--sandbox", is_flag=True,
                   help="Start the embedded emulator, build the reference solution for each student, grade it.")
     @click.option("--task", "tasks", multiple=True, type=click.IntRange(1, None), metavar="N",
                   help="Grade only task N (repeatable), reading only what its checks need.")
-    @click.option("--watch", type=click.FloatRange(1, 3600), is_flag=False, flag_value=10.0, default=None,
+    @click.option("--watch", type=FloatRange(1, 3600), is_flag=False, flag_value=10.0, default=None,
                   metavar="[SECONDS]", help="Grade again every SECONDS (default 10) until Ctrl-C, saying what changed.")
     @click.option("--explain", is_flag=True, help="Print the rubric (tasks, checks, points) without calling AWS.")
     @click.option("--print-policy", is_flag=True, help="Print the grader's least-privilege IAM policy (read-only) and exit.")
@@ -274,26 +275,32 @@ SERVER_MODULES = ("fastapi", "uvicorn", "jinja2", "sqlalchemy", "alembic")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port (0: any free one).")
 @click.option("--token", envvar="GRADER_TOKEN", help="The instructor's token (env GRADER_TOKEN).")
-@click.option("--cooldown", type=click.FloatRange(0), default=60.0, show_default=True,
+@click.option("--cooldown", type=FloatRange(0), default=60.0, show_default=True,
               help="Seconds between two checks of one student.")
-@click.option("--every", type=click.FloatRange(0, min_open=True), metavar="MINUTES",
+@click.option("--every", type=FloatRange(0, min_open=True), metavar="MINUTES",
               help="Grade the whole class every MINUTES minutes.")
 @click.option("--deadline", metavar="ISO", help="Attempts after this time are kept but not counted "
               "(ISO 8601; without a zone, this machine's local time).")
 @click.option("--sandbox", is_flag=True, help="A demo class on the embedded emulator (30 students unless named).")
 @click.option("--links", is_flag=True, help="Print each student's private link and exit.")
+@click.option("--revoke-sessions", is_flag=True, help="End every instructor session (cookie) of this class and exit.")
 @click.option("--public-url", help="The address students reach the server at, for --links (default http://HOST:PORT).")
 @click.option("--region", envvar=["AWS_REGION", "AWS_DEFAULT_REGION"], help="AWS region (default: boto3's, else us-east-1).")
 @click.option("--profile", help="AWS profile (env AWS_PROFILE).")
 @click.option("--endpoint-url", help="AWS endpoint, e.g. an emulator's (env AWS_ENDPOINT_URL).")
 @click.option("--role-arn-template", help="Role to assume per student, e.g. 'arn:aws:iam::{account_id}:role/GraderRole'.")
-@click.option("--pass-mark", type=click.FloatRange(0, 100), default=70.0, show_default=True,
+@click.option("--pass-mark", type=FloatRange(0, 100), default=70.0, show_default=True,
               help="Percentage needed to pass.")
 @click.option("--workers", type=click.IntRange(1, 16), default=2, show_default=True,
               help="Grading workers in this instance (each grades a batch of students at a time).")
 @click.option("--pace", type=click.Choice(["auto", "on", "off"]), default="auto", show_default=True,
               help="Stay under AWS's request quotas client-side (auto: on unless an endpoint is given).")
-@click.option("--lease", type=click.FloatRange(0.5), default=30.0, hidden=True,
+@click.option("--lti", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Be an LTI 1.3 tool of the LMS named in FILE (JSON: issuer, client_id, deployment_ids, "
+              "auth_login_url, auth_token_url, key_set_url): launches and grade passback.")
+@click.option("--counted", type=click.Choice(["best", "latest"]), default="best", show_default=True,
+              help="With --lti: the attempt whose score goes to the LMS (up to --deadline).")
+@click.option("--lease", type=FloatRange(0.5), default=30.0, hidden=True,
               help="Seconds a grading job stays an instance's without a heartbeat (tests shorten it).")
 def serve(assessment: str, **options: Any) -> None:
     """Serve a class: students check their progress in a browser, the instructor watches it live."""
@@ -323,8 +330,9 @@ def run(argv: list[str] | None = None) -> NoReturn:
 
 
 def _run(argv: list[str] | None) -> NoReturn:
+    args = negative_values_given(sys.argv[1:] if argv is None else list(argv))
     try:
-        main.main(args=argv, prog_name="validate_tasks.py", standalone_mode=False)
+        main.main(args=args, prog_name="validate_tasks.py", standalone_mode=False)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.Abort:

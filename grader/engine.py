@@ -16,7 +16,8 @@ from grader.aws.errors import FactUnavailable
 from grader.aws.facts import Facts
 from grader.model import CheckResult, RunResult, Status, StudentResult, TaskResult
 from grader.roster import Student
-from grader.rubric import Assessment, Check, Context, Task, Verdict, partition_of
+from grader.rubric import Assessment, Check, Context, Task, Verdict
+from grader.whereabouts import Whereabouts
 
 
 def judge_check(check: Check, ctx: Context, earlier: dict[str, CheckResult]) -> CheckResult:
@@ -48,7 +49,9 @@ def judge_check(check: Check, ctx: Context, earlier: dict[str, CheckResult]) -> 
                       evidence={"crashed": type(exc).__name__})
     hint = None
     if verdict.status is not Status.PASS:
-        hint = ctx.fill(verdict.hint or check.hint or "") or None
+        # Only the check's own template is filled: a verdict's hint may carry values read from AWS (an alarm
+        # described "pages {account}") and is written whole by its check (ctx.fill for any template it uses).
+        hint = verdict.hint or ctx.fill(check.hint or "") or None
         if hint and check.finish is not None:
             try:
                 hint = check.finish(ctx, hint)
@@ -117,29 +120,12 @@ def start_reads(assessment: Assessment, student: Student, facts: Facts,
                                     assessment.names_end_in_student_id))
 
 
-def mistyped(typed: str, meant: str) -> bool:
-    """Whether ``typed`` is ``meant`` with its case changed, two neighbouring characters swapped, or one
-    character left out or doubled. Not one character changed: ``student41`` is not a typo of ``student40``,
-    it is the next student of the class."""
-    if typed.lower() == meant.lower():
-        return True
-    a, b = typed.lower(), meant.lower()
-    if len(a) == len(b):
-        diff = [i for i in range(len(a)) if a[i] != b[i]]
-        return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
-    if abs(len(a) - len(b)) != 1:
-        return False
-    short, long_ = (a, b) if len(a) < len(b) else (b, a)
-    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
-
-
 def facts_read(assessment: Assessment) -> tuple[str, ...]:
     """Every fact a run of this assessment may read: its checks', and the engine's own around them."""
     from grader.discovery import LISTINGS
+    from grader.whereabouts import facts_read as looking_elsewhere
 
-    engine = ["account_id"]
-    if assessment.landmarks("id"):  # looking for the student's resources in other regions
-        engine += ["enabled_regions", "function_names"]
+    engine = ["account_id", *looking_elsewhere(assessment)]  # the student's resources in other regions
     discovery = [LISTINGS[kind] for kind in assessment.discovery]
     # In the assessment's order (roughly the order grading needs them), each once.
     return tuple(dict.fromkeys([*assessment.reads, *engine, *discovery]))
@@ -190,86 +176,6 @@ class Grader:
         start_reads(self.assessment, student, facts, self.only_tasks)  # unless the run started them already
         context = Context(sid, account, facts.region, facts, self.assessment.names_end_in_student_id)
         tasks = judge_all(self.assessment, context, pool, self.only_tasks)
-        notes = self.notes + self._region_notes(sid, tasks, facts, pool)
+        notes = self.notes + Whereabouts(self.assessment, sid, facts, pool, self.only_tasks).notes(tasks)
         return StudentResult(sid, account, facts.region, tasks, self.pass_mark, notes, student.name, student.email,
                              student.extra)
-
-    def _region_notes(self, sid: str, tasks: tuple[TaskResult, ...], facts: Facts,
-                      pool: ThreadPoolExecutor) -> tuple[str, ...]:
-        """Where the student's missing functions are: the most common mistakes are a typo in the student
-        ID and building (all or part) in another region. Say which, per function.
-
-        Read only when a function is missing (and never for --task, which reads only what its tasks need).
-        """
-        if self.only_tasks is not None or any(t.status is Status.ERROR for t in tasks):
-            return ()
-        landmarks = self.assessment.landmarks(sid)
-        if not landmarks:
-            return ()
-        region = facts.region
-        try:
-            missing = [name for name in landmarks if facts.function(name) is None]  # read already by the checks
-        except FactUnavailable:
-            return ()
-        if not missing:
-            return ()
-        nothing_here = len(missing) == len(landmarks)
-        if nothing_here and self.assessment.names_end_in_student_id:
-            typo = self._id_typo(sid, facts)
-            if typo:
-                return (typo,)
-        try:
-            # The graded region's partition only: an account of one partition has no other partition's regions.
-            regions = [r for r in facts.enabled_regions() if r != region and partition_of(r) == partition_of(region)]
-        except FactUnavailable as exc:
-            if not nothing_here:
-                return ()
-            return (f"Nothing of yours was found in {region}; other regions could not be listed ({exc.describe()}).",)
-
-        def found_in(other: str) -> list[str] | FactUnavailable:
-            try:
-                names = facts.in_region(other).function_names()
-            except FactUnavailable as exc:  # e.g. a region the account cannot use, or no lambda:ListFunctions
-                return exc
-            return [name for name in missing if name in names]
-
-        answers = dict(zip(regions, pool.map(found_in, regions), strict=True))
-        failures = {r: a for r, a in answers.items() if isinstance(a, FactUnavailable)}
-        unread = sorted(failures)
-        found = {r: names for r, names in answers.items() if names and not isinstance(names, FactUnavailable)}
-        if not found:
-            if not nothing_here:
-                return ()
-            naming = f" (names must end in -{sid})" if self.assessment.names_end_in_student_id else ""
-            searched = f"the {len(regions) - len(unread)} other regions enabled for this account"
-            reasons = sorted({exc.describe() for exc in failures.values()})
-            also = f"; {', '.join(unread)} could not be read ({'; '.join(reasons)})" if unread else ""
-            return (f"None of your functions were found in {region} or in {searched}{also}: "
-                    f"start with task 1{naming}.",)
-        if nothing_here:
-            where = ", ".join(f"{r} ({len(n)} of {len(landmarks)} functions)" for r, n in sorted(found.items()))
-            best = max(found, key=lambda r: len(found[r]))
-            return (f"Nothing of yours is in {region}, but your functions are in {where}. "
-                    f"Grade that region with --region {best}, or rebuild in {region}.",)
-        # Part of the work in another region: the grader reads one region, so those functions count as missing.
-        return tuple(
-            f"{', '.join(names)} {'is' if len(names) == 1 else 'are'} in {other}, not in {region} (the region "
-            f"graded): everything must be in one region, so build {'it' if len(names) == 1 else 'them'} again "
-            f"in {region} (or grade {other} with --region {other} if the rest is there too)."
-            for other, names in sorted(found.items()))
-
-    def _id_typo(self, sid: str, facts: Facts) -> str | None:
-        """``kmi7`` or ``Kim7`` typed for ``kim7``: the IDs found in this region's names that are nearly ``sid``."""
-        from grader.discovery import discover
-
-        try:
-            found = discover(self.assessment, facts)
-        except FactUnavailable:
-            return None
-        close = [other for other in found if other != sid and mistyped(sid, other)]
-        if not close:
-            return None
-        shown = " or ".join(close)
-        example = next(iter(sorted(found[close[0]]))).replace("*", close[0])
-        return (f"Nothing in {facts.region} ends in -{sid}, but there are resources for {shown} (such as "
-                f"{example}): did you mean --student-id {close[0]}? Student IDs are case-sensitive.")

@@ -136,6 +136,14 @@ class StudentResult:
     def complete(self) -> bool:
         return all(t.status is not Status.ERROR for t in self.tasks)
 
+    def check(self, check_id: str) -> CheckResult:
+        """The result of the check with this id (``"7.3"``); KeyError when the assessment has none."""
+        for task in self.tasks:
+            for check in task.checks:
+                if check.id == check_id:
+                    return check
+        raise KeyError(check_id)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "student_id": self.student_id,
@@ -239,10 +247,28 @@ class RunResult:
                      len(self.students))
             for index, task in enumerate(self.students[0].tasks))
 
+    def hardest_groups(self, count: int = 3) -> tuple[tuple[float, tuple[TaskRate, ...]], ...]:
+        """The tasks the fewest students got full marks on (only those some student missed), as groups of
+        equal share, lowest first: whole groups until at least ``count`` tasks, so a tie is never cut at an
+        arbitrary task (a 10-way tie at 0 % is the ten tasks, not the first three)."""
+        groups: dict[float, list[TaskRate]] = {}
+        for rate in sorted((r for r in self.task_rates if r.full_marks < r.students), key=lambda r: (r.percent, r.number)):
+            groups.setdefault(rate.percent, []).append(rate)
+        kept: list[tuple[float, tuple[TaskRate, ...]]] = []
+        for percent, rates in groups.items():
+            if sum(len(r) for _, r in kept) >= count:
+                break
+            kept.append((percent, tuple(rates)))
+        return tuple(kept)
+
     def hardest(self, count: int = 3) -> tuple[TaskRate, ...]:
-        """The tasks the fewest students got full marks on (only those some student missed)."""
-        missed = [r for r in self.task_rates if r.full_marks < r.students]
-        return tuple(sorted(missed, key=lambda r: (r.percent, r.number))[:count])
+        """The tasks of :meth:`hardest_groups`, lowest first."""
+        return tuple(rate for _, rates in self.hardest_groups(count) for rate in rates)
+
+    @property
+    def has_names(self) -> bool:
+        """Whether any student has a name (from a roster): else a class table has no Name column."""
+        return any(s.name for s in self.students)
 
     def summary(self) -> dict[str, Any]:
         return {"students": len(self.students), "passed": self.passed_count, "mean_score": self.mean_score}

@@ -9,7 +9,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-STUDENT_ID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
+# \Z, not $: ``$`` also matches before a final newline, and ``"nc01\n"`` is no student ID. At least one
+# letter or digit: ``-`` (read by many tools as "standard input") or ``__`` names no one.
+STUDENT_ID = re.compile(r"^(?=[_-]*[A-Za-z0-9])[A-Za-z0-9_-]{1,40}\Z")
+SHOWN = 60  # the longest input an error message repeats whole
 ACCOUNT_ID = re.compile(r"^\d{12}$")
 ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$")
 REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
@@ -35,12 +38,20 @@ class Student:
 
 def check_student_id(sid: str, where: str = "") -> str:
     if not STUDENT_ID.match(sid):
-        shown = sid if sid.isprintable() else repr(sid)
         raise RosterError(
-            f"{where}invalid student ID {shown[:60]!r}: use 1-40 letters, digits, '-' or '_' "
-            "(resource names end in -<student-id> and must stay within Lambda's 64 characters)"
+            f"{where}invalid student ID {shown(sid)}: use 1-40 letters, digits, '-' or '_', with at least one "
+            "letter or digit (resource names end in -<student-id> and must stay within Lambda's 64 characters)"
         )
     return sid
+
+
+def shown(value: str, limit: int = SHOWN) -> str:
+    """``value`` quoted for an error message: control and space characters written out (``'nc01\\n'``),
+    and cut with an ellipsis past ``limit`` characters (``'aaaa…' (90 characters)``)."""
+    quoted = repr(value)  # escapes every control character, a newline or tab included
+    if len(value) <= limit:
+        return quoted
+    return f"{repr(value[:limit])[:-1]}…{quoted[-1]} ({len(value)} characters)"
 
 
 def from_ids(ids: list[str] | tuple[str, ...]) -> list[Student]:

@@ -95,6 +95,16 @@ def partition_of(region: str) -> str:
 Judge = Callable[[Context], Verdict]
 
 
+@dataclass(frozen=True)
+class Resource:
+    """A resource a task names: ``kind`` is one of :data:`grader.whereabouts.KINDS` (``function``,
+    ``queue``...), ``name`` its exact name (for ``alarms on``, the function the alarms watch)."""
+
+    task: int
+    kind: str
+    name: str
+
+
 @dataclass(eq=False)
 class Check:
     id: str
@@ -153,8 +163,9 @@ class Assessment:
     name: str
     title: str
     tasks: list[Task]
-    # Resource names whose absence everywhere in the graded region means "look in other regions".
-    landmarks: Callable[[str], list[str]] = lambda sid: []
+    # The resources each task names, for a student ID: when one is missing from the graded region, the
+    # grader looks for it in the partition's other regions and says where it is (grader/whereabouts.py).
+    resources: Callable[[str], list[Resource]] = lambda sid: []
     readme: str = ""
     # --all-students: name prefixes that reveal a student ID, by kind ("functions", "layers").
     discovery: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -199,6 +210,16 @@ class Assessment:
         unknown = unknown_facts(self.reads)
         if unknown:
             raise ValueError(f"{self.name} reads unknown facts: {', '.join(unknown)}")
+        from grader.whereabouts import KINDS  # cheap: no botocore
+
+        numbers = {t.number for t in self.tasks}
+        for resource in self.resources("id"):
+            if resource.kind not in KINDS or resource.task not in numbers:
+                raise ValueError(f"{self.name}: resource {resource} is of no known kind or task")
+
+    def landmarks(self, sid: str) -> list[str]:
+        """The student's functions: when none is in the graded region, nothing of theirs is."""
+        return list(dict.fromkeys(r.name for r in self.resources(sid) if r.kind == "function"))
 
 
 def judging_order(assessment: Assessment) -> list[list[Check]]:

@@ -18,6 +18,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import checks
+from grader.aws.errors import masked
+from grader.report_paths import ReportPathError, check_several, check_target
 from grader.roster import REGION, ROLE_ARN, RosterError, Student, credentials_for, from_ids, load_roster
 
 EXIT_OK, EXIT_BELOW_PASS, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
@@ -82,6 +84,7 @@ def grade(options: RunOptions, students: list[Student] | None = None) -> Any:
     students = students_of(options) if students is None else students
     if not students and not options.all_students and not fixed_names:
         raise RunError("no student ID: pass --student-id ID, --roster FILE or --all-students (or set STUDENT_ID)")
+    check_pass_mark(options.pass_mark)
     check_region(options.region)
     for student in students:
         check_region(student.region, f"roster: {student.student_id}'s ")
@@ -89,7 +92,7 @@ def grade(options: RunOptions, students: list[Student] | None = None) -> Any:
     check_role_template(options.role_arn_template)
     if fixed_names:
         one_student_per_account(name, students, options.profile, options.role_arn_template)
-    report_targets = parse_reports(options.reports)
+    report_targets = parse_reports(options.reports, roster=options.roster)
     done = load_resume(report_targets, options.pass_mark) if options.resume else {}
     if options.resume:
         skipped = [s.student_id for s in students if s.student_id in done]
@@ -98,12 +101,13 @@ def grade(options: RunOptions, students: list[Student] | None = None) -> Any:
                        f"again{': ' + ', '.join(skipped) if skipped else ''}")
     if options.sandbox and not students and not fixed_names:
         raise RunError("--sandbox builds the students it grades: name them with --student-id or --roster")
-    for given in (options.endpoint_url, os.environ.get("AWS_ENDPOINT_URL")):
-        if given is not None:
-            check_endpoint(given)
+    if options.endpoint_url is not None:
+        check_endpoint(options.endpoint_url)
+    elif os.environ.get("AWS_ENDPOINT_URL") is not None:  # botocore's own: only when no --endpoint-url
+        check_endpoint(os.environ["AWS_ENDPOINT_URL"], "the environment's AWS_ENDPOINT_URL")
     from grader.aws.connections import shares_listings
     from grader.aws.permissions import services
-    from grader.class_run import grade_class
+    from grader.class_run import ReportUnwritable, grade_class
     from grader.engine import start_reads
 
     region, profile, endpoint_url = options.region, options.profile, options.endpoint_url
@@ -137,15 +141,24 @@ def grade(options: RunOptions, students: list[Student] | None = None) -> Any:
             students = [Student(connections.facts_for(Student("preflight")).account_id())]
         if options.all_students:
             students += discovered(assessment, connections, {s.student_id for s in students}, options.notify)
+        try:
+            check_several(report_targets, len(students) > 1)
+        except ReportPathError as exc:
+            raise RunError(str(exc)) from None
         from datetime import datetime, timezone
 
         from grader import version
+        from grader.render.common import Roster
 
-        return grade_class(assessment, connections, students, done, options.pass_mark, report_targets,
-                           options.workers, progress_console=options.progress_console,
-                           notes=(SANDBOX_NOTE,) if options.sandbox else (), reference=options.sandbox,
-                           graded_at=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), version=version(),
-                           only_tasks=only_tasks)
+        try:
+            return grade_class(assessment, connections, students, done, options.pass_mark, report_targets,
+                               options.workers, roster=Roster(tuple(students), assessment.max_score),
+                               progress_console=options.progress_console,
+                               notes=(SANDBOX_NOTE,) if options.sandbox else (), reference=options.sandbox,
+                               graded_at=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                               version=version(), only_tasks=only_tasks)
+        except ReportUnwritable as exc:
+            raise RunError(str(exc)) from None
 
 
 def grader_policy(options: RunOptions) -> dict[str, Any]:
@@ -181,14 +194,25 @@ def policy_covers(pattern: str, arn: str) -> bool:
 # --- checks on the run's inputs ------------------------------------------------------------------
 
 
-def check_endpoint(url: str) -> None:
+def check_pass_mark(mark: float) -> None:
+    import math
+
+    if not (isinstance(mark, (int, float)) and math.isfinite(mark) and 0 <= mark <= 100):
+        raise RunError(f"invalid pass mark {mark!r}: expected a percentage from 0 to 100")
+
+
+def check_endpoint(url: str, source: str = "") -> None:
+    """``source``: where the URL came from when not from --endpoint-url (``AWS_ENDPOINT_URL``)."""
+    from grader.roster import shown
+
     parts = urlsplit(url)
+    named = f"invalid endpoint URL {shown(masked(url))}{f' (from {source})' if source else ''}"
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise RunError(f"invalid endpoint URL {url!r}: expected http(s)://host[:port]")
+        raise RunError(f"{named}: expected http(s)://host[:port]")
     try:
         _ = parts.port  # raises ValueError for a port that is not a number
     except ValueError:
-        raise RunError(f"invalid endpoint URL {url!r}: bad port") from None
+        raise RunError(f"{named}: bad port") from None
 
 
 SANDBOX_NOTE = ("This is the reference solution, built by --sandbox in the embedded emulator: "
@@ -239,8 +263,10 @@ def check_role_template(template: str | None) -> None:
                        "'arn:aws:iam::{account_id}:role/NAME'")
 
 
-def parse_reports(specs: tuple[str, ...]) -> list[tuple[str, Path]]:
-    from grader.render import report_formats
+def parse_reports(specs: tuple[str, ...], roster: str | None = None) -> list[tuple[str, Path]]:
+    """``--report FORMAT=PATH`` specs checked: a known format, an existing folder, and ``--roster`` for a
+    format that lists the class from it (``needs_roster``: Canvas, Moodle)."""
+    from grader.render import report_formats, roster_formats
 
     formats = report_formats()
     reports = []
@@ -249,8 +275,12 @@ def parse_reports(specs: tuple[str, ...]) -> list[tuple[str, Path]]:
         if not sep or not path or fmt not in formats:
             raise RunError(f"invalid --report {spec!r}: use FORMAT=PATH with FORMAT one of {', '.join(formats)}")
         target = Path(path)
-        if target.parent and not target.parent.exists():
-            raise RunError(f"--report {spec!r}: folder {target.parent} does not exist")
+        try:
+            check_target(spec, fmt, target)
+        except ReportPathError as exc:
+            raise RunError(str(exc)) from None
+        if fmt in roster_formats() and not roster:
+            raise RunError(f"--report {spec!r}: the {fmt} gradebook lists the class from its roster: pass --roster FILE")
         reports.append((fmt, target))
     return reports
 
@@ -291,7 +321,10 @@ def connect(meanwhile: Callable[[Any], None] = lambda connections: None, **optio
         meanwhile(connections)
         preflight.account_id()
     except FactUnavailable as exc:
-        where = options.get("endpoint_url") or os.environ.get("AWS_ENDPOINT_URL") or f"AWS in {connections.region}"
+        where = masked(options.get("endpoint_url") or "")
+        if not where:
+            from_env = os.environ.get("AWS_ENDPOINT_URL")
+            where = f"{masked(from_env)} (the environment's AWS_ENDPOINT_URL)" if from_env else f"AWS in {connections.region}"
         if exc.kind == "network":
             raise RunError(f"cannot reach {where}: {exc.detail}", EXIT_INCOMPLETE) from None
         raise RunError(f"cannot start grading against {where}: {exc.describe()}", EXIT_INCOMPLETE) from None

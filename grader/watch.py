@@ -40,7 +40,7 @@ def changes(before: RunResult, after: RunResult) -> list[str]:
 
 
 def _mark(check: Any) -> str:
-    from grader.render import MARKS, SKIPPED_MARK
+    from grader.render.common import MARKS, SKIPPED_MARK
 
     if check.status is Status.FAIL and check.skipped:
         return SKIPPED_MARK

@@ -24,7 +24,7 @@ def test_all_students_discovers_who_started(account):
                                                    Content={"ZipFile": solution.LAYER})
     result = cli("lambda_medium", "--all-students", "--format", "json", env=emulator_env(account.emulator))
     graded = {s["student_id"]: s["score"] for s in json.loads(result.stdout)["students"]}
-    assert graded[complete["sid"]] == 100 and graded[partial] == 4
+    assert graded[complete["sid"]] == 100 and graded[partial] == 6
     assert "Discovered" in result.stderr and "common-utils-layer-*" in result.stderr and partial in result.stderr
 
 
@@ -85,7 +85,7 @@ def test_reports_are_rewritten_as_each_student_finishes(account, tmp_path, monke
     from grader.class_run import grade_class
 
     seen = []
-    monkeypatch.setattr(render, "write_report", lambda fmt, run, path, several: seen.append(len(run.students)))
+    monkeypatch.setattr(render, "write_report", lambda fmt, run, path, several, roster: seen.append(len(run.students)))
     connections = Connections(endpoint_url=account.emulator.url, credentials=EMULATOR_CREDENTIALS, region="us-east-1")
     students = [Student(new_student_id("w")) for _ in range(3)]
     run = grade_class(ASSESSMENT, connections, students, {}, 70.0, [("json", tmp_path / "r.json")])
@@ -98,6 +98,29 @@ def test_resume_needs_a_json_report():
 
 def test_bad_report_spec():
     assert_one_line_error(cli("lambda_medium", "-s", "a", "--report", "pdf=x.pdf"), 2, "FORMAT=PATH")
+
+
+def test_a_gradebook_report_needs_the_roster():
+    assert_one_line_error(cli("lambda_medium", "-s", "a", "--report", "canvas=c.csv"), 2,
+                          "the canvas gradebook lists the class from its roster: pass --roster FILE")
+
+
+def test_canvas_and_moodle_gradebooks_from_the_command_line(account, tmp_path):
+    built = account.build()
+    idle = new_student_id("idle")
+    roster = tmp_path / "r.csv"
+    roster.write_text(f"student_id,name,email\n{built['sid']},Ada Done,ada@school.example\n{idle},Ian Idle,\n",
+                      encoding="utf-8")
+    canvas, moodle = tmp_path / "canvas.csv", tmp_path / "moodle.csv"
+    result = cli("lambda_medium", "--roster", str(roster), "--report", f"canvas={canvas}", "--report",
+                 f"moodle={moodle}", "--format", "json", env=emulator_env(account.emulator))
+    assert result.returncode == 1, result.stderr  # the idle student is below the pass mark
+    rows = list(csv.reader(io.StringIO(canvas.read_text(encoding="utf-8"))))
+    assert rows[0][5] == f"{ASSESSMENT.title} (lambda_medium)" and rows[1][5] == "100"
+    assert rows[2:] == [["Ada Done", "", built["sid"], "ada@school.example", "", "100"],
+                        ["Ian Idle", "", idle, "", "", "0"]]
+    grades = {r["ID number"]: r[ASSESSMENT.title] for r in csv.DictReader(io.StringIO(moodle.read_text("utf-8")))}
+    assert grades == {built["sid"]: "100", idle: "0"}
 
 
 def test_bad_roster_grades_nobody(account, tmp_path):

@@ -247,3 +247,26 @@ def test_lab_sandbox_and_explain():
     assert "docker" not in result.stderr.lower()
     explained = cli("lambda_lab", "--explain")
     assert "Names are fixed" in explained.stdout and "7.5" in explained.stdout
+
+
+@pytest.mark.parametrize("endpoint, code, fragment", [
+    (f"http://grader:s3cret-pw@127.0.0.1:{free_port()}", 3, "cannot reach http://grader:***@127.0.0.1:"),
+    ("http://grader:s3cret-pw@127.0.0.1:99999", 2, "invalid endpoint URL 'http://grader:***@127.0.0.1:99999'"),
+    ("ftp://grader:s3cret-pw@host", 2, "invalid endpoint URL 'ftp://grader:***@host'"),
+], ids=["unreachable", "bad port", "bad scheme"])
+def test_a_password_in_the_endpoint_url_is_never_printed(endpoint, code, fragment):
+    """Issue 24: an --endpoint-url may carry a password (a proxy's); errors name the URL without it."""
+    for args, env in ((("--endpoint-url", endpoint), {}), ((), {"AWS_ENDPOINT_URL": endpoint})):
+        result = cli("lambda_medium", "-s", "a", *args, env={"AWS_ACCESS_KEY_ID": "x", "AWS_SECRET_ACCESS_KEY": "y", **env})
+        assert_one_line_error(result, code, fragment)
+        assert "s3cret-pw" not in result.stdout + result.stderr
+
+
+def test_a_fact_unavailable_never_holds_a_url_s_password():
+    from grader.aws.errors import FactUnavailable, masked
+
+    error = FactUnavailable("lambda:GetFunction", "network",
+                            'Could not connect to the endpoint URL: "https://me:pa55@proxy.example:8443/2015-03-31/"')
+    assert "pa55" not in str(error) and "https://me:***@proxy.example:8443/2015-03-31/" in error.describe()
+    assert masked("no URL here: a:b@c") == "no URL here: a:b@c"
+    assert masked("postgresql+psycopg://u:p@h/db and http://x@h") == "postgresql+psycopg://u:***@h/db and http://x@h"

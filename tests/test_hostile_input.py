@@ -84,3 +84,18 @@ def test_a_classmates_alarm_runs_nothing_when_its_fix_is_pasted(account, tmp_pat
     assert received[:4] == ["cloudwatch", "put-metric-alarm", "--alarm-name", f"<Throttles alarm for {sid}'s function>"]
     assert 'x; touch PWNED; # "$(touch PWNED2)"' in received
     assert all(shell.history_safe(line) for line in check.hint.splitlines())
+
+
+def test_a_symlink_planted_at_a_report_s_path_is_replaced_not_followed(tmp_path):
+    """Another user who can write the reports' folder plants report.json -> a file of the instructor's:
+    the report is written beside and renamed over the link, so the file it pointed at is untouched."""
+    from grader.render.files import write_atomic
+
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    report = tmp_path / "reports" / "report.json"
+    report.parent.mkdir()
+    report.symlink_to(victim)
+    write_atomic(report, "{}")
+    assert victim.read_text() == "keep me"
+    assert not report.is_symlink() and report.read_text() == "{}"

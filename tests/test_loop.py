@@ -171,9 +171,11 @@ def test_an_alarm_on_a_near_miss_function_name_gets_a_did_you_mean(account):
     account.client("cloudwatch").put_metric_alarm(
         AlarmName=f"Lambda-Throttles-{sid}", Namespace="AWS/Lambda", MetricName="Throttles", Statistic="Sum",
         Period=300, EvaluationPeriods=1, Threshold=1, ComparisonOperator="GreaterThanOrEqualToThreshold",
-        Dimensions=[{"Name": "FunctionName", "Value": f"layer-consumer-{sid[:-1]}"}])
+        Dimensions=[{"Name": "FunctionName", "Value": f"layer-consumer-{sid}z"}])
+    # Not sid[:-1]: in the shared account that may be a classmate's ID (s1x1 for s1x12), whose function
+    # exists, and an existing function is never a near miss.
     check = {c.id: c for t in account.grade(sid).tasks for c in t.checks}["12.4"]
-    assert f"watches layer-consumer-{sid[:-1]}: did you mean layer-consumer-{sid}?" in check.message
+    assert f"watches layer-consumer-{sid}z: did you mean layer-consumer-{sid}?" in check.message
 
 
 def test_a_near_miss_function_name_gets_a_did_you_mean(own_account):
@@ -247,7 +249,7 @@ def test_explain_takes_the_format():
     data = json.loads(cli("lambda_medium", "--explain", "--format", "json").stdout)
     assert data["max_score"] == 100 and data["tasks"][8]["checks"][0]["requires"] == ["2.1"]
     markdown = cli("lambda_lab", "--explain", "--format", "markdown").stdout
-    assert "| 7.5 | AsyncProcessor has reserved concurrency 5 | 3 |" in markdown
+    assert "| 7.5 | AsyncProcessor has reserved concurrency 5 | 2 |" in markdown
 
 
 def test_print_policy_with_roles_allows_assuming_them(tmp_path):
@@ -319,8 +321,8 @@ def test_watch_regrades_and_says_what_changed(account):
     try:
         until("watching: graded again every 1 s")
         account.client("lambda").update_function_configuration(FunctionName=f"layer-consumer-{sid}", MemorySize=256)
-        until("2.3 ✗ → ✓ Memory (MB) is 256 (+1.5)")
-        until("score 98.5 → 100/100")
+        until("2.3 ✗ → ✓ Memory (MB) is 256 (+1)")
+        until("score 99 → 100/100")
     finally:
         watcher.send_signal(signal.SIGINT)
         out, _ = watcher.communicate(timeout=30)

@@ -50,7 +50,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 EQUIVALENTS = ROOT / "tools" / "mutation-equivalents.txt"
 
-MEDIUM_FAST = ["tests/checks/lambda_medium/test_every_field.py"]
+MEDIUM_FAST = ["tests/checks/lambda_medium/test_every_field.py", "tests/checks/lambda_medium/test_code.py",
+               "tests/checks/lambda_medium/test_code_equivalents.py"]
+CODE_FAST = ["tests/checks/test_python_source.py", *MEDIUM_FAST]
 LAB_FAST = ["tests/checks/lambda_lab/test_every_field.py"]
 READMES = ["tests/checks/lambda_medium/test_readme.py", "tests/checks/lambda_lab/test_readme.py"]
 SHARED_FAST = [*MEDIUM_FAST, *LAB_FAST, "tests/checks/test_policy_evaluation.py", "tests/checks/test_lambda_insights.py",
@@ -79,10 +81,12 @@ def _modules() -> list[Module]:
                 continue  # the reference-solution builder writes to the emulator: it is the tests' fixture
             rel = str(path.relative_to(ROOT))
             # first_reads / second_reads only start reads early (Assessment.prefetch: speed, never a verdict).
-            skip = frozenset({"first_reads", "second_reads"})
+            skip = frozenset({"first_reads", "second_reads", "layer_contents"})
             modules.append(Module(rel, ((*fast, readme),), skip=skip))
     for name in ("shared.py", "policy_evaluation.py", "lambda_insights.py"):
         modules.append(Module(f"checks/{name}", (tuple(SHARED_FAST),)))
+    for name in ("python_source.py", "python_behaviour.py"):  # the code reader the code checks judge with
+        modules.append(Module(f"checks/{name}", (tuple(CODE_FAST),)))
     # The judging half of the engine (the Grader class orchestrates reads, regions and students: the
     # emulator tests' business) and the rubric every check is written in.
     modules.append(Module("grader/engine.py", (tuple(ENGINE_FAST),),

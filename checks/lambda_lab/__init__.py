@@ -14,9 +14,17 @@ from checks.lambda_lab import (
     lab6_terraform,
     lab7_advanced,
 )
-from checks.lambda_lab.common import ASYNC, FUNCTIONS, HELLO, S3_PROCESSOR, TERRAFORM, configuration
+from checks.lambda_lab.common import ASYNC, CREATED_IN, FUNCTIONS, HELLO, S3_PROCESSOR, TERRAFORM, configuration
 from checks.shared import role_policy_documents
-from grader.rubric import Assessment, Context
+from grader.rubric import Assessment, Context, Resource
+
+# What each lab names (fixed names: one student per account), looked for in other regions when missing here.
+RESOURCES = [
+    *(Resource(CREATED_IN[name], "function", name) for name in FUNCTIONS),
+    Resource(4, "alarm", lab4_monitoring.ALARM),
+    Resource(7, "layer", lab7_advanced.LAYER),
+    Resource(7, "queue", lab7_advanced.QUEUE),
+]
 
 
 def first_reads(ctx: Context) -> None:
@@ -33,6 +41,7 @@ def first_reads(ctx: Context) -> None:
         lambda: facts.log_group(lab4_monitoring.LOG_GROUP),
         lambda: facts.log_group(lab6_terraform.LOG_GROUP),
         facts.metric_alarms,
+        *[lambda f=name: facts.function_package(f) for name in FUNCTIONS],  # every function's code is judged
         lambda: second_reads(ctx),
     )
 
@@ -48,6 +57,8 @@ def second_reads(ctx: Context) -> None:
         *[lambda b=bucket: facts.bucket_notifications(b) for bucket in buckets],
         *[lambda b=bucket: facts.object_keys(b, "analysis/") for bucket in buckets],
         lambda: role_policy_documents(ctx, (configuration(ctx, S3_PROCESSOR) or {}).get("Role")),
+        lambda: facts.layer_package((facts.latest_layer_version(lab7_advanced.LAYER) or {}).get("LayerVersionArn")),
+        *[lambda a=arn: facts.layer_package(a) for arn in lab7_advanced.own_layers(ctx)],
     )
 
 
@@ -63,7 +74,7 @@ ASSESSMENT = Assessment(
         lab6_terraform.TASK,
         lab7_advanced.TASK,
     ],
-    landmarks=lambda sid: list(FUNCTIONS),
+    resources=lambda sid: RESOURCES,
     readme="README_lambda_lab.md",
     prefetch=first_reads,
     finish_fix=waits_for_settling,
@@ -72,7 +83,7 @@ ASSESSMENT = Assessment(
         "event_invoke_config",
         "latest_layer_version", "queue", "log_group", "metric_alarms", "rest_apis", "rest_api_resources",
         "rest_api_stages", "bucket_names", "bucket_notifications", "object_keys", "attached_role_policies",
-        "inline_role_policies", "managed_policy_document",
+        "inline_role_policies", "managed_policy_document", "function_package", "layer_package",
     ),
     names_end_in_student_id=False,
 )

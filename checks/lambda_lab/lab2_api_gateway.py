@@ -1,5 +1,6 @@
 """Lab 2: HelloWorldFunction behind a REST API (the console's "Add trigger: API Gateway")."""
 
+from checks import python_behaviour
 from checks.lambda_lab.common import (
     HELLO,
     configuration,
@@ -9,6 +10,8 @@ from checks.lambda_lab.common import (
     routes_to,
     service_may_invoke,
 )
+from checks.lambda_lab.deployed import Lacks, code_check, where
+from checks.python_source import Handler, Source
 from grader import shell
 from grader.rubric import Context, Task, Verdict, failed, passed
 
@@ -30,7 +33,7 @@ def permission_fix(ctx: Context) -> str:
         "--source-arn", ctx.arn("execute-api", f"{api}/*/*{path}")))
 
 
-@TASK.check("2.1", "A REST API method invokes HelloWorldFunction through a Lambda proxy integration", points=6,
+@TASK.check("2.1", "A REST API method invokes HelloWorldFunction through a Lambda proxy integration", points=5,
             hint=TRIGGER_HINT)
 def integrated(ctx: Context) -> Verdict:
     if configuration(ctx, HELLO) is None:
@@ -47,7 +50,7 @@ def integrated(ctx: Context) -> Verdict:
                   "count: the lab asks for a REST API)")
 
 
-@TASK.check("2.2", "The API is deployed to a stage", points=5, requires=integrated)
+@TASK.check("2.2", "The API is deployed to a stage", points=4, requires=integrated)
 def deployed(ctx: Context) -> Verdict:
     proxies = [r for r in routes_to(ctx, HELLO) if r.is_proxy]
     for route in proxies:
@@ -60,7 +63,7 @@ def deployed(ctx: Context) -> Verdict:
                                  "--stage-name", "default"))
 
 
-@TASK.check("2.3", "HelloWorldFunction's resource policy lets API Gateway invoke it", points=5)
+@TASK.check("2.3", "HelloWorldFunction's resource policy lets API Gateway invoke it", points=4)
 def permitted(ctx: Context) -> Verdict:
     if configuration(ctx, HELLO) is None:
         return missing(ctx, HELLO)
@@ -77,3 +80,35 @@ def permitted(ctx: Context) -> Verdict:
     if allowed:
         return passed(f"apigateway.amazonaws.com may invoke {HELLO} ({detail})")
     return failed(detail, hint=permission_fix(ctx))
+
+
+# What API Gateway's Lambda proxy integration passes as the event (REST API, payload 1.0; the last two are
+# an HTTP API's 2.0), and the response it needs back: "Lambda proxy integrations in API Gateway", API
+# Gateway Developer Guide ("Input format" and "Output format of a Lambda function for proxy integration").
+REQUEST_FIELDS = ("httpMethod", "path", "resource", "pathParameters", "queryStringParameters",
+                  "multiValueQueryStringParameters", "headers", "multiValueHeaders", "body", "requestContext",
+                  "rawPath", "rawQueryString")
+RESPONSE_KEYS = ("statusCode", "body")
+
+
+def answers_requests(ctx: Context, handler: Handler, modules: list[Source]) -> Verdict | Lacks:
+    read, returned = python_behaviour.keys_read(modules), python_behaviour.returned_keys(modules)
+    fields = {key: read[key] for key in REQUEST_FIELDS if key in read}
+    absent = [key for key in RESPONSE_KEYS if key not in returned]
+    file = handler.source.path
+    said = []
+    if not fields:
+        said.append("reads none of the request's fields (httpMethod, path, queryStringParameters, body...): "
+                    "every request gets the same answer")
+    if absent:
+        said.append(f"returns no {' and no '.join(absent)}: API Gateway needs both from a proxy integration")
+    if said:
+        return Lacks(f"{file} {'; it '.join(said)}", f"{file} must read the request from the proxy event "
+                     "(event['httpMethod'], event.get('queryStringParameters'), event.get('body')) and return "
+                     "{'statusCode': 200, 'headers': {...}, 'body': json.dumps(...)}", {"reads": fields})
+    return passed(f"{where(handler)} reads {', '.join(fields)} and returns statusCode and body", reads=fields,
+                  returns={key: returned[key] for key in RESPONSE_KEYS})
+
+
+reads_requests = code_check(TASK, "2.4", "HelloWorldFunction's code reads the proxy request and returns statusCode "
+                            "and body", HELLO, points=3, judge=answers_requests)

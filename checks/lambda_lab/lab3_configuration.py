@@ -3,7 +3,10 @@
 import json
 from collections.abc import Callable
 
+from checks import python_behaviour
 from checks.lambda_lab.common import HELLO, environment, missing, settings_check
+from checks.lambda_lab.deployed import Lacks, code_check, where
+from checks.python_source import Handler, Source
 from grader import shell
 from grader.rubric import Context, Task, Verdict, failed, passed
 
@@ -29,7 +32,7 @@ def set_fix(found: dict[str, str]) -> str:
     return shell.aws("lambda", "update-function-configuration", "--function-name", HELLO, "--environment", document)
 
 
-@TASK.check("3.1", "All five environment variables are set", points=5)
+@TASK.check("3.1", "All five environment variables are set", points=4)
 def variables(ctx: Context) -> Verdict:
     found = environment(ctx, HELLO)
     if found is None:
@@ -64,5 +67,26 @@ value_check("3.3", "ENABLE_DEBUG_LOGGING", "ENABLE_DEBUG_LOGGING is true or fals
             "the handler only recognises 'true'", points=1)
 
 
-memory = settings_check(TASK, "3.4", HELLO, {"MemorySize": 256}, points=3)
-timeout = settings_check(TASK, "3.5", HELLO, {"Timeout": 10}, points=3)
+memory = settings_check(TASK, "3.4", HELLO, {"MemorySize": 256}, points=2.5)
+timeout = settings_check(TASK, "3.5", HELLO, {"Timeout": 10}, points=2.5)
+
+
+# The variables every version of the handler from lab 3 on reads (lab 4's keeps reading these two, whatever
+# else it drops): reading them is what makes the configuration change the answer.
+READ = ("GREETING_PREFIX", "ENVIRONMENT")
+
+
+def reads_configuration(ctx: Context, handler: Handler, modules: list[Source]) -> Verdict | Lacks:
+    read = python_behaviour.environment_reads(modules)
+    found = {name: read[name] for name in VARIABLES if name in read}
+    absent = [name for name in READ if name not in read]
+    file = handler.source.path
+    if absent:
+        return Lacks(f"{file} never reads {' or '.join(absent)} from its environment: changing the variables "
+                     "changes nothing", f"{file} must read {' and '.join(absent)} with os.environ.get(...)",
+                     {"reads": found})
+    return passed(f"{where(handler)} reads {', '.join(found)} from its environment", reads=found)
+
+
+reads_variables = code_check(TASK, "3.6", "HelloWorldFunction's code reads GREETING_PREFIX and ENVIRONMENT", HELLO,
+                             points=2, judge=reads_configuration)

@@ -2,7 +2,8 @@
 
 import json
 
-from checks import policy_evaluation
+from checks import policy_evaluation, python_behaviour
+from checks.lambda_lab import code_reading
 from checks.lambda_lab.common import (
     S3_PROCESSOR,
     configuration,
@@ -12,6 +13,8 @@ from checks.lambda_lab.common import (
     remove_first,
     service_may_invoke,
 )
+from checks.lambda_lab.deployed import Lacks, code_check, where
+from checks.python_source import Handler, Source
 from checks.shared import role_name, role_policy_documents, role_request
 from grader import shell
 from grader.rubric import Context, Task, Verdict, failed, passed
@@ -79,7 +82,7 @@ def no_bucket(ctx: Context) -> Verdict:
                   hint=trigger_fix(ctx, buckets[0] if len(buckets) == 1 else None))
 
 
-exists = function_exists(TASK, "5.1", S3_PROCESSOR, points=3)
+exists = function_exists(TASK, "5.1", S3_PROCESSOR, points=2)
 
 
 @TASK.check("5.2", f"A lambda-lab-* bucket triggers {S3_PROCESSOR} on all object-created events", points=4)
@@ -96,19 +99,20 @@ def trigger(ctx: Context) -> Verdict:
                   "object create events", hint=trigger_fix(ctx, bucket), events=events)
 
 
-def permission_hint(bucket: str) -> str:
-    return (f"aws lambda add-permission --function-name {S3_PROCESSOR} --statement-id s3-invoke "
-            f"--action lambda:InvokeFunction --principal s3.amazonaws.com --source-arn arn:{{partition}}:s3:::{bucket} "
-            "--source-account {account}")
+def permission_hint(ctx: Context, bucket: str) -> str:
+    return shell.aws("lambda", "add-permission", "--function-name", S3_PROCESSOR, "--statement-id", "s3-invoke",
+                     "--action", "lambda:InvokeFunction", "--principal", "s3.amazonaws.com",
+                     "--source-arn", f"arn:{ctx.partition}:s3:::{bucket}", "--source-account", ctx.account)
 
 
-@TASK.check("5.3", f"{S3_PROCESSOR}'s resource policy lets S3 invoke it", points=3)  # every verdict has its own fix
+@TASK.check("5.3", f"{S3_PROCESSOR}'s resource policy lets S3 invoke it", points=2.5)  # every verdict has its own fix
 def permitted(ctx: Context) -> Verdict:
     if configuration(ctx, S3_PROCESSOR) is None:
         return missing(ctx, S3_PROCESSOR)
     bucket = the_bucket(ctx)
     policy = ctx.facts.function_policy(S3_PROCESSOR)
-    hint = shell.fix(remove_first(ctx, S3_PROCESSOR, "s3-invoke"), permission_hint(bucket or shell.placeholder("your-bucket")))
+    hint = shell.fix(remove_first(ctx, S3_PROCESSOR, "s3-invoke"),
+                     permission_hint(ctx, bucket or shell.placeholder("your-bucket")))
     if policy is None:
         return failed(f"{S3_PROCESSOR} has no resource-based policy: S3 cannot invoke it", hint=hint)
     allowed, detail = service_may_invoke(
@@ -119,7 +123,7 @@ def permitted(ctx: Context) -> Verdict:
     return failed(detail, hint=hint)
 
 
-@TASK.check("5.4", f"{S3_PROCESSOR}'s role can read and write the bucket", points=3, requires=exists, hint=(
+@TASK.check("5.4", f"{S3_PROCESSOR}'s role can read and write the bucket", points=2.5, requires=exists, hint=(
     "# give the function's role s3:GetObject and s3:PutObject on arn:{partition}:s3:::<your-bucket>/* "
     "(the lab attaches AmazonS3FullAccess)"))
 def role_access(ctx: Context) -> Verdict:
@@ -145,7 +149,7 @@ def role_access(ctx: Context) -> Verdict:
     return passed(f"the role may read and write objects in {bucket}", role=role)
 
 
-@TASK.check("5.5", "The bucket holds analysis/*.json results (the trigger ran)", points=3)
+@TASK.check("5.5", "The bucket holds analysis/*.json results (the trigger ran)", points=2)
 def results(ctx: Context) -> Verdict:
     bucket = the_bucket(ctx)
     if bucket is None:
@@ -158,3 +162,41 @@ def results(ctx: Context) -> Verdict:
                       shell.comment("upload a text file; a few seconds later its analysis is there:"),
                       shell.aws("s3", "cp", "test-file.txt", f"s3://{bucket}/"),
                       shell.aws("s3", "ls", f"s3://{bucket}/analysis/")))
+
+
+# What an S3 notification passes the function: {"Records": [{"s3": {"bucket": {"name"}, "object": {"key"}}}]}
+# ("Event message structure", Amazon S3 User Guide). Reading and writing objects, with a client or a resource.
+EVENT_KEYS = ("Records", "bucket", "key")
+GETS = ("get_object", "download_file", "download_fileobj", "Object.get")
+PUTS = ("put_object", "upload_file", "upload_fileobj", "Object.put")
+RESULT_PIECES = ("analysis/", ".json")
+
+
+def processes_uploads(ctx: Context, handler: Handler, modules: list[Source]) -> Verdict | Lacks:
+    read = python_behaviour.keys_read(modules)
+    calls = code_reading.method_calls(modules, GETS + PUTS)
+    gets, puts = [m for m in GETS if m in calls], [m for m in PUTS if m in calls]
+    result = code_reading.key_built(modules, *RESULT_PIECES)
+    absent = [key for key in EVENT_KEYS if key not in read]
+    file = handler.source.path
+    said = []
+    if absent:
+        said.append(f"never reads the event's {', '.join(absent)}")
+    if not gets:
+        said.append("never gets the uploaded object (get_object)")
+    if not puts:
+        said.append("never puts an object (put_object)")
+    if result is None:
+        said.append("builds no key under analysis/ ending in .json")
+    if said:
+        return Lacks(f"{file} {'; it '.join(said)}: uploads are not analysed into analysis/<key>.json",
+                     f"{file} must take each record's bucket and key from event['Records'] "
+                     "(record['s3']['bucket']['name'], record['s3']['object']['key']), get_object it, and "
+                     "put_object the analysis as f'analysis/{key}.json'")
+    return passed(f"{where(handler)} reads Records, bucket and key; {gets[0]} at {calls[gets[0]]}, {puts[0]} at "
+                  f"{calls[puts[0]]}, the analysis/ key at {result}",
+                  reads={key: read[key] for key in EVENT_KEYS}, gets=calls[gets[0]], puts=calls[puts[0]], key=result)
+
+
+processes = code_check(TASK, "5.6", f"{S3_PROCESSOR}'s code reads each record's bucket and key, gets the object and "
+                       "puts analysis/<key>.json", S3_PROCESSOR, points=3, requires=exists, judge=processes_uploads)

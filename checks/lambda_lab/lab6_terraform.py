@@ -1,5 +1,6 @@
 """Lab 6: the function, log group and REST API that the lab's Terraform configuration creates."""
 
+from checks import python_behaviour
 from checks.lambda_lab.common import (
     TERRAFORM,
     configuration,
@@ -10,6 +11,9 @@ from checks.lambda_lab.common import (
     service_may_invoke,
     settings_check,
 )
+from checks.lambda_lab.deployed import Lacks, code_check, module_file, where
+from checks.python_source import Handler, Source
+from grader import shell
 from grader.rubric import Context, Task, Verdict, failed, passed
 
 TASK = Task(6, "Infrastructure as code with Terraform", points=14)
@@ -20,11 +24,11 @@ APPLY = ("# grading reads what Terraform created: run terraform destroy only aft
          "cd lab6-terraform/terraform && terraform apply")
 
 exists = function_exists(TASK, "6.1", TERRAFORM, points=2, hint=APPLY)
-settings = settings_check(TASK, "6.2", TERRAFORM, {"Runtime": "python3.12", "Timeout": 10, "MemorySize": 256}, points=2,
+settings = settings_check(TASK, "6.2", TERRAFORM, {"Runtime": "python3.12", "Timeout": 10, "MemorySize": 256}, points=1.5,
                           requires=exists)
 
 
-@TASK.check("6.3", "ENVIRONMENT and APP_VERSION are set", points=2, requires=exists,
+@TASK.check("6.3", "ENVIRONMENT and APP_VERSION are set", points=1.5, requires=exists,
             hint='# set environment_variables in variables.tf, e.g. { ENVIRONMENT = "production", '
             'APP_VERSION = "1.0.0" }, then terraform apply')
 def variables(ctx: Context) -> Verdict:
@@ -35,7 +39,7 @@ def variables(ctx: Context) -> Verdict:
     return passed(f"ENVIRONMENT={found['ENVIRONMENT']}, APP_VERSION={found['APP_VERSION']}")
 
 
-@TASK.check("6.4", "Tagged ManagedBy=Terraform", points=2, requires=exists,
+@TASK.check("6.4", "Tagged ManagedBy=Terraform", points=1.5, requires=exists,
             hint='# give the function tags = var.tags with ManagedBy = "Terraform", then terraform apply')
 def tagged(ctx: Context) -> Verdict:
     tags = ctx.facts.function_tags(TERRAFORM) or {}
@@ -79,7 +83,7 @@ def proxy_route(ctx: Context) -> Verdict:
     return failed(f"{API} has no method integrated with {TERRAFORM}")
 
 
-@TASK.check("6.7", f"{API} is deployed to stage {STAGE}", points=2,
+@TASK.check("6.7", f"{API} is deployed to stage {STAGE}", points=1.5,
             hint=f'# an aws_api_gateway_deployment with stage_name = "{STAGE}", then terraform apply')
 def stage(ctx: Context) -> Verdict:
     apis = the_api(ctx)
@@ -104,3 +108,42 @@ def permitted(ctx: Context) -> Verdict:
     if allowed:
         return passed(f"apigateway.amazonaws.com may invoke it ({detail})")
     return failed(f"{detail}: calls to the API will fail with 500 until it may")
+
+
+CODE_FOLDER = "lab6-terraform/lambda-code"
+RESPONSE_KEYS = ("statusCode", "body")  # behind the API's proxy integration, as lab 2's handler
+
+
+def terraform_redeploy(ctx: Context, correction: str) -> str:
+    """Terraform deploys the code: its archive of lambda-code/ changes, so apply updates the function."""
+    file = module_file((configuration(ctx, TERRAFORM) or {}).get("Handler"))
+    return shell.fix(
+        shell.comment(f"{correction}; correct {CODE_FOLDER}/{file}, then apply (Terraform zips lambda-code/ again "
+                      "and updates the function's code):"),
+        "cd lab6-terraform/terraform && terraform apply",
+        shell.comment(f"without Terraform: zip lambda-code/ as function.zip, then aws lambda update-function-code "
+                      f"--function-name {TERRAFORM} --zip-file fileb://function.zip"),
+    )
+
+
+def reports_its_version(ctx: Context, handler: Handler, modules: list[Source]) -> Verdict | Lacks:
+    read, returned = python_behaviour.environment_reads(modules), python_behaviour.returned_keys(modules)
+    absent = [name for name in ("ENVIRONMENT", "APP_VERSION") if name not in read]
+    unreturned = [key for key in RESPONSE_KEYS if key not in returned]
+    file = handler.source.path
+    said = []
+    if absent:
+        said.append(f"never reads {' or '.join(absent)} from its environment")
+    if unreturned:
+        said.append(f"returns no {' and no '.join(unreturned)}")
+    if said:
+        return Lacks(f"{file} {'; it '.join(said)}", f"{file} must read ENVIRONMENT and APP_VERSION with "
+                     "os.environ.get(...) and return {'statusCode': 200, 'body': json.dumps({...})}",
+                     {"reads": {name: read[name] for name in ("ENVIRONMENT", "APP_VERSION") if name in read}})
+    return passed(f"{where(handler)} reads ENVIRONMENT and APP_VERSION and returns statusCode and body",
+                  reads={name: read[name] for name in ("ENVIRONMENT", "APP_VERSION")})
+
+
+code = code_check(TASK, "6.9", f"{TERRAFORM}'s code reads ENVIRONMENT and APP_VERSION and returns statusCode and body",
+                  TERRAFORM, points=2, requires=exists, judge=reports_its_version, fix=terraform_redeploy,
+                  hint=f"# correct {CODE_FOLDER}/lambda_function.py, then terraform apply")

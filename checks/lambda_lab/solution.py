@@ -2,25 +2,76 @@
 and through boto3 what its console steps and Terraform configuration create). Used by ``--sandbox``,
 by ``validate_tasks.py sandbox --seed`` and by the tests, which then make one mistake at a time.
 
-Its functions are one-line stubs (fast to run), so where the lab has its own code run (the first test
-creates the log group; an upload makes S3FileProcessor write ``analysis/<key>.json``) the builder writes
-what that run leaves behind. ``tests/acceptance/test_aws_cli_lab.py`` has the real thing run instead.
+Its functions run the lab's code (``code/``, the files README_lambda_lab.md shows, zipped in memory), as
+each stands when the lab is done: HelloWorldFunction lab 4's version. Nothing is run while it builds: where
+the lab has its code run (the first test creates the log group; an upload makes S3FileProcessor write
+``analysis/<key>.json``) the builder writes what that run leaves behind.
+``tests/acceptance/test_aws_cli_lab.py`` has the real thing run instead.
 
 This module writes, so it never uses the grader's read-only session: it takes a plain client factory.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 import uuid
+from pathlib import Path
 from typing import Any
 
 from checks.building import LAMBDA_TRUST, MANAGED, ClientFactory, queue_arn, settled, zip_of
 
-HANDLER = zip_of({"lambda_function.py": "def lambda_handler(event, context):\n    return {'statusCode': 200}\n"})
-LAYER = zip_of({"python/common_utils.py": "def format_response(status_code, data):\n    return {}\n"})
+CODE = Path(__file__).parent / "code"
+# The code README_lambda_lab.md gives, lab by lab: one folder of files each, shown as they are.
+LAB_CODE = {
+    1: ("lab1-hello",),
+    2: ("lab2-api-gateway",),
+    3: ("lab3-configuration",),
+    4: ("lab4-monitoring",),
+    5: ("lab5-s3-processor",),
+    6: ("lab6-terraform",),
+    7: ("lab7-layer", "lab7-advanced-processor", "lab7-async-processor"),
+}
+# The code each function runs once the lab is done (HelloWorldFunction's is replaced in labs 2, 3 and 4).
+DEPLOYED = {
+    "HelloWorldFunction": "lab4-monitoring",
+    "S3FileProcessor": "lab5-s3-processor",
+    "terraform-managed-lambda": "lab6-terraform",
+    "AdvancedProcessor": "lab7-advanced-processor",
+    "AsyncProcessor": "lab7-async-processor",
+}
+LAYER_CODE = "lab7-layer"  # python/common_utils.py
+
+
+def files(folder: str) -> dict[str, str]:
+    """The files of one folder of ``code/``, by their path in the package (``python/common_utils.py``)."""
+    root = CODE / folder
+    return {path.relative_to(root).as_posix(): path.read_text(encoding="utf-8")
+            for path in sorted(root.rglob("*.py")) if "__pycache__" not in path.parts}
+
+
+@functools.cache
+def function_zip(name: str) -> bytes:
+    """The deployment package of the lab's function ``name``."""
+    return zip_of(files(DEPLOYED[name]), compressed=True)
+
+
+@functools.cache
+def layer_zip() -> bytes:
+    """common-layer.zip: the layer's python/ folder at the zip's root."""
+    return zip_of(files(LAYER_CODE), compressed=True)
+
+
+HANDLER = function_zip("HelloWorldFunction")
+LAYER = layer_zip()
 TEST_FILE = b"This is a test file for Lambda processing.\nIt has multiple lines.\n"
+
+
+def analysis_of(key: str, content: bytes) -> dict[str, Any]:
+    """What S3FileProcessor writes to analysis/<key>.json for a text file (code/lab5-s3-processor)."""
+    text = content.decode("utf-8")
+    return {"file": key, "lines": len(text.splitlines()), "words": len(text.split()), "characters": len(text)}
 
 
 def build(client: ClientFactory, sid: str | None = None) -> dict[str, Any]:
@@ -38,7 +89,8 @@ def build(client: ClientFactory, sid: str | None = None) -> dict[str, Any]:
 
     def function(name: str, role_arn: str, **extra: Any) -> str:
         created = lam.create_function(FunctionName=name, Runtime="python3.12", Role=role_arn, Architectures=["x86_64"],
-                                      Handler="lambda_function.lambda_handler", Code={"ZipFile": HANDLER}, **extra)
+                                      Handler="lambda_function.lambda_handler", Code={"ZipFile": function_zip(name)},
+                                      **extra)
         return created["FunctionArn"]
 
     def rest_api(name: str, path: str, function_arn: str, stage: str) -> dict[str, str]:
@@ -91,7 +143,7 @@ def build(client: ClientFactory, sid: str | None = None) -> dict[str, Any]:
     # run in the background while the build goes on (moto is not safe for concurrent writes).
     s3.put_object(Bucket=bucket, Key="test-file.txt", Body=TEST_FILE, ContentType="text/plain")
     s3.put_object(Bucket=bucket, Key="analysis/test-file.txt.json", ContentType="application/json",
-                  Body=json.dumps({"file": "test-file.txt", "lines": 3, "words": 14, "characters": 66}).encode())
+                  Body=json.dumps(analysis_of("test-file.txt", TEST_FILE), indent=2).encode())
     s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration={
         "LambdaFunctionConfigurations": [{"LambdaFunctionArn": processor, "Events": ["s3:ObjectCreated:*"]}]})
     built.update(bucket=bucket, processor_role=processor_role)

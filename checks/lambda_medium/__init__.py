@@ -19,7 +19,30 @@ from checks.lambda_medium import (
     task12_alarms,
 )
 from checks.lambda_medium.common import FUNCTIONS, first_reads
-from grader.rubric import Assessment
+from grader.rubric import Assessment, Resource
+
+# What each task names (task, kind, name before -<id>): looked for in other regions when missing here.
+NAMED = (
+    (1, "layer", "common-utils-layer"),
+    (2, "function", "layer-consumer"),
+    (3, "function", "vpc-lambda"),
+    (3, "security group", "lambda-sg"),
+    (4, "function", "async-processor"),
+    (4, "queue", "lambda-success-queue"),
+    (4, "queue", "lambda-failure-queue"),
+    (5, "queue", "task-queue"),
+    (5, "function", "sqs-consumer"),
+    (6, "queue", "lambda-dlq"),
+    (6, "function", "dlq-processor"),
+    (7, "function", "rate-limited-function"),
+    (10, "scalable target", "function:layer-consumer"),
+    *((12, "alarms on", prefix) for prefix in FUNCTIONS),
+)
+
+
+def resources(sid: str) -> list[Resource]:
+    return [Resource(task, kind, f"{name}-{sid}:PROD" if kind == "scalable target" else f"{name}-{sid}")
+            for task, kind, name in NAMED]
 
 ASSESSMENT = Assessment(
     name="lambda_medium",
@@ -38,7 +61,7 @@ ASSESSMENT = Assessment(
         task11_cross_account.TASK,
         task12_alarms.TASK,
     ],
-    landmarks=lambda sid: [f"{prefix}-{sid}" for prefix in FUNCTIONS],
+    resources=resources,
     readme="README_lambda_medium.md",
     discovery={"functions": FUNCTIONS, "layers": ("common-utils-layer",)},
     prefetch=first_reads,
@@ -47,6 +70,6 @@ ASSESSMENT = Assessment(
         "function", "reserved_concurrency", "account_concurrency", "latest_layer_version", "event_invoke_config", "event_source_mappings",
         "aliases", "versions", "provisioned_concurrency", "function_policy", "queue", "subnets", "security_groups",
         "attached_role_policies", "inline_role_policies", "managed_policy_document", "scalable_targets",
-        "scaling_policies", "metric_alarms",
+        "scaling_policies", "metric_alarms", "metric_alarms_named", "function_package", "layer_package",
     ),
 )

@@ -125,12 +125,21 @@ def trigger_from(ctx: Context, queue: str, function: str) -> dict[str, Any] | No
                  if mapping_function_name(m) == ctx.name(function)), None)
 
 
+def readme_alarms(sid: str, *names: str) -> tuple[str, ...]:
+    """The names the README gives task 12's alarms (``Lambda-Throttles-<id>``), all or those of ``names``.
+    Looked up by name first: in an account a class shares, the listing of every alarm grows with the class
+    (a page per hundred alarms) while these are one request; the listing is read only when they do not
+    settle a check."""
+    return tuple(f"Lambda-{name}-{sid}" for name in names or ("HighErrorRate", "HighDuration", "Throttles"))
+
+
 def first_reads(ctx: Context) -> None:
     """Start every read that does not depend on another, so a student's facts arrive in one wave."""
     facts, name = ctx.facts, ctx.name
     consumer = name("layer-consumer")
     facts.prefetch(
         *[lambda p=prefix: facts.function(name(p)) for prefix in FUNCTIONS],
+        *[lambda p=prefix: facts.function_package(name(p)) for prefix in FUNCTIONS],
         *[lambda p=prefix: facts.queue(name(p)) for prefix in
           ("lambda-success-queue", "lambda-failure-queue", "task-queue", "lambda-dlq")],
         lambda: facts.latest_layer_version(name("common-utils-layer")),
@@ -144,12 +153,21 @@ def first_reads(ctx: Context) -> None:
         lambda: facts.function_policy(consumer),
         lambda: facts.scalable_targets("lambda", f"function:{consumer}:PROD"),
         lambda: facts.scaling_policies("lambda", f"function:{consumer}:PROD"),
-        facts.metric_alarms,
+        lambda: facts.metric_alarms_named(readme_alarms(ctx.sid)),
         # The roles' managed policies, read alongside the functions that name the roles: a round trip
         # fewer on the way to the roles' documents (second_reads) when the roles have them.
         *[lambda p=policy: facts.managed_policy_document(aws_managed_policy_arn(ctx, p)) for policy in LAMBDA_ROLE_POLICIES],
         lambda: second_reads(ctx),
+        lambda: layer_contents(ctx),
     )
+
+
+def layer_contents(ctx: Context) -> None:
+    """The content of the student's newest layer version (task 1) and of those the consumer runs (2.7)."""
+    facts = ctx.facts
+    latest = (facts.latest_layer_version(ctx.name("common-utils-layer")) or {}).get("LayerVersionArn")
+    own = {arn for arn in layer_arns(configuration(ctx, "layer-consumer") or {}) if f":{ctx.account}:layer:" in arn}
+    facts.prefetch(*[lambda a=arn: facts.layer_package(a) for arn in sorted(({latest} | own) - {None})])
 
 
 def second_reads(ctx: Context) -> None:

@@ -7,7 +7,10 @@ This module writes, so it never uses the grader's read-only session: it takes a 
 
 from __future__ import annotations
 
+import functools
+import importlib.util
 import json
+from pathlib import Path
 from typing import Any
 
 from checks.building import LAMBDA_TRUST, MANAGED, ClientFactory, queue_arn, settled, zip_of
@@ -27,8 +30,57 @@ INSIGHTS_LOGGING = {
     ],
 }
 
-HANDLER = zip_of({"lambda_function.py": "def lambda_handler(event, context):\n    return {'statusCode': 200}\n"})
-LAYER = zip_of({"python/utils.py": "def format_response(status, body):\n    return {'statusCode': status, 'body': body}\n"})
+# The assessment's code, as files (README_lambda_medium.md shows the same): one folder per function, and
+# the layer's python/ folder.
+CODE = Path(__file__).parent / "code"
+SITE_PACKAGES = "python/lib/python3.12/site-packages/"
+DEPENDENCIES = ("requests", "boto3", "dateutil")  # pip install requests boto3 python-dateutil -t SITE_PACKAGES
+
+
+def function_files(prefix: str) -> dict[str, str]:
+    """The files of the function ``prefix``'s package: its lambda_function.py."""
+    return {"lambda_function.py": (CODE / prefix / "lambda_function.py").read_text(encoding="utf-8")}
+
+
+def layer_files() -> dict[str, bytes]:
+    """The layer's files: python/utils.py, and the dependencies as pip installs them in site-packages (copied
+    from this interpreter's: the emulator needs them, as moto does)."""
+    return dict(_layer_files())
+
+
+@functools.cache
+def _layer_files() -> tuple[tuple[str, bytes], ...]:
+    files = {"python/utils.py": (CODE / "layer" / "python" / "utils.py").read_bytes()}
+    for module in DEPENDENCIES:
+        spec = importlib.util.find_spec(module)
+        if spec is None or not spec.submodule_search_locations:  # not installed here: a stand-in
+            files[f"{SITE_PACKAGES}{module}/__init__.py"] = b"# pip install it into the layer\n"
+            continue
+        folder = Path(next(iter(spec.submodule_search_locations)))
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+                files[f"{SITE_PACKAGES}{module}/{path.relative_to(folder).as_posix()}"] = path.read_bytes()
+    return tuple(files.items())
+
+
+@functools.cache
+def function_zip(prefix: str) -> bytes:
+    return zip_of(function_files(prefix))
+
+
+@functools.cache
+def layer_zip() -> bytes:
+    return zip_of(layer_files(), compressed=True)
+
+
+def __getattr__(name: str) -> bytes:
+    """``HANDLER`` and ``LAYER``, made when first asked: a function's zip that answers any event (the VPC
+    function's) and the layer's, for tests that deploy a package of the assessment."""
+    if name == "HANDLER":
+        return function_zip("vpc-lambda")
+    if name == "LAYER":
+        return layer_zip()
+    raise AttributeError(name)
 
 
 def queue_permissions(queues: dict[str, dict[str, str]]) -> dict[str, Any]:
@@ -66,12 +118,14 @@ def build(client: ClientFactory, sid: str) -> dict[str, Any]:
     built.update(lambda_role=lambda_role, vpc_role=vpc_role)
 
     def function(name: str, role_arn: str = lambda_role, **extra: Any) -> dict[str, Any]:
+        prefix = name.removesuffix(f"-{sid}")
         return lam.create_function(FunctionName=name, Runtime="python3.12", Role=role_arn,
-                                   Handler="lambda_function.lambda_handler", Code={"ZipFile": HANDLER}, **extra)
+                                   Handler="lambda_function.lambda_handler", Code={"ZipFile": function_zip(prefix)},
+                                   **extra)
 
     # Task 1: the layer.
     layer = lam.publish_layer_version(LayerName=f"common-utils-layer-{sid}", Description="Shared helpers",
-                                      Content={"ZipFile": LAYER}, CompatibleRuntimes=["python3.12"])
+                                      Content={"ZipFile": layer_zip()}, CompatibleRuntimes=["python3.12"])
     built["layer_arn"] = layer["LayerVersionArn"]
 
     # Task 2 (and 8: the Insights extension rides on the same function).

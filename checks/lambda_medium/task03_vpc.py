@@ -2,8 +2,9 @@
 
 import json
 
-from checks import policy_evaluation
+from checks import policy_evaluation, python_behaviour
 from checks.lambda_medium.common import configuration, function_exists, memory_check, runtime_check
+from checks.lambda_medium.deployed import code_check, redeploy, where
 from checks.shared import missing_role_fix, role_name, role_policy_documents, role_request
 from grader import shell
 from grader.rubric import Context, Task, Verdict, failed, passed
@@ -13,9 +14,9 @@ FUNCTION = "vpc-lambda"
 ENI_ACTIONS = ("ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DeleteNetworkInterface")
 VPC_ACCESS = "arn:{partition}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"
 
-exists = function_exists(TASK, "3.1", FUNCTION, points=2, memory=512)
-runtime = runtime_check(TASK, "3.2", exists, FUNCTION, points=1)
-memory = memory_check(TASK, "3.3", exists, FUNCTION, 512, points=1)
+exists = function_exists(TASK, "3.1", FUNCTION, points=1.5, memory=512)
+runtime = runtime_check(TASK, "3.2", exists, FUNCTION, points=0.5)
+memory = memory_check(TASK, "3.3", exists, FUNCTION, 512, points=0.5)
 
 
 def vpc_config(ctx: Context) -> dict:
@@ -72,7 +73,7 @@ def vpc_fix(ctx: Context) -> str:
     return shell.fix(*lines)
 
 
-@TASK.check("3.4", "Attached to 2+ subnets in 2+ Availability Zones", points=2, requires=exists)
+@TASK.check("3.4", "Attached to 2+ subnets in 2+ Availability Zones", points=1.5, requires=exists)
 def subnets(ctx: Context) -> Verdict:
     ids = subnet_ids(ctx)
     if not ids:
@@ -171,3 +172,21 @@ def eni_permissions(ctx: Context) -> Verdict:
     if missing:
         return failed(f"the execution role does not allow {', '.join(missing)}", hint=attach, role=role)
     return passed("the execution role allows creating, describing and deleting network interfaces", role=role)
+
+
+VARIABLES = ("VPC_ID", "SUBNET_IDS", "SECURITY_GROUP_ID")
+
+
+def reads_variables(ctx: Context, handler, modules) -> Verdict:
+    read = python_behaviour.environment_reads(modules)
+    missing = [name for name in VARIABLES if name not in read]
+    if missing:
+        lacks = f"{handler.source.path} does not read {', '.join(missing)} from the environment"
+        return failed(lacks, hint=redeploy(ctx, FUNCTION, f"{lacks} (os.environ.get('{missing[0]}'))"),
+                      reads={name: read[name] for name in VARIABLES if name in read}, handler=where(handler))
+    return passed(f"reads {', '.join(f'{name} ({read[name]})' for name in VARIABLES)}",
+                  reads={name: read[name] for name in VARIABLES})
+
+
+reads = code_check(TASK, "3.8", "The handler reads VPC_ID, SUBNET_IDS and SECURITY_GROUP_ID", FUNCTION, exists,
+                   points=2, judge=reads_variables)

@@ -1,5 +1,6 @@
 """Task 4: async-processor-<id> sends results to SQS destinations."""
 
+from checks import python_behaviour
 from checks.aws_rules import QUEUE_SEND_ACTIONS, async_limits, queue_role_fix
 from checks.lambda_medium.common import (
     create_queue_hint,
@@ -9,6 +10,7 @@ from checks.lambda_medium.common import (
     runtime_check,
     set_queue_attributes_fix,
 )
+from checks.lambda_medium.deployed import code_check, redeploy, where
 from checks.shared import configuration
 from grader import shell
 from grader.rubric import Context, Task, Verdict, failed, passed
@@ -23,9 +25,9 @@ INVOKE_CONFIG_HINT = (
     "\"OnFailure\":{\"Destination\":\"arn:{partition}:sqs:{region}:{account}:lambda-failure-queue-{sid}\"}}'"
 )
 
-exists = function_exists(TASK, "4.1", FUNCTION, points=2, memory=256)
-runtime = runtime_check(TASK, "4.2", exists, FUNCTION, points=1)
-memory = memory_check(TASK, "4.3", exists, FUNCTION, 256, points=1)
+exists = function_exists(TASK, "4.1", FUNCTION, points=1.5, memory=256)
+runtime = runtime_check(TASK, "4.2", exists, FUNCTION, points=0.5)
+memory = memory_check(TASK, "4.3", exists, FUNCTION, 256, points=0.5)
 
 
 def invoke_config(ctx: Context) -> dict:
@@ -38,10 +40,10 @@ def configure_fix(ctx: Context, *before: str) -> str:
     role = (configuration(ctx, FUNCTION) or {}).get("Role")
     queues = [queue_arn(ctx, prefix) or ctx.arn("sqs", ctx.name(prefix)) for prefix in (SUCCESS, FAILURE)]
     grant = queue_role_fix(ctx, role, QUEUE_SEND_ACTIONS, queues, ctx.name("lambda-destinations"))
-    return shell.fix(*before, grant, INVOKE_CONFIG_HINT)
+    return shell.fix(*(ctx.fill(line) for line in before), grant, ctx.fill(INVOKE_CONFIG_HINT))
 
 
-@TASK.check("4.4", "Async invocation: 2 retries, maximum event age 6 hours", points=2, requires=exists,
+@TASK.check("4.4", "Async invocation: 2 retries, maximum event age 6 hours", points=1.5, requires=exists,
             hint=INVOKE_CONFIG_HINT)
 def retries_and_age(ctx: Context) -> Verdict:
     config = ctx.facts.event_invoke_config(ctx.name(FUNCTION))
@@ -94,10 +96,26 @@ def queues(ctx: Context) -> Verdict:
         queue = ctx.facts.queue(ctx.name(prefix))
         if queue is None:
             problems.append(f"{ctx.name(prefix)} does not exist")
-            fixes.append(create_queue_hint(prefix, {"MessageRetentionPeriod": "86400"}))
+            fixes.append(ctx.fill(create_queue_hint(prefix, {"MessageRetentionPeriod": "86400"})))
         elif str(queue.get("MessageRetentionPeriod")) != "86400":
             problems.append(f"{ctx.name(prefix)} keeps messages {queue.get('MessageRetentionPeriod')} s (expected 86400)")
             fixes.append(set_queue_attributes_fix(queue, {"MessageRetentionPeriod": "86400"}))
     if problems:
         return failed("; ".join(problems), hint=shell.fix(*fixes))
     return passed("both queues exist with MessageRetentionPeriod 86400")
+
+
+def raises_on_failure(ctx: Context, handler, modules) -> Verdict:
+    # Lambda sends an event to the on-failure destination (and retries it) only when the invocation
+    # ends in an error: a handler that returns, whatever it returns, always succeeds.
+    found = python_behaviour.raises(modules)
+    if not found:
+        lacks = (f"{handler.source.path} never raises: every invocation succeeds, so nothing reaches the failure "
+                 "queue")
+        return failed(lacks, hint=redeploy(ctx, FUNCTION, f"{handler.source.path} must raise an exception when "
+                                           "processing fails"), handler=where(handler))
+    return passed(f"raises at {', '.join(found[:3])}", raises=found)
+
+
+raises = code_check(TASK, "4.8", "The handler raises when processing fails", FUNCTION, exists, points=2,
+                    judge=raises_on_failure)

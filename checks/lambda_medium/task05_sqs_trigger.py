@@ -1,5 +1,6 @@
 """Task 5: sqs-consumer-<id> is triggered by task-queue-<id> with partial batch responses."""
 
+from checks import python_behaviour
 from checks.aws_rules import QUEUE_TRIGGER_ACTIONS, queue_role_fix
 from checks.lambda_medium.common import (
     ENABLING,
@@ -11,6 +12,7 @@ from checks.lambda_medium.common import (
     runtime_check,
     trigger_from,
 )
+from checks.lambda_medium.deployed import code_check, redeploy, where
 from checks.shared import configuration
 from grader import shell
 from grader.rubric import Context, Task, Verdict, failed, passed
@@ -24,9 +26,9 @@ MAPPING_HINT = (
     "--maximum-batching-window-in-seconds 5 --function-response-types ReportBatchItemFailures"
 )
 
-queue = queue_exists(TASK, "5.1", QUEUE, points=2, attributes=ATTRIBUTES)
+queue = queue_exists(TASK, "5.1", QUEUE, points=1.5, attributes=ATTRIBUTES)
 attributes = queue_attributes(TASK, "5.2", queue, QUEUE, ATTRIBUTES, points=1)
-exists = function_exists(TASK, "5.3", FUNCTION, points=2, memory=256)
+exists = function_exists(TASK, "5.3", FUNCTION, points=1.5, memory=256)
 runtime = runtime_check(TASK, "5.4", exists, FUNCTION, points=0.5)
 memory = memory_check(TASK, "5.5", exists, FUNCTION, 256, points=0.5)
 
@@ -36,7 +38,7 @@ def mapping(ctx: Context) -> dict | None:
     return trigger_from(ctx, QUEUE, FUNCTION)
 
 
-@TASK.check("5.6", "Trigger from task-queue-<id> is enabled", points=2, requires=exists, hint=MAPPING_HINT)
+@TASK.check("5.6", "Trigger from task-queue-<id> is enabled", points=1.5, requires=exists, hint=MAPPING_HINT)
 def trigger(ctx: Context) -> Verdict:
     if queue_arn(ctx, QUEUE) is None:
         return failed(f"the queue {ctx.name(QUEUE)} does not exist (see 5.1)")
@@ -45,7 +47,7 @@ def trigger(ctx: Context) -> Verdict:
         # AWS creates the trigger only when the function's role may read the queue: granted first if need be.
         grant = queue_role_fix(ctx, (configuration(ctx, FUNCTION) or {}).get("Role"), QUEUE_TRIGGER_ACTIONS,
                                [queue_arn(ctx, QUEUE)], ctx.name("sqs-trigger"))
-        return failed(f"{ctx.name(FUNCTION)} has no trigger from {ctx.name(QUEUE)}", hint=shell.fix(grant, MAPPING_HINT))
+        return failed(f"{ctx.name(FUNCTION)} has no trigger from {ctx.name(QUEUE)}", hint=shell.fix(grant, ctx.fill(MAPPING_HINT)))
     state, uuid = found.get("State"), found.get("UUID")
     if state == "Enabled":
         return passed(f"trigger {uuid} is Enabled", uuid=uuid, state=state)
@@ -81,3 +83,23 @@ def partial_batches(ctx: Context) -> Verdict:
         hint=f"aws lambda update-event-source-mapping --uuid {found.get('UUID')} "
         "--function-response-types ReportBatchItemFailures",
     )
+
+
+def reports_failures(ctx: Context, handler, modules) -> Verdict:
+    # With ReportBatchItemFailures, Lambda retries only the messages whose messageId the function returns
+    # as {"batchItemFailures": [{"itemIdentifier": ...}]} (Lambda Developer Guide, "Implementing partial
+    # batch responses"); without it a failure retries the whole batch.
+    returned, built = python_behaviour.returned_keys(modules), python_behaviour.dict_keys(modules)
+    missing = [key for key, keys in (("batchItemFailures", returned), ("itemIdentifier", built)) if key not in keys]
+    if missing:
+        said = {"batchItemFailures": "returns no batchItemFailures", "itemIdentifier": "names no itemIdentifier"}
+        lacks = f"{handler.source.path} {' and '.join(said[key] for key in missing)}"
+        return failed(f"{lacks}: a failed message is never reported on its own", handler=where(handler), hint=redeploy(
+            ctx, FUNCTION, f"{lacks}; return {{'batchItemFailures': [{{'itemIdentifier': messageId}}, ...]}}"))
+    return passed(f"returns batchItemFailures ({returned['batchItemFailures']}) with itemIdentifier "
+                  f"({built['itemIdentifier']})", batchItemFailures=returned["batchItemFailures"],
+                  itemIdentifier=built["itemIdentifier"])
+
+
+reports = code_check(TASK, "5.9", "The handler returns batchItemFailures with itemIdentifier", FUNCTION, exists,
+                     points=1.5, judge=reports_failures)

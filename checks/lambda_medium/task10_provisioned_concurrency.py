@@ -93,7 +93,7 @@ def judge_provisioned(ctx: Context, config: dict | None) -> Verdict:
 def needs_prod(ctx: Context, fix: str) -> str:
     """A fix on PROD, or a word saying PROD comes first (AWS refuses both on an alias that does not exist)."""
     if any(a.get("Name") == "PROD" for a in ctx.facts.aliases(ctx.name(FUNCTION)) or []):
-        return fix
+        return ctx.fill(fix)
     return shell.comment("PROD does not exist yet: create it first (9.3's fix); graded again, this fix is then "
                          "a command")
 

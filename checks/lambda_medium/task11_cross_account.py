@@ -23,7 +23,7 @@ def grant_fix(ctx: Context, policy: Any, removed: tuple[str, ...] = ()) -> str:
     removing = list(dict.fromkeys([*removed, *([STATEMENT_ID] if STATEMENT_ID in sids else [])]))
     removals = [shell.aws("lambda", "remove-permission", "--function-name", ctx.name(FUNCTION), "--statement-id", sid)
                 for sid in removing]
-    return shell.fix(*removals, HINT)
+    return shell.fix(*removals, ctx.fill(HINT))
 
 
 @TASK.check("11.1", "layer-consumer-<id> has a resource-based policy", points=2, hint=HINT, requires="2.1")

@@ -21,6 +21,7 @@ from botocore.exceptions import BotoCoreError
 from grader.aws.errors import FactUnavailable, classify
 from grader.aws.facts import Facts, FactStore
 from grader.aws.pacing import Pacer
+from grader.aws.package_reader import PackageReader
 from grader.aws.permissions import grader_operations
 from grader.aws.session import ReadOnlySession
 from grader.roster import Student, credentials_for
@@ -68,6 +69,8 @@ class Connections:
         self.trim_to = grader_operations()  # the service models' parts the grader calls (quicker to load)
         self.inventory = inventory
         self.pacing = pacing
+        # Deployment packages, read once per CodeSha256 for the life of the router (a class reads each once).
+        self.packages = PackageReader()
         self.region = region  # until the default session's chain fills it in
         self._sessions: dict[Credentials, tuple[ReadOnlySession, float]] = {}  # -> (session, renew after)
         self._lock = threading.RLock()  # a role is assumed with its base session, made under the same lock
@@ -151,7 +154,7 @@ class Batch:
             if store is None:
                 session = router.session(*key)
                 store = self._stores[key] = session if isinstance(session, FactUnavailable) else \
-                    FactStore(session, self.inventory, router.fanout, router.services)
+                    FactStore(session, self.inventory, router.fanout, router.services, router.packages)
         if isinstance(store, FactUnavailable):
             raise store
         return store(student.region or router.region)

@@ -13,6 +13,7 @@ import threading
 from collections.abc import Iterable
 from typing import Any
 
+from grader.aws.package_reader import PackageReader
 from grader.aws.reader import READ_THREAD, Reader, expect
 from grader.aws.services.apigateway import ApiGatewayFacts
 from grader.aws.services.application_autoscaling import AutoScalingFacts
@@ -35,6 +36,7 @@ class Facts(StsFacts, Ec2Facts, LambdaFacts, SqsFacts, IamFacts, AutoScalingFact
     def __init__(self, session: Any, region: str, store: FactStore | None = None, inventory: bool = False) -> None:
         Reader.__init__(self, session, region, store.pool if store else None)
         self.store = store
+        self.packages = store.packages if store else None  # deployment packages, shared by CodeSha256
         # Inventory: answer from account-wide listings fetched once and shared by every student
         # (cheaper for a class); otherwise ask for each resource by name (cheaper for one student).
         self.inventory = inventory
@@ -47,11 +49,15 @@ class Facts(StsFacts, Ec2Facts, LambdaFacts, SqsFacts, IamFacts, AutoScalingFact
 class FactStore:
     """One :class:`Facts` per region of a session, created on first use."""
 
-    def __init__(self, session: Any, inventory: bool = False, fanout: int = 32, services: Iterable[str] = ()) -> None:
+    def __init__(self, session: Any, inventory: bool = False, fanout: int = 32, services: Iterable[str] = (),
+                 packages: PackageReader | None = None) -> None:
         from concurrent.futures import ThreadPoolExecutor
 
         self.session = session
         self.inventory = inventory
+        # Deployment packages: the router's reader (shared by its every batch), else this store's own, over
+        # the session's transport when it has one (the recordings' replay serves packages so).
+        self.packages = packages or PackageReader(getattr(session, "package_transport", None))
         # Threads for reads started ahead of need or side by side; never waits on its own work.
         self.pool = ThreadPoolExecutor(fanout, thread_name_prefix=READ_THREAD) if fanout > 1 else None
         session.warm(("sts", *(s for s in services if s != "sts")))

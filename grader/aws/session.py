@@ -102,6 +102,9 @@ class ReadOnlySession:
         self._count_lock = threading.Lock()
         self.requests: Counter[str] = Counter()  # "service:Operation" -> API calls (pages count)
         self.pacer = pacer  # shared by every session of one account, so quotas hold across them
+        # How deployment packages are fetched from their presigned URLs (grader.aws.package_http.Transport);
+        # None: over HTTPS. The recordings' replay sets its own, as it answers the API calls.
+        self.package_transport: Any = None
         events = self._botocore.get_component("event_emitter")
         events.register("before-parameter-build", _refuse_writes, unique_id="grader-read-only")
         events.register("before-call", self._count, unique_id="grader-count")

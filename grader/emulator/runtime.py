@@ -1,8 +1,8 @@
 """A local Lambda runtime for Python functions: what moto does with Docker, done without it.
 
 Offline there is no Docker, so moto's Invoke fails and S3 notifications run nothing. Here a Python
-function runs in a child process of this interpreter: its code and layers unzipped (layers on the
-path as ``/opt/python`` would be), its environment variables set, a context object like Lambda's,
+function runs in a child process of this interpreter: its code and layers unzipped (on the path in Lambda's
+order: the package, then ``/opt/python/lib/python3.x/site-packages``, then ``/opt/python``), its environment variables set, a context object like Lambda's,
 and its AWS calls pointed back at the emulator with the credentials of its execution role. What it
 prints goes to its log group, as on AWS. Only the emulator imports this; it runs code the user
 deployed to their own local emulator, as moto would in a container.
@@ -84,7 +84,10 @@ def run(function: Any, event: Any, layers: list[bytes], credentials: dict[str, s
             "_HANDLER": function.handler,
         }
         request = {
-            "path": [task, os.path.join(opt, "python")], "handler": function.handler, "event": event,
+            # Lambda's order: the package, then the layers' site-packages of the function's Python, then their
+            # python/ (AWS's Python base images, bootstrap.py set_default_sys_path).
+            "path": [task, os.path.join(opt, "python", "lib", str(function.run_time or "python3.12"), "site-packages"),
+                     os.path.join(opt, "python")], "handler": function.handler, "event": event,
             "name": function.function_name, "version": "$LATEST", "arn": function.function_arn,
             "memory": function.memory_size, "request_id": request_id, "timeout": function.timeout,
             "log_group": function.logs_group_name, "log_stream": request_id,

@@ -52,3 +52,15 @@ def write(run: RunResult, path: Path, several: bool) -> list[Path]:
         write_atomic(target, dump(student))
         written.append(target)
     return written
+
+
+def archive(run: RunResult) -> bytes:
+    """A zip of every student's ``<student_id>.json`` (the folder ``write`` makes, as one download)."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zipped:
+        for student in run.students:
+            zipped.writestr(f"{student.student_id}.json", dump(student))
+    return buffer.getvalue()

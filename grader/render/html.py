@@ -12,11 +12,17 @@ import json
 from html import escape as _escape
 
 from grader.model import CheckResult, RunResult, Status, StudentResult, json_safe
-from grader.render import MARKS, REFERENCE_LABEL, SKIPPED_MARK, id_list, skipped_groups, skipped_line
-from grader.render.sanitize import visible
+from grader.render.common import MARKS, REFERENCE_LABEL, SKIPPED_MARK, id_list, skipped_groups, skipped_line
+from grader.render.sanitize import one_line, visible
 
 
 def escape(value: str) -> str:
+    """Text of one line (a message, a name, a note) for the page: escaped, nothing unsafe or line-breaking."""
+    return _escape(one_line(value))
+
+
+def escape_line(value: str) -> str:
+    """One line of a fix (its own line in the page's ``pre``)."""
     return _escape(visible(value))
 
 STATUS_CLASS = {Status.PASS: "pass", Status.PARTIAL: "partial", Status.FAIL: "fail", Status.ERROR: "error",
@@ -129,7 +135,8 @@ def fix_block(hint: str) -> str:
     lines = []
     for line in hint.split("\n"):
         words = line.split(" ")
-        lines.append(" ".join(f'<span class="w">{escape(w)}</span>' if len(w) <= 60 else escape(w) for w in words))
+        lines.append(" ".join(f'<span class="w">{escape_line(w)}</span>' if len(w) <= 60 else escape_line(w)
+                              for w in words))
     return f'<pre class="fix">{chr(10).join(lines)}</pre>'
 
 
@@ -163,8 +170,13 @@ def student_detail(student: StudentResult) -> str:
             f'{"".join(rows)}</table></details>')
 
 
+def name_cell(student: StudentResult) -> str:
+    return f"<td>{escape(student.name or '')}</td>"
+
+
 def text(run: RunResult) -> str:
     tasks = run.students[0].tasks if run.students else ()
+    named = run.has_names  # without a roster's names, no empty column
     extra = list(dict.fromkeys(key for s in run.students for key, _ in s.extra))
     roster_head = "".join(f"<th>{escape(c)}</th>" for c in extra)
     task_head = "".join(f"<th>{t.number}</th>" for t in tasks)
@@ -176,7 +188,7 @@ def text(run: RunResult) -> str:
         state = "passed" if student.passed else "not passed"
         everything = ' class="all-passed"' if student.score >= student.max_score and student.complete else ""
         rows.append(f'<tr{everything}><td><a href="#student-{escape(student.student_id)}">'
-                    f'{escape(student.student_id)}</a></td><td>{escape(student.name or "")}</td>{columns}'
+                    f'{escape(student.student_id)}</a></td>{name_cell(student) if named else ""}{columns}'
                     f'<td class="n">{student.score:g}</td><td>{state if student.complete else "incomplete"}</td>'
                     f'{marks}</tr>')
     rates = "".join(f"<tr><td>{r.number}</td><td>{escape(r.title)}</td><td class='n'>{r.full_marks}/{r.students}</td>"
@@ -202,7 +214,7 @@ median {run.median_score:g} · pass mark {run.pass_mark:g}</p>
 {notes}
 <div class="controls"><label><input type="checkbox" id="failures-only"> Only what is not passed</label>
 <label><input type="checkbox" id="expand-all"> Expand every student</label></div>
-<h2>Class</h2><table id="class"><thead><tr><th>Student</th><th>Name</th>{roster_head}<th>Score</th><th>Result</th>{task_head}</tr></thead>
+<h2>Class</h2><table id="class"><thead><tr><th>Student</th>{"<th>Name</th>" if named else ""}{roster_head}<th>Score</th><th>Result</th>{task_head}</tr></thead>
 <tbody>{"".join(rows)}</tbody></table>
 <h2>Tasks</h2><table id="tasks"><thead><tr><th>#</th><th>Task</th><th>Full marks</th><th></th></tr></thead>
 <tbody>{rates}</tbody></table>

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -14,8 +15,8 @@ from rich.text import Text
 
 from grader import shell
 from grader.model import RunResult, Status, StudentResult, TaskResult
-from grader.render import MARKS, REFERENCE_LABEL, SKIPPED_MARK, skipped_groups, skipped_line, to_fix
-from grader.render.sanitize import visible
+from grader.render.common import MARKS, REFERENCE_LABEL, SKIPPED_MARK, skipped_groups, skipped_line, to_fix
+from grader.render.sanitize import one_line, visible
 
 STYLES = {Status.PASS: "green", Status.PARTIAL: "yellow", Status.FAIL: "red", Status.ERROR: "magenta",
           Status.WARN: "yellow"}
@@ -48,6 +49,14 @@ def fix_lines(hint: str, width: int | None, indent: int) -> list[Text]:
     return lines
 
 
+def indented(line: Text, indent: int, width: int | None) -> Any:
+    """Prose under a row: on a terminal wrapped to its width with a hanging indent; in a pipe or file one
+    line, as a fix is (a reader of the text, or ``grep``, gets each message whole)."""
+    if width is None:
+        return Text(" " * indent).append_text(line)
+    return Padding(line, (0, 0, 0, indent))
+
+
 def visible_lines(text: str) -> list[str]:
     return [visible(line) for line in text.split("\n")]
 
@@ -59,9 +68,10 @@ class StudentView:
     for the terminal is continued with ``\\`` and still pastes as one command.
     """
 
-    def __init__(self, student: StudentResult, width: int | None) -> None:
+    def __init__(self, student: StudentResult, width: int | None, only_tasks: tuple[int, ...] | None = None) -> None:
         self.student = student
         self.width = width
+        self.only_tasks = only_tasks  # --task: the tasks asked for, each shown as a whole run shows it
         tasks = student.tasks
         self.title_width = max([len("Task"), *(len(t.title) for t in tasks)])
         self.points_width = max([len("Points"), *(len(f"{_points(t.score)}/{_points(t.max_score)}") for t in tasks)])
@@ -88,10 +98,10 @@ class StudentView:
             mark, style = MARKS[check.status], STYLES[check.status]
             line = Text()
             line.append(f"{mark} {check.id} ", style=style)
-            line.append(visible(check.title), style="bold")
+            line.append(one_line(check.title), style="bold")
             line.append(" — ")
-            line.append(visible(check.message))
-            lines.append(Padding(line, (0, 0, 0, DETAIL_INDENT)))  # prose may wrap, with a hanging indent
+            line.append(one_line(check.message))
+            lines.append(indented(line, DETAIL_INDENT, self.width))
             if check.hint and check.hint == previous_hint:
                 lines.append(Text(" " * (DETAIL_INDENT + 2) + "fix: the same as above", style="cyan"))
             elif check.hint:
@@ -105,9 +115,10 @@ class StudentView:
         out: list[Any] = [self.row("#", Text("Task"), "Points", Text("Status")),
                           Text("─" * (4 + self.title_width + 2 + self.points_width + 2 + 10), style="dim")]
         # Nothing done at all: every task's first step is not news. Show the first task's in full and say
-        # where the rest are, instead of sixty lines of "does not exist".
-        nothing_done = (self.student.complete and not any(c.status is Status.PASS for t in self.student.tasks
-                                                          for c in t.checks))
+        # where the rest are, instead of sixty lines of "does not exist". Not for --task: a task asked for
+        # is shown whole, as it is once the student gets there.
+        nothing_done = (self.only_tasks is None and self.student.complete
+                        and not any(c.status is Status.PASS for t in self.student.tasks for c in t.checks))
         shown_details = False
         for task in self.student.tasks:
             out.append(self.row(str(task.number), Text(task.title, style="bold"),
@@ -118,8 +129,8 @@ class StudentView:
             out.extend(details)
             shown_details = shown_details or bool(details)
         if nothing_done and len(self.student.tasks) > 1:
-            out.append(Text("Start with the first task; each task's fix appears here as you go "
-                            "(all of them now: --format json).", style="yellow"))
+            out.append(Text("Start with the first task; each task's fix appears here as you get to it "
+                            "(or now, for task N: --task N).", style="yellow"))
         return out
 
 
@@ -136,12 +147,14 @@ def score_line(student: StudentResult) -> Text:
     return line
 
 
-def class_table(run: RunResult) -> Group:
+def class_table(run: RunResult, width: int | None = None) -> Group:
     """One row per student, one mark per task; then per-task pass rates, mean and median."""
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, title_justify="left",
                   title=f"{run.title} — class of {len(run.students)}")
     table.add_column("Student", no_wrap=True)
-    table.add_column("Name", overflow="fold")
+    named = run.has_names  # without a roster's names, no empty column
+    if named:
+        table.add_column("Name", overflow="fold")
     table.add_column("Score", justify="right", no_wrap=True)
     table.add_column("Passed", no_wrap=True)
     tasks = run.students[0].tasks if run.students else ()
@@ -155,7 +168,8 @@ def class_table(run: RunResult) -> Group:
         passed = Text("yes", style="green") if student.passed else Text("no", style="red")
         if not student.complete:
             passed = Text("incomplete", style="magenta")
-        table.add_row(Text(visible(student.student_id)), Text(visible(student.name or "")),
+        name = [Text(one_line(student.name or ""))] if named else []
+        table.add_row(Text(one_line(student.student_id)), *name,
                       f"{_points(student.score)}/{_points(student.max_score)}", passed, *marks)
     rates = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, title="Full marks per task",
                   title_justify="left")
@@ -175,9 +189,9 @@ def class_table(run: RunResult) -> Group:
     if noted:
         parts += [Text(""), Text("Notes", style="bold")]
         for student, note in noted:
-            entry = Text(f"{visible(student.student_id)}: ", style="bold")
-            entry.append(visible(note), style="yellow")
-            parts.append(Padding(entry, (0, 0, 0, 2)))
+            entry = Text(f"{one_line(student.student_id)}: ", style="bold")
+            entry.append(one_line(note), style="yellow")
+            parts.append(indented(entry, 2, width))
     return Group(*parts)
 
 
@@ -190,10 +204,18 @@ def capture(draw: Callable[[Console], None], *, color: bool = False, width: int 
                       force_terminal=color, no_color=not color, force_jupyter=False, force_interactive=False,
                       legacy_windows=False, highlight=False)
     draw(console)
-    output = buffer.getvalue()
-    if not color:
-        output = "\n".join(line.rstrip() for line in output.split("\n"))
-    return output
+    # No line ends in spaces: padding to the width (a hanging indent's) is not text, coloured or not.
+    return "\n".join(ended(line) for line in buffer.getvalue().split("\n"))
+
+
+TAIL = re.compile(r"(?:[ \t]|\x1b\[[0-9;]*m)+$")  # spaces and colour codes at the end of a line
+CODE = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def ended(line: str) -> str:
+    """The line ending at its content: trailing spaces go, the colour codes among them stay (in order)."""
+    tail = TAIL.search(line)
+    return line if tail is None else line[:tail.start()] + "".join(CODE.findall(tail.group()))
 
 
 def text(run: RunResult, *, color: bool = False, width: int | None = None) -> str:
@@ -204,19 +226,19 @@ def render(run: RunResult, console: Console, width: int | None = None) -> None:
     if run.reference:
         console.print(Text(REFERENCE_LABEL, style="bold reverse"))
     if len(run.students) > 1:
-        console.print(class_table(run))
+        console.print(class_table(run, width), soft_wrap=width is None)
         return
     for student in run.students:
         header = Text(f"{run.title}\n", style="bold")
         who = "" if student.student_id == student.account else f"student {student.student_id} · "  # unlabelled
-        header.append(visible(f"{who}account {student.account} · region {student.region}"))
+        header.append(one_line(f"{who}account {student.account} · region {student.region}"))
         if run.only_tasks is not None:
             header.append(f" · tasks {', '.join(map(str, run.only_tasks))} only", style="yellow")
         console.print(header)
         for note in student.notes:
-            console.print(Text(f"Note: {visible(note)}", style="yellow"))
+            console.print(Text(f"Note: {one_line(note)}", style="yellow"), soft_wrap=width is None)
         console.print()
-        for line in StudentView(student, width).lines():
+        for line in StudentView(student, width, run.only_tasks).lines():
             # Fix lines are laid out above: never wrapped or cut again (the terminal shows an over-long word whole).
             console.print(line, soft_wrap=isinstance(line, Text), crop=False)
         console.print()

@@ -5,7 +5,8 @@ builds them in a database, one revision at a time, so a class database made by a
 upgraded in place (``upgrade`` runs at every start; a test proves the two agree). Times are UTC,
 stored without a zone.
 
-- ``students``: the class (from the roster), with the moment of their last check (the cooldown).
+- ``students``: the class (from the roster, its own columns such as ``section`` too), with the moment
+  of their last check (the cooldown).
 - ``results``: what a grading found, stored once per distinct result (a class graded every ten minutes
   mostly finds what it found before); ``result_tasks`` has each task's status for the class queries.
 - ``attempts``: every grading of a student: when, why (``trigger``), by which grader version, which result.
@@ -18,6 +19,8 @@ stored without a zone.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +43,7 @@ students = sa.Table(
     sa.Column("profile", sa.Text),
     sa.Column("role_arn", sa.Text),
     sa.Column("account_id", sa.String(12)),
+    sa.Column("extra", sa.JSON),  # the roster's own columns, [[name, value], ...] in the roster's order
     sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
     sa.Column("added_at", sa.DateTime, nullable=False),
     sa.Column("last_check_at", sa.DateTime),
@@ -117,9 +121,22 @@ def iso(moment: dt.datetime | None) -> str | None:
     return None if moment is None else moment.isoformat(timespec="milliseconds") + "Z"
 
 
+def state_folder() -> Path:
+    """Where the sandbox's class database lives, out of the working directory (and so out of any
+    repository): ``$XDG_STATE_HOME/aws-assessment-grader``, by default ``~/.local/state/...``."""
+    import os
+
+    return Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state") / "aws-assessment-grader"
+
+
 def default_url(assessment: str, sandbox: bool) -> str:
-    name = f"class-{assessment}{'-sandbox' if sandbox else ''}.sqlite3"
-    return f"sqlite:///{Path(name).resolve()}"
+    """A real class's database in the working directory (the instructor's to keep); the sandbox's in
+    :func:`state_folder`."""
+    if not sandbox:
+        return f"sqlite:///{Path(f'class-{assessment}.sqlite3').resolve()}"
+    folder = state_folder()
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return f"sqlite:///{folder / f'class-{assessment}-sandbox.sqlite3'}"
 
 
 def normalise_url(url: str) -> str:
@@ -131,11 +148,62 @@ def normalise_url(url: str) -> str:
     return url
 
 
+class LooseDatabase(Exception):
+    """A SQLite class database other users of this machine may read: it holds the secret every student's
+    link is signed with, and every email."""
+
+
+SIDE_FILES = ("-wal", "-shm", "-journal")
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL (None for PostgreSQL, or a database in memory)."""
+    parsed = sa.engine.make_url(url)
+    if not parsed.drivername.startswith("sqlite") or parsed.database in (None, "", ":memory:") or (
+            parsed.query.get("mode") == "memory"):
+        return None
+    database = parsed.database
+    return Path(database[len("file:"):] if database.startswith("file:") else database)
+
+
+def private_file(path: Path) -> None:
+    """The class database only its owner may read: created ``0600`` before SQLite opens it (SQLite gives
+    its ``-wal`` and ``-shm`` the database file's mode), side files left looser by anything else made
+    ``0600``; an existing database that group or others may read or write is refused, saying how to fix it."""
+    if os.name != "posix":
+        return
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        if mode & 0o077:
+            raise LooseDatabase(
+                f"the class database {path} is readable by other users of this machine (mode {mode:04o}): it holds "
+                f"the secret of the students' links and their emails; run chmod 600 {path}* and start again") from None
+    except FileNotFoundError:
+        return  # no such folder: SQLite says so when it opens
+    tighten_side_files(path)
+
+
+def tighten_side_files(path: Path) -> None:
+    for suffix in SIDE_FILES:
+        side = path.with_name(path.name + suffix)
+        try:
+            if stat.S_IMODE(side.stat().st_mode) & 0o077:
+                os.chmod(side, 0o600)
+        except FileNotFoundError:
+            pass
+
+
 def open_engine(url: str, pool_size: int = 10) -> sa.Engine:
     """An engine for the class database. SQLite: one writer at a time (``BEGIN IMMEDIATE`` for writes,
-    WAL so readers never wait for it); PostgreSQL: row locks, ``SKIP LOCKED`` for the queue."""
+    WAL so readers never wait for it), its files ``0600`` (``private_file``); PostgreSQL: row locks,
+    ``SKIP LOCKED`` for the queue."""
     url = normalise_url(url)
     if url.startswith("sqlite"):
+        path = sqlite_file(url)
+        if path is not None:
+            private_file(path)
         engine = sa.create_engine(url, connect_args={"timeout": 30}, pool_size=pool_size, max_overflow=2 * pool_size)
 
         @sa.event.listens_for(engine, "connect")
@@ -146,6 +214,8 @@ def open_engine(url: str, pool_size: int = 10) -> sa.Engine:
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()
+            if path is not None:  # the -wal and -shm exist from here on
+                tighten_side_files(path)
 
         @sa.event.listens_for(engine, "begin")
         def _begin(connection: sa.Connection) -> None:

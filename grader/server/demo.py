@@ -57,3 +57,42 @@ def seed(emulator: Any, name: str, students: list[Student], region: str, varied:
         if stage >= 2:
             client("cloudwatch").delete_alarms(AlarmNames=[f"Lambda-HighErrorRate-{sid}", f"Lambda-HighDuration-{sid}",
                                                            f"Lambda-Throttles-{sid}"])
+
+
+def kept(store: Any, key: str, make: Any, replace: bool = False) -> str:
+    """A sandbox setting kept in its class database (the instructor's token, the emulator's port), so a
+    restart prints the same links and the same ``export`` lines: made by ``make()`` the first time (or
+    when ``replace``)."""
+    import sqlalchemy as sa
+
+    from grader.server.db import meta
+
+    with store.write() as c:
+        found = c.execute(sa.select(meta.c.value).where(meta.c.key == key)).scalar()
+        if found is not None and not replace:
+            return found
+        value = str(make())
+        if found is None:
+            c.execute(meta.insert().values(key=key, value=value))
+        else:
+            c.execute(meta.update().where(meta.c.key == key).values(value=value))
+        return value
+
+
+def free(port: int, host: str = "127.0.0.1") -> bool:
+    import socket
+
+    with socket.socket() as probe:
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def any_free_port(host: str = "127.0.0.1") -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        return probe.getsockname()[1]

@@ -47,6 +47,7 @@ class ServeOptions:
     deadline: str | None = None  # ISO 8601; without a zone, this machine's local time
     sandbox: bool = False
     links: bool = False
+    revoke_sessions: bool = False
     public_url: str | None = None
     region: str | None = None
     profile: str | None = None
@@ -56,6 +57,8 @@ class ServeOptions:
     workers: int = 2
     pace: str = "auto"
     lease: float = 30.0  # seconds a job stays this instance's without a heartbeat
+    lti: str | None = None  # the LTI 1.3 platform file (grader/server/lti/config.py)
+    counted: str = "best"  # the attempt whose score is passed back to the LMS: best | latest
     echo: Callable[[str], None] = field(default=lambda line: print(line, flush=True))
 
 
@@ -94,6 +97,8 @@ def open_store(url: str) -> Any:
     try:
         engine = db.open_engine(url)
         db.upgrade(engine)
+    except db.LooseDatabase as exc:
+        raise RunError(str(exc)) from None
     except sa.exc.ArgumentError as exc:
         raise RunError(f"invalid --db URL {shown_url(url)}: {exc}") from None
     except ModuleNotFoundError as exc:
@@ -134,6 +139,18 @@ def serve(options: ServeOptions) -> int:
             check_endpoint(given)
     if options.public_url is not None:
         check_endpoint(options.public_url)
+    platform = None
+    if options.lti is not None:
+        import importlib.util
+
+        from grader.server.lti.config import ConfigError, load
+
+        if importlib.util.find_spec("joserfc") is None:
+            raise RunError("--lti needs the Python module joserfc: pip install -e '.[server]'")
+        try:
+            platform = load(options.lti)
+        except ConfigError as exc:
+            raise RunError(str(exc)) from None
     students = students_of(RunOptions(name, tuple(options.student_ids), options.roster))
     varied = False
     if options.sandbox:
@@ -160,6 +177,13 @@ def serve(options: ServeOptions) -> int:
                            "may leave them out)")
     base_url = options.public_url or f"http://{options.host}:{options.port}"
 
+    if options.revoke_sessions:
+        from grader.server.access import revoke_sessions
+
+        revoke_sessions(store)
+        options.echo("every instructor session of this class has ended (on every instance sharing the database "
+                      "within seconds): open /instructor?token=<your token> again")
+        return 0
     if options.links:
         secret = store.meta("secret")
         for student in students:
@@ -171,7 +195,10 @@ def serve(options: ServeOptions) -> int:
     if not token:
         if not options.sandbox:
             raise RunError("the instructor's token is needed: --token TOKEN or the environment variable GRADER_TOKEN")
-        token, generated = secrets.token_urlsafe(18), True
+        from grader.server.demo import kept
+
+        # The sandbox's own, kept in its database: the instructor's link is the same at every start.
+        token, generated = kept(store, "sandbox_token", lambda: secrets.token_urlsafe(18)), True
     elif len(token) < 12:
         print("warning: an instructor token this short can be guessed; use 12 characters or more", file=sys.stderr)
 
@@ -195,13 +222,28 @@ def serve(options: ServeOptions) -> int:
         base_url = f"http://{options.host}:{port}"
     settings = ClassSettings(assessment, token, cooldown=options.cooldown, deadline=deadline,
                              pass_mark=options.pass_mark, every=options.every * 60 if options.every else None)
-    app = create_app(store, service, settings)
+    lti = None
+    if platform is not None:  # LTI 1.3: launches and grade passback (grader/server/lti/)
+        from grader.server.lti import Lti
+
+        lti = Lti(platform, store, public_url=options.public_url or base_url, counted=options.counted,
+                  deadline=deadline, max_score=assessment.max_score, instance=service.instance)
+        service.recorded.append(lti.passbacks.notice)
+    app = create_app(store, service, settings, lti)
     service.start()
+    if lti is not None:
+        lti.start()
     if options.sandbox:
         from grader.sandbox import EmulatorError, start_emulator
+        from grader.server.demo import any_free_port, free, kept
 
+        # The emulator keeps its port across starts (kept in the sandbox's database), so the lines pasted
+        # into a shell stay right; a port taken meanwhile is replaced.
+        wanted = int(kept(store, "sandbox_emulator_port", any_free_port))
+        if not free(wanted):
+            wanted = int(kept(store, "sandbox_emulator_port", any_free_port, replace=True))
         try:
-            emulator = start_emulator()
+            emulator = start_emulator(wanted)
         except EmulatorError as exc:
             sock.close()
             service.stop()
@@ -213,16 +255,31 @@ def serve(options: ServeOptions) -> int:
     options.echo(f"  listening on http://{options.host}:{port}")
     options.echo(f"  instructor: {base_url}/instructor" + (f"?token={token}" if generated else
                                                             " (open it with ?token=<your token> once)"))
-    options.echo(f"  students' private links: validate_tasks.py serve {name} ... --links")
+    if options.sandbox:
+        secret = store.meta("secret")
+        options.echo("  students' private links:")
+        for student in students:
+            options.echo(f"    {student.student_id}\t{link(base_url, secret, student.student_id)}")
+    else:
+        options.echo(f"  students' private links: validate_tasks.py serve {name} ... --links")
     if options.every:
         options.echo(f"  the whole class is graded every {options.every:g} min")
+    if lti is not None:
+        options.echo(f"  LTI 1.3 tool for {platform.issuer}: login {base_url}/lti/login, launch {base_url}/lti/launch, "
+                     f"keys {base_url}/lti/jwks; {options.counted} score passed back")
     if emulator is not None:
-        options.echo(f"  AWS emulator: export AWS_ENDPOINT_URL={emulator.url} AWS_ACCESS_KEY_ID=testing "
-                     "AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=us-east-1")
+        from grader.sandbox import shell_setup
+
+        options.echo("  AWS emulator: paste these lines into bash or zsh, and every aws command (aws sqs too) "
+                     "stays in it:")
+        for line in shell_setup(emulator.url, options.region or "us-east-1"):
+            options.echo(f"    {line}")
     try:
         run_http(app, sock)
     finally:
         service.stop()
+        if lti is not None:
+            lti.stop()
         if emulator is not None:
             emulator.stop()
         store.engine.dispose()
@@ -273,9 +330,6 @@ def run_http(app: Any, sock: socket.socket) -> None:
         @contextlib.contextmanager
         def capture_signals(self) -> Any:  # signals are handled below
             yield
-
-        def install_signal_handlers(self) -> None:  # the same, in uvicorn before 0.29
-            pass
 
     server = Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off",
                                    timeout_graceful_shutdown=5, server_header=False))

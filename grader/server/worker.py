@@ -61,6 +61,7 @@ class GradingService:
         self._threads: list[threading.Thread] = []
         self._waiters: dict[int, list[tuple[asyncio.AbstractEventLoop, asyncio.Event]]] = {}
         self._lock = threading.Lock()
+        self.recorded: list[Callable[[str], None]] = []  # called with a student ID after each new attempt
 
     # --- life -----------------------------------------------------------------------------------
 
@@ -139,6 +140,11 @@ class GradingService:
             if attempt is None:
                 log.warning("job %s was taken over by another instance; its result was dropped", job.id)
             self._notify(job.id)
+            for listener in self.recorded if attempt is not None else ():
+                try:
+                    listener(job.student.student_id)
+                except Exception:
+                    log.exception("a listener of new attempts failed")
 
         started = time.monotonic()
         try:

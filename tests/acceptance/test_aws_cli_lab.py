@@ -1,8 +1,9 @@
 """A lab account built the way the lab has it built: its own ``aws`` CLI lines, and for its console
 and Terraform steps the CLI calls that make the same resources; then graded by our CLI, with no student ID.
 
-The functions really run in the emulator's local runtime: invoking HelloWorldFunction creates its log
-group, and the uploaded test file makes S3FileProcessor write its ``analysis/<key>.json``.
+The functions run the lab's code (checks/lambda_lab/code/, as README_lambda_lab.md gives it), really, in the
+emulator's local runtime: invoking HelloWorldFunction creates its log group, and the uploaded test file
+makes S3FileProcessor write its ``analysis/<key>.json``.
 """
 
 from __future__ import annotations
@@ -12,39 +13,12 @@ import time
 
 import pytest
 
+from checks.lambda_lab.solution import DEPLOYED, LAYER_CODE, files
 from tests.acceptance.test_aws_cli_student import AwsCli, write_zip
 from tests.conftest import new_account_id
 from tests.support.emulator import wait_for_deliveries
 from tests.test_cli import cli, own_account_env
 
-HELLO_CODE = """
-import json, os
-
-def lambda_handler(event, context):
-    name = (event.get("queryStringParameters") or {}).get("name") or event.get("name") or "World"
-    print(f"greeting {name}")
-    body = {"message": f"{os.environ.get('GREETING_PREFIX', 'Hello')}, {name}!", "id": context.aws_request_id}
-    return {"statusCode": 200, "body": json.dumps(body)}
-"""
-# Counts the words of each uploaded text file into analysis/<key>.json, as the lab's processor does.
-PROCESSOR_CODE = """
-import json, urllib.parse
-import boto3
-
-s3 = boto3.client("s3")
-
-def lambda_handler(event, context):
-    for record in event["Records"]:
-        bucket = record["s3"]["bucket"]["name"]
-        key = urllib.parse.unquote_plus(record["s3"]["object"]["key"])
-        head = s3.head_object(Bucket=bucket, Key=key)
-        if not head.get("ContentType", "").startswith("text/"):
-            continue
-        text = s3.get_object(Bucket=bucket, Key=key)["Body"].read().decode()
-        summary = {"file": key, "lines": len(text.splitlines()), "words": len(text.split())}
-        s3.put_object(Bucket=bucket, Key=f"analysis/{key}.json", Body=json.dumps(summary),
-                      ContentType="application/json")
-"""
 TRUST = json.dumps({"Version": "2012-10-17", "Statement": [
     {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
 
@@ -60,10 +34,11 @@ class LabCli(AwsCli):
 
 def build_lab_with_cli(aws: LabCli, bucket: str) -> None:
     tmp = aws.tmp
-    write_zip(tmp / "function.zip", {"lambda_function.py": "def lambda_handler(event, context):\n    return {}\n"})
-    write_zip(tmp / "hello.zip", {"lambda_function.py": HELLO_CODE})
-    write_zip(tmp / "processor.zip", {"lambda_function.py": PROCESSOR_CODE})
-    write_zip(tmp / "common-layer.zip", {"python/common_utils.py": "def format_response(s, d):\n    return {}\n"})
+    for zip_name, function in (("hello", "HelloWorldFunction"), ("processor", "S3FileProcessor"),
+                               ("terraform", "terraform-managed-lambda"), ("advanced", "AdvancedProcessor"),
+                               ("async", "AsyncProcessor")):
+        write_zip(tmp / f"{zip_name}.zip", files(DEPLOYED[function]))
+    write_zip(tmp / "common-layer.zip", files(LAYER_CODE))
     account = aws("sts get-caller-identity --query Account --output text")
     region = "us-east-1"
 
@@ -74,7 +49,7 @@ def build_lab_with_cli(aws: LabCli, bucket: str) -> None:
             aws(f"iam attach-role-policy --role-name {name} --policy-arn arn:aws:iam::aws:policy/{policy}")
         return arn
 
-    def create(name: str, role_arn: str, extra: str = "", code: str = "function") -> str:
+    def create(name: str, role_arn: str, extra: str, code: str) -> str:
         arn = aws(f"lambda create-function --function-name {name} --runtime python3.12 --architectures x86_64 "
                   f"--role {role_arn} --handler lambda_function.lambda_handler --zip-file fileb://{tmp}/{code}.zip "
                   f"{extra} --query FunctionArn --output text")
@@ -96,7 +71,7 @@ def build_lab_with_cli(aws: LabCli, bucket: str) -> None:
         return api
 
     # Lab 1 (console: author from scratch) and lab 2 (console: add an API Gateway trigger, REST, open).
-    hello = create("HelloWorldFunction", role("HelloWorldFunction-role"), code="hello")
+    hello = create("HelloWorldFunction", role("HelloWorldFunction-role"), "", "hello")
     api = proxy_api("HelloWorldFunction-API", "HelloWorldFunction", hello, "default")
     aws("lambda add-permission --function-name HelloWorldFunction --statement-id apigateway-invoke "
         "--action lambda:InvokeFunction --principal apigateway.amazonaws.com "
@@ -108,13 +83,14 @@ def build_lab_with_cli(aws: LabCli, bucket: str) -> None:
     # Lab 4: a test run (Lambda makes the function's log group), and the alarm of step 4.6.
     aws(f"lambda invoke --function-name HelloWorldFunction --payload '{{\"name\": \"DevOps Student\"}}' "
         f"{tmp}/response.json")
-    assert json.loads(json.loads((tmp / "response.json").read_text())["body"])["message"] == "Welcome, DevOps Student!"
+    assert json.loads(json.loads((tmp / "response.json").read_text())["body"])["message"] == (
+        "Welcome, DevOps Student! Thanks for using our API!")
     aws("cloudwatch put-metric-alarm --alarm-name HelloWorldFunction-Errors --namespace AWS/Lambda "
         "--metric-name Errors --dimensions Name=FunctionName,Value=HelloWorldFunction --statistic Sum --period 300 "
         "--evaluation-periods 1 --threshold 5 --comparison-operator GreaterThanThreshold")
     # Lab 5: the lab's own lines for the bucket and the uploads; the console's trigger as CLI calls.
     aws(f"s3 mb s3://{bucket}")
-    processor = create("S3FileProcessor", role("S3FileProcessor-role", "AmazonS3FullAccess"), code="processor")
+    processor = create("S3FileProcessor", role("S3FileProcessor-role", "AmazonS3FullAccess"), "", "processor")
     aws("lambda add-permission --function-name S3FileProcessor --statement-id s3-trigger --action lambda:InvokeFunction "
         f"--principal s3.amazonaws.com --source-arn arn:aws:s3:::{bucket} --source-account {account}")
     notification = json.dumps({"LambdaFunctionConfigurations": [
@@ -136,7 +112,7 @@ def build_lab_with_cli(aws: LabCli, bucket: str) -> None:
     aws("logs put-retention-policy --log-group-name /aws/lambda/terraform-managed-lambda --retention-in-days 7")
     managed = create("terraform-managed-lambda", role("terraform-managed-lambda-role"),
                      "--timeout 10 --memory-size 256 --environment 'Variables={ENVIRONMENT=production,APP_VERSION=1.0.0}' "
-                     "--tags 'Project=Lambda Lab,ManagedBy=Terraform,Environment=Learning'")
+                     "--tags 'Project=Lambda Lab,ManagedBy=Terraform,Environment=Learning'", "terraform")
     tf_api = proxy_api("terraform-managed-lambda-api", "{proxy+}", managed, "prod")
     aws("lambda add-permission --function-name terraform-managed-lambda --statement-id AllowAPIGatewayInvoke "
         "--action lambda:InvokeFunction --principal apigateway.amazonaws.com "
@@ -147,8 +123,8 @@ def build_lab_with_cli(aws: LabCli, bucket: str) -> None:
                 f"--zip-file fileb://{tmp}/common-layer.zip --compatible-runtimes python3.12 "
                 "--compatible-architectures x86_64 --query LayerVersionArn --output text")
     lab7 = role("lab7-role", "AmazonSQSFullAccess")
-    create("AdvancedProcessor", lab7, f"--layers {layer}")
-    create("AsyncProcessor", lab7, "--timeout 10")
+    create("AdvancedProcessor", lab7, f"--layers {layer}", "advanced")
+    create("AsyncProcessor", lab7, "--timeout 10", "async")
     aws("sqs create-queue --queue-name lambda-dlq")
     queue_arn = aws(f"sqs get-queue-attributes --queue-url {aws.endpoint}/{account}/lambda-dlq "
                     "--attribute-names QueueArn --query Attributes.QueueArn --output text")

@@ -45,10 +45,18 @@ def write_zip(path, files):
             archive.writestr(name, text)
 
 
+def write_student_code(tmp) -> None:
+    """function.zip (ANY_FUNCTION) and layer.zip (the assessment's utils.py and dependencies) in ``tmp``."""
+    from checks.lambda_medium.solution import layer_files
+    from tests.checks.lambda_medium.test_code import ANY_FUNCTION
+
+    write_zip(tmp / "function.zip", {"lambda_function.py": ANY_FUNCTION})
+    write_zip(tmp / "layer.zip", layer_files())
+
+
 def build_with_cli(aws: AwsCli, sid: str, erratum_dimension: bool = False) -> None:
     tmp = aws.tmp
-    write_zip(tmp / "layer.zip", {"python/utils.py": "def format_response(s, b):\n    return b\n"})
-    write_zip(tmp / "function.zip", {"lambda_function.py": "def lambda_handler(e, c):\n    return 1\n"})
+    write_student_code(tmp)
     trust = json.dumps({"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
     role = aws(f"iam create-role --role-name lambda-exec-{sid} --assume-role-policy-document '{trust}' "

@@ -19,7 +19,7 @@ import pytest
 from checks.building import settled
 from grader import shell
 from grader.model import Status, StudentResult
-from tests.acceptance.test_aws_cli_student import AwsCli, write_zip
+from tests.acceptance.test_aws_cli_student import AwsCli, write_student_code
 from tests.conftest import Account, new_student_id
 
 # The values only the student can choose, and what this test chooses for them.
@@ -29,8 +29,7 @@ CHOICES = {"<trusted-account-id>": "111122223333", "<insights-version>": "53"}
 @pytest.fixture
 def aws(emulator, monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)  # fileb://function.zip and friends are relative to where the student is
-    write_zip(tmp_path / "function.zip", {"lambda_function.py": "def lambda_handler(e, c):\n    return 1\n"})
-    write_zip(tmp_path / "layer.zip", {"python/utils.py": "def format_response(s, b):\n    return b\n"})
+    write_student_code(tmp_path)  # function.zip and layer.zip, whose code the grader reads
     (tmp_path / "test-file.txt").write_text("one line\n")
     return AwsCli(emulator, monkeypatch, tmp_path)
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import json
 import re
 import sys
-import zipfile
 
 from grader import shell
+from tests.acceptance.test_aws_cli_student import write_student_code
 from tests.conftest import new_student_id
 from tests.test_cli import ROOT, free_port
 from tests.test_loop import bash, needs_aws_cli, pasted, start_sandbox, stop
@@ -26,11 +26,9 @@ def test_a_student_goes_from_nothing_to_100_with_what_the_grader_prints(tmp_path
         setup = pasted(printed)
         role = re.search(r"<your-lambda-role>: ([\w-]+)", "\n".join(printed))[1]
         choices = {"<your-lambda-role>": role, "<trusted-account-id>": "111122223333", "<insights-version>": "53"}
-        # What the student writes themselves (the README's "Before you start"): a handler and a layer.
-        with zipfile.ZipFile(tmp_path / "function.zip", "w") as archive:
-            archive.writestr("lambda_function.py", "def lambda_handler(event, context):\n    return 1\n")
-        with zipfile.ZipFile(tmp_path / "layer.zip", "w") as archive:
-            archive.writestr("python/utils.py", "def format_response(s, b):\n    return b\n")
+        # What the student writes themselves (the README's tasks 1 to 7): the code and the layer, one
+        # function.zip for every function here (it does what each function is graded for).
+        write_student_code(tmp_path)
         sid = new_student_id("jo")
         scores = []
         for _ in range(6):

@@ -12,7 +12,15 @@ ROOT = Path(__file__).resolve().parents[2]
 # Lowest first. A new module of grader/aws/ must be placed here (the test names it otherwise).
 LAYERS = {
     "core": ("grader.aws.actions", "grader.aws.errors"),  # IAM actions, the read-only rule, errors
-    "transport": ("grader.aws.pacing", "grader.aws.models", "grader.aws.session", "grader.aws.packages"),
+    "transport": (
+        "grader.aws.pacing",
+        "grader.aws.models",
+        "grader.aws.session",
+        "grader.aws.packages",
+        "grader.aws.zip_reader",
+        "grader.aws.package_http",
+        "grader.aws.package_reader",
+    ),
     "reader": ("grader.aws.reader",),
     "services": ("grader.aws.services",),  # the package and every module in it
     "catalogue": ("grader.aws.facts", "grader.aws.permissions"),  # every fact; what they add up to
@@ -135,3 +143,8 @@ def test_cycles_are_found():
 
 def test_no_import_cycle_in_the_aws_package():
     assert cycles(import_graph("grader.aws")) == []
+
+
+def test_no_import_cycle_in_the_renderers():
+    """The formats' shared marks and helpers live in grader/render/common.py, below every format module."""
+    assert cycles(import_graph("grader.render")) == []

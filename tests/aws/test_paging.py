@@ -12,6 +12,7 @@ from __future__ import annotations
 import pytest
 
 from checks.lambda_lab import ASSESSMENT as LAB
+from checks.lambda_lab.solution import LAYER as LAB_LAYER
 from checks.lambda_medium import ASSESSMENT as MEDIUM
 from grader.aws.facts import FactStore
 from grader.engine import Grader
@@ -55,7 +56,8 @@ def crowded_medium() -> AwsAccount:
 
 def crowded_lab() -> AwsAccount:
     account = lab_account()
-    account.layers["common-utilities"].append({"version": 2, "description": "v2", "runtimes": ["python3.12"]})
+    account.layers["common-utilities"].append({"version": 2, "description": "v2", "runtimes": ["python3.12"],
+                                               "package": LAB_LAYER})  # the newest: what 7.6 reads
     account.layers["aaa-utilities"] = [{"version": 1, "description": "listed first", "runtimes": ["python3.11"]}]
     account.alarms.insert(0, account.metric_alarm("HelloWorldFunction-Invocations", "Invocations", "Sum", 100,
                                                   "GreaterThanThreshold", "HelloWorldFunction"))

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from grader.aws.packages import Package
 from grader.engine import judge_all
 from grader.model import Status, StudentResult
 from grader.rubric import Context
@@ -89,6 +90,8 @@ class HandBuiltFacts:
     stages: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # API id -> stages
     buckets: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> {"notifications": ..., "keys": [...]}
     concurrency_quota: int = 1000  # the Region's Lambda concurrency quota (AWS's default; a new account's is 10)
+    packages: dict[str, Package] = field(default_factory=dict)  # function -> its deployment package
+    layer_contents: dict[str, Package] = field(default_factory=dict)  # layer version ARN -> its content
     inventory: bool = False
 
     def __post_init__(self) -> None:
@@ -155,6 +158,14 @@ class HandBuiltFacts:
 
     def function_tags(self, name: str) -> dict[str, str] | None:
         return None if name not in self.configurations else dict(self.tag_sets.get(name, {}))
+
+    def function_package(self, name: str) -> Package | None:
+        if name not in self.configurations:
+            return None
+        return self.packages.get(name, Package())  # a function always has a package: empty unless given
+
+    def layer_package(self, layer_version_arn: str) -> Package | None:
+        return self.layer_contents.get(layer_version_arn)
 
     def reserved_concurrency(self, name: str) -> int | None:
         return self.reserved.get(name) if name in self.configurations else None
@@ -236,6 +247,9 @@ class HandBuiltFacts:
 
     def metric_alarms(self) -> list[dict[str, Any]]:
         return copy.deepcopy(self.alarms)
+
+    def metric_alarms_named(self, names: tuple[str, ...]) -> list[dict[str, Any]]:
+        return copy.deepcopy([a for a in self.alarms if a["AlarmName"] in names])
 
     def log_group(self, name: str) -> dict[str, Any] | None:
         return copy.deepcopy(self.log_groups.get(name))
@@ -329,6 +343,8 @@ def named(value: Any) -> list[str]:
     by the words the case gives."""
     if isinstance(value, list):
         return [str(item) for item in value]
+    if isinstance(value, float) and value.is_integer():
+        return [f"{value:.0f}"]  # a whole threshold is shown whole: 10, not 10.0
     return [] if isinstance(value, dict) or value == "" else [str(value)]
 
 

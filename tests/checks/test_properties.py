@@ -17,6 +17,8 @@ from hypothesis import strategies as st
 
 from checks.lambda_lab import ASSESSMENT as LAB
 from checks.lambda_medium import ASSESSMENT as MEDIUM
+from checks.lambda_medium.solution import function_files, layer_files
+from grader.aws.packages import Package
 from grader.aws.reader import expect
 from grader.engine import judge_all
 from grader.rubric import Context
@@ -32,7 +34,8 @@ NAMES = st.sampled_from(["layer-consumer-h1", "vpc-lambda-h1", "lambda-sg-h1", "
                          "arn:aws:lambda:us-east-1:123456789012:function:HelloWorldFunction",
                          "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:"
                          "123456789012:function:S3FileProcessor/invocations", "apigateway.amazonaws.com",
-                         "s3.amazonaws.com", "AWS:SourceArn", "arn:aws:s3:::lambda-lab-1", "analysis/a.json"])
+                         "s3.amazonaws.com", "AWS:SourceArn", "arn:aws:s3:::lambda-lab-1", "analysis/a.json",
+                         "lambda_function.lambda_handler", "src/app.main"])
 TEXT = st.one_of(NAMES, st.text(max_size=12))
 JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | TEXT,
                     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(TEXT, inner, max_size=4),
@@ -42,6 +45,19 @@ POLICY_KEYS = st.sampled_from(["Version", "Statement", "Effect", "Action", "NotA
 POLICY = st.recursive(st.none() | TEXT | POLICY_KEYS | st.integers(),
                       lambda inner: st.lists(inner, max_size=3) | st.dictionaries(POLICY_KEYS | TEXT, inner, max_size=4),
                       max_leaves=15)
+# Deployment packages: the assessment's code, fragments of it, code that does not parse, any text, as any
+# member of a function's package or a layer; or a package that cannot be judged.
+SOURCES = st.sampled_from([*(function_files(p)["lambda_function.py"] for p in (
+    "layer-consumer", "vpc-lambda", "async-processor", "sqs-consumer", "dlq-processor", "rate-limited-function")),
+    layer_files()["python/utils.py"].decode(), "def lambda_handler(e, c):\n    return {}\n", "import utils\n",
+    "from . import x\nfrom .. import y\n", "def (:\n", "x = 1\x00", "lambda_handler = 1\n", ""]) | st.text(max_size=40)
+PATHS = st.sampled_from(["lambda_function.py", "app.py", "utils.py", "utils/__init__.py", "src/app.py",
+                         "python/utils.py", "python/lib/python3.12/site-packages/utils.py",
+                         "python/lib/python3.12/site-packages/requests/__init__.py", "python/boto3/__init__.py",
+                         "requests-2.0.dist-info/RECORD", "python/"]) | TEXT
+PACKAGES = st.builds(lambda usual, others: Package.of({**usual, **others}),
+                     st.fixed_dictionaries({}, optional={"lambda_function.py": SOURCES}),
+                     st.dictionaries(PATHS, SOURCES | st.binary(max_size=8), max_size=4)) | st.builds(Package.broken, TEXT)
 
 
 @functools.cache
@@ -103,7 +119,11 @@ class GeneratedFacts:
         pass
 
     def function(self, name):
-        return self._draw(("function", name), output("lambda", "GetFunction"))
+        found = self._draw(("function", name), output("lambda", "GetFunction"))
+        config = found.get("Configuration") if isinstance(found, dict) else None
+        if isinstance(config, dict) and self._draw(("usual handler", name), st.booleans(), False):
+            config["Handler"] = "lambda_function.lambda_handler"  # so that the code checks read the code
+        return found
 
     def function_names(self):
         return set(self._draw(("function-names",), st.lists(NAMES | TEXT, max_size=4), False))
@@ -115,6 +135,14 @@ class GeneratedFacts:
         return self._draw(("account",), st.fixed_dictionaries({}, optional={
             "ConcurrentExecutions": st.integers(0, 2000), "UnreservedConcurrentExecutions": st.integers(-100, 2000)}),
             False)
+
+    # Deployment packages: the assessments' own code, fragments, stubs, any bytes, and (PACKAGE) the lab's
+    # code with its lines shuffled (mostly not Python); or a package that cannot be judged.
+    def function_package(self, name):
+        return self._draw(("package", name), PACKAGES | PACKAGE)
+
+    def layer_package(self, layer_version_arn):
+        return self._draw(("layer-package", layer_version_arn), PACKAGES | PACKAGE)
 
     def latest_layer_version(self, name):
         return self._draw(("layer", name), item("lambda", "ListLayerVersions", "LayerVersions"))
@@ -167,6 +195,9 @@ class GeneratedFacts:
     def metric_alarms(self):
         return self._draw(("alarms",), output("cloudwatch", "DescribeAlarms", "MetricAlarms"), False)
 
+    def metric_alarms_named(self, names):
+        return self._draw(("alarms named", names), output("cloudwatch", "DescribeAlarms", "MetricAlarms"), False)
+
     def function_tags(self, name):
         return self._draw(("tags", name), st.dictionaries(TEXT, TEXT, max_size=3))
 
@@ -190,6 +221,35 @@ class GeneratedFacts:
 
     def object_keys(self, bucket, prefix):
         return self._draw(("keys", bucket), st.lists(TEXT, max_size=3))
+
+
+def _code_snippets() -> list[str]:
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "checks"
+    return sorted(path.read_text(encoding="utf-8") for path in root.glob("*/code/**/*.py"))
+
+
+SNIPPETS = _code_snippets()
+SOURCE = st.one_of(
+    st.sampled_from(SNIPPETS or ["def lambda_handler(event, context):\n    return {}\n"]),
+    st.lists(st.sampled_from([line for text in SNIPPETS for line in text.splitlines()] or ["pass"]),
+             max_size=12).map("\n".join),
+    st.sampled_from(["", "def lambda_handler(event, context):\n    return {'statusCode': 200}\n",
+                     "lambda_handler = None\n", "def lambda_handler(:\n", "from . import x\n", "import common_utils\n"]),
+    TEXT,
+)
+MEMBERS = st.sampled_from(["lambda_function.py", "app.py", "utils.py", "common_utils.py", "python/utils.py",
+                           "python/common_utils.py", "python/lib/python3.12/site-packages/common_utils.py",
+                           "python/common_utils/__init__.py", "python/lib/python3.12/site-packages/requests/",
+                           "python/lib/python3.12/site-packages/boto3/__init__.py", "src/__init__.py", "src/app.py"])
+
+
+def _package(members: dict, broken: str | None) -> Package:
+    return Package.broken(broken) if broken else Package.of(members)
+
+
+PACKAGE = st.builds(_package, st.dictionaries(MEMBERS, SOURCE, max_size=4), st.none() | TEXT)
 
 
 def crashes(data: st.DataObject, malformed: bool) -> list[str]:

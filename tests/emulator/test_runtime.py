@@ -139,3 +139,20 @@ def test_an_event_invocation_is_accepted_before_it_runs_and_dry_run_runs_nothing
         "StatusCode"] == 204
     assert not wait_for_key(s3, bucket, "done", seconds=3)
     wait_for_deliveries()
+
+
+def test_imports_resolve_in_lambdas_order_package_then_site_packages_then_python(own_account):
+    """/var/task, then /opt/python/lib/python3.12/site-packages, then /opt/python (AWS's Python base images,
+    bootstrap.py set_default_sys_path: "precedence: LAMBDA_TASK_ROOT -> /opt/python/lib/pythonN.N/site-packages
+    -> /opt/python"); checks/python_source.py resolves imports in the same order."""
+    lam = own_account.client("lambda")
+    layer = lam.publish_layer_version(LayerName=new_student_id("order"), Content={"ZipFile": zip_of({
+        "python/where.py": "PLACE = 'python'\n", "python/lib/python3.12/site-packages/where.py": "PLACE = 'site'\n",
+        "python/only_python.py": "PLACE = 'python'\n"})}, CompatibleRuntimes=["python3.12"])["LayerVersionArn"]
+    code = ("import where, only_python\n\ndef lambda_handler(event, context):\n"
+            "    return [where.PLACE, only_python.PLACE]\n")
+    name, _ = make_function(own_account, code, Layers=[layer])
+    assert json.loads(lam.invoke(FunctionName=name)["Payload"].read()) == ["site", "python"]
+    lam.update_function_code(FunctionName=name, ZipFile=zip_of({"lambda_function.py": code,
+                                                                "where.py": "PLACE = 'package'\n"}))
+    assert json.loads(lam.invoke(FunctionName=name)["Payload"].read()) == ["package", "python"]

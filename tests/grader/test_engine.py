@@ -17,9 +17,9 @@ from grader.rubric import Assessment, Context, Task, failed, passed
 def make_task():
     task = Task(1, "Demo", points=6)
 
-    @task.check("1.1", "exists", points=2)
+    @task.check("1.1", "exists", points=2, hint="create it --name x-{sid}")
     def exists(ctx):
-        return passed("yes") if ctx.facts.present else failed("no", hint="create it --name x-{sid}")
+        return passed("yes") if ctx.facts.present else failed("no")
 
     @task.check("1.2", "depends", points=2, requires=exists)
     def depends(ctx):
@@ -282,3 +282,16 @@ def test_only_the_chosen_tasks_are_graded_with_the_checks_they_require():
     judged.clear()
     results = judge_all(Assessment("demo", "Demo", [first, second]), context(True), only_tasks=(1,))
     assert [t.number for t in results] == [1] and sorted(judged) == ["1.1", "1.2"]
+
+
+def test_a_verdicts_hint_is_kept_as_its_check_wrote_it():
+    """Only a check's own template is filled: a value read from AWS (an alarm described "pages {account} in
+    {region}", a stray brace) reaches the fix as it was read."""
+    task = Task(1, "Demo", points=1)
+
+    @task.check("1.1", "described", points=1, hint="unused --name x-{sid}")
+    def described(ctx):
+        return failed("no", hint="aws cloudwatch put-metric-alarm --alarm-description 'pages {account} in {region} {'")
+
+    check = judge_all(Assessment("demo", "Demo", [task]), context(True))[0].checks[0]
+    assert check.hint == "aws cloudwatch put-metric-alarm --alarm-description 'pages {account} in {region} {'"

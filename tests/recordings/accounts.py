@@ -15,14 +15,26 @@ functions each change one thing, as a student might get it wrong.
 
 from __future__ import annotations
 
+import base64
 import copy
+import hashlib
 import json
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from checks.lambda_medium.solution import INSIGHTS_LOGGING  # the solution's inline policy for task 8
+from checks.lambda_lab.solution import DEPLOYED as LAB_DEPLOYED
+from checks.lambda_lab.solution import LAYER as LAB_LAYER  # the lab's layer (common_utils.py)
+from checks.lambda_lab.solution import function_zip as lab_function_zip
+from checks.lambda_medium.common import FUNCTIONS as MEDIUM_FUNCTIONS
+from checks.lambda_medium.solution import (  # the reference solution's packages
+    HANDLER,
+    INSIGHTS_LOGGING,  # the solution's inline policy for task 8
+    LAYER,
+    function_zip,
+)
+from grader.aws.package_http import partition_of
 from tests.recordings import corpus
 from tests.recordings.replay import Answer, Replay, Unrecorded, ok, pages
 
@@ -63,6 +75,7 @@ class Function:
     invoke_config: dict[str, Any] | None = None  # {"MaximumRetryAttempts":..., "OnSuccess": arn|None, ...}
     statements: list[dict[str, Any]] = field(default_factory=list)  # resource-based policy statements
     provisioned: dict[str, dict[str, Any]] = field(default_factory=dict)  # qualifier -> {"requested", "status", "reason"}
+    package: bytes = b""  # the deployment package (a zip); empty: the reference solution's (solution.HANDLER)
 
 
 @dataclass
@@ -173,25 +186,31 @@ class AwsAccount:
             if page_size is not None and paging is not None:
                 resolver = _repaged(f"{service}:{operation}", resolver, paging, page_size, replay.pages)
             replay.on(service, operation, resolver)
+        replay.package_source = lambda url: self.packages().get(url)
         return replay
 
     def _resolvers(self) -> dict[tuple[str, str], Callable[[dict[str, Any], str], Answer]]:
-        def here(resolver: Callable[[dict[str, Any]], Answer]) -> Callable[[dict[str, Any], str], Answer]:
+        def here(resolver: Callable[[dict[str, Any]], Answer],
+                 elsewhere: dict[str, Any] | None = None) -> Callable[[dict[str, Any], str], Answer]:
             def in_region(params: dict[str, Any], region: str) -> Answer:
                 # IAM is global: botocore's client for it is in the partition's pseudo-region (aws-global...).
                 if region not in (self.region, f"{self.partition}-global"):
+                    if elsewhere is not None and region in self.regions():
+                        return ok(elsewhere)  # the account's other regions hold nothing
                     raise Unrecorded(f"the account is modelled in {self.region} only")
                 return resolver(params)
             return in_region
 
         return {
             ("sts", "GetCallerIdentity"): here(self._caller_identity),
+            ("ec2", "DescribeRegions"): here(self._regions),
             ("ec2", "DescribeSubnets"): here(self._subnets),
-            ("ec2", "DescribeSecurityGroups"): here(self._security_groups),
+            ("ec2", "DescribeSecurityGroups"): here(self._security_groups, {"SecurityGroups": []}),
             ("lambda", "GetFunction"): here(self._get_function),
-            ("lambda", "ListFunctions"): here(self._list_functions),
-            ("lambda", "ListLayers"): here(self._list_layers),
+            ("lambda", "ListFunctions"): here(self._list_functions, {"Functions": []}),
+            ("lambda", "ListLayers"): here(self._list_layers, {"Layers": []}),
             ("lambda", "ListLayerVersions"): here(self._list_layer_versions),
+            ("lambda", "GetLayerVersion"): here(self._get_layer_version),
             ("lambda", "GetFunctionEventInvokeConfig"): here(self._invoke_config),
             ("lambda", "ListEventSourceMappings"): here(self._list_mappings),
             ("lambda", "GetEventSourceMapping"): here(self._get_mapping),
@@ -201,7 +220,7 @@ class AwsAccount:
             ("lambda", "GetPolicy"): here(self._get_policy),
             ("lambda", "GetAccountSettings"): here(self._account_settings),
             ("sqs", "GetQueueUrl"): here(self._queue_url),
-            ("sqs", "ListQueues"): here(self._list_queues),
+            ("sqs", "ListQueues"): here(self._list_queues, {}),
             ("sqs", "GetQueueAttributes"): here(self._queue_attributes),
             ("iam", "GetAccountAuthorizationDetails"): here(self._authorization_details),
             ("iam", "ListAttachedRolePolicies"): here(self._attached_policies),
@@ -209,9 +228,9 @@ class AwsAccount:
             ("iam", "GetRolePolicy"): here(self._inline_policy),
             ("iam", "GetPolicy"): here(self._managed_policy),
             ("iam", "GetPolicyVersion"): here(self._managed_policy_version),
-            ("application-autoscaling", "DescribeScalableTargets"): here(self._scalable_targets),
+            ("application-autoscaling", "DescribeScalableTargets"): here(self._scalable_targets, {"ScalableTargets": []}),
             ("application-autoscaling", "DescribeScalingPolicies"): here(self._scaling_policies),
-            ("cloudwatch", "DescribeAlarms"): here(self._alarms),
+            ("cloudwatch", "DescribeAlarms"): here(self._alarms, {"MetricAlarms": [], "CompositeAlarms": []}),
             ("logs", "DescribeLogGroups"): here(self._log_groups),
             ("apigateway", "GetRestApis"): here(self._rest_apis),
             ("apigateway", "GetResources"): here(self._resources),
@@ -222,6 +241,18 @@ class AwsAccount:
         }
 
     # --- STS / EC2 -----------------------------------------------------------------------------
+
+    def regions(self) -> list[str]:
+        """The account's enabled regions: the recorded ones of its partition, and its own."""
+        case = "aws-cn" if self.partition == "aws-cn" else "enabled"
+        recorded = [r["RegionName"] for r in corpus.response("ec2", "DescribeRegions", case)["Regions"]]
+        return sorted({*recorded, self.region}) if self.partition in ("aws", "aws-cn") else [self.region]
+
+    def _regions(self, params: dict[str, Any]) -> Answer:
+        _expect(params)
+        domain = "amazonaws.com.cn" if self.partition == "aws-cn" else "amazonaws.com"
+        return ok({"Regions": [{"Endpoint": f"ec2.{r}.{domain}", "OptInStatus": "opt-in-not-required", "RegionName": r}
+                               for r in self.regions()]})
 
     def _caller_identity(self, params: dict[str, Any]) -> Answer:
         _expect(params)
@@ -277,6 +308,7 @@ class AwsAccount:
             "Description": function.versions.get(version, function.description), "Version": version,
             "Environment": {"Variables": dict(function.environment)},
             "LoggingConfig": {"LogFormat": "Text", "LogGroup": f"/aws/lambda/{function.name}"},
+            "CodeSha256": code_sha256(function.package or HANDLER), "CodeSize": len(function.package or HANDLER),
         })
         if "RuntimeVersionConfig" in config:
             config["RuntimeVersionConfig"] = self.in_partition(config["RuntimeVersionConfig"])
@@ -300,6 +332,8 @@ class AwsAccount:
             return self._not_found(params["FunctionName"])
         response = corpus.response("lambda", "GetFunction", "python-function")
         response["Configuration"] = self.configuration(function)
+        response["Code"]["Location"] = self.package_url("tasks", function.name, function.package or HANDLER) + \
+            "?versionId=Jd8WJ6lTiRBLbmC9uC3L4Yk1XxVv7n4b"
         if function.reserved is not None:
             response["Concurrency"] = {"ReservedConcurrentExecutions": function.reserved}
         if function.tags_error:
@@ -340,6 +374,45 @@ class AwsAccount:
                    "LatestMatchingVersion": self._layer_version(name, versions[-1])}
                   for name, versions in self.layers.items() if versions]
         return _paged("Layers", layers, PAGE["ListLayers"])
+
+    def _get_layer_version(self, params: dict[str, Any]) -> Answer:
+        _expect(params, {"LayerName", "VersionNumber"})
+        name = params["LayerName"]
+        if name.startswith("arn:"):
+            if not name.startswith(self.layer_arn("")):
+                raise Unrecorded("the accounts model their own layers only")
+            name = name.split(":")[-1]
+        version = next((v for v in self.layers.get(name, []) if v["version"] == params["VersionNumber"]), None)
+        if version is None:
+            return {"error": corpus.error("lambda", "GetLayerVersion", "does-not-exist")}
+        response = corpus.response("lambda", "GetLayerVersion", "layer-version")
+        code = version.get("package") or LAYER
+        response.update(LayerArn=self.layer_arn(name), LayerVersionArn=self.layer_arn(name, version["version"]),
+                        Version=version["version"], CompatibleRuntimes=list(version.get("runtimes", ["python3.12"])))
+        response["Content"] = {"CodeSha256": code_sha256(code), "CodeSize": len(code),
+                               "Location": self.package_url("layers", name, code) + "?versionId=27iWyA73cCAYqyHx"}
+        if version.get("description"):
+            response["Description"] = version["description"]
+        else:
+            response.pop("Description")
+        return ok(response)
+
+    def package_url(self, kind: str, name: str, code: bytes) -> str:
+        """Where Lambda keeps a package (the recorded bucket form, in the account's partition), without the
+        presigned query: ``kind`` is ``tasks`` (functions) or ``layers``."""
+        suffix = (partition_of(self.region) or {"outputs": {"dnsSuffix": "amazonaws.com"}})["outputs"]["dnsSuffix"]
+        return (f"https://prod-04-2014-{kind}.s3.{self.region}.{suffix}/snapshots/{self.account}/{name}-"
+                f"{hashlib.sha256(code).hexdigest()[:32]}")
+
+    def packages(self) -> dict[str, bytes]:
+        """Every package of the account by its URL (without the presigned query)."""
+        found = {self.package_url("tasks", f.name, f.package or HANDLER): f.package or HANDLER
+                 for f in self.functions.values()}
+        for name, versions in self.layers.items():
+            for version in versions:
+                code = version.get("package") or LAYER
+                found[self.package_url("layers", name, code)] = code
+        return found
 
     def _list_layer_versions(self, params: dict[str, Any]) -> Answer:
         _expect(params, {"LayerName"})
@@ -614,8 +687,11 @@ class AwsAccount:
         return ok({"ScalingPolicies": found})
 
     def _alarms(self, params: dict[str, Any]) -> Answer:
-        _expect(params)
-        return _paged("MetricAlarms", self.alarms, PAGE["DescribeAlarms"], {"CompositeAlarms": []})
+        # AlarmNames: only the alarms of those names (botocore's model, DescribeAlarmsInput.AlarmNames).
+        _expect(params, optional={"AlarmNames"})
+        names = params.get("AlarmNames")
+        alarms = self.alarms if names is None else [a for a in self.alarms if a["AlarmName"] in names]
+        return _paged("MetricAlarms", alarms, PAGE["DescribeAlarms"], {"CompositeAlarms": []})
 
     def metric_alarm(self, name: str, metric: str, statistic: str, threshold: float, operator: str, function: str,
                      periods: int = 1, period: int = 300, **extra: Any) -> dict[str, Any]:
@@ -740,6 +816,11 @@ class AwsAccount:
 # --- helpers -----------------------------------------------------------------------------------
 
 
+def code_sha256(code: bytes) -> str:
+    """Lambda's CodeSha256: the package's SHA-256, base64 (botocore: FunctionConfiguration.CodeSha256)."""
+    return base64.b64encode(hashlib.sha256(code).digest()).decode()
+
+
 def _expect(params: dict[str, Any], required: set[str] = frozenset(), optional: set[str] = frozenset()) -> None:
     """Refuse (loudly) parameters the model does not answer: the grader asked something new."""
     missing, extra = set(required) - set(params), set(params) - set(required) - set(optional)
@@ -848,6 +929,8 @@ def medium_account(sid: str = "kim7", classmates: int = 30) -> AwsAccount:
 
     # Task 7: reserved concurrency (GetFunction's Concurrency).
     a.functions[name("rate-limited-function")] = Function(name("rate-limited-function"), role, timeout=30, reserved=5)
+    for prefix in MEDIUM_FUNCTIONS:  # each function holds the assessment's code for it, as the solution deploys
+        a.functions[name(prefix)].package = function_zip(prefix)
 
     # Task 9 and 10: versions 1 and 2, STAGING on $LATEST, provisioned concurrency put on PROD while it
     # pointed at version 1 alone (AWS refuses it on a weighted alias), then the 10 % canary, then
@@ -1002,11 +1085,14 @@ def lab_account(partition: str = "aws", region: str = "us-east-1", account: str 
     a.apis.append(RestApi("t3rr4f0rm1", "terraform-managed-lambda-api", [("{proxy+}", "ANY", "terraform-managed-lambda")], ["prod"]))
 
     # Lab 7: the layer and its user, the async processor (on-failure destination, OnSuccess {}), reserved 5.
-    a.layers["common-utilities"] = [{"version": 1, "description": "Common utilities for Lambda functions", "runtimes": ["python3.12"]}]
+    a.layers["common-utilities"] = [{"version": 1, "description": "Common utilities for Lambda functions",
+                                     "runtimes": ["python3.12"], "package": LAB_LAYER}]
     a.functions["AdvancedProcessor"] = Function("AdvancedProcessor", "lab7-role", layers=[a.layer_arn("common-utilities", 1)])
     a.queues["lambda-dlq"] = {}
     a.functions["AsyncProcessor"] = Function("AsyncProcessor", "lab7-role", timeout=10, reserved=5, invoke_config={
         "MaximumRetryAttempts": 2, "MaximumEventAgeInSeconds": 3600, "OnFailure": a.queue_arn("lambda-dlq")})
+    for function in LAB_DEPLOYED:  # the code each function runs once the lab is done, as the solution deploys it
+        a.functions[function].package = lab_function_zip(function)
     return a
 
 

@@ -13,6 +13,11 @@ An answer is a dict in the corpus's case format::
     {"error": {"Code": ..., "Message": ..., "HTTPStatusCode": 404, ...}}
     {"pages": [{...}, {...}]}                 # a paginated listing: botocore's paginator walks the pages
 
+Deployment packages (the presigned ``Code.Location`` / ``Content.Location`` URLs the grader downloads) are
+answered by ``package_source(url)`` (the URL without its query -> the zip, or None), with S3's range
+semantics (``tests/support/s3.py``), through the session's ``package_transport``: a URL it has no package
+for is answered 404 and remembered as unanswered.
+
 Answers are given per request (:meth:`Replay.add`: service, operation and the exact API parameters)
 or by a resolver per operation (:meth:`Replay.on`: a function of the parameters and region that
 returns an answer, or raises :class:`Unrecorded` for parameters it does not model). Every response is
@@ -42,8 +47,10 @@ from typing import Any
 
 from botocore.awsrequest import AWSResponse
 
+from grader.aws.package_http import Response
 from grader.aws.session import ReadOnlySession
 from tests.recordings import corpus
+from tests.support.s3 import FakeS3
 
 Answer = dict[str, Any]
 Resolver = Callable[[dict[str, Any], str], Answer]
@@ -83,6 +90,9 @@ class Replay:
         self.unanswered: list[str] = []  # requests nothing answered, and answers of the wrong shape
         # Listings cut into pages by AwsAccount.replay(page_size): "service:Operation params" -> [asked for, pages].
         self.pages: dict[str, list[int]] = {}
+        # Deployment packages: the URL (without its query) -> the zip, or None when there is none there.
+        self.package_source: Callable[[str], bytes | None] = lambda url: None
+        self.package_requests: list[tuple[str, str]] = []  # (URL, Range) of every package request answered
 
     # --- what it answers -----------------------------------------------------------------------
 
@@ -112,6 +122,7 @@ class Replay:
             events.register("provide-client-params", _remember_params, unique_id="replay-params")
             # Registered after the session's own before-call hook, so requests are still counted.
             events.register("before-call", self._answer, unique_id="replay-answer")
+        session.package_transport = self._package
 
     def check(self) -> None:
         """Fail if any request went unanswered or was answered with a malformed response."""
@@ -119,6 +130,15 @@ class Replay:
             raise Unrecorded("requests the replay could not answer:\n  " + "\n  ".join(self.unanswered))
 
     # --- answering -----------------------------------------------------------------------------
+
+    def _package(self, url: str, byte_range: str, limit: int) -> Response:
+        key = url.split("?", 1)[0]
+        data = self.package_source(key)
+        with self._lock:
+            self.package_requests.append((url, byte_range))
+            if data is None:
+                self.unanswered.append(f"package GET {key} ({byte_range}): no package recorded there")
+        return FakeS3({key: data} if data is not None else {})(url, byte_range, limit)
 
     def _answer(self, model: Any, context: dict[str, Any] | None = None, **_: Any) -> tuple[AWSResponse, dict]:
         service, operation = model.service_model.service_name, model.name

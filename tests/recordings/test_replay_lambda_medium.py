@@ -1,8 +1,8 @@
 """lambda_medium graded on an account in real shapes: every response built from recordings of AWS.
 
 The complete student scores 100 by name and from account-wide listings alike, and one mistake costs its
-own task only. The last tests are issue 11's verdicts on responses AWS really gives (each failed on the
-grader before the fix).
+own task only. The last tests are verdicts on responses AWS really gives (each failed on the grader before
+its fix).
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ def test_the_classmate_whose_id_starts_the_same_is_not_this_student():
         assert check(by_name, check_id).status.value == "fail"
 
 
-# --- issue 11: verdicts that hold on real AWS ----------------------------------------------------
+# --- verdicts that hold on real AWS ----------------------------------------------------
 
 
 def _one_own_alarm(account: AwsAccount) -> None:

@@ -16,7 +16,8 @@ import pytest
 
 from grader import shell
 from grader.model import CheckResult, RunResult, Status, StudentResult, TaskResult
-from grader.render import FORMATS, REFERENCE_LABEL, write_report
+from grader.render import FORMATS, write_report
+from grader.render.common import REFERENCE_LABEL
 from tests import browser
 
 P, F = Status.PASS, Status.FAIL

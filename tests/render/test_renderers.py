@@ -15,7 +15,7 @@ import pytest
 
 from grader import cli
 from grader.model import StudentResult
-from grader.render import FORMATS, Renderer, print_run, report_formats, stdout_formats, write_report
+from grader.render import FORMATS, Renderer, print_run, report_formats, roster_formats, stdout_formats, write_report
 from grader.render.csv_format import safe
 from grader.run import RunError, parse_reports
 
@@ -34,7 +34,10 @@ def test_registry_lists_each_format_once():
     assert all(name == renderer.name and isinstance(renderer, Renderer) for name, renderer in FORMATS.items())
     assert len({type(r) for r in FORMATS.values()}) == len(FORMATS)  # one class per format
     assert stdout_formats() == ("table", "json", "markdown", "csv")  # table, the default, first
-    assert sorted(report_formats()) == ["csv", "gradescope", "html", "json", "junit", "markdown"]
+    assert sorted(report_formats()) == ["canvas", "csv", "gradescope", "html", "json", "junit", "markdown", "moodle"]
+    assert roster_formats() == ("canvas", "moodle")  # the LMS imports list the class from its roster
+    for renderer in FORMATS.values():  # what the server serves a download as: every format says it
+        assert renderer.label and renderer.media_type.count("/") == 1 and renderer.extension
     for names in (stdout_formats(), report_formats()):
         assert len(set(names)) == len(names)
 
@@ -43,8 +46,12 @@ def test_the_cli_takes_its_format_names_from_the_registry():
     command = cli.make_assessment_command("lambda_medium")
     choice = next(p for p in command.params if p.name == "output_format").type
     assert tuple(choice.choices) == stdout_formats()
-    for name in FORMATS:
-        if name in report_formats():
+    for name, renderer in FORMATS.items():
+        if renderer.needs_roster:
+            with pytest.raises(RunError, match="pass --roster FILE"):
+                parse_reports((f"{name}=out.{name}",))
+            assert parse_reports((f"{name}=out.{name}",), roster="r.csv")[0][0] == name
+        elif name in report_formats():
             assert parse_reports((f"{name}=out.{name}",))[0][0] == name
         else:
             with pytest.raises(RunError, match="FORMAT=PATH"):
@@ -159,7 +166,9 @@ def rich_loaded_after(code: str) -> bool:
 
 def test_json_and_file_formats_never_import_rich(tmp_path):
     assert not rich_loaded_after("import grader.cli\nfrom grader.render import print_run\nprint_run('json', run)")
-    written = "; ".join(f"write_report({name!r}, run, Path({str(tmp_path / name)!r}), several=False)"
-                        for name in report_formats())
-    assert not rich_loaded_after(f"from pathlib import Path\nfrom grader.render import write_report\n{written}")
+    written = "; ".join(f"write_report({name!r}, run, Path({str(tmp_path / name)!r}), several=False, roster=roster)"
+                        for name in report_formats())  # the gradebooks (needs_roster) with the class's roster
+    assert not rich_loaded_after("from pathlib import Path\nfrom grader.render import Roster, write_report\n"
+                                 "from grader.roster import Student\nroster = Roster((Student('s'),), 1.0)\n"
+                                 f"{written}")
     assert rich_loaded_after("from grader.render import FORMATS\nFORMATS['table'].text(run)")  # the check can fail

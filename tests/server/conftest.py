@@ -88,6 +88,7 @@ class Instance:
     service_options: dict[str, Any] = field(default_factory=dict)
     quotas: dict[str, float] | None = None
     sync: bool = True
+    lti: Any = None  # make_lti(store, service) -> grader.server.lti.Lti, for an LTI tool
 
     def start(self) -> Instance:
         import uvicorn
@@ -106,7 +107,10 @@ class Instance:
                               inventory=False, pacing=self.quotas is not None, quotas=self.quotas, fanout=32)
         self.service.connect(connections)
         settings = {"token": TOKEN, **self.settings}
-        self.app = create_app(self.store, self.service, ClassSettings(ASSESSMENT, **settings))
+        self.lti = self.lti(self.store, self.service) if self.lti else None
+        if self.lti is not None:
+            self.service.recorded.append(self.lti.passbacks.notice)
+        self.app = create_app(self.store, self.service, ClassSettings(ASSESSMENT, **settings), self.lti)
         sock = listening_socket("127.0.0.1", 0)
         self.base = f"http://127.0.0.1:{sock.getsockname()[1]}"
         self.server = uvicorn.Server(uvicorn.Config(self.app, lifespan="off", log_level="warning", access_log=False,
@@ -114,6 +118,8 @@ class Instance:
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [sock]}, daemon=True)
         self.thread.start()
         self.service.start()
+        if self.lti is not None:
+            self.lti.start()
         deadline = time.monotonic() + 10
         while not self.server.started:
             assert time.monotonic() < deadline, "the server did not start"
@@ -124,6 +130,8 @@ class Instance:
         self.server.should_exit = True
         self.thread.join(10)
         self.service.stop(timeout=10, hand_back=hand_back)
+        if self.lti is not None:
+            self.lti.stop()
         self.store.engine.dispose()
 
     def link_key(self, sid: str) -> str:

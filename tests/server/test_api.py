@@ -29,7 +29,7 @@ def built(emulator):
     account.build(partial)
     account.client("lambda").delete_function_concurrency(FunctionName=f"rate-limited-function-{partial}")
     return {"account": account, "done": done, "partial": partial, "idle": idle,
-            "students": [Student(done, name="Ada Done", email="ada@school.example"),
+            "students": [Student(done, name="Ada Done", email="ada@school.example", extra=(("section", "B-2"),)),
                          Student(partial, name="=Partial, Pat", email="pat@school.example"),
                          Student(idle)]}
 
@@ -54,7 +54,7 @@ def test_a_check_is_the_command_line_s_grade_with_its_attempt(server, built):
     body = reply.json()
     expected = built["account"].grade_run(built["partial"]).students[0].to_dict()
     assert without_extras(body) == expected
-    assert body["score"] == 97 and body["tasks"][6]["status"] == "partial"
+    assert body["score"] == 97.5 and body["tasks"][6]["status"] == "partial"
     assert isinstance(body["attempt_id"], int) and body["trigger"] == "instructor" and body["late"] is False
     graded = dt.datetime.fromisoformat(body["graded_at"])
     assert abs((dt.datetime.now(dt.timezone.utc) - graded).total_seconds()) < 60
@@ -102,7 +102,7 @@ def test_attempts_newest_first_with_their_trigger(built, start, sqlite_url):
     assert reply.status == 200
     attempts = reply.json()["attempts"]
     assert [(a["attempt_id"], a["trigger"], a["score"]) for a in attempts] == [
-        (second["attempt_id"], "instructor", 97), (first["attempt_id"], "student", 97)]
+        (second["attempt_id"], "instructor", 97.5), (first["attempt_id"], "student", 97.5)]
     assert attempts[0]["graded_at"] >= attempts[1]["graded_at"]
     one = server.get(f"/api/students/{sid}/attempts/{first['attempt_id']}").json()
     assert without_extras(one) == without_extras(first)
@@ -131,7 +131,7 @@ def test_the_class_view(server, built):
     done, partial, idle = students[built["done"]], students[built["partial"]], students[built["idle"]]
     assert (done["best_score"], done["latest_score"], done["attempts"]) == (100, 100, 1)
     assert set(done["first_full_marks"]) == {str(n) for n in range(1, 13)}
-    assert "7" not in partial["first_full_marks"] and partial["best_score"] == 97
+    assert "7" not in partial["first_full_marks"] and partial["best_score"] == 97.5
     assert (idle["best_score"], idle["latest_score"], idle["attempts"], idle["first_full_marks"]) == (None, None, 0, {})
     assert partial["stalled"] and idle["stalled"] and not done["stalled"]  # no progress for 0 minutes
     assert not any(s["stalled"] for s in server.get("/api/class?stalled_minutes=30").json()["students"])
@@ -156,13 +156,28 @@ def test_every_report_format_from_the_best_or_latest_attempt(built, start, sqlit
         assert f'filename="lambda_medium-{which}.' in reply.headers["content-disposition"]
         return reply
 
+    # The registry drives the API: every registered format is served, with its media type and extension.
+    from grader.render import FORMATS
+
+    for name, renderer in FORMATS.items():
+        reply = report(name)
+        assert reply.headers["content-type"].split(";")[0] == renderer.media_type, name
+        assert reply.headers["content-disposition"].endswith(f'-best.{renderer.extension}"'), name
+        assert ("charset=utf-8" in reply.headers["content-type"]) == (name != "gradescope"), name
+    assert set(FORMATS) >= {"canvas", "moodle", "gradescope", "table"}  # the server's formats are all registered
+
+    # Every report lists the whole class: the student who never checked has a row saying so.
     best = json.loads(report("json").body)
-    assert {s["student_id"]: s["score"] for s in best["students"]} == {sid: 100, built["partial"]: 97}
+    assert {s["student_id"]: s["score"] for s in best["students"]} == {sid: 100, built["partial"]: 97.5, built["idle"]: 0}
+    idle = next(s for s in best["students"] if s["student_id"] == built["idle"])
+    assert idle["complete"] is False and idle["notes"] == ["no attempt yet: nothing counted for this student"]
     latest = json.loads(report("json", "latest").body)
-    assert {s["student_id"]: s["score"] for s in latest["students"]} == {sid: 97, built["partial"]: 97}
+    assert {s["student_id"]: s["score"] for s in latest["students"]} == {sid: 97.5, built["partial"]: 97.5,
+                                                                          built["idle"]: 0}
     rows = list(csv.DictReader(io.StringIO(report("csv", "latest").text)))
-    assert {r["student_id"]: r["score"] for r in rows} == {sid: "97", built["partial"]: "97"}
-    assert ET.fromstring(report("junit").body).get("tests") == "104"
+    assert {r["student_id"]: r["score"] for r in rows} == {sid: "97.5", built["partial"]: "97.5", built["idle"]: "0"}
+    assert {r["student_id"]: r["section"] for r in rows} == {sid: "B-2", built["partial"]: "", built["idle"]: ""}
+    assert ET.fromstring(report("junit").body).get("tests") == "186"
     assert "| Student |" in report("markdown").text
     assert "<html" in report("html").text.lower()
     assert sid in report("table").text
@@ -173,18 +188,18 @@ def test_every_report_format_from_the_best_or_latest_attempt(built, start, sqlit
     assert canvas[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section",
                          "AWS Lambda — advanced serverless patterns (Medium) (lambda_medium)"]
     assert canvas[1] == ["    Points Possible", "", "", "", "", "100"]
-    assert sorted(canvas[2:]) == sorted([["Ada Done", "", sid, "ada@school.example", "", "100"],
-                                         ["'=Partial, Pat", "", built["partial"], "pat@school.example", "", "97"],
+    assert sorted(canvas[2:]) == sorted([["Ada Done", "", sid, "ada@school.example", "B-2", "100"],
+                                         ["'=Partial, Pat", "", built["partial"], "pat@school.example", "", "97.5"],
                                          [built["idle"], "", built["idle"], "", "", ""]])  # a formula neutralised
     named = list(csv.reader(io.StringIO(server.get(
         "/api/class/report?format=canvas&attempt=latest&assignment=Lambda%20lab&assignment_id=4242").text)))
     assert named[0][5] == "Lambda lab (4242)"
-    assert {row[2]: row[5] for row in named[2:]}[sid] == "97"
+    assert {row[2]: row[5] for row in named[2:]}[sid] == "97.5"
 
     moodle = list(csv.DictReader(io.StringIO(report("moodle").text)))
     assert sorted((r["ID number"], r["Email address"], r["AWS Lambda — advanced serverless patterns (Medium)"])
                   for r in moodle) == sorted([(sid, "ada@school.example", "100"),
-                                              (built["partial"], "pat@school.example", "97"), (built["idle"], "", "")])
+                                              (built["partial"], "pat@school.example", "97.5"), (built["idle"], "", "")])
     ada = next(r for r in moodle if r["ID number"] == sid)
     assert (ada["First name"], ada["Last name"]) == ("Ada", "Done")
 
@@ -197,7 +212,9 @@ def test_attempts_after_the_deadline_are_kept_but_not_counted(built, start, sqli
     assert len(attempts) == 1 and attempts[0]["late"] is True
     entry = {s["student_id"]: s for s in server.get("/api/class").json()["students"]}[built["done"]]
     assert (entry["best_score"], entry["latest_score"], entry["attempts"], entry["late_attempts"]) == (None, None, 1, 1)
-    assert json.loads(server.get("/api/class/report?format=json").body)["students"] == []
+    counted = json.loads(server.get("/api/class/report?format=json").body)["students"]
+    assert {s["student_id"]: (s["score"], s["notes"]) for s in counted} == {
+        s.student_id: (0.0, ["no attempt yet: nothing counted for this student"]) for s in built["students"]}
     canvas = list(csv.reader(io.StringIO(server.get("/api/class/report?format=canvas").text)))
     assert {row[2]: row[5] for row in canvas[2:]}[built["done"]] == ""
 
@@ -259,11 +276,10 @@ def test_a_fault_of_the_server_is_a_json_500_without_its_traceback(server, built
     assert "secret detail" not in reply.text
 
 
-def test_the_instructor_token_in_the_query_and_the_report_s_attempt_aliases(server, built):
+def test_the_instructor_token_in_the_query_and_the_report_s_attempt(server, built):
     assert server.get(f"/api/class?token={TOKEN}", token=None).status == 200
     assert server.get("/api/class?token=wrong", token=None).status == 401
     server.check(built["done"])
-    for name in ("attempt", "which", "from"):
-        reply = server.get(f"/api/class/report?format=json&{name}=latest", token=None, headers={
-            "Authorization": f"Bearer {TOKEN}"})
-        assert reply.status == 200 and 'lambda_medium-latest.json' in reply.headers["content-disposition"]
+    reply = server.get("/api/class/report?format=json&attempt=latest", token=None, headers={
+        "Authorization": f"Bearer {TOKEN}"})
+    assert reply.status == 200 and 'lambda_medium-latest.json' in reply.headers["content-disposition"]

@@ -49,15 +49,15 @@ def test_a_student_checks_their_progress_and_reads_the_table(chrome, built, star
     assert seen == [[str(t.number), t.title, f"{t.score:g}/{t.max_score:g}", f"{mark(t.status.value)} {t.status.value.upper()}"]
                     for t in expected.tasks]
     failed = chrome.find_element(By.CSS_SELECTOR, '#result tr.check[data-check="7.2"]').text
-    check = expected.tasks[6].checks[1]
+    check = expected.check("7.2")
     assert check.title in failed and check.message in failed
     assert f"fix: {check.hint}" in failed and "put-function-concurrency" in failed
-    assert chrome.find_element(By.ID, "score").text == "Score 97/100 — PASSED (pass mark 70)"
+    assert chrome.find_element(By.ID, "score").text == "Score 97.5/100 — PASSED (pass mark 70)"
     assert chrome.find_element(By.ID, "message").text == "Graded."
     wait(chrome, lambda: chrome.find_element(By.ID, "cooldown").text.startswith("Next check in"))
     assert not button.is_enabled()
     wait(chrome, lambda: len(chrome.find_elements(By.CSS_SELECTOR, "#history li")) == 1)
-    assert "97/100" in chrome.find_element(By.CSS_SELECTOR, "#history li").text
+    assert "97.5/100" in chrome.find_element(By.CSS_SELECTOR, "#history li").text
     assert chrome.find_elements(By.CSS_SELECTOR, "#timeline svg circle")
 
     # "As the command line prints it": the very text of the command line's table.
@@ -81,7 +81,7 @@ def test_a_student_checks_their_progress_and_reads_the_table(chrome, built, star
 
 def mark(status: str) -> str:
     from grader.model import Status
-    from grader.render import MARKS
+    from grader.render.common import MARKS
 
     return MARKS[Status(status)]
 
@@ -110,7 +110,7 @@ def test_the_instructor_watches_the_class_live(chrome, built, start, sqlite_url)
     assert row(partial)["best"] == "—"
     # A check made elsewhere appears without reloading the page.
     assert server.check(partial, token=server.link_key(partial)).status == 200
-    wait(chrome, lambda: row(partial)["best"] == "97")
+    wait(chrome, lambda: row(partial)["best"] == "97.5")
     assert row(partial)["marks"] == "✓" * 6 + "◐" + "✓" * 5
     assert "1/2" in text('#task-rates tr[data-task="7"]')
     assert len(chrome.find_elements(By.CSS_SELECTOR, "#progress svg path.task-line")) == 12
@@ -126,7 +126,7 @@ def test_the_instructor_watches_the_class_live(chrome, built, start, sqlite_url)
                           f'#class-body tr[data-student="{partial}"] button')
     wait(chrome, lambda: "put-function-concurrency" in text("#detail-result"))
     assert text("#detail-id") == partial
-    assert text("#detail-history").count("97/100") == 1
+    assert text("#detail-history").count("97.5/100") == 1
     assert "put-function-concurrency" in text("#detail-result")
     # "Grade everyone now", then the downloads, from the best or the latest attempt.
     chrome.find_element(By.ID, "grade-all").click()
@@ -135,8 +135,17 @@ def test_the_instructor_watches_the_class_live(chrome, built, start, sqlite_url)
     links = {a.get_attribute("data-format"): a.get_attribute("href")
              for a in chrome.find_elements(By.CSS_SELECTOR, "#downloads a")}
     assert links["canvas"] == f"{server.base}/api/class/report?format=canvas&attempt=best"
-    assert set(links) >= {"canvas", "moodle", "csv", "json", "junit", "markdown", "html", "gradescope"}
+    from grader.render import FORMATS
+
+    assert set(links) == set(FORMATS)  # the download list is the format registry's
+    assert text('#downloads a[data-format="canvas"]') == FORMATS["canvas"].label
     chrome.find_element(By.CSS_SELECTOR, '#which option[value="latest"]').click()
     assert chrome.find_element(By.CSS_SELECTOR, '#downloads a[data-format="moodle"]').get_attribute("href").endswith(
         "format=moodle&attempt=latest")
     assert TOKEN not in chrome.page_source
+    # "Log out" ends the session: the page's cookie no longer opens the class, and the login form is back.
+    cookie = chrome.get_cookie("grader_instructor")["value"]
+    chrome.find_element(By.ID, "log-out").click()
+    wait(chrome, lambda: chrome.find_elements(By.CSS_SELECTOR, 'input[name="token"]'))
+    assert chrome.get_cookie("grader_instructor") is None
+    assert server.get("/api/class", token=None, headers={"Cookie": f"grader_instructor={cookie}"}).status == 401

@@ -41,10 +41,20 @@ def test_links_are_printed_stable_and_private(tmp_path, monkeypatch, capsys):
     assert run(*args, monkeypatch=monkeypatch, capsys=capsys)[1] == out  # the secret is the database's
     other = run(*args[:-3], "--db", str(tmp_path / "other.sqlite3"), "--links", monkeypatch=monkeypatch, capsys=capsys)
     assert dict(line.split("\t") for line in other[1].splitlines())["alice42"] != links["alice42"]
-    code, out, _ = run("lambda_medium", "--sandbox", "--links", monkeypatch=monkeypatch, capsys=capsys)
+    state = tmp_path / "state"
+    code, out, _ = run("lambda_medium", "--sandbox", "--links", monkeypatch=monkeypatch, capsys=capsys,
+                       env={"XDG_STATE_HOME": str(state)})
     assert code == 0 and len(out.splitlines()) == 30
     assert out.startswith("demo01\thttp://127.0.0.1:8000/s/demo01?token=")
-    assert (tmp_path / "class-lambda_medium-sandbox.sqlite3").exists()  # the default database, here
+    # The sandbox's database is kept out of the working directory (and any repository in it).
+    assert (state / "aws-assessment-grader" / "class-lambda_medium-sandbox.sqlite3").exists()
+    assert not list(tmp_path.glob("class-*sandbox*"))
+
+
+def test_class_databases_are_ignored_by_git():
+    done = subprocess.run(["git", "check-ignore", "class-lambda_medium.sqlite3", "class-lambda_medium.sqlite3-wal"],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert done.stdout.split() == ["class-lambda_medium.sqlite3", "class-lambda_medium.sqlite3-wal"], done.stderr
 
 
 def test_links_need_no_web_framework():
@@ -154,3 +164,51 @@ def test_a_fixed_name_sandbox_class_gets_an_account_per_student():
         ("200000000001", "arn:aws:iam::200000000001:role/grader"), ("200000000002", "arn:aws:iam::200000000002:role/grader")]
     one_student_per_account("lambda_lab", placed, None, None)  # not refused
     assert place("lambda_medium", [Student("ann")]) == [Student("ann")]
+
+
+def test_a_class_database_others_can_read_is_refused_in_one_line(tmp_path, monkeypatch, capsys):
+    """Issue 24: a world-readable class database gives anyone on the machine every student's link."""
+    import os
+
+    database = tmp_path / "c.sqlite3"
+    args = ("lambda_medium", "-s", "a1", "--db", str(database), "--links")
+    assert run(*args, monkeypatch=monkeypatch, capsys=capsys)[0] == 0
+    assert os.stat(database).st_mode & 0o777 == 0o600  # made private
+    os.chmod(database, 0o644)
+    code, out, err = run(*args, monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 2 and out == "" and "Traceback" not in err
+    assert err.strip() == (f"error: the class database {database} is readable by other users of this machine (mode "
+                           f"0644): it holds the secret of the students' links and their emails; run chmod 600 "
+                           f"{database}* and start again")
+
+
+def test_a_password_in_the_endpoint_url_is_never_printed(tmp_path, monkeypatch, capsys):
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    code, out, err = run("lambda_medium", "-s", "a1", "--token", "t" * 16, "--db", str(tmp_path / "c.sqlite3"),
+                         "--port", "0", "--endpoint-url", f"http://grader:s3cret-pw@127.0.0.1:{port}",
+                         monkeypatch=monkeypatch, capsys=capsys,
+                         env={"AWS_ACCESS_KEY_ID": "x", "AWS_SECRET_ACCESS_KEY": "y"})
+    assert code == 3 and f"cannot reach http://grader:***@127.0.0.1:{port}" in err, err
+    assert "s3cret-pw" not in out + err
+
+
+def test_revoke_sessions_ends_every_instructor_session(tmp_path, monkeypatch, capsys):
+    from grader.server import db
+    from grader.server.access import Sessions
+    from grader.server.store import Store
+
+    database = str(tmp_path / "c.sqlite3")
+    assert run("lambda_medium", "-s", "a1", "--db", database, "--links", monkeypatch=monkeypatch, capsys=capsys)[0] == 0
+    engine = db.open_engine(database)
+    store = Store(engine)
+    sessions = Sessions(store, store.meta("secret"), "t" * 16, refresh=0)
+    cookie = sessions.issue()
+    assert sessions.valid(cookie)
+    code, out, err = run("lambda_medium", "--db", database, "--revoke-sessions", monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 0 and "every instructor session of this class has ended" in out, err
+    assert not sessions.valid(cookie)
+    engine.dispose()

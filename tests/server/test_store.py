@@ -44,7 +44,9 @@ def test_migrations_build_exactly_the_tables_the_code_uses(database_url):
     assert db.revision(engine) is None
     db.upgrade(engine)
     db.upgrade(engine)  # every start runs it: a second time changes nothing
-    assert db.revision(engine) == "0001"
+    assert db.revision(engine) == "0003"
+    import grader.server.lti.tables  # noqa: F401  (the LTI tables are on the same metadata)
+
     with engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection, opts={"compare_type": True}), db.metadata)
     assert differences == []
@@ -199,3 +201,72 @@ def test_the_class_view_best_latest_first_full_marks_and_the_deadline(store):
     row, body = store.attempt("st1", first)
     assert body == result("st1", (4, 0)).to_dict() and row.grader_version == "0.1.0" and row.trigger == "student"
     assert store.attempt("st2", first) is None  # another student's attempt is not theirs to read
+
+
+def test_a_sqlite_class_database_and_its_wal_and_shm_are_private(tmp_path):
+    """Issue 24: the database holds the links' secret and every email. Under the usual umask (022) its file,
+    -wal and -shm are still 0600: the file is made 0600 before SQLite opens it, and SQLite gives its -wal and
+    -shm the database file's mode (os_unix.c, findCreateFileMode)."""
+    import os
+    import stat
+
+    path = tmp_path / "class.sqlite3"
+    old = os.umask(0o022)
+    try:
+        engine = db.open_engine(f"sqlite:///{path}")
+        db.upgrade(engine)
+        store = Store(engine)
+        store.open_class("lambda_medium")
+        with engine.connect() as connection:  # an open connection: the -wal and -shm are there
+            connection.exec_driver_sql("SELECT 1")
+            modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in tmp_path.iterdir()}
+        engine.dispose()
+    finally:
+        os.umask(old)
+    assert set(modes) == {"class.sqlite3", "class.sqlite3-wal", "class.sqlite3-shm"}
+    assert modes == dict.fromkeys(modes, 0o600)
+
+
+def test_a_looser_side_file_left_behind_is_made_private(tmp_path):
+    import os
+    import stat
+
+    path = tmp_path / "class.sqlite3"
+    db.open_engine(f"sqlite:///{path}").dispose()
+    wal = tmp_path / "class.sqlite3-wal"
+    wal.write_bytes(b"")
+    os.chmod(wal, 0o644)
+    engine = db.open_engine(f"sqlite:///{path}")
+    assert stat.S_IMODE(wal.stat().st_mode) == 0o600
+    engine.dispose()
+
+
+@pytest.mark.parametrize("mode", [0o644, 0o640, 0o604, 0o660], ids=oct)
+def test_a_sqlite_class_database_others_may_read_is_refused(tmp_path, mode):
+    import os
+
+    path = tmp_path / "class.sqlite3"
+    path.write_bytes(b"")
+    os.chmod(path, mode)
+    with pytest.raises(db.LooseDatabase, match=rf"\(mode {mode:04o}\).*run chmod 600 {path}\*"):
+        db.open_engine(f"sqlite:///{path}")
+
+
+def test_the_roster_s_own_columns_are_kept_with_each_student(store):
+    """Issue 24: the server's reports carry the roster's columns (section...), as the command line's do."""
+    store.sync_students([Student("st0", extra=(("section", "B-2"), ("cohort", "evening"))), Student("st1")])
+    assert {s.student_id: s.extra for s in store.students()} == {"st0": (("section", "B-2"), ("cohort", "evening")),
+                                                                 "st1": ()}
+    assert store.student("st0").extra == (("section", "B-2"), ("cohort", "evening"))
+
+
+def test_a_class_database_of_the_first_schema_is_upgraded_with_its_students(database_url):
+    engine = db.open_engine(database_url)
+    db.upgrade(engine, "0001")
+    with engine.connect() as c, c.begin():
+        c.exec_driver_sql("INSERT INTO students (student_id, name, active, added_at) "
+                          "VALUES ('old1', 'Old One', true, '2025-01-01 00:00:00')")
+    db.upgrade(engine)
+    found = Store(engine).student("old1")
+    assert (found.name, found.extra) == ("Old One", ())
+    engine.dispose()

@@ -33,8 +33,15 @@ _RPC_V2 = re.compile(r"/operation/(\w+)$")
 _QUERY_ACTION = re.compile(rb"(?:^|&)Action=(\w+)")
 
 
+PACKAGES = ("packages", "GET")  # a deployment package's presigned download: no signature, no quota
+
+
 def operation_of(method: str, path: str, headers: dict[str, str], body: bytes) -> tuple[str, str]:
-    """(service, operation) of a signed AWS request; for Lambda only what the quotas tell apart."""
+    """(service, operation) of a signed AWS request; for Lambda only what the quotas tell apart. A deployment
+    package's download (``Code.Location``, on the emulator's address: grader/emulator/packages.py) is
+    ``PACKAGES``."""
+    if urlsplit(path).path.startswith("/_grader/lambda-packages/"):
+        return PACKAGES
     scope = _SCOPE.search(headers.get("authorization", ""))
     service = scope.group(1) if scope else "unknown"
     path = urlsplit(path).path
@@ -148,6 +155,7 @@ class AwsLikeProxy:
         self._buckets = {group: _Bucket(rate) for group, rate in self.quotas.items()}
         self.requests: Counter[str] = Counter()
         self.throttled: Counter[str] = Counter()
+        self.package_bytes = 0  # body bytes of deployment package downloads passed on
         self.faults = faults or Faults()
         self.injected: Counter[str] = Counter()
         self._random = random.Random(self.faults.seed)
@@ -182,6 +190,7 @@ class AwsLikeProxy:
             self.requests.clear()
             self.throttled.clear()
             self.injected.clear()
+            self.package_bytes = 0
 
     def _fault(self, service: str) -> str | None:
         """Which fault (if any) this request meets."""
@@ -267,6 +276,9 @@ class AwsLikeProxy:
                     connection.request(self.command, self.path, body=body or None, headers=dict(self.headers))
                     response = connection.getresponse()
                     payload = response.read()
+                    if (service, operation) == PACKAGES:
+                        with proxy._lock:
+                            proxy.package_bytes += len(payload)
                     extra = {k: v for k, v in response.getheaders()
                              if k.lower() not in ("content-length", "connection", "transfer-encoding")}
                     self._reply(response.status, extra, payload)
@@ -274,11 +286,13 @@ class AwsLikeProxy:
                     connection.close()
 
             def _control(self) -> None:
-                """``GET /__proxy/stats`` (counts as JSON), ``POST /__proxy/reset`` (zero them)."""
+                """``GET /__proxy/stats`` (counts as JSON: requests by operation, throttled by quota, package bytes),
+                ``POST /__proxy/reset`` (zero them)."""
                 if self.path == "/__proxy/reset" and self.command == "POST":
                     proxy.reset_counts()
                 with proxy._lock:
-                    stats = {"requests": dict(proxy.requests), "throttled": dict(proxy.throttled)}
+                    stats = {"requests": dict(proxy.requests), "throttled": dict(proxy.throttled),
+                             "package_bytes": proxy.package_bytes}
                 self._reply(200, {"content-type": "application/json"}, json.dumps(stats).encode())
 
             def _reply(self, status: int, headers: dict[str, str], payload: bytes) -> None:

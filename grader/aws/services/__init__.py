@@ -8,6 +8,8 @@ ways need (``@reads``). The listings are declared as data (:class:`grader.aws.re
 
 from __future__ import annotations
 
+from typing import Any
+
 from grader.aws.reader import Reader
 
 
@@ -16,3 +18,6 @@ class ServiceFacts(Reader):
 
     # True: answer from shared listings; False: ask for each resource by name.
     inventory: bool = False
+    # The deployment package reader (grader.aws.package_reader.PackageReader) shared by every student of a
+    # router of accounts; None: one made on first use.
+    packages: Any = None

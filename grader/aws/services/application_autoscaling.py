@@ -33,3 +33,8 @@ class AutoScalingFacts(ServiceFacts):
             return self.listing(policies_listing(namespace)).get(resource_id, [])
         return self.read("application-autoscaling", "DescribeScalingPolicies", result_key="ScalingPolicies",
                          ServiceNamespace=namespace, ResourceId=resource_id) or []
+
+    @reads("application-autoscaling:DescribeScalableTargets")
+    def scalable_target_ids(self, namespace: str) -> set[str]:
+        """The resource IDs of every scalable target of a service namespace in the region (one listing)."""
+        return {str(key) for key in self.listing(targets_listing(namespace)) if key}

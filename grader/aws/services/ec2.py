@@ -37,3 +37,8 @@ class Ec2Facts(ServiceFacts):
             return [every[i] for i in dict.fromkeys(group_ids) if i in every]
         filters = [{"Name": "group-id", "Values": sorted(group_ids)}]
         return self.read("ec2", "DescribeSecurityGroups", result_key="SecurityGroups", Filters=filters) or []
+
+    @reads("ec2:DescribeSecurityGroups")
+    def security_group_names(self) -> set[str]:
+        """Names of every security group in the region (one paginated listing, shared by all students)."""
+        return {str(g.get("GroupName")) for g in self.listing(SECURITY_GROUPS).values() if g.get("GroupName")}

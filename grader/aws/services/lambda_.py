@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 
 from grader.aws.actions import reads
 from grader.aws.errors import FactUnavailable
+from grader.aws.packages import Package
 from grader.aws.reader import Listing, expect, json_document
 from grader.aws.services import ServiceFacts
 
@@ -32,6 +34,9 @@ SETTLE_SECONDS = 5.0
 SETTLE_INTERVAL = 0.5
 # Provisioned concurrency is IN_PROGRESS while it is allocated (then READY or FAILED).
 PROVISIONING_STATES = frozenset({"IN_PROGRESS"})
+# A layer version's ARN (botocore's lambda model, LayerVersionArn): the layer's own ARN, then the version.
+LAYER_VERSION_ARN = re.compile(r"^(?P<layer>arn:[a-z-]+:lambda:(?P<region>[a-z0-9-]+):\d{12}:layer:[A-Za-z0-9_-]+)"
+                               r":(?P<version>\d+)$")
 
 
 class LambdaFacts(ServiceFacts):
@@ -163,3 +168,67 @@ class LambdaFacts(ServiceFacts):
             return None
         return json_document(response.get("Policy"), "lambda:GetPolicy")
 
+    # --- deployment packages (grader/aws/package_reader.py) ----------------------------------------
+
+    @reads("lambda:GetFunction")
+    def function_package(self, name: str) -> Package | None:
+        """What the function's deployment package holds (read from ``Code.Location``), or None when the function
+        does not exist; ``Package.broken`` when its code cannot be judged (a container image, not a zip...)."""
+        def load() -> Package | None:
+            found = self.read("lambda", "GetFunction", FunctionName=name)
+            if found is None:
+                return None
+            config = expect(found.get("Configuration") or {}, dict, "lambda:GetFunction")
+            code = expect(found.get("Code") or {}, dict, "lambda:GetFunction")
+            sha256, size = str(config.get("CodeSha256") or ""), int(config.get("CodeSize") or 0)
+            if code.get("RepositoryType") == "ECR" or code.get("ImageUri") or config.get("PackageType") == "Image":
+                return Package.broken(f"a container image ({code.get('ImageUri') or 'from Amazon ECR'}), not a .zip "
+                                      "package: its code cannot be read", sha256=sha256, size=size)
+
+            def fresh() -> str | None:  # the URL is valid for ten minutes: ask again for another
+                again = self.read("lambda", "GetFunction", FunctionName=name, again=1) or {}
+                return (again.get("Code") or {}).get("Location")
+
+            return self._package(code.get("Location"), sha256, size, fresh, "lambda:GetFunction", code.get("Error"))
+
+        return self.once(("package", "function", name), load, "lambda:GetFunction")
+
+    @reads("lambda:GetLayerVersion")
+    def layer_package(self, layer_version_arn: str) -> Package | None:
+        """What a layer version's archive holds (read from ``Content.Location``), or None when there is no such
+        layer version (or the ARN is not one)."""
+        match = LAYER_VERSION_ARN.match(layer_version_arn or "")
+        if match is None:
+            return None
+        if match["region"] != self.region:  # a layer lives in its function's region; asked there
+            return self.in_region(match["region"]).layer_package(layer_version_arn)  # type: ignore[attr-defined]
+
+        def load() -> Package | None:
+            def content(again: int = 0) -> dict[str, Any] | None:
+                found = self.read("lambda", "GetLayerVersion", LayerName=match["layer"],
+                                  VersionNumber=int(match["version"]), again=again)
+                return None if found is None else expect(found.get("Content") or {}, dict, "lambda:GetLayerVersion")
+
+            found = content()
+            if found is None:
+                return None
+            return self._package(found.get("Location"), str(found.get("CodeSha256") or ""),
+                                 int(found.get("CodeSize") or 0), lambda: (content(1) or {}).get("Location"),
+                                 "lambda:GetLayerVersion")
+
+        return self.once(("package", "layer", layer_version_arn), load, "lambda:GetLayerVersion")
+
+    def _package(self, location: Any, sha256: str, size: int, fresh: Any, action: str,
+                 error: Any = None) -> Package:
+        if not isinstance(location, str) or not location:
+            # GetFunction says why in Code.Error (botocore's lambda model, FunctionCodeLocationError).
+            why = f": {error.get('ErrorCode')}: {error.get('Message')}" if isinstance(error, dict) else ""
+            raise FactUnavailable(action, "unexpected", f"the answer has no download URL (Location){why}")
+        if self.packages is None:
+            from grader.aws.package_reader import PackageReader
+
+            self.packages = PackageReader(getattr(self.session, "package_transport", None))
+        # The grader's own endpoint (the emulator, a test proxy) serves its packages itself.
+        endpoint = str(self.session.client("lambda", self.region).meta.endpoint_url).rstrip("/")
+        return self.packages.package(location, sha256=sha256, size=size, region=self.region, trusted=(endpoint,),
+                                     refresh=fresh, action=action)

@@ -35,3 +35,8 @@ class SqsFacts(ServiceFacts):
                                AttributeNames=["All"])
         found = expect({} if attributes is None else attributes, dict, "sqs:GetQueueAttributes")
         return {**found, "QueueUrl": url}
+
+    @reads("sqs:ListQueues")
+    def queue_names(self) -> set[str]:
+        """Names of every queue in the region (one paginated listing, shared by all students)."""
+        return set(self.listing(QUEUES))

@@ -1,7 +1,7 @@
 """Close the gaps between moto and real AWS that this project's assessments hit, one module per service.
 
 ``PATCHES`` declares every patch, in the order ``apply()`` applies them, each with the moto gap it closes.
-A patch replaces moto internals (named in ``shared/emulator-notes.md``). They are applied once, before
+A patch replaces the moto internals its docstring names. They are applied once, before
 the emulator serves its first request (the Flask URL map of a service is built then), and only on a moto
 version they were tested against: an untested version fails loudly instead of grading against an
 emulator that quietly behaves differently. Importing this package does not import moto.
@@ -24,6 +24,7 @@ from grader.emulator.patches import (
     lambda_,
     lambda_aliases,
     lambda_concurrency,
+    lambda_packages,
     lambda_permissions,
     lambda_roles,
     lambda_states,
@@ -82,6 +83,8 @@ PATCHES: tuple[Patch, ...] = (
     # Service Quotas
     Patch("service-quotas", "no RequestServiceQuotaIncrease; GetServiceQuota knows VPC's quotas only",
           service_quotas.lambda_concurrency_requests),
+    Patch("lambda", "GetFunction's Code.Location is an S3 URL nothing answers, GetLayerVersion's Content.Location "
+          "the literal s3://", lambda_packages.package_locations),
     # CloudWatch
     Patch("cloudwatch", "DescribeAlarms ignores MaxRecords / NextToken", cloudwatch.describe_alarms_paging),
     # Application Auto Scaling

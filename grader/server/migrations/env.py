@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from alembic import context
 
+import grader.server.lti.tables  # noqa: F401  (the LTI tables, on the same metadata)
 from grader.server.db import metadata, open_engine
 
 config = context.config

@@ -48,6 +48,11 @@ function ago(iso, now) {
   return `${Math.round(seconds / 360) / 10} h ago`;
 }
 
+/* A command as text to copy, in words that never wrap inside themselves (the spaces between them do). */
+function command(text) {
+  return el("code", {}, text.split(/(\s+)/).map(part => /^\s*$/.test(part) ? part : el("span", {class: "word"}, part)));
+}
+
 function status(value) {
   return el("span", {class: `status ${value}`}, `${MARKS[value] || ""} ${value.toUpperCase()}`);
 }
@@ -70,7 +75,7 @@ function renderResult(container, scoreLine, notes, result) {
       if (check.hint) {
         const same = check.hint === previousHint;
         detail.append(el("div", {class: "fix"}, el("span", {class: "fix-label"}, "fix: "),
-          same ? "the same as above" : el("code", {}, check.hint)));
+          same ? "the same as above" : command(check.hint)));
         previousHint = check.hint;
       }
       body.append(el("tr", {class: `check ${check.status}`, "data-check": check.id}, el("td", {}), detail));

@@ -9,6 +9,7 @@
   const minutesInput = document.getElementById("stalled-minutes");
   const message = document.getElementById("message");
   let view = null, selected = null, timer = null;
+  let lms = undefined;  // with serve --lti: the grade passbacks' states; null without
 
   async function api(path, options) {
     const response = await fetch(path, Object.assign({credentials: "same-origin",
@@ -28,6 +29,11 @@
       if (status === 401) { say("Your session has ended: open /instructor with the token again.", "error"); return; }
       if (status === 200) {
         view = data;
+        if (lms !== null) {
+          const passbacks = await api("/lti/passbacks");
+          lms = passbacks.status === 200 ? passbacks.data : (passbacks.status === 404 ? null : lms);
+          document.getElementById("lms-roster").hidden = !lms;
+        }
         render();
         document.getElementById("updated").textContent = `updated ${when(data.now)}`;
       } else {
@@ -46,19 +52,21 @@
     const best = checked.map(s => s.best_score);
     const mean = best.length ? best.reduce((a, b) => a + b, 0) / best.length : 0;
     const queue = view.queue;
-    document.getElementById("summary").replaceChildren(
+    // (replaceChildren writes a null as the text "null": the cards a class does not have are left out)
+    document.getElementById("summary").replaceChildren(...[
       card("students", students.length), card("checked", checked.length), card("full marks", full.length),
-      card("mean best score", points(Math.round(mean * 10) / 10)),
+      card("mean best score", checked.length ? points(Math.round(mean * 10) / 10) : "—"),
       card("grading", `${queue.running} running · ${queue.queued} queued`),
       view.every_minutes ? card("scheduled", `every ${points(view.every_minutes)} min · next ${when(view.next_round_at)}`) : null,
-      view.deadline ? card("deadline", when(view.deadline)) : null);
+      view.deadline ? card("deadline", when(view.deadline)) : null,
+      lms ? card("grades to the LMS", lmsLine(lms.states || {})) : null].filter(Boolean));
     renderClass();
     document.getElementById("stalled-label").textContent = points(view.stalled_minutes);
     const stalled = students.filter(s => s.stalled);
     document.getElementById("stalled").replaceChildren(...(stalled.length ? stalled.map(s =>
       el("li", {"data-student": s.student_id}, el("strong", {}, s.student_id), s.name ? ` (${s.name})` : "",
          ` — best ${s.best_score === null ? "none" : points(s.best_score)}, last progress ${ago(s.last_progress_at, view.now)}`))
-      : [el("li", {class: "muted"}, "Everyone has progressed recently.")]));
+      : [el("li", {class: "muted"}, checked.length ? "Everyone has progressed recently." : "Nobody has checked yet.")]));
     renderProgress();
     if (selected) detail(selected, false);
   }
@@ -157,6 +165,11 @@
     container.dataset.attempt = String(attemptId);
   }
 
+  function lmsLine(states) {
+    const waiting = (states.queued || 0) + (states.running || 0);
+    return `${states.done || 0} sent · ${waiting} waiting · ${states.failed || 0} failed`;
+  }
+
   function downloads() {
     const which = document.getElementById("which").value;
     for (const link of document.querySelectorAll("#downloads a")) {
@@ -168,6 +181,17 @@
     const {status, data} = await api("/api/class/check", {method: "POST"});
     say(status === 202 ? `${data.queued} student(s) queued for grading.` : (data.error || `error ${status}`),
         status === 202 ? "done" : "error");
+    poll();
+  });
+  document.getElementById("log-out").addEventListener("click", async () => {
+    const {status, data} = await api("/instructor/logout", {method: "POST"});
+    if (status === 200) { clearTimeout(timer); location.assign("/instructor"); return; }
+    say(data.error || `error ${status}`, "error");
+  });
+  document.getElementById("lms-roster").addEventListener("click", async () => {
+    const {status, data} = await api("/lti/roster", {method: "POST"});
+    say(status === 200 ? `The LMS lists ${data.members}: ${data.added.length} added, ${data.linked.length} linked, ` +
+        `${data.skipped.length} skipped.` : (data.error || `error ${status}`), status === 200 ? "done" : "error");
     poll();
   });
   minutesInput.addEventListener("change", poll);

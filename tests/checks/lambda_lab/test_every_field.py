@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 
 from checks.lambda_lab import ASSESSMENT
+from checks.lambda_lab.solution import DEPLOYED, LAYER_CODE, files
+from grader.aws.packages import Package
 from tests.checks.handbuilt import (
     AWS_MANAGED,
     OTHER_ACCOUNT,
@@ -105,6 +107,10 @@ def account() -> HandBuiltFacts:
     f.invoke_configs[ASYNC] = {"MaximumEventAgeInSeconds": 3600, "MaximumRetryAttempts": 2, "DestinationConfig": {
         "OnSuccess": {}, "OnFailure": {"Destination": f.queue_arn("lambda-dlq")}}}
     f.reserved[ASYNC] = 5
+    # The lab's code in every function (HelloWorldFunction's as lab 4 leaves it), and in the layer.
+    for name, folder in DEPLOYED.items():
+        f.packages[name] = Package.of(files(folder))
+    f.layer_contents[layer] = Package.of(files(LAYER_CODE))
     return f
 
 
@@ -135,18 +141,26 @@ def create(name: str, role: str = "lab7-role") -> str:
 
 MISTAKES.add("1.1 the function named in lower case", lambda f: f.configurations.__setitem__(
     "helloworldfunction", dict(f.configurations.pop(HELLO), FunctionName="helloworldfunction")),
-    "1.1 1.2 1.3 1.4 2.1 2.2 2.3 3.1 3.2 3.3 3.4 3.5", score={1: 0, 2: 0, 3: 0},
-    says={"1.1": "no function named HelloWorldFunction in us-east-1", "2.1": lab(1), "2.3": lab(1), "3.1": lab(1),
-          "3.2": lab(1), "3.3": lab(1), "3.4": lab(1), "3.5": lab(1)},
+    "1.1 1.2 1.3 1.4 2.1 2.2 2.3 2.4 3.1 3.2 3.3 3.4 3.5 3.6 4.4", score={1: 0, 2: 0, 3: 0, 4: 9},
+    says={"1.1": "no function named HelloWorldFunction in us-east-1", "2.1": lab(1), "2.3": lab(1), "2.4": lab(1),
+          "3.1": lab(1), "3.2": lab(1), "3.3": lab(1), "3.4": lab(1), "3.5": lab(1), "3.6": lab(1), "4.4": lab(1)},
     fix={"1.1": create(HELLO), "3.4": create(HELLO), "3.1": create(HELLO)})
 wrong("1.2", "runtime", config(HELLO), "Runtime", ["python3.11", "python3.9", "python3.1", "python3", "python3.12x",
                                                    "nodejs20.x", None], score=10, says="the lab uses python3.12 or newer")
 wrong("1.3", "architecture", config(HELLO), "Architectures", [["arm64"], ["x86_64", "arm64"]], score=10,
       says="arm64, not x86_64")
-wrong("1.4", "handler", config(HELLO), "Handler", ["app.handler", "lambda_function.handler", "lambda_function"], score=10,
-      says="handler is ")
-MISTAKES.add("1.4 the whole message and fix", lambda f: f.config(HELLO).__setitem__("Handler", "app.handler"), "1.4",
-             score=10, message="HelloWorldFunction: handler is 'app.handler' (expected 'lambda_function.lambda_handler')",
+CODE_OF_HELLO = ("2.4", "3.6", "4.4")  # the checks of HelloWorldFunction's code
+# A Handler setting that names no handler of the package: the function cannot start, and its code checks say why.
+for value, unfound in (("app.handler", "the handler app.handler names app.py, which is not in the package; it holds "
+                                       "lambda_function.py"),
+                       ("lambda_function.handler", "lambda_function.py defines no handler"),
+                       ("lambda_function", "the handler setting 'lambda_function' is not <module>.<function>")):
+    MISTAKES.add(f"1.4 handler {value!r}", lambda f, v=value: f.config(HELLO).__setitem__("Handler", v),
+                 "1.4 2.4 3.6 4.4", score={1: 10, 2: 13, 3: 12, 4: 9},
+                 says={"1.4": ("handler is ", value), "2.4": unfound, "3.6": unfound, "4.4": unfound})
+MISTAKES.add("1.4 the whole message and fix", lambda f: f.config(HELLO).__setitem__("Handler", "app.handler"),
+             "1.4 2.4 3.6 4.4", score={1: 10, 2: 13, 3: 12, 4: 9}, says={check: "names app.py" for check in CODE_OF_HELLO},
+             message={"1.4": "HelloWorldFunction: handler is 'app.handler' (expected 'lambda_function.lambda_handler')"},
              fix="aws lambda update-function-configuration --function-name HelloWorldFunction "
                  "--handler lambda_function.lambda_handler", evidence={"Handler": "app.handler"})
 
@@ -159,7 +173,7 @@ NOT_INTEGRATED = "no REST API in us-east-1 has a method integrated with HelloWor
 # Without a proxy method to the function, the permission's source ARN names no route the lab graded: it
 # grants that route nothing (a limited permission counts only for the source it names).
 NO_PROXY_ROUTE = "and no Lambda proxy method of a REST API invokes HelloWorldFunction (2.1)"
-MISTAKES.add("2.1 not a proxy integration", lambda f: integration(f).__setitem__("type", "AWS"), "2.1 2.2 2.3", score=0,
+MISTAKES.add("2.1 not a proxy integration", lambda f: integration(f).__setitem__("type", "AWS"), "2.1 2.2 2.3", score=3,
              says={"2.1": "ANY /HelloWorldFunction of HelloWorldFunction-API (h3ll0w0rld) is a AWS integration, not AWS_PROXY",
                    "2.3": NO_PROXY_ROUTE})
 for label, arn in {"another function": lambda f: f.function_arn(PROCESSOR),
@@ -167,31 +181,31 @@ for label, arn in {"another function": lambda f: f.function_arn(PROCESSOR),
                    "the function's name in another account": lambda f: f.function_arn(HELLO, account=OTHER_ACCOUNT),
                    "the function's name in another region": lambda f: f.function_arn(HELLO, region=OTHER_REGION)}.items():
     MISTAKES.add(f"2.1 the integration invokes {label}", lambda f, a=arn: integration(f).__setitem__(
-        "uri", invocations(f, a(f))), "2.1 2.2 2.3", score=0,
+        "uri", invocations(f, a(f))), "2.1 2.2 2.3", score=3,
     says={"2.1": NOT_INTEGRATED, "2.3": NO_PROXY_ROUTE})
 MISTAKES.add("2.1 an integration URI that is no Lambda invocation", lambda f: integration(f).__setitem__(
-    "uri", invocations(f, f.function_arn(HELLO)).removesuffix("/invocations")), "2.1 2.2 2.3", score=0,
+    "uri", invocations(f, f.function_arn(HELLO)).removesuffix("/invocations")), "2.1 2.2 2.3", score=3,
     says={"2.1": NOT_INTEGRATED, "2.3": NO_PROXY_ROUTE})
-MISTAKES.add("2.1 the API deleted", lambda f: f.apis.pop(0), "2.1 2.2 2.3", score=0,
+MISTAKES.add("2.1 the API deleted", lambda f: f.apis.pop(0), "2.1 2.2 2.3", score=3,
     says={"2.1": NOT_INTEGRATED, "2.3": NO_PROXY_ROUTE})
 MISTAKES.add("2.1 two non-proxy methods: the first is named", lambda f: (
     integration(f).__setitem__("type", "AWS"),
     f.resources[HELLO_API][1]["resourceMethods"].__setitem__("GET", {"httpMethod": "GET", "methodIntegration": dict(
-        integration(f), type="HTTP")})), "2.1 2.2 2.3", score=0,
+        integration(f), type="HTTP")})), "2.1 2.2 2.3", score=3,
     says={"2.1": "ANY /HelloWorldFunction of HelloWorldFunction-API (h3ll0w0rld) is a AWS integration, not AWS_PROXY",
           "2.3": NO_PROXY_ROUTE})
 MISTAKES.add("2.2 never deployed, with a permission for the default stage", lambda f: (
     f.stages[HELLO_API].clear(), permission(f).__setitem__("Condition", {"ArnLike": {
         "AWS:SourceArn": f"arn:aws:execute-api:us-east-1:123456789012:{HELLO_API}/default/GET/{HELLO}"}})), "2.2",
-    score=11, says="HelloWorldFunction-API has no stage")
+    score=12, says="HelloWorldFunction-API has no stage")
 MISTAKES.add("2.3 a permission for POST requests only", lambda f: permission(f).__setitem__("Condition", {"ArnLike": {
-    "AWS:SourceArn": f"arn:aws:execute-api:us-east-1:123456789012:{HELLO_API}/*/POST/{HELLO}"}}), "2.3", score=11,
+    "AWS:SourceArn": f"arn:aws:execute-api:us-east-1:123456789012:{HELLO_API}/*/POST/{HELLO}"}}), "2.3", score=12,
     says="apigateway.amazonaws.com may invoke it only for ")
-MISTAKES.add("2.2 a stage without a deployment", lambda f: f.stages[HELLO_API][0].pop("deploymentId"), "2.2", score=11,
+MISTAKES.add("2.2 a stage without a deployment", lambda f: f.stages[HELLO_API][0].pop("deploymentId"), "2.2", score=12,
              says="HelloWorldFunction-API has no stage")
-MISTAKES.add("2.2 never deployed", lambda f: f.stages[HELLO_API].clear(), "2.2", score=11,
+MISTAKES.add("2.2 never deployed", lambda f: f.stages[HELLO_API].clear(), "2.2", score=12,
              says="HelloWorldFunction-API has no stage")
-MISTAKES.add("2.3 no resource-based policy", lambda f: f.policies.pop(HELLO), "2.3", score=11,
+MISTAKES.add("2.3 no resource-based policy", lambda f: f.policies.pop(HELLO), "2.3", score=12,
              says="HelloWorldFunction has no resource-based policy")
 NOT_FOR_THIS_API = "apigateway.amazonaws.com may invoke it only for "
 for label, source in {"another API": f"arn:aws:execute-api:us-east-1:123456789012:oldapi1234/*/*/{HELLO}",
@@ -200,25 +214,25 @@ for label, source in {"another API": f"arn:aws:execute-api:us-east-1:12345678901
                       "another stage": f"arn:aws:execute-api:us-east-1:123456789012:{HELLO_API}/prod/*/{HELLO}",
                       "another path": f"arn:aws:execute-api:us-east-1:123456789012:{HELLO_API}/*/*/other"}.items():
     MISTAKES.add(f"2.3 permission for {label}", lambda f, s=source: permission(f).__setitem__(
-        "Condition", {"ArnLike": {"AWS:SourceArn": s}}), "2.3", score=11, says=(NOT_FOR_THIS_API, source))
+        "Condition", {"ArnLike": {"AWS:SourceArn": s}}), "2.3", score=12, says=(NOT_FOR_THIS_API, source))
 MISTAKES.add("2.3 permission for another source account", lambda f: permission(f)["Condition"].__setitem__(
-    "StringEquals", {"AWS:SourceAccount": OTHER_ACCOUNT}), "2.3", score=11, says=NOT_FOR_THIS_API)
+    "StringEquals", {"AWS:SourceAccount": OTHER_ACCOUNT}), "2.3", score=12, says=NOT_FOR_THIS_API)
 MISTAKES.add("2.3 permission for any account but the student's", lambda f: permission(f)["Condition"].__setitem__(
-    "StringNotEquals", {"AWS:SourceAccount": f.account}), "2.3", score=11, says=NOT_FOR_THIS_API)
+    "StringNotEquals", {"AWS:SourceAccount": f.account}), "2.3", score=12, says=NOT_FOR_THIS_API)
 NO_STATEMENT = "no statement allows apigateway.amazonaws.com to call lambda:InvokeFunction"
-wrong("2.3", "principal", permission, "Principal", [{"Service": "s3.amazonaws.com"}, {"AWS": OTHER_ACCOUNT}], score=11,
+wrong("2.3", "principal", permission, "Principal", [{"Service": "s3.amazonaws.com"}, {"AWS": OTHER_ACCOUNT}], score=12,
       says=NO_STATEMENT)
-wrong("2.3", "action", permission, "Action", ["lambda:GetFunction"], score=11, says=NO_STATEMENT, absent=True)
-wrong("2.3", "effect", permission, "Effect", ["Deny"], score=11, says=NO_STATEMENT, absent=True)
+wrong("2.3", "action", permission, "Action", ["lambda:GetFunction"], score=12, says=NO_STATEMENT, absent=True)
+wrong("2.3", "effect", permission, "Effect", ["Deny"], score=12, says=NO_STATEMENT, absent=True)
 SECOND_API = "s3c0nd4p1x"
 second_api = lambda f: rest_api(f, SECOND_API, "HelloWorldFunction-API-2", "/hello", HELLO, "default")  # noqa: E731
 MISTAKES.add("2.3 two proxy APIs built with the CLI, no permission: the fix names the first", lambda f: (
-    second_api(f), f.policies.pop(HELLO)), "2.3", score=11, says="HelloWorldFunction has no resource-based policy",
+    second_api(f), f.policies.pop(HELLO)), "2.3", score=12, says="HelloWorldFunction has no resource-based policy",
     fix="aws lambda add-permission --function-name HelloWorldFunction --statement-id apigateway-invoke --action "
         "lambda:InvokeFunction --principal apigateway.amazonaws.com --source-arn "
         f"'arn:aws:execute-api:us-east-1:123456789012:{HELLO_API}/*/*/{HELLO}'")
 MISTAKES.add("2.2 two proxy APIs, neither deployed: the fix deploys the first", lambda f: (
-    second_api(f), f.stages[HELLO_API].clear(), f.stages[SECOND_API].clear()), "2.2", score=11,
+    second_api(f), f.stages[HELLO_API].clear(), f.stages[SECOND_API].clear()), "2.2", score=12,
     message="HelloWorldFunction-API, HelloWorldFunction-API-2 has no stage: callers cannot reach it until it is deployed",
     fix=f"aws apigateway create-deployment --rest-api-id {HELLO_API} --stage-name default")
 
@@ -226,33 +240,33 @@ MISTAKES.add("2.2 two proxy APIs, neither deployed: the fix deploys the first", 
 
 env = lambda f: f.config(HELLO)["Environment"]["Variables"]  # noqa: E731
 for variable, failing, score, says in (
-    ("GREETING_PREFIX", "3.1", 9, {}), ("GREETING_SUFFIX", "3.1", 9, {}), ("ENVIRONMENT", "3.1", 9, {}),
-    ("MAX_RESPONSE_LENGTH", "3.1 3.2", 7, {"3.2": "MAX_RESPONSE_LENGTH is not set (see 3.1)"}),
-    ("ENABLE_DEBUG_LOGGING", "3.1 3.3", 8, {"3.3": "ENABLE_DEBUG_LOGGING is not set (see 3.1)"}),
+    ("GREETING_PREFIX", "3.1", 10, {}), ("GREETING_SUFFIX", "3.1", 10, {}), ("ENVIRONMENT", "3.1", 10, {}),
+    ("MAX_RESPONSE_LENGTH", "3.1 3.2", 8, {"3.2": "MAX_RESPONSE_LENGTH is not set (see 3.1)"}),
+    ("ENABLE_DEBUG_LOGGING", "3.1 3.3", 9, {"3.3": "ENABLE_DEBUG_LOGGING is not set (see 3.1)"}),
 ):
     MISTAKES.add(f"3.1 {variable} missing", lambda f, v=variable: env(f).pop(v), failing, score=score,
                  says={"3.1": f"HelloWorldFunction lacks {variable}", **says})
     MISTAKES.add(f"3.1 {variable} in lower case", lambda f, v=variable: env(f).__setitem__(v.lower(), env(f).pop(v)),
                  failing, score=score, says={"3.1": f"{variable.lower()} differ only in case", **says})
-MISTAKES.add("3.1 the whole message for a missing variable", lambda f: env(f).pop("ENVIRONMENT"), "3.1", score=9,
+MISTAKES.add("3.1 the whole message for a missing variable", lambda f: env(f).pop("ENVIRONMENT"), "3.1", score=10,
              message="HelloWorldFunction lacks ENVIRONMENT", evidence={"missing": ["ENVIRONMENT"]})
 MISTAKES.add("3.1 the whole message for a variable in lower case", lambda f: env(f).__setitem__(
-    "environment", env(f).pop("ENVIRONMENT")), "3.1", score=9,
+    "environment", env(f).pop("ENVIRONMENT")), "3.1", score=10,
     message="HelloWorldFunction lacks ENVIRONMENT (environment differ only in case: names are case-sensitive)")
-MISTAKES.add("3.1 GREETING_PREFIX blank", lambda f: env(f).__setitem__("GREETING_PREFIX", "  "), "3.1", score=9,
+MISTAKES.add("3.1 GREETING_PREFIX blank", lambda f: env(f).__setitem__("GREETING_PREFIX", "  "), "3.1", score=10,
              says="HelloWorldFunction lacks GREETING_PREFIX")
-MISTAKES.add("3.1 no variables at all", lambda f: f.config(HELLO).pop("Environment"), "3.1 3.2 3.3", score=6,
+MISTAKES.add("3.1 no variables at all", lambda f: f.config(HELLO).pop("Environment"), "3.1 3.2 3.3", score=7,
              says={"3.1": "lacks GREETING_PREFIX, GREETING_SUFFIX, ENVIRONMENT, MAX_RESPONSE_LENGTH, ENABLE_DEBUG_LOGGING",
                    "3.2": "is not set (see 3.1)", "3.3": "is not set (see 3.1)"})
 wrong("3.2", "value", env, "MAX_RESPONSE_LENGTH", ["five hundred", "500.0", "-500", "5e2"], score=12,
       says="the handler's int() would fail on it")
 MISTAKES.add("3.2 MAX_RESPONSE_LENGTH empty", lambda f: env(f).__setitem__("MAX_RESPONSE_LENGTH", ""), "3.1 3.2",
-             score=7, says={"3.1": "lacks MAX_RESPONSE_LENGTH", "3.2": "MAX_RESPONSE_LENGTH is ''"})
+             score=8, says={"3.1": "lacks MAX_RESPONSE_LENGTH", "3.2": "MAX_RESPONSE_LENGTH is ''"})
 wrong("3.3", "value", env, "ENABLE_DEBUG_LOGGING", ["yes", "1", "on", "truee"], score=13,
       says="the handler only recognises 'true'")
 SET_VARIABLES = "aws lambda update-function-configuration --function-name HelloWorldFunction --environment "
 MISTAKES.add("3.1 ENVIRONMENT missing: the fix keeps ENABLE_DEBUG_LOGGING 'True' and a greeting in Spanish", lambda f: (
-    env(f).pop("ENVIRONMENT"), env(f).update(GREETING_PREFIX="¡Hola", ENABLE_DEBUG_LOGGING="True")), "3.1", score=9,
+    env(f).pop("ENVIRONMENT"), env(f).update(GREETING_PREFIX="¡Hola", ENABLE_DEBUG_LOGGING="True")), "3.1", score=10,
     says="HelloWorldFunction lacks ENVIRONMENT",
     fix=SET_VARIABLES + '\'{"Variables":{"GREETING_PREFIX":"¡Hola","GREETING_SUFFIX":"Thanks for using our API!",'
         '"MAX_RESPONSE_LENGTH":"500","ENABLE_DEBUG_LOGGING":"True","ENVIRONMENT":"development"}}\'')
@@ -261,29 +275,29 @@ MISTAKES.add("3.2 MAX_RESPONSE_LENGTH 'five hundred': the fix keeps ENABLE_DEBUG
     says="MAX_RESPONSE_LENGTH is 'five hundred'",
     fix=SET_VARIABLES + '\'{"Variables":{"GREETING_PREFIX":"Greetings","GREETING_SUFFIX":"Thanks for using our API!",'
         '"ENVIRONMENT":"staging","MAX_RESPONSE_LENGTH":"500","ENABLE_DEBUG_LOGGING":"False"}}\'')
-wrong("3.4", "memory", config(HELLO), "MemorySize", [128, 255, 257, 512], score=11, says="memory is ")
-wrong("3.5", "timeout", config(HELLO), "Timeout", [3, 9, 11, 30], score=11, says="timeout is ")
-MISTAKES.add("3.4 the whole message and fix", lambda f: f.config(HELLO).__setitem__("MemorySize", 128), "3.4", score=11,
+wrong("3.4", "memory", config(HELLO), "MemorySize", [128, 255, 257, 512], score=11.5, says="memory is ")
+wrong("3.5", "timeout", config(HELLO), "Timeout", [3, 9, 11, 30], score=11.5, says="timeout is ")
+MISTAKES.add("3.4 the whole message and fix", lambda f: f.config(HELLO).__setitem__("MemorySize", 128), "3.4", score=11.5,
              message="HelloWorldFunction: memory is 128 (expected 256 MB)",
              fix="aws lambda update-function-configuration --function-name HelloWorldFunction --memory-size 256")
-MISTAKES.add("3.5 the whole message and fix", lambda f: f.config(HELLO).__setitem__("Timeout", 3), "3.5", score=11,
+MISTAKES.add("3.5 the whole message and fix", lambda f: f.config(HELLO).__setitem__("Timeout", 3), "3.5", score=11.5,
              message="HelloWorldFunction: timeout is 3 (expected 10 s)",
              fix="aws lambda update-function-configuration --function-name HelloWorldFunction --timeout 10")
 
 # --- lab 4 ---------------------------------------------------------------------------------------
 
 errors_alarm = lambda f: f.alarm("HelloWorldFunction-Errors")  # noqa: E731
-MISTAKES.add("4.1 the function never ran", lambda f: f.log_groups.pop(f"/aws/lambda/{HELLO}"), "4.1", score=8,
+MISTAKES.add("4.1 the function never ran", lambda f: f.log_groups.pop(f"/aws/lambda/{HELLO}"), "4.1", score=9,
              says="no log group /aws/lambda/HelloWorldFunction")
 MISTAKES.add("4.1 only another function's log group", lambda f: f.log_groups.__setitem__(
-    f"/aws/lambda/{HELLO}2", f.log_groups.pop(f"/aws/lambda/{HELLO}")), "4.1", score=8,
+    f"/aws/lambda/{HELLO}2", f.log_groups.pop(f"/aws/lambda/{HELLO}")), "4.1", score=9,
     says="no log group /aws/lambda/HelloWorldFunction:")
 MISTAKES.add("4.2 the alarm named differently", lambda f: errors_alarm(f).__setitem__("AlarmName", "HelloWorld-Errors"),
-             "4.2 4.3", score=4, says="no alarm named HelloWorldFunction-Errors; HelloWorld-Errors watches the right metric")
-MISTAKES.add("4.2 no alarm", lambda f: f.alarms.clear(), "4.2 4.3", score=4,
+             "4.2 4.3", score=6, says="no alarm named HelloWorldFunction-Errors; HelloWorld-Errors watches the right metric")
+MISTAKES.add("4.2 no alarm", lambda f: f.alarms.clear(), "4.2 4.3", score=6,
              says="no alarm named HelloWorldFunction-Errors in us-east-1")
 MISTAKES.add("4.2 a renamed alarm on another metric", lambda f: errors_alarm(f).update(
-    AlarmName="HelloWorld-Errors", MetricName="Throttles"), "4.2 4.3", score=4,
+    AlarmName="HelloWorld-Errors", MetricName="Throttles"), "4.2 4.3", score=6,
     says="no alarm named HelloWorldFunction-Errors in us-east-1")
 for key, value, says in (
     ("Namespace", "Custom/Lambda", "watches Custom/Lambda Errors (FunctionName=HelloWorldFunction), not AWS/Lambda Errors"),
@@ -293,11 +307,11 @@ for key, value, says in (
     ("Dimensions", [{"Name": "Resource", "Value": HELLO}], "(Resource=HelloWorldFunction)"),
     ("Dimensions", [], "(no dimensions)"),
 ):
-    MISTAKES.add(f"4.2 {key} {value!r}", lambda f, k=key, v=value: errors_alarm(f).__setitem__(k, v), "4.2 4.3", score=4,
+    MISTAKES.add(f"4.2 {key} {value!r}", lambda f, k=key, v=value: errors_alarm(f).__setitem__(k, v), "4.2 4.3", score=6,
                  says=says)
 for key, values in {"Statistic": ["Average", "Maximum"], "Period": [60, 299, 301, 600], "Threshold": [4.0, 6.0, 50.0],
                     "ComparisonOperator": ["GreaterThanOrEqualToThreshold", "LessThanThreshold"]}.items():
-    wrong("4.3", "alarm", errors_alarm, key, values, score=8, says=f"{key} is ")
+    wrong("4.3", "alarm", errors_alarm, key, values, score=9, says=f"{key} is ")
 
 # --- lab 5 ---------------------------------------------------------------------------------------
 
@@ -306,7 +320,7 @@ s3_permission = lambda f: f.policies[PROCESSOR]["Statement"][0]  # noqa: E731
 processor_role = lambda f: f.roles["S3FileProcessor-role"]  # noqa: E731
 ONLY_OTHER = f"none of {BUCKET} triggers S3FileProcessor, so it is unclear which is the lab's"
 
-MISTAKES.add("5.1 the function missing", lambda f: f.configurations.pop(PROCESSOR), "5.1 5.3 5.4", score=7,
+MISTAKES.add("5.1 the function missing", lambda f: f.configurations.pop(PROCESSOR), "5.1 5.3 5.4 5.6", score=6,
              says={"5.1": "no function named S3FileProcessor", "5.3": lab(5)}, fix={"5.1": create(PROCESSOR)})
 wrong("5.2", "events", trigger, "Events", [["s3:ObjectCreated:Put"], ["s3:ObjectRemoved:*"],
                                            ["s3:ObjectCreated:Put", "s3:ObjectCreated:Post"]], score=12,
@@ -323,29 +337,29 @@ MISTAKES.add("5.2 EventBridge on, trigger on Put only: the fix keeps EventBridge
     trigger(f).__setitem__("Events", ["s3:ObjectCreated:Put"])), "5.2", score=12,
     says=f"{BUCKET} invokes S3FileProcessor only on s3:ObjectCreated:Put")
 MISTAKES.add("5.2 the trigger on a bucket not named lambda-lab-*", lambda f: f.buckets.__setitem__(
-    "my-lab-bucket", f.buckets.pop(BUCKET)), "5.2 5.3 5.4 5.5", score=3, says={
+    "my-lab-bucket", f.buckets.pop(BUCKET)), "5.2 5.3 5.4 5.5", score=5, says={
         "5.2": "no bucket named lambda-lab-*", "5.3": "and no lambda-lab-* bucket triggers S3FileProcessor (5.2)",
         "5.4": "no bucket named lambda-lab-*", "5.5": "no bucket named lambda-lab-*"})
 MISTAKES.add("5.2 two lambda-lab-* buckets, neither triggering", lambda f: (
     f.buckets[BUCKET]["notifications"].clear(), f.buckets.__setitem__("lambda-lab-old", {"notifications": {}, "keys": []})),
-    "5.2 5.3 5.4 5.5", score=3, says={"5.2": f"none of {BUCKET}, lambda-lab-old triggers S3FileProcessor",
+    "5.2 5.3 5.4 5.5", score=5, says={"5.2": f"none of {BUCKET}, lambda-lab-old triggers S3FileProcessor",
                                      "5.3": "and no lambda-lab-* bucket triggers S3FileProcessor (5.2)",
                                      "5.4": "so it is unclear which is the lab's", "5.5": "so it is unclear which is the lab's"})
 MISTAKES.add("5.3 a negated source condition written ForAnyValue:ArnNotLike", lambda f: s3_permission(f).__setitem__(
-    "Condition", {"ForAnyValue:ArnNotLike": {"AWS:SourceArn": f"arn:aws:s3:::{BUCKET}"}}), "5.3", score=13,
+    "Condition", {"ForAnyValue:ArnNotLike": {"AWS:SourceArn": f"arn:aws:s3:::{BUCKET}"}}), "5.3", score=13.5,
     says=f"s3.amazonaws.com may invoke it only for anything but arn:aws:s3:::{BUCKET}")
 # A single-valued key is a set of one (IAM User Guide, "Conditions with multiple context keys or values"): under
 # ForAllValues it must match, so this limits the source to lambda-lab-other (it holds only where the key is absent).
 MISTAKES.add("5.3 a ForAllValues condition limits a single-valued key that is present", lambda f: s3_permission(f).__setitem__(
-    "Condition", {"ForAllValues:ArnLike": {"AWS:SourceArn": ["arn:aws:s3:::lambda-lab-other"]}}), "5.3", score=13,
+    "Condition", {"ForAllValues:ArnLike": {"AWS:SourceArn": ["arn:aws:s3:::lambda-lab-other"]}}), "5.3", score=13.5,
     says="s3.amazonaws.com may invoke it only for arn:aws:s3:::lambda-lab-other")
 MISTAKES.add("5.3 a limit after a ForAllValues condition still limits", lambda f: s3_permission(f).__setitem__(
     "Condition", {"ForAllValues:StringLike": {"aws:TagKeys": ["a*"]},
-                  "ArnLike": {"AWS:SourceArn": "arn:aws:s3:::lambda-lab-other"}}), "5.3", score=13,
+                  "ArnLike": {"AWS:SourceArn": "arn:aws:s3:::lambda-lab-other"}}), "5.3", score=13.5,
     says="s3.amazonaws.com may invoke it only for arn:aws:s3:::lambda-lab-other")
 MISTAKES.add("5.5 two buckets trigger: the first by name is the lab's, and has no results", lambda f: (
     f.buckets.__setitem__("lambda-lab-0000", {"notifications": copy.deepcopy(f.buckets[BUCKET]["notifications"]),
-                                              "keys": []})), "5.3 5.5", score=10,
+                                              "keys": []})), "5.3 5.5", score=11.5,
     says={"5.3": f"s3.amazonaws.com may invoke it only for arn:aws:s3:::{BUCKET}"},
     message={"5.5": "lambda-lab-0000 has no analysis/*.json: the function has not processed an upload (check its CloudWatch logs "
             "for errors)"})
@@ -358,13 +372,13 @@ MISTAKES.add("5.2 two buckets trigger on Put only: the first by name is named", 
     message=f"{BUCKET} invokes S3FileProcessor only on s3:ObjectCreated:Put; the lab asks for all object create events",
     evidence={"events": ["s3:ObjectCreated:Put"]})
 MISTAKES.add("5.3 no lambda-lab-* bucket and no permission yet: the fix names a placeholder bucket", lambda f: (
-    f.buckets.pop(BUCKET), f.policies.pop(PROCESSOR)), "5.2 5.3 5.4 5.5", score=3, says={
+    f.buckets.pop(BUCKET), f.policies.pop(PROCESSOR)), "5.2 5.3 5.4 5.5", score=5, says={
         "5.2": "no bucket named lambda-lab-*", "5.3": "S3FileProcessor has no resource-based policy",
         "5.4": "no bucket named lambda-lab-*", "5.5": "no bucket named lambda-lab-*"},
     fix={"5.3": "aws lambda add-permission --function-name S3FileProcessor --statement-id s3-invoke --action "
                 "lambda:InvokeFunction --principal s3.amazonaws.com --source-arn arn:aws:s3:::<your-bucket> "
                 "--source-account 123456789012"})
-MISTAKES.add("5.3 no resource-based policy", lambda f: f.policies.pop(PROCESSOR), "5.3", score=13,
+MISTAKES.add("5.3 no resource-based policy", lambda f: f.policies.pop(PROCESSOR), "5.3", score=13.5,
              says="S3FileProcessor has no resource-based policy: S3 cannot invoke it")
 S3_ONLY_FOR = "s3.amazonaws.com may invoke it only for "
 for label, source in {"another bucket": "arn:aws:s3:::lambda-lab-someone-else",
@@ -377,14 +391,14 @@ for label, source in {"another bucket": "arn:aws:s3:::lambda-lab-someone-else",
     else:
         change = lambda f, s=source: s3_permission(f)["Condition"].__setitem__("ArnLike", {"AWS:SourceArn": s})  # noqa: E731
         says = S3_ONLY_FOR + source
-    MISTAKES.add(f"5.3 permission for {label}", change, "5.3", score=13, says=says)
+    MISTAKES.add(f"5.3 permission for {label}", change, "5.3", score=13.5, says=says)
 MISTAKES.add("5.3 permission for another source account", lambda f: s3_permission(f)["Condition"].__setitem__(
-    "StringEquals", {"AWS:SourceAccount": OTHER_ACCOUNT}), "5.3", score=13, says=S3_ONLY_FOR + f"arn:aws:s3:::{BUCKET}")
-wrong("5.3", "principal", s3_permission, "Principal", [{"Service": "apigateway.amazonaws.com"}], score=13,
+    "StringEquals", {"AWS:SourceAccount": OTHER_ACCOUNT}), "5.3", score=13.5, says=S3_ONLY_FOR + f"arn:aws:s3:::{BUCKET}")
+wrong("5.3", "principal", s3_permission, "Principal", [{"Service": "apigateway.amazonaws.com"}], score=13.5,
       says="no statement allows s3.amazonaws.com to call lambda:InvokeFunction")
-wrong("5.3", "effect", s3_permission, "Effect", ["Deny"], score=13, says="no statement allows s3.amazonaws.com",
+wrong("5.3", "effect", s3_permission, "Effect", ["Deny"], score=13.5, says="no statement allows s3.amazonaws.com",
       absent=True)
-wrong("5.3", "action", s3_permission, "Action", ["lambda:InvokeAsync"], score=13, says="no statement allows s3.amazonaws.com",
+wrong("5.3", "action", s3_permission, "Action", ["lambda:InvokeAsync"], score=13.5, says="no statement allows s3.amazonaws.com",
       absent=True)
 
 
@@ -396,28 +410,28 @@ def s3_access(*statements):
     return apply
 
 
-MISTAKES.add("5.4 no S3 access", s3_access(), "5.4", score=13,
+MISTAKES.add("5.4 no S3 access", s3_access(), "5.4", score=13.5,
              says=f"the role may not s3:GetObject or s3:PutObject in {BUCKET}")
 MISTAKES.add("5.4 read-only access", lambda f: processor_role(f)["attached"].__setitem__(1, {
-    "PolicyName": "AmazonS3ReadOnlyAccess", "PolicyArn": AWS_MANAGED + "AmazonS3ReadOnlyAccess"}), "5.4", score=13,
+    "PolicyName": "AmazonS3ReadOnlyAccess", "PolicyArn": AWS_MANAGED + "AmazonS3ReadOnlyAccess"}), "5.4", score=13.5,
     says=f"the role may not s3:PutObject in {BUCKET}")
 MISTAKES.add("5.4 access to another bucket", s3_access({"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"],
                                                          "Resource": "arn:aws:s3:::lambda-lab-other/*"}),
-             "5.4", score=13, says="the role may not s3:GetObject or s3:PutObject")
+             "5.4", score=13.5, says="the role may not s3:GetObject or s3:PutObject")
 MISTAKES.add("5.4 access to the bucket, not its objects", s3_access(
     {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": f"arn:aws:s3:::{BUCKET}"}),
-    "5.4", score=13, says="the role may not s3:GetObject or s3:PutObject")
+    "5.4", score=13.5, says="the role may not s3:GetObject or s3:PutObject")
 MISTAKES.add("5.4 writes only under analysis/ but reads nothing", s3_access(
     {"Effect": "Allow", "Action": "s3:PutObject", "Resource": f"arn:aws:s3:::{BUCKET}/analysis/*"}),
-    "5.4", score=13, says="the role may not s3:GetObject in")
+    "5.4", score=13.5, says="the role may not s3:GetObject in")
 MISTAKES.add("5.4 an explicit Deny of PutObject", lambda f: processor_role(f)["inline"].__setitem__("deny", document(
-    {"Effect": "Deny", "Action": "s3:PutObject", "Resource": "*"})), "5.4", score=13, says="may not s3:PutObject")
-MISTAKES.add("5.4 the role does not exist", lambda f: f.roles.pop("S3FileProcessor-role"), "5.4", score=13,
+    {"Effect": "Deny", "Action": "s3:PutObject", "Resource": "*"})), "5.4", score=13.5, says="may not s3:PutObject")
+MISTAKES.add("5.4 the role does not exist", lambda f: f.roles.pop("S3FileProcessor-role"), "5.4", score=13.5,
              says="the role arn:aws:iam::123456789012:role/S3FileProcessor-role does not exist")
 for label, keys in {"nothing written": ["test-file.txt"], "a result that is not JSON": ["analysis/test-file.txt"],
                     "a JSON file outside analysis/": ["test-file.txt.json", "analysis.json"],
                     "results under another case": ["Analysis/test-file.txt.json"]}.items():
-    MISTAKES.add(f"5.5 {label}", lambda f, k=keys: f.buckets[BUCKET].__setitem__("keys", k), "5.5", score=13,
+    MISTAKES.add(f"5.5 {label}", lambda f, k=keys: f.buckets[BUCKET].__setitem__("keys", k), "5.5", score=14,
                  says=f"{BUCKET} has no analysis/*.json")
 
 # --- lab 6 ---------------------------------------------------------------------------------------
@@ -426,30 +440,30 @@ tf_integration = lambda f: f.resources[TF_API][1]["resourceMethods"]["ANY"]["met
 tf_resource = lambda f: f.resources[TF_API][1]  # noqa: E731
 tf_env = lambda f: f.config(TERRAFORM)["Environment"]["Variables"]  # noqa: E731
 
-MISTAKES.add("6.1 the function missing", lambda f: f.configurations.pop(TERRAFORM), "6.1 6.2 6.3 6.4", score=6,
+MISTAKES.add("6.1 the function missing", lambda f: f.configurations.pop(TERRAFORM), "6.1 6.2 6.3 6.4 6.9", score=5.5,
              says="no function named terraform-managed-lambda",
              fix="# grading reads what Terraform created: run terraform destroy only after you are graded\n"
                  "cd lab6-terraform/terraform && terraform apply")
 MISTAKES.add("6.2 the whole message and fix", lambda f: f.config(TERRAFORM).update(Runtime="python3.11", Timeout=3), "6.2",
-             score=12, message="terraform-managed-lambda: runtime is 'python3.11' (expected 'python3.12'), timeout is 3 "
+             score=12.5, message="terraform-managed-lambda: runtime is 'python3.11' (expected 'python3.12'), timeout is 3 "
                                "(expected 10 s)",
              fix="aws lambda update-function-configuration --function-name terraform-managed-lambda --runtime python3.12 "
                  "--timeout 10 --memory-size 256", evidence={"Runtime": "python3.11", "Timeout": 3})
-wrong("6.2", "runtime", config(TERRAFORM), "Runtime", ["python3.11", "python3.13"], score=12, says="runtime is ")
-wrong("6.2", "timeout", config(TERRAFORM), "Timeout", [3, 9, 11], score=12, says="timeout is ")
-wrong("6.2", "memory", config(TERRAFORM), "MemorySize", [128, 255, 257, 512], score=12, says="memory is ")
+wrong("6.2", "runtime", config(TERRAFORM), "Runtime", ["python3.11", "python3.13"], score=12.5, says="runtime is ")
+wrong("6.2", "timeout", config(TERRAFORM), "Timeout", [3, 9, 11], score=12.5, says="timeout is ")
+wrong("6.2", "memory", config(TERRAFORM), "MemorySize", [128, 255, 257, 512], score=12.5, says="memory is ")
 for variable in ("ENVIRONMENT", "APP_VERSION"):
-    MISTAKES.add(f"6.3 {variable} missing", lambda f, v=variable: tf_env(f).pop(v), "6.3", score=12,
+    MISTAKES.add(f"6.3 {variable} missing", lambda f, v=variable: tf_env(f).pop(v), "6.3", score=12.5,
                  says=f"terraform-managed-lambda lacks {variable}")
-    MISTAKES.add(f"6.3 {variable} blank", lambda f, v=variable: tf_env(f).__setitem__(v, " "), "6.3", score=12,
+    MISTAKES.add(f"6.3 {variable} blank", lambda f, v=variable: tf_env(f).__setitem__(v, " "), "6.3", score=12.5,
                  says=f"terraform-managed-lambda lacks {variable}")
-MISTAKES.add("6.3 no variables", lambda f: f.config(TERRAFORM).pop("Environment"), "6.3", score=12,
+MISTAKES.add("6.3 no variables", lambda f: f.config(TERRAFORM).pop("Environment"), "6.3", score=12.5,
              says="lacks ENVIRONMENT, APP_VERSION")
-wrong("6.4", "tag", lambda f: f.tag_sets[TERRAFORM], "ManagedBy", ["Console", "terraform", "Terraform "], score=12,
+wrong("6.4", "tag", lambda f: f.tag_sets[TERRAFORM], "ManagedBy", ["Console", "terraform", "Terraform "], score=12.5,
       says="ManagedBy is ")
 MISTAKES.add("6.4 the tag's key in lower case", lambda f: f.tag_sets[TERRAFORM].__setitem__(
-    "managedby", f.tag_sets[TERRAFORM].pop("ManagedBy")), "6.4", score=12, says="ManagedBy is None, expected 'Terraform'")
-MISTAKES.add("6.4 untagged", lambda f: f.tag_sets.pop(TERRAFORM), "6.4", score=12, says="ManagedBy is None")
+    "managedby", f.tag_sets[TERRAFORM].pop("ManagedBy")), "6.4", score=12.5, says="ManagedBy is None, expected 'Terraform'")
+MISTAKES.add("6.4 untagged", lambda f: f.tag_sets.pop(TERRAFORM), "6.4", score=12.5, says="ManagedBy is None")
 wrong("6.5", "retention", lambda f: f.log_groups[f"/aws/lambda/{TERRAFORM}"], "retentionInDays", [1, 5, 14], score=12,
       says=" days, expected 7 days")
 MISTAKES.add("6.5 logs kept forever", lambda f: f.log_groups[f"/aws/lambda/{TERRAFORM}"].pop("retentionInDays"), "6.5",
@@ -457,7 +471,7 @@ MISTAKES.add("6.5 logs kept forever", lambda f: f.log_groups[f"/aws/lambda/{TERR
 MISTAKES.add("6.5 no log group", lambda f: f.log_groups.pop(f"/aws/lambda/{TERRAFORM}"), "6.5", score=12,
              says="no log group /aws/lambda/terraform-managed-lambda")
 MISTAKES.add("6.6 the API named differently", lambda f: f.apis[1].__setitem__("name", "terraform-managed-lambda-api-2"),
-             "6.6 6.7", score=10, says={"6.6": "no REST API named terraform-managed-lambda-api",
+             "6.6 6.7", score=10.5, says={"6.6": "no REST API named terraform-managed-lambda-api",
                                         "6.7": "no REST API named terraform-managed-lambda-api"})
 MISTAKES.add("6.6 /proxy instead of /{proxy+}", lambda f: tf_resource(f).update(path="/proxy", pathPart="proxy"), "6.6",
              score=12, says="through ANY /proxy (AWS_PROXY), not ANY /{proxy+} with AWS_PROXY")
@@ -471,9 +485,9 @@ for label, arn in {"another function": lambda f: f.function_arn(HELLO),
     MISTAKES.add(f"6.6 the integration invokes {label}", lambda f, a=arn: tf_integration(f).__setitem__(
         "uri", invocations(f, a(f))), "6.6", score=12,
         says="terraform-managed-lambda-api has no method integrated with terraform-managed-lambda")
-wrong("6.7", "stage", lambda f: f.stages[TF_API][0], "stageName", ["production", "Prod", "default"], score=12,
+wrong("6.7", "stage", lambda f: f.stages[TF_API][0], "stageName", ["production", "Prod", "default"], score=12.5,
       says="terraform-managed-lambda-api has stages ")
-MISTAKES.add("6.7 never deployed", lambda f: f.stages[TF_API].clear(), "6.7", score=12,
+MISTAKES.add("6.7 never deployed", lambda f: f.stages[TF_API].clear(), "6.7", score=12.5,
              says="terraform-managed-lambda-api has no stage, not prod")
 
 # --- lab 7 ---------------------------------------------------------------------------------------
@@ -481,11 +495,12 @@ MISTAKES.add("6.7 never deployed", lambda f: f.stages[TF_API].clear(), "6.7", sc
 async_config = lambda f: f.invoke_configs[ASYNC]  # noqa: E731
 
 wrong("7.1", "runtimes", lambda f: f.layer_versions["common-utilities"], "CompatibleRuntimes",
-      [["python3.11"], ["python3.13"]], score=13, says="not python3.12: publish a new version")
-wrong("7.1", "runtimes", lambda f: f.layer_versions["common-utilities"], "CompatibleRuntimes", [[]], score=13,
+      [["python3.11"], ["python3.13"]], score=14, says="not python3.12: publish a new version")
+wrong("7.1", "runtimes", lambda f: f.layer_versions["common-utilities"], "CompatibleRuntimes", [[]], score=14,
       says="common-utilities version 1 lists no runtimes")
-MISTAKES.add("7.1 no layer", lambda f: f.layer_versions.pop("common-utilities"), "7.1", score=13,
-             says="no layer named common-utilities in us-east-1")
+MISTAKES.add("7.1 no layer", lambda f: f.layer_versions.pop("common-utilities"), "7.1 7.6", score=12,
+             says={"7.1": "no layer named common-utilities in us-east-1",
+                   "7.6": "no layer named common-utilities in us-east-1 (see 7.1)"})
 def shown(arn: str | None) -> str:
     """How the message shows a layer: the student's own (this account and region) by name, others by ARN."""
     if arn is None:
@@ -498,31 +513,31 @@ for label, arn in {"no layer": None,
                    "a layer of the same name in another region": f"arn:aws:lambda:{OTHER_REGION}:123456789012:layer:common-utilities:1",
                    "a layer whose name starts the same": "arn:aws:lambda:us-east-1:123456789012:layer:common-utilities-v2:1"}.items():
     MISTAKES.add(f"7.2 {label}", lambda f, a=arn: f.config(ADVANCED).__setitem__("Layers", [{"Arn": a}] if a else []),
-                 "7.2", score=13, says=(f"AdvancedProcessor has {shown(arn)}", "it must use a version of your common-utilities"))
-MISTAKES.add("7.2 the function missing", lambda f: f.configurations.pop(ADVANCED), "7.2", score=13,
+                 "7.2 7.7", score=12.5, says=(f"AdvancedProcessor has {shown(arn)}", "it must use a version of your common-utilities"))
+MISTAKES.add("7.2 the function missing", lambda f: f.configurations.pop(ADVANCED), "7.2 7.7", score=12.5,
              says="the function AdvancedProcessor does not exist (lab 7)")
-wrong("7.3", "event age", async_config, "MaximumEventAgeInSeconds", [60, 3599, 3601, 21600], score=12,
+wrong("7.3", "event age", async_config, "MaximumEventAgeInSeconds", [60, 3599, 3601, 21600], score=13,
       says="MaximumEventAgeInSeconds is ")
-wrong("7.3", "retries", async_config, "MaximumRetryAttempts", [0, 1, 3], score=12, says="MaximumRetryAttempts is ")
+wrong("7.3", "retries", async_config, "MaximumRetryAttempts", [0, 1, 3], score=13, says="MaximumRetryAttempts is ")
 # What AWS leaves out (a limit never set) is its default: events kept 6 hours, not the lab's hour.
 MISTAKES.add("7.3 event age never set: AWS's default 6 hours", lambda f: async_config(f).pop("MaximumEventAgeInSeconds"),
-             "7.3", score=12,
+             "7.3", score=13,
              message="MaximumEventAgeInSeconds is not set, so AWS's default 21600 (expected 3600 s and 2 retries)",
              fix="aws lambda update-function-event-invoke-config --function-name AsyncProcessor "
                  "--maximum-event-age-in-seconds 3600")
-MISTAKES.add("7.3 no asynchronous settings", lambda f: f.invoke_configs.pop(ASYNC), "7.3 7.4", score=9,
+MISTAKES.add("7.3 no asynchronous settings", lambda f: f.invoke_configs.pop(ASYNC), "7.3 7.4", score=11,
              says={"7.3": "AsyncProcessor has no asynchronous invocation settings",
                    "7.4": "AsyncProcessor sends failed events nowhere"})
 for label, queue in {"another queue of the account": lambda f: f.queue_arn("lambda-dlq-old"),
                      "the queue's name in another account": lambda f: f.queue_arn("lambda-dlq", account=OTHER_ACCOUNT),
                      "the queue's name in another region": lambda f: f.queue_arn("lambda-dlq", region=OTHER_REGION)}.items():
     MISTAKES.add(f"7.4 failures to {label}", lambda f, q=queue: async_config(f)["DestinationConfig"].__setitem__(
-        "OnFailure", {"Destination": q(f)}), "7.4", score=13,
+        "OnFailure", {"Destination": q(f)}), "7.4", score=14,
         says=("failed events go to arn:aws:sqs:", "not arn:aws:sqs:us-east-1:123456789012:lambda-dlq"))
 MISTAKES.add("7.4 successes, not failures, to the queue", lambda f: async_config(f).__setitem__("DestinationConfig", {
-    "OnSuccess": {"Destination": f.queue_arn("lambda-dlq")}, "OnFailure": {}}), "7.4", score=13,
+    "OnSuccess": {"Destination": f.queue_arn("lambda-dlq")}, "OnFailure": {}}), "7.4", score=14,
     says="AsyncProcessor sends failed events nowhere")
-MISTAKES.add("7.4 no queue", lambda f: f.queues.pop("lambda-dlq"), "7.4", score=13, says="no SQS queue named lambda-dlq")
+MISTAKES.add("7.4 no queue", lambda f: f.queues.pop("lambda-dlq"), "7.4", score=14, says="no SQS queue named lambda-dlq")
 
 
 def nowhere_and_may_not_send(f):
@@ -531,7 +546,7 @@ def nowhere_and_may_not_send(f):
 
 
 # AWS accepts the destination only once the role may send to it: the fix grants it first.
-MISTAKES.add("7.4 failures nowhere, the role may not send to the queue", nowhere_and_may_not_send, "7.4", score=13,
+MISTAKES.add("7.4 failures nowhere, the role may not send to the queue", nowhere_and_may_not_send, "7.4", score=14,
              says="sends failed events nowhere", fix=(
                  "# AWS refuses the queue until the function's role may SendMessage on it:\n"
                  "aws iam put-role-policy --role-name lab7-role --policy-name send-to-lambda-dlq --policy-document "
@@ -540,18 +555,18 @@ MISTAKES.add("7.4 failures nowhere, the role may not send to the queue", nowhere
                  "aws lambda put-function-event-invoke-config --function-name AsyncProcessor "
                  "--maximum-event-age-in-seconds 3600 --maximum-retry-attempts 2 --destination-config "
                  "'{\"OnFailure\":{\"Destination\":\"arn:aws:sqs:us-east-1:123456789012:lambda-dlq\"}}'"))
-wrong("7.5", "reserved", lambda f: f.reserved, ASYNC, [0, 4, 6], score=13, says="reserved concurrency is ")
+wrong("7.5", "reserved", lambda f: f.reserved, ASYNC, [0, 4, 6], score=14, says="reserved concurrency is ")
 MISTAKES.add("7.5 a new account's quota leaves no room", lambda f: (f.reserved.pop(ASYNC), setattr(
-    f, "concurrency_quota", 10)), "7.5", score=13,
+    f, "concurrency_quota", 10)), "7.5", score=14,
     says=("AWS refuses 5 in this account", "concurrency quota in us-east-1 is 10 (a new account's)"), fix=(
         "# the account's concurrency quota is 10: ask Service Quotas for 1000 (AWS may take hours or days, and may "
         "ask why)\naws service-quotas request-service-quota-increase --service-code lambda --quota-code L-B99A9384 "
         "--desired-value 1000\n# once `aws lambda get-account-settings --query AccountLimit.ConcurrentExecutions` "
         "shows it:\naws lambda put-function-concurrency --function-name AsyncProcessor --reserved-concurrent-executions 5"))
-MISTAKES.add("7.5 not reserved", lambda f: f.reserved.pop(ASYNC), "7.5", score=13,
+MISTAKES.add("7.5 not reserved", lambda f: f.reserved.pop(ASYNC), "7.5", score=14,
              says="reserved concurrency is not set (expected 5)")
-MISTAKES.add("7.5 the function missing", lambda f: f.configurations.pop(ASYNC), "7.3 7.4 7.5", score=6,
-             says={"7.3": lab(7), "7.4": lab(7), "7.5": lab(7)}, fix={"7.5": create(ASYNC, role="HelloWorldFunction-role")})
+MISTAKES.add("7.5 the function missing", lambda f: f.configurations.pop(ASYNC), "7.3 7.4 7.5 7.8", score=7.5,
+             says={"7.3": lab(7), "7.4": lab(7), "7.5": lab(7), "7.8": lab(7)}, fix={"7.5": create(ASYNC, role="HelloWorldFunction-role")})
 
 
 # --- what a correct lab may look like --------------------------------------------------------------
@@ -619,19 +634,23 @@ ALL_RIGHT = {
     "2.1": ('ANY /HelloWorldFunction of HelloWorldFunction-API (h3ll0w0rld) is a Lambda proxy integration', {'routes': ['ANY /HelloWorldFunction of HelloWorldFunction-API (h3ll0w0rld)']}),
     "2.2": ('HelloWorldFunction-API is deployed to default', {'stages': ['default']}),
     "2.3": ('apigateway.amazonaws.com may invoke HelloWorldFunction (lambda-apigateway-invoke)', {}),
+    "2.4": ('lambda_function.py:43 lambda_handler reads httpMethod, path, queryStringParameters, body and returns statusCode and body', {'reads': {'httpMethod': 'lambda_function.py:49', 'path': 'lambda_function.py:50', 'queryStringParameters': 'lambda_function.py:33', 'body': 'lambda_function.py:35'}, 'returns': {'statusCode': 'lambda_function.py:65', 'body': 'lambda_function.py:65'}}),
     "3.1": ('all five are set', {'variables': ['ENABLE_DEBUG_LOGGING', 'ENVIRONMENT', 'GREETING_PREFIX', 'GREETING_SUFFIX', 'MAX_RESPONSE_LENGTH']}),
     "3.2": ('MAX_RESPONSE_LENGTH=500', {}),
     "3.3": ('ENABLE_DEBUG_LOGGING=true', {}),
     "3.4": ('HelloWorldFunction: memory 256 MB', {}),
     "3.5": ('HelloWorldFunction: timeout 10 s', {}),
+    "3.6": ('lambda_function.py:43 lambda_handler reads GREETING_PREFIX, GREETING_SUFFIX, ENVIRONMENT, MAX_RESPONSE_LENGTH, ENABLE_DEBUG_LOGGING from its environment', {'reads': {'GREETING_PREFIX': 'lambda_function.py:24', 'GREETING_SUFFIX': 'lambda_function.py:25', 'ENVIRONMENT': 'lambda_function.py:26', 'MAX_RESPONSE_LENGTH': 'lambda_function.py:27', 'ENABLE_DEBUG_LOGGING': 'lambda_function.py:6'}}),
     "4.1": ('/aws/lambda/HelloWorldFunction exists', {}),
     "4.2": ('HelloWorldFunction-Errors watches AWS/Lambda Errors of HelloWorldFunction', {}),
     "4.3": ('Sum of Errors over 300 s, greater than 5', {}),
+    "4.4": ('lambda_function.py:16 writes json.dumps(...) log lines', {'logs': 'lambda_function.py:16'}),
     "5.1": ('S3FileProcessor exists', {'arn': 'arn:aws:lambda:us-east-1:123456789012:function:S3FileProcessor'}),
     "5.2": ('lambda-lab-1764040656a1b2c3 invokes S3FileProcessor on s3:ObjectCreated:*', {'bucket': 'lambda-lab-1764040656a1b2c3'}),
     "5.3": ('s3.amazonaws.com may invoke S3FileProcessor (s3-invoke)', {}),
     "5.4": ('the role may read and write objects in lambda-lab-1764040656a1b2c3', {'role': 'arn:aws:iam::123456789012:role/S3FileProcessor-role'}),
     "5.5": ('1 result(s) in lambda-lab-1764040656a1b2c3/analysis/', {'first': 'analysis/test-file.txt.json'}),
+    "5.6": ('lambda_function.py:9 lambda_handler reads Records, bucket and key; get_object at lambda_function.py:28, put_object at lambda_function.py:31, the analysis/ key at lambda_function.py:30', {'reads': {'Records': 'lambda_function.py:12', 'bucket': 'lambda_function.py:13', 'key': 'lambda_function.py:14'}, 'gets': 'lambda_function.py:28', 'puts': 'lambda_function.py:31', 'key': 'lambda_function.py:30'}),
     "6.1": ('terraform-managed-lambda exists', {'arn': 'arn:aws:lambda:us-east-1:123456789012:function:terraform-managed-lambda'}),
     "6.2": ('terraform-managed-lambda: runtime python3.12, timeout 10 s, memory 256 MB', {}),
     "6.3": ('ENVIRONMENT=production, APP_VERSION=2.0.0', {}),
@@ -640,11 +659,15 @@ ALL_RIGHT = {
     "6.6": ('ANY /{proxy+} of terraform-managed-lambda-api (t3rr4f0rm1) invokes terraform-managed-lambda', {}),
     "6.7": ('stage prod', {}),
     "6.8": ('apigateway.amazonaws.com may invoke it (AllowAPIGatewayInvoke)', {}),
+    "6.9": ('lambda_function.py:6 lambda_handler reads ENVIRONMENT and APP_VERSION and returns statusCode and body', {'reads': {'ENVIRONMENT': 'lambda_function.py:10', 'APP_VERSION': 'lambda_function.py:11'}}),
     "7.1": ('common-utilities version 1 lists python3.12', {}),
     "7.2": ('uses common-utilities version 1', {'layer': 'arn:aws:lambda:us-east-1:123456789012:layer:common-utilities:1'}),
     "7.3": ('maximum event age 3600 s, 2 retries', {}),
     "7.4": ('lambda-dlq is the on-failure destination', {'queue': 'arn:aws:sqs:us-east-1:123456789012:lambda-dlq'}),
     "7.5": ('reserved concurrency 5', {}),
+    "7.6": ("version 1's python/common_utils.py defines format_response, validate_input, DataProcessor", {'defined': {'format_response': 'python/common_utils.py:7', 'validate_input': 'python/common_utils.py:16', 'DataProcessor': 'python/common_utils.py:23'}}),
+    "7.7": ('lambda_function.py:1 takes DataProcessor, format_response, validate_input from common_utils: python/common_utils.py of common-utilities:1', {'uses': {'DataProcessor': 'lambda_function.py:1', 'format_response': 'lambda_function.py:1', 'validate_input': 'lambda_function.py:1'}, 'module': 'common-utilities:1 python/common_utils.py'}),
+    "7.8": ('lambda_function.py:10 lambda_handler raises at lambda_function.py:18', {'raises': ['lambda_function.py:18']}),
 }
 
 

@@ -33,5 +33,5 @@ def test_the_lab_values_before_step_3_4_pass_too(graded_mistake):
 
 def test_case_slip_is_named(graded_mistake):
     _, student = graded_mistake(variables(GREETING_PREFIX=None, greeting_prefix="Welcome"))
-    assert student.tasks[2].checks[0].message == (
+    assert student.check("3.1").message == (
         "HelloWorldFunction lacks GREETING_PREFIX (greeting_prefix differ only in case: names are case-sensitive)")

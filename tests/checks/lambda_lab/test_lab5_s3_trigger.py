@@ -1,3 +1,4 @@
+from checks.building import zip_of
 from tests.checks.conftest import mistakes_cost_only_their_task
 
 PROCESSOR = "S3FileProcessor"
@@ -48,6 +49,8 @@ MISTAKES = {
     "role may only read": (role_policies("AmazonS3FullAccess", "AmazonS3ReadOnlyAccess"), {"5.4"}),
     "trigger never ran": (lambda a, b: a.client("s3").delete_object(Bucket=b["bucket"],
                                                                    Key="analysis/test-file.txt.json"), {"5.5"}),
+    "a stub handler": (lambda a, b: a.client("lambda").update_function_code(FunctionName=PROCESSOR, ZipFile=zip_of(
+        {"lambda_function.py": "def lambda_handler(event, context):\n    return {'statusCode': 200}\n"})), {"5.6"}),
 }
 
 test_mistake_costs_only_lab_5 = mistakes_cost_only_their_task(5, MISTAKES)
@@ -67,5 +70,5 @@ def test_an_inline_policy_on_the_bucket_is_enough(graded_mistake):
 def test_the_permission_fix_names_the_students_bucket(graded_mistake):
     built, student = graded_mistake(lambda a, b: a.client("lambda").remove_permission(
         FunctionName=PROCESSOR, StatementId="s3-invoke"))
-    check = student.tasks[4].checks[2]
+    check = student.check("5.3")
     assert f"arn:aws:s3:::{built['bucket']}" in check.hint and built["account"] in check.hint

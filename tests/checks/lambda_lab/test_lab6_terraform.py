@@ -1,3 +1,4 @@
+from checks.building import zip_of
 from grader.model import Status
 from tests.checks.conftest import mistakes_cost_only_their_task
 
@@ -43,7 +44,10 @@ MISTAKES = {
     "logs kept forever": (lambda a, b: a.client("logs").delete_retention_policy(logGroupName=LOG_GROUP), {"6.5"}),
     "GET instead of ANY": (method_get_instead_of_any, {"6.6"}),
     "stage production": (stage_production, {"6.7"}),
-    "terraform destroy before grading": (terraform_destroy, {"6.1", "6.2", "6.3", "6.4", "6.5", "6.6", "6.7"}),
+    "terraform destroy before grading": (terraform_destroy, {"6.1", "6.2", "6.3", "6.4", "6.5", "6.6", "6.7", "6.9"}),
+    "code that ignores APP_VERSION": (lambda a, b: a.client("lambda").update_function_code(FunctionName=FUNCTION, ZipFile=zip_of(
+        {"lambda_function.py": "import os\n\ndef lambda_handler(event, context):\n"
+                               "    return {'statusCode': 200, 'body': os.environ['ENVIRONMENT']}\n"})), {"6.9"}),
 }
 
 test_mistake_costs_only_lab_6 = mistakes_cost_only_their_task(6, MISTAKES)
@@ -52,10 +56,10 @@ test_mistake_costs_only_lab_6 = mistakes_cost_only_their_task(6, MISTAKES)
 def test_a_missing_api_permission_is_advice_that_costs_nothing(graded_mistake):
     _, student = graded_mistake(lambda a, b: a.client("lambda").remove_permission(
         FunctionName=FUNCTION, StatementId="AllowAPIGatewayInvoke"))
-    advice = student.tasks[5].checks[-1]
+    advice = student.check("6.8")
     assert advice.status is Status.WARN and advice.hint and student.score == 100
 
 
 def test_destroy_is_explained_in_the_hint(graded_mistake):
     _, student = graded_mistake(terraform_destroy)
-    assert "terraform destroy" in student.tasks[5].checks[0].hint
+    assert "terraform destroy" in student.check("6.1").hint

@@ -15,7 +15,7 @@ def test_an_empty_account_scores_0_and_points_to_lab_1(own_account):
     student = own_account.grade("nobody")
     assert student.score == 0 and student.complete
     assert student.notes and "start with task 1" in student.notes[0] and "-nobody" not in student.notes[0]
-    first = student.tasks[0].checks[0]
+    first = student.check("1.1")
     assert first.status is Status.FAIL and first.message == "no function named HelloWorldFunction in us-east-1"
     assert first.hint.startswith("aws lambda create-function --function-name HelloWorldFunction ")
 

@@ -15,8 +15,10 @@ from pathlib import Path
 import pytest
 
 from checks.lambda_medium import ASSESSMENT
-from checks.lambda_medium.solution import queue_permissions
+from checks.lambda_medium.solution import function_files, layer_files, queue_permissions
 from checks.lambda_medium.task03_vpc import ENI_ACTIONS
+from checks.shared import value_text
+from grader.aws.packages import Package
 from tests.checks.handbuilt import (
     AWS_MANAGED,
     INSIGHTS_PUBLISHER,
@@ -50,6 +52,10 @@ def insights(account: str = INSIGHTS_PUBLISHER, name: str = "LambdaInsightsExten
 
 def layer_arn(f: HandBuiltFacts, sid: str = SID, *, account: str | None = None, region: str | None = None) -> str:
     return f.arn("lambda", f"layer:{n('common-utils-layer', sid)}:1", account=account, region=region)
+
+
+FUNCTIONS = ("layer-consumer", "vpc-lambda", "async-processor", "sqs-consumer", "dlq-processor", "rate-limited-function")
+LAYER_CONTENT = Package.of(layer_files())
 
 
 def add_student(f: HandBuiltFacts, sid: str) -> None:
@@ -97,6 +103,10 @@ def add_student(f: HandBuiltFacts, sid: str) -> None:
     # Task 7.
     f.add_function(n("rate-limited-function", sid), role, Timeout=30)
     f.reserved[n("rate-limited-function", sid)] = 5
+    # The assessment's code in every function, and in the layer (checks/lambda_medium/code/).
+    for prefix in FUNCTIONS:
+        f.packages[n(prefix, sid)] = Package.of(function_files(prefix))
+    f.layer_contents[layer_arn(f, sid)] = LAYER_CONTENT
     # Task 9 and 10.
     f.published[consumer] = ["1", "2"]
     f.alias_lists[consumer] = [
@@ -172,12 +182,12 @@ def delete_function(f: HandBuiltFacts, prefix: str) -> None:
 # --- task 1: the layer -----------------------------------------------------------------------------
 
 MISTAKES.add("1.1 only a classmate's layer", lambda f: f.layer_versions.pop(n("common-utils-layer")),
-             "1.1 1.2 1.3", score=0, says="no layer named common-utils-layer-kim7 in us-east-1")
+             "1.1 1.2 1.3 1.4 1.5", score=0, says="no layer named common-utils-layer-kim7 in us-east-1")
 latest_layer = lambda f: f.layer_versions[n("common-utils-layer")]  # noqa: E731
 wrong("1.2", "runtimes", latest_layer, "CompatibleRuntimes", [["python3.11"], ["python3.13"], ["python3.11", "nodejs20.x"]],
-      score=6, says=("version 1 lists", "not python3.12"))
-wrong("1.2", "runtimes", latest_layer, "CompatibleRuntimes", [[]], score=6, says="version 1 lists no runtimes")
-wrong("1.3", "description", latest_layer, "Description", ["", "   ", None], score=6, says="version 1 has no description",
+      score=7, says=("version 1 lists", "not python3.12"))
+wrong("1.2", "runtimes", latest_layer, "CompatibleRuntimes", [[]], score=7, says="version 1 lists no runtimes")
+wrong("1.3", "description", latest_layer, "Description", ["", "   ", None], score=7, says="version 1 has no description",
       absent=True)
 
 # --- task 2: the function on the layer -------------------------------------------------------------
@@ -201,36 +211,43 @@ def rename_function(prefix: str, *names: str):
 
 
 # A missing function: a near-miss name of the student's own is suggested (a classmate's never is).
+# What needs layer-consumer-<id>; task 12 too: its three alarms watch a function that is not there, and an
+# alarm counts only for a function of the student's (a classmate could make them, issue 24).
 GONE_TOO = {"8.1": "none of your functions has a LambdaInsightsExtension layer",
-            "10.1": "no provisioned concurrency on layer-consumer-kim7:PROD"}  # what needs layer-consumer-<id>
+            "10.1": "no provisioned concurrency on layer-consumer-kim7:PROD",
+            "12.1": "0 alarm(s) on AWS/Lambda metrics of your functions; create at least 3 (alarms on "
+                    "layer-consumer-kim7, which does not exist in us-east-1: an alarm counts only for a function of yours)",
+            "12.2": "no alarm on the Errors metric of your functions (alarms on layer-consumer-kim7, which does not",
+            "12.3": "no alarm on the Duration metric", "12.4": "no alarm on the Throttles metric"}
+GONE_CHECKS = "2.1 2.2 2.3 2.4 2.5 2.6 2.7 8.1 8.2 9.2 9.3 9.4 9.5 10.1 11.1 11.2 12.1 12.2 12.3 12.4"
+GONE_SCORES = {2: 0, 8: 0, 9: 0, 10: 5, 11: 0, 12: 0}
 MISTAKES.add("2.1 the function named with another case", rename_function("layer-consumer", "Layer-Consumer-kim7"),
-             "2.1 2.2 2.3 2.4 8.1 8.2 9.2 9.3 9.4 9.5 10.1 11.1 11.2", score={2: 0, 8: 0, 9: 0, 10: 5, 11: 0},
+             GONE_CHECKS, score=GONE_SCORES,
              says=GONE_TOO, message={"2.1": "no function named layer-consumer-kim7 in us-east-1; did you mean "
                                             "Layer-Consumer-kim7? (names must match exactly, case included)"})
 MISTAKES.add("2.1 the ID in capitals", rename_function("layer-consumer", "layer-consumer-KIM7"),
-             "2.1 2.2 2.3 2.4 8.1 8.2 9.2 9.3 9.4 9.5 10.1 11.1 11.2", score={2: 0, 8: 0, 9: 0, 10: 5, 11: 0},
+             GONE_CHECKS, score=GONE_SCORES,
              says={"2.1": "; did you mean layer-consumer-KIM7?", **GONE_TOO})
 MISTAKES.add("2.1 four case variants: three are suggested", rename_function(
     "layer-consumer", "LAYER-consumer-kim7", "Layer-consumer-kim7", "layer-Consumer-kim7", "layer-consumer-Kim7"),
-    "2.1 2.2 2.3 2.4 8.1 8.2 9.2 9.3 9.4 9.5 10.1 11.1 11.2", score={2: 0, 8: 0, 9: 0, 10: 5, 11: 0}, says=GONE_TOO,
+    GONE_CHECKS, score=GONE_SCORES, says=GONE_TOO,
     message={"2.1": "no function named layer-consumer-kim7 in us-east-1; did you mean LAYER-consumer-kim7 or "
                     "Layer-consumer-kim7 or layer-Consumer-kim7? (names must match exactly, case included)"})
 MISTAKES.add("2.1 only a classmate's layer-consumer", lambda f: delete_function(f, "layer-consumer"),
-             "2.1 2.2 2.3 2.4 8.1 8.2 9.2 9.3 9.4 9.5 10.1 11.1 11.2", score={2: 0, 8: 0, 9: 0, 10: 5, 11: 0},
+             GONE_CHECKS, score=GONE_SCORES,
              fix={"2.1": create("layer-consumer", 256)},
              message={"2.1": "no function named layer-consumer-kim7 in us-east-1"},  # kim7b's is never suggested
-             says={"8.1": "none of your functions has a LambdaInsightsExtension layer",
-                   "10.1": "no provisioned concurrency on layer-consumer-kim7:PROD"})
-wrong("2.2", "runtime", config("layer-consumer"), "Runtime", ["python3.11", "python3.13", None], score=6.5)
-wrong("2.3", "memory", config("layer-consumer"), "MemorySize", [128, 255, 257, 512], score=6.5)
+             says=GONE_TOO)
+wrong("2.2", "runtime", config("layer-consumer"), "Runtime", ["python3.11", "python3.13", None], score=7)
+wrong("2.3", "memory", config("layer-consumer"), "MemorySize", [128, 255, 257, 512], score=7)
 # A function AWS is still updating (LastUpdateStatus InProgress) or creating (Pending) refuses another change:
 # the fix waits for it first (tests/recordings/lambda/UpdateFunctionConfiguration.json update-in-progress).
 MISTAKES.add("2.3 memory 128 while an update is in progress", lambda f: f.config(n("layer-consumer")).update(
-    MemorySize=128, LastUpdateStatus="InProgress"), "2.3", score=6.5, says="Memory (MB) of layer-consumer-kim7 is 128",
+    MemorySize=128, LastUpdateStatus="InProgress"), "2.3", score=7, says="Memory (MB) of layer-consumer-kim7 is 128",
     fix="aws lambda wait function-updated-v2 --function-name layer-consumer-kim7\naws lambda update-function-configuration "
         "--function-name layer-consumer-kim7 --memory-size 256")
 MISTAKES.add("2.3 memory 128 while the function is still being created", lambda f: f.config(n("layer-consumer")).update(
-    MemorySize=128, State="Pending"), "2.3", score=6.5, says="Memory (MB) of layer-consumer-kim7 is 128",
+    MemorySize=128, State="Pending"), "2.3", score=7, says="Memory (MB) of layer-consumer-kim7 is 128",
     fix="aws lambda wait function-active-v2 --function-name layer-consumer-kim7\naws lambda update-function-configuration "
         "--function-name layer-consumer-kim7 --memory-size 256")
 
@@ -240,19 +257,19 @@ def layers(*arns: str):
 
 
 MISTAKES.add("2.4 a classmate's layer (kim7b)", lambda f: layers(layer_arn(f, CLASSMATE), insights())(f), "2.4",
-             score=6, says="common-utils-layer-kim7b:1")
+             score=6.5, says="common-utils-layer-kim7b:1")
 MISTAKES.add("2.4 a layer of the same name in another account",
-             lambda f: layers(layer_arn(f, account=OTHER_ACCOUNT), insights())(f), "2.4", score=6, says=OTHER_ACCOUNT)
+             lambda f: layers(layer_arn(f, account=OTHER_ACCOUNT), insights())(f), "2.4", score=6.5, says=OTHER_ACCOUNT)
 MISTAKES.add("2.4 a layer of the same name in another region",
-             lambda f: layers(layer_arn(f, region=OTHER_REGION), insights())(f), "2.4", score=6, says=OTHER_REGION)
+             lambda f: layers(layer_arn(f, region=OTHER_REGION), insights())(f), "2.4", score=6.5, says=OTHER_REGION)
 MISTAKES.add("2.4 a classmate's layer, none of the student's published: the fix publishes first", lambda f: (
-    f.layer_versions.pop(n("common-utils-layer")), layers(layer_arn(f, CLASSMATE), insights())(f)), "1.1 1.2 1.3 2.4",
-    score={1: 0, 2: 6}, says={"1.1": "no layer named common-utils-layer-kim7", "2.4": "common-utils-layer-kim7b:1"})
-MISTAKES.add("2.4 only the Insights layer", layers(insights()), "2.4", score=6, says="LambdaInsightsExtension:53")
-MISTAKES.add("2.4 no layers", layers(), "2.4 8.1 8.2", score={2: 6, 8: 0},
+    f.layer_versions.pop(n("common-utils-layer")), layers(layer_arn(f, CLASSMATE), insights())(f)), "1.1 1.2 1.3 1.4 1.5 2.4",
+    score={1: 0, 2: 6.5}, says={"1.1": "no layer named common-utils-layer-kim7", "2.4": "common-utils-layer-kim7b:1"})
+MISTAKES.add("2.4 only the Insights layer", layers(insights()), "2.4", score=6.5, says="LambdaInsightsExtension:53")
+MISTAKES.add("2.4 no layers", layers(), "2.4 8.1 8.2", score={2: 6.5, 8: 0},
              says={"2.4": "no layers", "8.1": "none of your functions"})
 MISTAKES.add("2.4 a layer whose name only starts like the student's",
-             lambda f: layers(f.arn("lambda", "layer:common-utils-layer-kim:1"), insights())(f), "2.4", score=6,
+             lambda f: layers(f.arn("lambda", "layer:common-utils-layer-kim:1"), insights())(f), "2.4", score=6.5,
              says="common-utils-layer-kim:1")
 
 # --- task 3: the VPC function ----------------------------------------------------------------------
@@ -274,27 +291,27 @@ def attach(subnets=None, groups=None):
 
 
 MISTAKES.add("3.1 only a classmate's vpc-lambda", lambda f: delete_function(f, "vpc-lambda"),
-             "3.1 3.2 3.3 3.4 3.5 3.6 3.7", score=0, says="no function named vpc-lambda-kim7",
+             "3.1 3.2 3.3 3.4 3.5 3.6 3.7 3.8", score=0, says="no function named vpc-lambda-kim7",
              fix=create("vpc-lambda", 512))
-wrong("3.2", "runtime", config("vpc-lambda"), "Runtime", ["python3.11", "python3.13"], score=9)
-wrong("3.3", "memory", config("vpc-lambda"), "MemorySize", [256, 511, 513, 1024], score=9)
-MISTAKES.add("3.4 one subnet", attach(["subnet-a"]), "3.4", score=8, says="1 subnet(s) in 1 Availability Zone(s)")
-MISTAKES.add("3.4 two subnets in one zone", attach(["subnet-a", "subnet-c"]), "3.4", score=8,
+wrong("3.2", "runtime", config("vpc-lambda"), "Runtime", ["python3.11", "python3.13"], score=9.5)
+wrong("3.3", "memory", config("vpc-lambda"), "MemorySize", [256, 511, 513, 1024], score=9.5)
+MISTAKES.add("3.4 one subnet", attach(["subnet-a"]), "3.4", score=8.5, says="1 subnet(s) in 1 Availability Zone(s)")
+MISTAKES.add("3.4 two subnets in one zone", attach(["subnet-a", "subnet-c"]), "3.4", score=8.5,
              says="2 subnet(s) in 1 Availability Zone(s) (us-east-1a)")
-MISTAKES.add("3.4 a subnet that does not exist", attach(["subnet-a", "subnet-gone"]), "3.4", score=8,
+MISTAKES.add("3.4 a subnet that does not exist", attach(["subnet-a", "subnet-gone"]), "3.4", score=8.5,
              says="2 subnet(s) in 1 Availability Zone(s)")
 MISTAKES.add("3.4 subnets that cannot be found", lambda f: (
-    attach(["subnet-gone1", "subnet-gone2"])(f)), "3.4", score=8, says="2 subnet(s) in 0 Availability Zone(s) (none found)")
+    attach(["subnet-gone1", "subnet-gone2"])(f)), "3.4", score=8.5, says="2 subnet(s) in 0 Availability Zone(s) (none found)")
 MISTAKES.add("3.6 not in a VPC, and the variables empty", lambda f: (
     f.config(n("vpc-lambda")).__setitem__("VpcConfig", {"SubnetIds": [], "SecurityGroupIds": [], "VpcId": ""}),
-    variables(f).update(VPC_ID="", SUBNET_IDS="", SECURITY_GROUP_ID="")), "3.4 3.5 3.6", score=5.5,
+    variables(f).update(VPC_ID="", SUBNET_IDS="", SECURITY_GROUP_ID="")), "3.4 3.5 3.6", score=6,
     says={"3.4": "not attached to a VPC", "3.5": "attached security groups: none"},
     message={"3.6": "VPC_ID is '', the function's VPC is unknown"})
 MISTAKES.add("3.6 SECURITY_GROUP_ID names neither of two attached groups", lambda f: (
     attach(groups=["sg-kim7", "sg-default"])(f), variables(f).__setitem__("SECURITY_GROUP_ID", "sg-kim7b")), "3.6",
     score=8.5, message="SECURITY_GROUP_ID is 'sg-kim7b', the function uses sg-kim7,sg-default")
 MISTAKES.add("3.4 not in a VPC", lambda f: f.config(n("vpc-lambda")).__setitem__(
-    "VpcConfig", {"SubnetIds": [], "SecurityGroupIds": [], "VpcId": ""}), "3.4 3.5 3.6", score=5.5,
+    "VpcConfig", {"SubnetIds": [], "SecurityGroupIds": [], "VpcId": ""}), "3.4 3.5 3.6", score=6,
     says={"3.4": "vpc-lambda-kim7 is not attached to a VPC", "3.5": "attached security groups: none",
           "3.6": ("VPC_ID is 'vpc-default'", "SUBNET_IDS is 'subnet-a,subnet-b'", "SECURITY_GROUP_ID is 'sg-kim7', "
                   "the function uses none")})
@@ -351,7 +368,7 @@ MISTAKES.add("3.7 the role does not exist", lambda f: f.roles.pop(n("vpc-lambda-
 MISTAKES.add("3.6 VPC_ID wrong while the subnets cannot be read: the fix takes the function's VPC", lambda f: (
     attach(["subnet-gone1", "subnet-gone2"])(f), variables(f).update(VPC_ID="vpc-other",
                                                                       SUBNET_IDS="subnet-gone1,subnet-gone2")),
-    "3.4 3.6", score=6.5, says={"3.4": "2 subnet(s) in 0 Availability Zone(s)", "3.6": "VPC_ID is 'vpc-other'"})
+    "3.4 3.6", score=7, says={"3.4": "2 subnet(s) in 0 Availability Zone(s)", "3.6": "VPC_ID is 'vpc-other'"})
 MISTAKES.add("3.6 VPC_ID wrong, subnets in two VPCs and none in the configuration", lambda f: (
     f.subnet_map.__setitem__("subnet-o", {"SubnetId": "subnet-o", "AvailabilityZone": "us-east-1b", "VpcId": "vpc-other"}),
     attach(["subnet-a", "subnet-o"])(f), f.config(n("vpc-lambda"))["VpcConfig"].pop("VpcId"),
@@ -370,16 +387,16 @@ invoke = lambda f: f.invoke_configs[n("async-processor")]  # noqa: E731
 destinations = lambda f: invoke(f)["DestinationConfig"]  # noqa: E731
 
 MISTAKES.add("4.1 only a classmate's async-processor", lambda f: delete_function(f, "async-processor"),
-             "4.1 4.2 4.3 4.4 4.5 4.6 6.3", score={4: 1, 6: 6}, says={"4.1": "no function named async-processor-kim7"},
+             "4.1 4.2 4.3 4.4 4.5 4.6 4.8 6.3", score={4: 1, 6: 6}, says={"4.1": "no function named async-processor-kim7"},
              fix={"4.1": create("async-processor", 256)})
-wrong("4.2", "runtime", config("async-processor"), "Runtime", ["python3.11", "python3.13"], score=9)
-wrong("4.3", "memory", config("async-processor"), "MemorySize", [128, 255, 257, 512], score=9)
-wrong("4.4", "retries", invoke, "MaximumRetryAttempts", [0, 1, 3], score=8,
+wrong("4.2", "runtime", config("async-processor"), "Runtime", ["python3.11", "python3.13"], score=9.5)
+wrong("4.3", "memory", config("async-processor"), "MemorySize", [128, 255, 257, 512], score=9.5)
+wrong("4.4", "retries", invoke, "MaximumRetryAttempts", [0, 1, 3], score=8.5,
       says="retry attempts")
-wrong("4.4", "event age", invoke, "MaximumEventAgeInSeconds", [3600, 21599, 21601], score=8,
+wrong("4.4", "event age", invoke, "MaximumEventAgeInSeconds", [3600, 21599, 21601], score=8.5,
       says="maximum event age")
 MISTAKES.add("4.4 no asynchronous configuration", lambda f: f.invoke_configs.pop(n("async-processor")),
-             "4.4 4.5 4.6", score=5, says={"4.4": "async-processor-kim7 has no asynchronous invocation configuration",
+             "4.4 4.5 4.6", score=5.5, says={"4.4": "async-processor-kim7 has no asynchronous invocation configuration",
                                            "4.5": "on success goes to nowhere", "4.6": "on failure goes to nowhere"})
 for kind, queue in (("OnSuccess", "lambda-success-queue"), ("OnFailure", "lambda-failure-queue")):
     check = "4.5" if kind == "OnSuccess" else "4.6"
@@ -437,7 +454,7 @@ for queue in ("lambda-success-queue", "lambda-failure-queue"):
 task_mapping = lambda f: next(m for m in f.mappings if m["UUID"] == "uuid-task-kim7")  # noqa: E731
 
 MISTAKES.add("5.1 only a classmate's task-queue", lambda f: f.queues.pop(n("task-queue")), "5.1 5.2 5.6 5.7 5.8",
-             score=3, says={"5.1": "no SQS queue named task-queue-kim7 in us-east-1",
+             score=4, says={"5.1": "no SQS queue named task-queue-kim7 in us-east-1",
                             "5.6": "the queue task-queue-kim7 does not exist (see 5.1)"},
              fix={"5.1": "aws sqs create-queue --queue-name task-queue-kim7 --attributes "
                          "VisibilityTimeout=300,MessageRetentionPeriod=345600"})
@@ -451,14 +468,14 @@ wrong("5.2", "attribute", lambda f: f.queues[n("task-queue")], "VisibilityTimeou
 wrong("5.2", "attribute", lambda f: f.queues[n("task-queue")], "MessageRetentionPeriod", ["345599", "345601", "86400"],
       score=9, says="MessageRetentionPeriod is ")
 MISTAKES.add("5.3 only a classmate's sqs-consumer", lambda f: delete_function(f, "sqs-consumer"),
-             "5.3 5.4 5.5 5.6 5.7 5.8", score=3, says="no function named sqs-consumer-kim7",
+             "5.3 5.4 5.5 5.6 5.7 5.8 5.9", score=2.5, says="no function named sqs-consumer-kim7",
              fix=create("sqs-consumer", 256))
 wrong("5.4", "runtime", config("sqs-consumer"), "Runtime", ["python3.11", "python3.13"], score=9.5)
 wrong("5.5", "memory", config("sqs-consumer"), "MemorySize", [128, 255, 257, 512], score=9.5)
 NO_TRIGGER = "sqs-consumer-kim7 has no trigger from task-queue-kim7"
-MISTAKES.add("5.6 no trigger", lambda f: f.mappings.remove(task_mapping(f)), "5.6 5.7 5.8", score=6, says=NO_TRIGGER)
+MISTAKES.add("5.6 no trigger", lambda f: f.mappings.remove(task_mapping(f)), "5.6 5.7 5.8", score=6.5, says=NO_TRIGGER)
 MISTAKES.add("5.6 no trigger, the role may not read the queue", without_queue_permissions(
-    lambda f: f.mappings.remove(task_mapping(f))), "5.6 5.7 5.8", score=6, says=NO_TRIGGER,
+    lambda f: f.mappings.remove(task_mapping(f))), "5.6 5.7 5.8", score=6.5, says=NO_TRIGGER,
     fix={"5.6": TRIGGER_GRANT + "aws lambda create-event-source-mapping --function-name sqs-consumer-kim7 "
          "--event-source-arn arn:aws:sqs:us-east-1:123456789012:task-queue-kim7 --batch-size 10 "
          "--maximum-batching-window-in-seconds 5 --function-response-types ReportBatchItemFailures"})
@@ -466,13 +483,13 @@ for label, source in {"a classmate's queue (kim7b)": lambda f: f.queue_arn(n("ta
                       "the dead-letter queue": lambda f: f.queue_arn(n("lambda-dlq")),
                       "the same name in another account": lambda f: f.queue_arn(n("task-queue"), account=OTHER_ACCOUNT)}.items():
     MISTAKES.add(f"5.6 trigger from {label}", lambda f, s=source: task_mapping(f).__setitem__("EventSourceArn", s(f)),
-                 "5.6 5.7 5.8", score=6, says=NO_TRIGGER)
+                 "5.6 5.7 5.8", score=6.5, says=NO_TRIGGER)
 MISTAKES.add("5.6 trigger to a classmate's function (kim7b)", lambda f: task_mapping(f).__setitem__(
-    "FunctionArn", f.function_arn(n("sqs-consumer", CLASSMATE))), "5.6 5.7 5.8", score=6, says=NO_TRIGGER)
+    "FunctionArn", f.function_arn(n("sqs-consumer", CLASSMATE))), "5.6 5.7 5.8", score=6.5, says=NO_TRIGGER)
 for state, says in {"Disabled": "the trigger is Disabled", "Disabling": "the trigger is Disabling",
                     "Deleting": "the trigger uuid-task-kim7 is being deleted"}.items():
     MISTAKES.add(f"5.6 trigger {state}", lambda f, s=state: task_mapping(f).__setitem__("State", s), "5.6 5.7 5.8",
-                 score=6, says=says)
+                 score=6.5, says=says)
 wrong("5.7", "batch", task_mapping, "BatchSize", [1, 9, 11, 100], score=9, says="batch size")
 MISTAKES.add("5.7 the fix names the trigger", lambda f: task_mapping(f).__setitem__("BatchSize", 5), "5.7", score=9,
              message="batch size 5, batching window 5 s (expected 10 and 5)",
@@ -491,7 +508,7 @@ wrong("5.8", "response types", task_mapping, "FunctionResponseTypes", [[], None]
 dlq_mapping = lambda f: next(m for m in f.mappings if m["UUID"] == "uuid-dlq-kim7")  # noqa: E731
 
 MISTAKES.add("6.1 only a classmate's lambda-dlq", lambda f: f.queues.pop(n("lambda-dlq")), "6.1 6.2 6.3 6.5",
-             score=1.5, says={"6.1": "no SQS queue named lambda-dlq-kim7",
+             score=2.5, says={"6.1": "no SQS queue named lambda-dlq-kim7",
                               "6.5": "the queue lambda-dlq-kim7 does not exist (see 6.1)"})
 wrong("6.2", "attribute", lambda f: f.queues[n("lambda-dlq")], "MessageRetentionPeriod", ["345600", "1209599", "1209601"],
       score=7, says="MessageRetentionPeriod is ")
@@ -508,26 +525,26 @@ MISTAKES.add("6.3 no dead-letter configuration, the role may not send", without_
     fix=SEND_GRANT.format(name="lambda-dlq-kim7", resource='"{}"'.format(QUEUE_ARN.format("lambda-dlq"))) + (
         "aws lambda update-function-configuration --function-name async-processor-kim7 --dead-letter-config "
         "TargetArn=arn:aws:sqs:us-east-1:123456789012:lambda-dlq-kim7"))
-MISTAKES.add("6.4 only a classmate's dlq-processor", lambda f: delete_function(f, "dlq-processor"), "6.4 6.5",
-             score=5, says="no function named dlq-processor-kim7", fix=create("dlq-processor"))
+MISTAKES.add("6.4 only a classmate's dlq-processor", lambda f: delete_function(f, "dlq-processor"), "6.4 6.5 6.6",
+             score=4.5, says="no function named dlq-processor-kim7", fix=create("dlq-processor"))
 DLQ_UNREAD = "dlq-processor-kim7 has no trigger from lambda-dlq-kim7"
-MISTAKES.add("6.5 no trigger", lambda f: f.mappings.remove(dlq_mapping(f)), "6.5", score=6.5, says=DLQ_UNREAD)
+MISTAKES.add("6.5 no trigger", lambda f: f.mappings.remove(dlq_mapping(f)), "6.5", score=7, says=DLQ_UNREAD)
 MISTAKES.add("6.5 no trigger, the role may not read the queue", without_queue_permissions(
-    lambda f: f.mappings.remove(dlq_mapping(f))), "6.5", score=6.5, says=DLQ_UNREAD,
+    lambda f: f.mappings.remove(dlq_mapping(f))), "6.5", score=7, says=DLQ_UNREAD,
     fix=TRIGGER_GRANT + "aws lambda create-event-source-mapping --function-name dlq-processor-kim7 "
         "--event-source-arn arn:aws:sqs:us-east-1:123456789012:lambda-dlq-kim7")
 MISTAKES.add("6.5 trigger from a classmate's queue (kim7b)", lambda f: dlq_mapping(f).__setitem__(
-    "EventSourceArn", f.queue_arn(n("lambda-dlq", CLASSMATE))), "6.5", score=6.5, says=DLQ_UNREAD)
+    "EventSourceArn", f.queue_arn(n("lambda-dlq", CLASSMATE))), "6.5", score=7, says=DLQ_UNREAD)
 MISTAKES.add("6.5 trigger to a classmate's function (kim7b)", lambda f: dlq_mapping(f).__setitem__(
-    "FunctionArn", f.function_arn(n("dlq-processor", CLASSMATE))), "6.5", score=6.5, says=DLQ_UNREAD)
+    "FunctionArn", f.function_arn(n("dlq-processor", CLASSMATE))), "6.5", score=7, says=DLQ_UNREAD)
 
 # --- task 7: reserved concurrency ------------------------------------------------------------------
 
 MISTAKES.add("7.1 only a classmate's rate-limited-function", lambda f: delete_function(f, "rate-limited-function"),
-             "7.1 7.2", score=0, says="no function named rate-limited-function-kim7", fix=create("rate-limited-function", timeout=15))
-wrong("7.2", "reserved", lambda f: f.reserved, n("rate-limited-function"), [0, 4, 6, 10], score=3,
+             "7.1 7.2 7.4", score=0, says="no function named rate-limited-function-kim7", fix=create("rate-limited-function", timeout=15))
+wrong("7.2", "reserved", lambda f: f.reserved, n("rate-limited-function"), [0, 4, 6, 10], score=3.5,
       says="reserved concurrency is ")
-MISTAKES.add("7.2 not reserved", lambda f: f.reserved.pop(n("rate-limited-function")), "7.2", score=3,
+MISTAKES.add("7.2 not reserved", lambda f: f.reserved.pop(n("rate-limited-function")), "7.2", score=3.5,
              says="reserved concurrency is not set (expected 5)")
 
 # A new account's concurrency quota is 10, all of which AWS keeps unreserved (tests/recordings/lambda/
@@ -544,7 +561,7 @@ def new_account(f):
     f.provisioned.clear()
 
 
-MISTAKES.add("7.2 a new account's quota leaves no room", new_account, "7.2 10.1", score={7: 3, 10: 5},
+MISTAKES.add("7.2 a new account's quota leaves no room", new_account, "7.2 10.1", score={7: 3.5, 10: 5},
              message={"7.2": "reserved concurrency is not set (expected 5); AWS refuses 5 in this account: its "
                              "concurrency quota in us-east-1 is 10 (a new account's) with 10 unreserved, and AWS keeps "
                              "10 unreserved (\"decreases account's UnreservedConcurrentExecution below its minimum "
@@ -564,10 +581,10 @@ def classmates_reserved(amount):
 
 # At the default quota AWS keeps 100 unreserved: a classmate reserving 894 (and the two PROD aliases provisioning
 # 2 each) leaves 102 unreserved, too few for 5 more; 891 leaves 105, enough.
-MISTAKES.add("7.2 classmates reserved nearly everything", classmates_reserved(894), "7.2", score=3,
+MISTAKES.add("7.2 classmates reserved nearly everything", classmates_reserved(894), "7.2", score=3.5,
              says=("AWS refuses 5 in this account", "quota in us-east-1 is 1000 with 102 unreserved",
                    "minimum value of [100]"))
-MISTAKES.add("7.2 classmates reserved a lot, room remains", classmates_reserved(891), "7.2", score=3,
+MISTAKES.add("7.2 classmates reserved a lot, room remains", classmates_reserved(891), "7.2", score=3.5,
              message="reserved concurrency is not set (expected 5)")
 
 # --- task 8: Lambda Insights ------------------------------------------------------------------------
@@ -799,7 +816,7 @@ def watching(function: str):
 MISTAKES.add("12.2 an Errors alarm with every setting, the threshold wrong: the fix writes each back", lambda f: errors(
     f).update(Threshold=4.0, AlarmDescription="errors of the consumer", DatapointsToAlarm=2, TreatMissingData="notBreaching",
               Unit="Count", ActionsEnabled=False, AlarmActions=[f.arn("sns", "alarms")], OKActions=[f.arn("sns", "ok")],
-              InsufficientDataActions=[f.arn("sns", "data")]), "12.2", score=8, says="Threshold is 4.0 (expected 5.0)")
+              InsufficientDataActions=[f.arn("sns", "data")]), "12.2", score=8, says="Threshold is 4 (expected 5)")
 # PutMetricAlarm takes "either Statistic or ExtendedStatistic, but not both" (botocore's cloudwatch model).
 MISTAKES.add("12.3 a Duration alarm on p90: the fix sets Average and drops the percentile's settings", lambda f: (
     duration(f).pop("Statistic"), duration(f).update(ExtendedStatistic="p90", EvaluateLowSampleCountPercentile="ignore")),
@@ -836,6 +853,24 @@ MISTAKES.add("12.2 on a classmate's function: not a near miss (it exists)", lamb
 MISTAKES.add("12.2 a near miss in another namespace is not pointed out", lambda f: (
     watching("layer-consumer-kim")(errors(f)), errors(f).__setitem__("Namespace", "Custom/Lambda")), "12.1 12.2",
     score=4, says={"12.1": "2 alarm(s)", "12.2": "no alarm on the Errors metric of your functions"})
+
+# Issue 24: a near miss is offered only for an alarm named for the student (its name ends in their ID after
+# a character that is no letter or digit): a classmate's alarm is never moved onto the student's function.
+ERRORS_FIX = ("aws cloudwatch put-metric-alarm --alarm-name Lambda-HighErrorRate-kim7 --namespace AWS/Lambda --metric-name "
+              "Errors --statistic Sum --period 300 --evaluation-periods 2 --threshold 5 --comparison-operator "
+              "GreaterThanThreshold --dimensions Name=FunctionName,Value=layer-consumer-kim7")
+for owner, label in (("kim", "classmate kim's alarm, its function not made yet"),
+                     ("akim7", "alarm of akim7, the ID after a letter")):
+    MISTAKES.add(f"12.2 gone: {label}, on layer-consumer-kim, is never offered", lambda f, o=owner: (
+        f.alarms.remove(errors(f)),
+        f.alarms.append(alarm(f, n("Lambda-HighErrorRate", o), "Errors", "Sum", 2, 5, "GreaterThanThreshold",
+                              "layer-consumer-kim"))), "12.1 12.2", score=4,
+        says={"12.1": TWO_LEFT}, message={"12.2": "no alarm on the Errors metric of your functions"},
+        fix={"12.1": "# the Errors alarm: see the fix under 12.2", "12.2": ERRORS_FIX})
+MISTAKES.add("12.2 an alarm named for KIM7 (the ID's case aside) on layer-consumer-kim: offered", lambda f: (
+    watching("layer-consumer-kim")(errors(f)), errors(f).__setitem__("AlarmName", "lambda-errors-KIM7")),
+    "12.1 12.2", score=4, says={c: "lambda-errors-KIM7 watches layer-consumer-kim: did you mean layer-consumer-kim7?"
+                                for c in ("12.1", "12.2")})
 
 MISTAKES.add("12.1 only two alarms", lambda f: f.alarms.remove(throttles(f)), "12.1 12.4", score=4,
              says={"12.1": TWO_LEFT, "12.4": "no alarm on the Throttles metric of your functions"},
@@ -896,20 +931,20 @@ for alarm_of, check, fields in (
     for key, values in fields.items():
         for value in values:
             MISTAKES.add(f"{check} {key} {value!r}", lambda f, a=alarm_of, k=key, v=value: a(f).__setitem__(k, v), check,
-                         score=8, says=(f"{key} is {value!r}", "(expected "))
+                         score=8, says=(f"{key} is {value_text(value)}", "(expected "))
 MISTAKES.add("12.2 a right Errors alarm on a classmate's function beside a wrong one of the student's", lambda f: (
     errors(f).__setitem__("Threshold", 4.0),
     f.alarms.append(alarm(f, "Lambda-Errors-copy", "Errors", "Sum", 2, 5, "GreaterThanThreshold", n("layer-consumer", CLASSMATE)))),
-    "12.2", score=8, says="Lambda-HighErrorRate-kim7: Threshold is 4.0 (expected 5.0)")
+    "12.2", score=8, says="Lambda-HighErrorRate-kim7: Threshold is 4 (expected 5)")
 MISTAKES.add("12.2 of two Errors alarms as wrong as each other, the first listed is named", lambda f: (
     errors(f).__setitem__("Threshold", 4.0),
     f.alarms.append(alarm(f, "Errors-2", "Errors", "Sum", 2, 5, "GreaterThanOrEqualToThreshold", n("sqs-consumer")))),
-    "12.2", score=8, message="Lambda-HighErrorRate-kim7: Threshold is 4.0 (expected 5.0)",
+    "12.2", score=8, message="Lambda-HighErrorRate-kim7: Threshold is 4 (expected 5)",
     evidence={"alarm": "Lambda-HighErrorRate-kim7"})
 MISTAKES.add("12.2 the closest of two wrong Errors alarms is named", lambda f: (
     errors(f).update(Threshold=4.0, Period=60),
     f.alarms.append(alarm(f, "Errors-2", "Errors", "Sum", 2, 6, "GreaterThanThreshold", n("sqs-consumer")))),
-    "12.2", score=8, says="Errors-2: Threshold is 6.0 (expected 5.0)")
+    "12.2", score=8, says="Errors-2: Threshold is 6 (expected 5)")
 
 
 # --- what a correct setup may look like --------------------------------------------------------------
@@ -1012,10 +1047,15 @@ ALL_RIGHT = {
     "1.1": ('common-utils-layer-kim7 is published (latest: version 1)', {'latest': 'arn:aws:lambda:us-east-1:123456789012:layer:common-utils-layer-kim7:1'}),
     "1.2": ('version 1 lists python3.12', {}),
     "1.3": ("description: 'Shared helpers'", {}),
+    "1.4": ('python/utils.py defines format_response, log_event, validate_input and Timer', {'defined': {'format_response': 'python/utils.py:9', 'log_event': 'python/utils.py:20', 'validate_input': 'python/utils.py:26', 'Timer': 'python/utils.py:33'}}),
+    "1.5": ('version 1 carries requests, boto3, dateutil', {'found': {'requests': 'python/lib/python3.12/site-packages/requests/', 'boto3': 'python/lib/python3.12/site-packages/boto3/', 'dateutil': 'python/lib/python3.12/site-packages/dateutil/'}}),
     "2.1": ('layer-consumer-kim7 exists', {'arn': 'arn:aws:lambda:us-east-1:123456789012:function:layer-consumer-kim7'}),
     "2.2": ('Runtime is python3.12', {}),
     "2.3": ('Memory (MB) is 256', {}),
     "2.4": ('uses common-utils-layer-kim7 version 1', {'layer': 'arn:aws:lambda:us-east-1:123456789012:layer:common-utils-layer-kim7:1'}),
+    "2.5": ("layer-consumer-kim7's handler is lambda_function.py:4 lambda_handler", {'handler': 'lambda_function.py:4 lambda_handler'}),
+    "2.6": ('lambda_function.py:2 takes format_response, log_event, validate_input, Timer from utils', {'uses': {'format_response': 'lambda_function.py:2', 'log_event': 'lambda_function.py:2', 'validate_input': 'lambda_function.py:2', 'Timer': 'lambda_function.py:2'}}),
+    "2.7": ('the package ships no utils of its own: utils is python/utils.py of common-utils-layer-kim7:1', {'utils': 'common-utils-layer-kim7:1 python/utils.py'}),
     "3.1": ('vpc-lambda-kim7 exists', {'arn': 'arn:aws:lambda:us-east-1:123456789012:function:vpc-lambda-kim7'}),
     "3.2": ('Runtime is python3.12', {}),
     "3.3": ('Memory (MB) is 512', {}),
@@ -1023,6 +1063,7 @@ ALL_RIGHT = {
     "3.5": ('lambda-sg-kim7 is attached', {}),
     "3.6": ('the three variables match the VPC configuration', {}),
     "3.7": ('the execution role allows creating, describing and deleting network interfaces', {'role': 'arn:aws:iam::123456789012:role/vpc-lambda-role-kim7'}),
+    "3.8": ('reads VPC_ID (lambda_function.py:12), SUBNET_IDS (lambda_function.py:13), SECURITY_GROUP_ID (lambda_function.py:14)', {'reads': {'VPC_ID': 'lambda_function.py:12', 'SUBNET_IDS': 'lambda_function.py:13', 'SECURITY_GROUP_ID': 'lambda_function.py:14'}}),
     "4.1": ('async-processor-kim7 exists', {'arn': 'arn:aws:lambda:us-east-1:123456789012:function:async-processor-kim7'}),
     "4.2": ('Runtime is python3.12', {}),
     "4.3": ('Memory (MB) is 256', {}),
@@ -1030,6 +1071,7 @@ ALL_RIGHT = {
     "4.5": ('on success: lambda-success-queue-kim7', {}),
     "4.6": ('on failure: lambda-failure-queue-kim7', {}),
     "4.7": ('both queues exist with MessageRetentionPeriod 86400', {}),
+    "4.8": ('raises at lambda_function.py:19', {'raises': ['lambda_function.py:19']}),
     "5.1": ('task-queue-kim7 exists', {'arn': 'arn:aws:sqs:us-east-1:123456789012:task-queue-kim7'}),
     "5.2": ('task-queue-kim7 has VisibilityTimeout 300, MessageRetentionPeriod 345600', {}),
     "5.3": ('sqs-consumer-kim7 exists', {'arn': 'arn:aws:lambda:us-east-1:123456789012:function:sqs-consumer-kim7'}),
@@ -1038,14 +1080,17 @@ ALL_RIGHT = {
     "5.6": ('trigger uuid-task-kim7 is Enabled', {'uuid': 'uuid-task-kim7', 'state': 'Enabled'}),
     "5.7": ('batch size 10, window 5 s', {}),
     "5.8": ('ReportBatchItemFailures is on', {}),
+    "5.9": ('returns batchItemFailures (lambda_function.py:29) with itemIdentifier (lambda_function.py:29)', {'batchItemFailures': 'lambda_function.py:29', 'itemIdentifier': 'lambda_function.py:29'}),
     "6.1": ('lambda-dlq-kim7 exists', {'arn': 'arn:aws:sqs:us-east-1:123456789012:lambda-dlq-kim7'}),
     "6.2": ('lambda-dlq-kim7 has MessageRetentionPeriod 1209600', {}),
     "6.3": ('dead letters go to lambda-dlq-kim7', {}),
     "6.4": ('dlq-processor-kim7 exists', {'arn': 'arn:aws:lambda:us-east-1:123456789012:function:dlq-processor-kim7'}),
     "6.5": ('trigger uuid-dlq-kim7 reads lambda-dlq-kim7', {'uuid': 'uuid-dlq-kim7'}),
+    "6.6": ("reads event['Records'] (lambda_function.py:9) and each record's body (lambda_function.py:10)", {'reads': {'Records': 'lambda_function.py:9', 'body': 'lambda_function.py:10'}}),
     "7.1": ('rate-limited-function-kim7 exists', {'arn': 'arn:aws:lambda:us-east-1:123456789012:function:rate-limited-function-kim7'}),
     "7.2": ('reserved concurrency 5', {}),
     "7.3": ('timeout 30 s', {}),
+    "7.4": ('sleeps at lambda_function.py:9 (10 s)', {'sleeps': 'lambda_function.py:9'}),
     "8.1": ('Lambda Insights on layer-consumer-kim7', {}),
     "8.2": ("layer-consumer-kim7's role allows logs:CreateLogStream and logs:PutLogEvents", {'role': 'arn:aws:iam::123456789012:role/lambda-role-kim7'}),
     "9.2": ('published versions: 1, 2', {}),
@@ -1084,6 +1129,26 @@ def test_someone_with_nothing_scores_zero_among_complete_classmates():
     """kim7 and kim7b are complete; "kim" (a prefix of both) built nothing and earns nothing from them."""
     student = grade(ASSESSMENT, account(), "kim")
     assert student.score == 0
+
+
+def test_alarms_count_only_for_a_function_the_student_has():
+    """Issue 24: in a shared account anyone can make alarms on layer-consumer-<id>. kim has built nothing; three
+    alarms a classmate made on kim's names, right in every setting, earn kim nothing, nor a fix that moves them."""
+    facts = account()
+    for metric, statistic, periods, threshold, operator in (
+            ("Errors", "Sum", 2, 5, "GreaterThanThreshold"), ("Duration", "Average", 2, 25000, "GreaterThanThreshold"),
+            ("Throttles", "Sum", 1, 1, "GreaterThanOrEqualToThreshold")):
+        facts.alarms.append(alarm(facts, f"gift-{metric}", metric, statistic, periods, threshold, operator,
+                                  n("layer-consumer", "kim")))
+    student = grade(ASSESSMENT, facts, "kim")
+    checks = {c.id: c for t in student.tasks for c in t.checks}
+    assert student.tasks[11].score == 0 and student.score == 0
+    assert checks["12.1"].message == ("0 alarm(s) on AWS/Lambda metrics of your functions; create at least 3 (alarms on "
+                                      "layer-consumer-kim, which does not exist in us-east-1: an alarm counts only for "
+                                      "a function of yours)")
+    assert checks["12.1"].hint == ("# layer-consumer-kim does not exist: create it first (the fix under 2.1); the alarms "
+                                   "on it then count")
+    assert "gift-" not in " ".join(c.hint or "" for c in checks.values())
 
 
 @pytest.mark.parametrize("name", MISTAKES)

@@ -31,7 +31,7 @@ def test_prefix_ids_get_no_credit_from_each_other(account):
 def test_nothing_built_scores_zero_with_one_reason_per_resource(account):
     student = account.grade(new_student_id("none"))
     assert student.score == 0 and student.complete and not student.passed
-    gate = student.tasks[1].checks[0]
+    gate = student.check("2.1")
     assert gate.id == "2.1" and gate.status.value == "fail" and gate.points == 0
     assert gate.message == f"no function named layer-consumer-{student.student_id} in us-east-1"
     # Task 9's checks need task 2's function (the canary needs PROD): one reason each, no repeated search.

@@ -15,7 +15,7 @@ MISTAKES = {
         lambda a, b: publish(a, b, CompatibleRuntimes=["python3.12"]), {"1.3"}),
     "layer deleted": (
         lambda a, b: a.client("lambda").delete_layer_version(
-            LayerName=f"common-utils-layer-{b['sid']}", VersionNumber=1), {"1.1", "1.2", "1.3"}),
+            LayerName=f"common-utils-layer-{b['sid']}", VersionNumber=1), {"1.1", "1.2", "1.3", "1.4", "1.5"}),
 }
 
 

@@ -29,7 +29,7 @@ def test_layer_of_a_student_whose_id_extends_yours_is_not_yours(account):
         FunctionName=f"layer-consumer-{short}", Layers=[other["layer_arn"], insights(mine)])
     student = account.grade(short)
     assert_costs_only(student, 2, {"2.4"})
-    assert student.tasks[1].checks[3].message == (
+    assert student.check("2.4").message == (
         f"layer-consumer-{short} has common-utils-layer-{short}9:1, {insights(mine)}; "
         f"it must use a version of your common-utils-layer-{short}")
 

@@ -12,7 +12,7 @@ MISTAKES = {
     "processor not triggered": (lambda a, b: a.client("lambda").delete_event_source_mapping(UUID=b["dlq_mapping"]),
                                 {"6.5"}),
     "processor missing": (lambda a, b: a.client("lambda").delete_function(FunctionName=f"dlq-processor-{b['sid']}"),
-                          {"6.4", "6.5"}),
+                          {"6.4", "6.5", "6.6"}),
 }
 
 

@@ -12,7 +12,7 @@ MISTAKES = {
         FunctionName=function(b), ReservedConcurrentExecutions=10), {"7.2"}),
     "no reserved concurrency": (lambda a, b: a.client("lambda").delete_function_concurrency(
         FunctionName=function(b)), {"7.2"}),
-    "function missing": (lambda a, b: a.client("lambda").delete_function(FunctionName=function(b)), {"7.1", "7.2"}),
+    "function missing": (lambda a, b: a.client("lambda").delete_function(FunctionName=function(b)), {"7.1", "7.2", "7.4"}),
 }
 
 
@@ -22,7 +22,7 @@ test_mistake_costs_only_task_7 = mistakes_cost_only_their_task(7, MISTAKES)
 def test_short_timeout_is_advice_that_costs_nothing(graded_mistake):
     _, student = graded_mistake(lambda a, b: a.client("lambda").update_function_configuration(
         FunctionName=function(b), Timeout=3))
-    advice = student.tasks[6].checks[2]
+    advice = student.check("7.3")
     assert advice.status is Status.WARN and advice.points == 0
     assert advice.message == "timeout is 3 s: every invocation will time out before its 10 s sleep ends"
     assert advice.hint.startswith("aws lambda update-function-configuration --function-name rate-limited-function-")

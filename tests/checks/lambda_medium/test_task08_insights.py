@@ -52,8 +52,8 @@ def test_an_insights_named_layer_of_another_regions_publisher_is_a_look_alike(gr
     arn = "arn:aws:lambda:us-east-1:012438385374:layer:LambdaInsightsExtension:38"
     _, student = graded_mistake(lambda a, b: layers(a, b, arn))
     assert failing_checks(student) == {"8.1", "8.2"} and student.tasks[7].score == 0
-    assert "look-alike" in student.tasks[7].checks[0].message
-    assert ":580247275435:layer:LambdaInsightsExtension:" in student.tasks[7].checks[0].hint
+    assert "look-alike" in student.check("8.1").message
+    assert ":580247275435:layer:LambdaInsightsExtension:" in student.check("8.1").hint
 
 
 def test_managed_insights_policy_alone_is_enough(graded_mistake):

@@ -1,4 +1,6 @@
-
+from checks.lambda_medium import ASSESSMENT
+from checks.lambda_medium.common import FUNCTIONS
+from checks.lambda_medium.task12_alarms import CREATED_BY
 from tests.checks.conftest import mistakes_cost_only_their_task
 
 
@@ -36,3 +38,10 @@ def test_alarm_on_another_function_of_yours_counts(graded_mistake):
     _, student = graded_mistake(lambda a, b: alarm(a, b, "HighDuration", "Duration", Statistic="Average",
                                                    Threshold=25000, function=f"sqs-consumer-{b['sid']}"))
     assert student.score == 100
+
+
+def test_the_fix_named_for_a_missing_function_is_the_check_that_creates_it():
+    titles = {c.id: c.title for t in ASSESSMENT.tasks for c in t.checks}
+    assert set(CREATED_BY) == set(FUNCTIONS)
+    assert {prefix: titles[check] for prefix, check in CREATED_BY.items()} == {
+        prefix: f"Function {prefix}-<id> exists" for prefix in FUNCTIONS}

@@ -22,9 +22,10 @@ def test_every_patch_is_declared_once_with_its_gap_and_its_service_module():
     assert len(names) == len(set(names))
     for patch in patches.PATCHES:
         assert patch.gap and "\n" not in patch.gap, patch.name
-        module = patch.apply.__module__.rsplit(".", 1)[-1].rstrip("_").replace("_", "-")
-        # the service's module, or one of its rooms (lambda_roles: Lambda's checks of execution roles)
-        assert module in (patch.service, "enforcement") or module.startswith(patch.service + "-"), patch.name
+        module = patch.apply.__module__.rsplit(".", 1)[-1]
+        # The service's module, or one of its own when it has several (lambda_packages).
+        assert module.rstrip("_").replace("_", "-") in (patch.service, "enforcement") or \
+            module.startswith(patch.service.replace("-", "_") + "_"), patch.name
 
 
 def test_every_patch_function_of_a_service_module_is_registered():
@@ -32,9 +33,9 @@ def test_every_patch_function_of_a_service_module_is_registered():
 
     registered = {patch.apply for patch in patches.PATCHES}
     for module in (patches.apigateway, patches.application_autoscaling, patches.cloudwatch, patches.enforcement,
-                   patches.iam, patches.lambda_, patches.lambda_aliases, patches.lambda_concurrency, patches.lambda_permissions,
-                   patches.lambda_roles, patches.lambda_states, patches.s3,
-                   patches.service_quotas, patches.sqs):
+                   patches.iam, patches.lambda_, patches.lambda_aliases, patches.lambda_concurrency,
+                   patches.lambda_packages, patches.lambda_permissions, patches.lambda_roles, patches.lambda_states,
+                   patches.s3, patches.service_quotas, patches.sqs):
         public = {function for name, function in inspect.getmembers(module, inspect.isfunction)
                   if not name.startswith("_") and function.__module__ == module.__name__}
         assert public <= registered, f"{module.__name__}: not in PATCHES: {public - registered}"
