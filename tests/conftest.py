@@ -96,6 +96,13 @@ def new_account_id() -> str:
 
 
 @pytest.fixture
+def class_account(emulator: Emulator) -> Account:
+    """A fresh, empty account of its own for a lambda_medium class: what its listings cost depends on this
+    class alone, not on every student the other tests built in the shared one."""
+    return Account(emulator, credentials=emulator.account_credentials(new_account_id()))
+
+
+@pytest.fixture
 def own_account(emulator: Emulator) -> Account:
     """A fresh, empty account of its own, as a lambda_lab student has (fixed resource names)."""
     from checks.lambda_lab import ASSESSMENT as LAB

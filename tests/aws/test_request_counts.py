@@ -10,13 +10,14 @@ from tests.conftest import new_student_id
 
 
 def requests_for(account, ids, inventory):
-    connections = Connections(endpoint_url=account.emulator.url, credentials=EMULATOR_CREDENTIALS,
+    connections = Connections(endpoint_url=account.emulator.url, credentials=account.credentials,
                               region="us-east-1", inventory=inventory)
     run = Grader(ASSESSMENT, connections.facts_for).grade(ids)
     return sum(connections.requests().values()), run
 
 
-def test_class_requests_are_shared(account):
+def test_class_requests_are_shared(class_account):
+    account = class_account
     ids = [new_student_id("rc") for _ in range(20)]
     for sid in ids:
         account.build(sid)

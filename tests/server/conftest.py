@@ -89,6 +89,7 @@ class Instance:
     quotas: dict[str, float] | None = None
     sync: bool = True
     lti: Any = None  # make_lti(store, service) -> grader.server.lti.Lti, for an LTI tool
+    credentials: dict[str, str] | None = None  # another account's (Account.credentials); else the emulator's own
 
     def start(self) -> Instance:
         import uvicorn
@@ -103,7 +104,8 @@ class Instance:
             self.store.sync_students(self.students)
         options = {"workers": 2, "lease": 30.0, "poll": 0.2, **self.service_options}
         self.service = GradingService(self.store, ASSESSMENT, **options)
-        connections = connect(region="us-east-1", endpoint_url=self.endpoint, credentials=dict(EMULATOR_CREDENTIALS),
+        connections = connect(region="us-east-1", endpoint_url=self.endpoint,
+                              credentials=dict(self.credentials or EMULATOR_CREDENTIALS),
                               inventory=False, pacing=self.quotas is not None, quotas=self.quotas, fanout=32)
         self.service.connect(connections)
         settings = {"token": TOKEN, **self.settings}

@@ -10,7 +10,7 @@ import pytest
 from grader.roster import Student
 from grader.server import db
 from grader.server.store import Store
-from tests.conftest import Account, new_student_id
+from tests.conftest import Account, new_account_id, new_student_id
 
 
 @pytest.fixture(scope="module")
@@ -84,10 +84,15 @@ def test_a_grading_that_crashes_is_retried_then_reported(students, start, sqlite
     assert "a bug" not in reply.text
 
 
-def test_a_batch_shares_listings_and_sessions(students, start, sqlite_url):
+def test_a_batch_shares_listings_and_sessions(emulator, start, sqlite_url):
     """Students who check together are graded as one class run: account-wide listings read once, over the
-    server's long-lived session (its clients and pacing), with facts read fresh for every batch."""
-    server = start(sqlite_url, students, service_options={"workers": 1})
+    server's long-lived session (its clients and pacing), with facts read fresh for every batch. In an account
+    of its own: what the listings cost then depends on this class, not on every test's students."""
+    account = Account(emulator, credentials=emulator.account_credentials(new_account_id()))
+    students = [Student(new_student_id("wb")) for _ in range(4)]
+    for student in students[:3]:
+        account.build(student.student_id)
+    server = start(sqlite_url, students, service_options={"workers": 1}, credentials=account.credentials)
     session = server.service.connections.default
     before = sum(session.requests.values())
     server.store.enqueue_class("instructor")
