@@ -35,6 +35,15 @@ def task_blocks(readme: str, first: int, last: int) -> list[str]:
     return re.findall(r"```bash\n(.*?)```", readme[start:end], flags=re.DOTALL)
 
 
+def task_code(readme: str, number: int) -> dict[str, str]:
+    """The code a task gives to save as ``lambda_function.py`` (the Python block the README marks with the
+    file it is, ``<!-- checks/lambda_medium/code/<function>/lambda_function.py -->``), if any."""
+    section = readme[readme.index(f"## Task {number} "):readme.index(f"## Task {number + 1} ")]
+    found = re.search(r"<!-- checks/lambda_medium/code/[\w-]+/lambda_function\.py -->\n```python\n(.*?)```", section,
+                      flags=re.DOTALL)
+    return {"lambda_function.py": found.group(1)} if found else {}
+
+
 def filled(block: str, values: dict[str, str]) -> str:
     for placeholder, value in values.items():
         block = block.replace(placeholder, value)
@@ -58,7 +67,6 @@ def test_tasks_4_to_6_pasted_in_order_on_a_fresh_account_earn_their_points(emula
     iam = account.client("iam")
     iam.create_role(RoleName=role, AssumeRolePolicyDocument=json.dumps(LAMBDA_TRUST))
     iam.attach_role_policy(RoleName=role, PolicyArn=MANAGED + "service-role/AWSLambdaBasicExecutionRole")
-    (tmp_path / "function.zip").write_bytes(zip_of({"lambda_function.py": "def lambda_handler(e, c):\n    return 1\n"}))
     account_id = account.client("sts").get_caller_identity()["Account"]
     values = {"<id>": sid, "<region>": "us-east-1", "<account>": account_id, "<your-lambda-role>": role}
     credentials = account.credentials
@@ -68,7 +76,9 @@ def test_tasks_4_to_6_pasted_in_order_on_a_fresh_account_earn_their_points(emula
                AWS_SECRET_ACCESS_KEY=credentials["aws_secret_access_key"],
                AWS_SESSION_TOKEN=credentials["aws_session_token"], AWS_EC2_METADATA_DISABLED="true")
 
-    paste([filled(block, values) for block in task_blocks(MEDIUM, 4, 6)], env, tmp_path)
+    for number in (4, 5, 6):  # as the README says: each function's code saved and zipped before its create-function
+        (tmp_path / "function.zip").write_bytes(zip_of(task_code(MEDIUM, number)))
+        paste([filled(block, values) for block in task_blocks(MEDIUM, number, number)], env, tmp_path)
 
     graded = account.grade_run(sid).students[0]
     by_id = {c.id: c for t in graded.tasks for c in t.checks}
