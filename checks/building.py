@@ -6,6 +6,7 @@ Builders write, so nothing here uses the grader's read-only session.
 from __future__ import annotations
 
 import io
+import time
 import zipfile
 from collections.abc import Callable
 from typing import Any
@@ -30,3 +31,23 @@ def zip_of(files: dict[str, str] | dict[str, bytes], *, compressed: bool = False
 
 def queue_arn(sqs: Any, url: str) -> str:
     return sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+
+
+def settled(lam: Any, *names: str, timeout: float = 120) -> None:
+    """Wait until each function is Active and its last update done: AWS keeps a function Pending after its
+    creation and its LastUpdateStatus InProgress after an update, and refuses another change meanwhile
+    (ResourceConflictException). What botocore's FunctionActiveV2 and FunctionUpdatedV2 waiters wait for,
+    asked more often than their once a second."""
+    deadline = time.monotonic() + timeout
+    for name in names:
+        while True:
+            config = lam.get_function_configuration(FunctionName=name)
+            state, update = config.get("State"), config.get("LastUpdateStatus")
+            if "Failed" in (state, update):
+                raise RuntimeError(f"{name}: {config.get('StateReason') or config.get('LastUpdateStatusReason')}")
+            if state == "Active" and update in (None, "Successful"):
+                break
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{name} is still {state} / {update}")
+            time.sleep(0.05)
+

@@ -1,18 +1,23 @@
-"""Does a set of students' IAM policy documents allow an action? Pure functions over documents.
+"""Does a policy allow a request? Pure functions over IAM documents, judged the way IAM evaluates them.
 
-Identity-policy semantics that matter for grading: an explicit Deny beats any Allow; ``Action`` and
-``NotAction`` take strings or lists with ``*``/``?`` wildcards, case-insensitively; ``Resource`` and
-``NotResource`` likewise, case-sensitively, when a resource is asked about; ``Statement`` may be one
-object or a list. A conditional Deny is not counted as denying (it may not apply), a conditional
-Allow is counted as allowing (the assessment's own Insights policy is conditional).
+A statement counts only for what it grants: its ``Action`` (or ``NotAction``) on the resource the check needs
+(``Resource`` / ``NotResource``; a resource-based policy's statement without one is about its own resource),
+for the principal asking (``Principal`` in every form AWS stores: ``"*"``, ``{"AWS": "*"}``, account IDs,
+``arn:...:root``, role and user ARNs, services), under its ``Condition`` (``checks/policy_conditions.py``: every
+operator; a key the grader does not know for the request means the statement may not apply, and a statement
+that may not apply grants nothing). An explicit Deny that applies beats any Allow; a Deny that may not apply
+does not deny. Wildcards ``*`` and ``?`` match without backtracking; ``Statement`` may be one object.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
+
+from checks.policy_conditions import condition_keys, conditions_hold
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -101,20 +106,134 @@ def statement_applies_to(statement: dict[str, Any], resource: str | None) -> boo
     return any(resource_matches(p, resource) for p in _as_list(statement["Resource"]))
 
 
-def allows(documents: Iterable[Any], action: str, resource: str | None = None) -> bool:
+def statement_applies(statement: dict[str, Any], action: str, resource: str | None = None,
+                      context: Mapping[str, Any] | None = None, absent: Iterable[str] = (),
+                      principal: Principal | None = None) -> bool | None:
+    """Whether the statement is about this request: True, False, or None when its conditions cannot be judged.
+    ``principal``: who asks, for a resource-based policy (its statements name whom they are about)."""
+    if not statement_covers(statement, action) or not statement_applies_to(statement, resource):
+        return False
+    if principal is not None and not principal_matches(statement, principal):
+        return False
+    return conditions_hold(statement.get("Condition"), context or {}, absent)
+
+
+def allows(documents: Iterable[Any], action: str, resource: str | None = None,
+           context: Mapping[str, Any] | None = None, absent: Iterable[str] = (),
+           principal: Principal | None = None) -> bool:
+    """Whether the documents allow ``action`` on ``resource`` for a request carrying ``context`` (condition
+    key -> value or values; ``absent``: keys it is known not to carry), by ``principal`` when the documents are
+    resource-based: an Allow that applies and no Deny that does. A conditional Allow whose condition the grader
+    cannot judge allows nothing."""
+    absent = tuple(absent)
     allowed = False
     for document in documents:
         for statement in statements(document):
-            if not statement_covers(statement, action) or not statement_applies_to(statement, resource):
+            applies = statement_applies(statement, action, resource, context, absent, principal)
+            if applies is not True:
                 continue
             effect = statement.get("Effect")
-            if effect == "Deny" and not statement.get("Condition"):
+            if effect == "Deny":
                 return False
             if effect == "Allow":
                 allowed = True
     return allowed
 
 
-def missing_actions(documents: Iterable[Any], actions: Iterable[str], resource: str | None = None) -> list[str]:
+def missing_actions(documents: Iterable[Any], actions: Iterable[str], resource: str | None = None,
+                    context: Mapping[str, Any] | None = None, absent: Iterable[str] = ()) -> list[str]:
     documents = list(documents)
-    return [action for action in actions if not allows(documents, action, resource)]
+    return [action for action in actions if not allows(documents, action, resource, context, absent)]
+
+
+def missing_on(documents: Iterable[Any], needs: Mapping[str, Iterable[str]], context: Mapping[str, Any] | None = None,
+               absent: Iterable[str] = ()) -> list[str]:
+    """The actions of ``needs`` (action -> every resource IAM evaluates it on) not allowed on all their resources."""
+    documents = list(documents)
+    return [action for action, resources in needs.items()
+            if not all(allows(documents, action, resource, context, absent) for resource in resources)]
+
+
+# --- principals (resource-based policies) ----------------------------------------------------------------------
+
+ACCOUNT_ID = re.compile(r"^\d{12}$")
+PRINCIPAL_ARN = re.compile(r"^arn:aws[a-z-]*:(?:iam|sts)::(\d{12}):(root|role/.+|user/.+|assumed-role/.+|federated-user/.+)$")
+
+
+@dataclass(frozen=True)
+class Principal:
+    """One principal a statement names: ``kind`` is ``*`` (a bare star), ``AWS``, ``Service``, ``Federated`` or
+    ``CanonicalUser``; ``value`` as AWS stores it (GetPolicy turns an account ID into ``arn:aws:iam::ID:root``,
+    keeps role and user ARNs, and shows a deleted role as its unique ID, ``AROA...``)."""
+
+    kind: str
+    value: str
+
+    @property
+    def everyone(self) -> bool:
+        return self.kind == "*" or (self.kind == "AWS" and self.value == "*")
+
+    @property
+    def account(self) -> str | None:
+        """The AWS account the principal is of (an account, or a role, user or session in it), or None."""
+        if self.kind != "AWS":
+            return None
+        if ACCOUNT_ID.match(self.value):
+            return self.value
+        found = PRINCIPAL_ARN.match(self.value)
+        return found[1] if found else None
+
+    @property
+    def whole_account(self) -> bool:
+        """Anyone in the account (an account ID or its ``:root``), not one role or user of it."""
+        return self.account is not None and (ACCOUNT_ID.match(self.value) is not None or self.value.endswith(":root"))
+
+    def __str__(self) -> str:
+        if self.everyone:
+            return "anyone (*)"
+        if self.whole_account:
+            return f"account {self.account}"
+        if self.account:
+            return f"{self.value.split(':', 5)[-1].split('/', 1)[0]} {self.value}"
+        return f"{self.kind.lower()} {self.value}"
+
+
+def _named(principal: Any) -> list[Principal]:
+    if principal == "*":
+        return [Principal("*", "*")]
+    if not isinstance(principal, dict):
+        return []
+    return [Principal(str(kind), value) for kind, values in principal.items()
+            for value in _as_list(values) if isinstance(value, str)]
+
+
+def statement_principals(statement: dict[str, Any]) -> list[Principal]:
+    """The principals a statement grants or denies; ``NotPrincipal`` (everyone but those) counts as everyone."""
+    if "NotPrincipal" in statement:
+        return [Principal("*", "*")]
+    return _named(statement.get("Principal"))
+
+
+def _covers(named: Principal, asking: Principal) -> bool:
+    """Whether a principal a statement names includes the one asking: everyone; an account, everyone in it (a
+    role, user or session of it); else the very same principal."""
+    if named.everyone:
+        return True
+    if named.whole_account:
+        return asking.account == named.account
+    return (named.kind, named.value) == (asking.kind, asking.value)
+
+
+def principal_matches(statement: dict[str, Any], asking: Principal) -> bool:
+    """Whether a resource-based statement is about ``asking`` (``NotPrincipal``: about everyone else); a statement
+    naming no principal is an identity policy's, about its holder."""
+    if "NotPrincipal" in statement:
+        return not any(_covers(p, asking) for p in _named(statement["NotPrincipal"]))
+    if "Principal" not in statement:
+        return True
+    return any(_covers(p, asking) for p in _named(statement.get("Principal")))
+
+
+def limits(statement: dict[str, Any]) -> list[str]:
+    """The condition keys that limit a statement, as written."""
+    return condition_keys(statement.get("Condition"))

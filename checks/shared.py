@@ -57,9 +57,19 @@ def function_exists(task: Task, check_id: str, base: str, *, points: float, labe
         if config is None:
             return failed(f"no function named {name} in {ctx.region}{near_miss(name, own_names(ctx, function_names(ctx)))}",
                           hint=fix(ctx))
-        return passed(f"{name} exists", arn=config.get("FunctionArn"))
+        return passed(f"{name} exists{settling_note(config)}", arn=config.get("FunctionArn"))
 
     return exists
+
+
+def settling_note(config: dict[str, Any]) -> str:
+    """What a check says of a function AWS is still creating or updating: it is judged by the configuration it
+    is moving to (which GetFunction already shows: tests/recordings/lambda/GetFunction.json update-in-progress)."""
+    if config.get("State") == "Pending":
+        return " (still being created: judged by the configuration it will have)"
+    if config.get("LastUpdateStatus") == "InProgress":
+        return " (an update is in progress: judged by the configuration it is moving to)"
+    return ""
 
 
 # --- Names that are nearly right -----------------------------------------------------------------
@@ -207,18 +217,13 @@ def role_name(role_arn: str | None) -> str | None:
 # --- IAM -----------------------------------------------------------------------------------------
 
 
-def principals(statement: dict[str, Any], kind: str) -> list[str]:
-    """A policy statement's principals of one kind (``AWS``, ``Service``); a bare ``"*"`` is anyone."""
-    principal = statement.get("Principal")
-    if isinstance(principal, str):
-        return [principal]
-    if isinstance(principal, dict):
-        value = principal.get(kind)
-        if isinstance(value, str):
-            return [value]
-        if isinstance(value, list):
-            return [v for v in value if isinstance(v, str)]
-    return []
+def role_request(ctx: Context) -> dict[str, Any]:
+    """What a request made with a function's execution role carries that a condition may test (the keys
+    ``policy_evaluation.allows`` takes as ``context``): its Region and account, over HTTPS, as an assumed role.
+    Every other key is unknown, so a statement limited by one may not apply and grants nothing."""
+    return {"context": {"aws:RequestedRegion": ctx.region, "aws:PrincipalAccount": ctx.account,
+                        "aws:ResourceAccount": ctx.account, "aws:SecureTransport": "true",
+                        "aws:PrincipalType": "AssumedRole"}}
 
 
 def role_policy_documents(ctx: Context, role_arn: str | None) -> list[Any] | None:

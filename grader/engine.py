@@ -52,6 +52,11 @@ def judge_check(check: Check, ctx: Context, earlier: dict[str, CheckResult]) -> 
         # Only the check's own template is filled: a verdict's hint may carry values read from AWS (an alarm
         # described "pages {account}") and is written whole by its check (ctx.fill for any template it uses).
         hint = verdict.hint or ctx.fill(check.hint or "") or None
+        if hint and check.finish is not None:
+            try:
+                hint = check.finish(ctx, hint)
+            except FactUnavailable:  # what the fix would wait for could not be read: printed as made
+                pass
     return result(verdict.status, verdict.message, hint, verdict.evidence)
 
 

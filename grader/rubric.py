@@ -116,6 +116,8 @@ class Check:
     requires: tuple[Check | str, ...] = ()
     advisory: bool = False  # a failed advisory check is a warning, worth nothing either way
     task: int = 0
+    # The assessment's last word on a fix, given what was read (set when the assessment loads).
+    finish: Callable[[Context, str], str] | None = None
 
 
 class Task:
@@ -175,6 +177,9 @@ class Assessment:
     # False when the assessment uses fixed resource names: one student per account, and the student
     # ID only labels the result.
     names_end_in_student_id: bool = True
+    # What every printed fix goes through last, with what was read (lambda: waiting for a function AWS is still
+    # creating or updating before changing it); None: printed as the check made it.
+    finish_fix: Callable[[Context, str], str] | None = None
 
     def __post_init__(self) -> None:
         total = sum(t.points for t in self.tasks)
@@ -197,6 +202,8 @@ class Assessment:
                     raise ValueError(f"{self.name} check {check.id} requires {required.id}, which is no check of it")
                 resolved.append(required)
             check.requires = tuple(resolved)
+        for check in self.checks.values():
+            check.finish = self.finish_fix
         self.order = judging_order(self)
         from grader.aws.permissions import unknown_facts  # cheap: no botocore
 

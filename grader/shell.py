@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import shlex
+from collections.abc import Callable
 
 PLACEHOLDER = re.compile(r"<[a-z][a-z0-9-]*>")
 # Characters no shell gives a meaning to inside a word: a word made only of these needs no quotes.
@@ -170,3 +171,26 @@ def history_safe(line: str) -> bool:
         elif char == "!":
             return False
     return True
+
+
+# Lambda commands that change a function, which AWS refuses while it is being created or updated.
+FUNCTION_CHANGES = ("update-function-configuration", "update-function-code", "publish-version")
+
+
+def waits_before_changes(fix_text: str, waiter: Callable[[str], str | None]) -> str:
+    """``fix_text`` with, before its first command that changes function F, the line ``aws lambda wait W
+    --function-name F`` when ``waiter(F)`` names a waiter W (F is still being created or updated: AWS refuses
+    a change meanwhile). Lines are kept as they are; a waiter is added once per function."""
+    lines, waited = [], set()
+    for line in fix_text.splitlines():
+        words = [w.strip("'") for w in split_words(line)] if line and not line.startswith("#") else []
+        if words[:2] == ["aws", "lambda"] and len(words) > 2 and words[2] in FUNCTION_CHANGES and \
+                "--function-name" in words[:-1]:
+            name = words[words.index("--function-name") + 1]
+            wait = waiter(name) if name not in waited else None
+            if wait:
+                lines.append(aws("lambda", "wait", wait, "--function-name", name))
+            waited.add(name)
+        lines.append(line)
+    return "\n".join(lines)
+

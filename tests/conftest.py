@@ -64,8 +64,19 @@ class Account:
         store = FactStore(session or self.session(), inventory)
         return Grader(assessment or self.assessment, lambda student: store(student.region)).grade(sids)
 
+    def settle(self, sid: str) -> None:
+        """Wait until AWS has applied every change to the student's functions (an update reads InProgress for a
+        while: grader/emulator/patches/lambda_states.py), as by the time a student grades."""
+        from checks.building import settled
+
+        lam = self.client("lambda")
+        names = [f["FunctionName"] for page in lam.get_paginator("list_functions").paginate() for f in page["Functions"]]
+        settled(lam, *(n for n in names if n.endswith(sid) or not self.assessment.names_end_in_student_id))
+
     def grade(self, sid: str) -> StudentResult:
-        """Grade one student; the shared-inventory way of gathering must reach the very same result."""
+        """Grade one student, once their changes are applied; the shared-inventory way of gathering must reach
+        the very same result."""
+        self.settle(sid)
         direct = self.grade_run(sid).students[0]
         assert self.grade_run(sid, inventory=True).students[0] == direct, "inventory and direct reads disagree"
         return direct

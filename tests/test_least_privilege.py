@@ -56,6 +56,8 @@ def class_under_iam(emulator):
     account.client("lambda").update_function_configuration(FunctionName=f"layer-consumer-{broken['sid']}",
                                                            MemorySize=128)
     account.client("sqs").delete_queue(QueueUrl=broken["queues"]["lambda-dlq"]["url"])
+    # Unreserved: 7.2 reads the account's concurrency quota (lambda:GetAccountSettings) to say whether AWS has room.
+    account.client("lambda").delete_function_concurrency(FunctionName=f"rate-limited-function-{broken['sid']}")
     ids = [complete["sid"], broken["sid"], new_student_id("empty")]
     used: dict[bool, set[str]] = {False: set(), True: set()}
     # The complete student's trigger is always being updated as grading starts, so reading it again until

@@ -21,13 +21,16 @@ ACTIONS = policy_actions(facts_read(LAB))
 
 @pytest.fixture(scope="module")
 def lab_under_iam(emulator):
-    done, empty = (Account(emulator, credentials=emulator.account_credentials(new_account_id()), assessment=LAB,
-                           solution=solution) for _ in range(2))
+    done, empty, unreserved = (Account(emulator, credentials=emulator.account_credentials(new_account_id()),
+                                       assessment=LAB, solution=solution) for _ in range(3))
     done.build("done")
+    # 7.5 unreserved: the check reads the account's concurrency quota (lambda:GetAccountSettings).
+    unreserved.build("unreserved")
+    unreserved.client("lambda").delete_function_concurrency(FunctionName="AsyncProcessor")
     done.client("iam").put_role_policy(  # an inline policy too, which has its own read
         RoleName="S3FileProcessor-role", PolicyName="bucket", PolicyDocument=json.dumps({"Version": "2012-10-17",
         "Statement": [{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*"}]}))
-    students = [(done, "done"), (empty, "empty")]
+    students = [(done, "done"), (empty, "empty"), (unreserved, "unreserved")]
     used = {(sid, mode): set() for _, sid in students for mode in (False, True)}
     unrestricted = {mode: [grade(a, sid, None, mode, used[sid, mode]) for a, sid in students] for mode in (False, True)}
     return students, unrestricted, used

@@ -87,6 +87,21 @@ def test_every_file_the_layout_table_names_exists():
     assert paths and all((ROOT / path).exists() for path in paths), [p for p in paths if not (ROOT / p).exists()]
 
 
+def test_fidelity_names_tests_and_recordings_that_exist_and_says_what_each_assumption_changes():
+    text = (ROOT / "docs" / "fidelity.md").read_text(encoding="utf-8")
+    sections = ("## Proven by a recording", "## Documented by AWS, not recorded", "## Assumed")
+    assert all(section in text for section in sections)
+    for path, name in re.findall(r"`(tests/[\w/.-]+?\.(?:py|json))(?:::(\w+))?", text):
+        if path.startswith("tests/aws/services/"):  # LocalStack's snapshots, named as that repository has them
+            continue
+        assert (ROOT / path).exists(), path
+        if name:
+            assert re.search(rf"^def {name}\b|^{name} = ", (ROOT / path).read_text(), flags=re.MULTILINE), (path, name)
+    assumed = text.split("## Assumed", 1)[1].split("\n\n")[2]
+    rows = [row for row in assumed.splitlines() if row.startswith("| ") and not row.startswith("| assumption")]
+    assert rows and all(len([c for c in row.split(" | ") if c.strip(" |")]) == 3 for row in rows), rows
+
+
 def student_policy() -> dict:
     block = README.split("**What an instructor can do.**", 1)[1].split("```json", 1)[1].split("```", 1)[0]
     return json.loads(block)

@@ -4,6 +4,7 @@ Done in the student's own account with fixed resource names, so the student ID o
 result. The student-facing text is README_lambda_lab.md at the project root; each lab is one module.
 """
 
+from checks.aws_rules import waits_for_settling
 from checks.lambda_lab import (
     lab1_first_function,
     lab2_api_gateway,
@@ -76,8 +77,10 @@ ASSESSMENT = Assessment(
     resources=lambda sid: RESOURCES,
     readme="README_lambda_lab.md",
     prefetch=first_reads,
+    finish_fix=waits_for_settling,
     reads=(
-        "function", "function_tags", "reserved_concurrency", "function_policy", "event_invoke_config",
+        "function", "function_tags", "reserved_concurrency", "account_concurrency", "function_policy",
+        "event_invoke_config",
         "latest_layer_version", "queue", "log_group", "metric_alarms", "rest_apis", "rest_api_resources",
         "rest_api_stages", "bucket_names", "bucket_notifications", "object_keys", "attached_role_policies",
         "inline_role_policies", "managed_policy_document", "function_package", "layer_package",

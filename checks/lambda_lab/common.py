@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from checks import policy_evaluation, shared
-from checks.shared import configuration, principals
+from checks.shared import configuration
+from grader import shell
 from grader.rubric import Check, Context, Task, Verdict, failed, passed
 
 HELLO = "HelloWorldFunction"
@@ -144,51 +145,67 @@ def execute_api_arn(ctx: Context, route: Route, stage: str) -> str:
 # --- Resource-based policies ---------------------------------------------------------------------
 
 
-def _condition_values(statement: dict[str, Any], key: str) -> tuple[list[str], list[str]]:
-    """The values a statement's conditions give ``key``: (must match one, must match none).
+def remove_first(ctx: Context, function: str, sid: str) -> str | None:
+    """remove-permission for a statement id the function's policy already holds, before a fix adds it again: AWS
+    refuses a statement id twice (ResourceConflictException; tests/recordings/lambda/AddPermission.json)."""
+    policy = ctx.facts.function_policy(function)
+    if not any(s.get("Sid") == sid for s in policy_evaluation.statements(policy)):
+        return None
+    return shell.aws("lambda", "remove-permission", "--function-name", function, "--statement-id", sid)
 
-    ``StringNotEquals``, ``ArnNotLike``... negate (IAM condition operators); ``...IfExists`` and
-    ``ForAnyValue:`` keep their sense; ``ForAllValues:`` is not a limit on a single-valued key.
+
+def service_request(ctx: Context, source: str | None) -> dict[str, Any]:
+    """What a service's call to Invoke carries for a policy condition: the ARN it acts for (the API route, the
+    bucket) and the account that owns it (aws:SourceArn, aws:SourceAccount); a direct call's keys (function URL,
+    Alexa's event source token) are absent, and a service principal belongs to no organization. With no known
+    source (the API or bucket is missing) the source ARN is unknown, so a statement limited to one grants nothing."""
+    context: dict[str, Any] = {"aws:SourceAccount": ctx.account, "aws:SecureTransport": "true"}
+    if source is not None:
+        context["aws:SourceArn"] = source
+    return {"context": context, "absent": ("lambda:FunctionUrlAuthType", "lambda:InvokedViaFunctionUrl",
+                                           "lambda:EventSourceToken", "aws:PrincipalOrgID", "aws:PrincipalOrgPaths")}
+
+
+def service_may_invoke(ctx: Context, policy: Any, service: str, sources: list[str], function: str,
+                       missing_source: str = "the source this lab sets up does not exist") -> tuple[bool, str]:
+    """Whether ``service`` may invoke ``function`` for at least one of ``sources`` (the ARNs it would act for;
+    ``missing_source`` says why there is none).
+
+    A statement counts only for what it grants: lambda:InvokeFunction on this function, to the service (or to
+    anyone), under conditions that hold for one of ``sources`` in this account. A permission left over for a
+    deleted API or bucket, or for another one, grants the graded one nothing; so does one limited by a key the
+    grader cannot judge. An explicit Deny that applies wins.
     """
-    positive: list[str] = []
-    negative: list[str] = []
-    for operator, conditions in (statement.get("Condition") or {}).items():
-        if not isinstance(conditions, dict) or operator.startswith("ForAllValues"):
-            continue
-        # A negated operator has "Not" in its name (StringNotEquals, ForAnyValue:ArnNotLike, ArnNotLikeIfExists);
-        # no set prefix or IfExists suffix has.
-        negated = "Not" in operator
-        for name, value in conditions.items():
-            if name.lower() == key.lower():
-                values = [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str)]
-                (negative if negated else positive).extend(values)
-    return positive, negative
-
-
-def _admits(values: tuple[list[str], list[str]], candidate: str) -> bool:
-    positive, negative = values
-    return ((not positive or any(policy_evaluation.resource_matches(p, candidate) for p in positive))
-            and not any(policy_evaluation.resource_matches(n, candidate) for n in negative))
-
-
-def service_may_invoke(ctx: Context, policy: Any, service: str, sources: list[str]) -> tuple[bool, str]:
-    """Whether ``service`` may invoke the function for at least one of ``sources`` (ARNs it would act for).
-
-    A statement limited to a source ARN or account counts only when the limit lets one of ``sources``
-    (in this account) through: a permission left over for a deleted API or bucket does not. With no
-    known source, any statement for the service counts. A bare ``"*"`` principal is every service.
-    """
-    for_service = [s for s in policy_evaluation.statements(policy) if s.get("Effect") == "Allow"
-                   and policy_evaluation.statement_covers(s, "lambda:InvokeFunction")
-                   and ({service, "*"} & {*principals(s, "Service"), *principals(s, "AWS")})]
+    asking = policy_evaluation.Principal("Service", service)
+    statements = [s for s in policy_evaluation.statements(policy) if policy_evaluation.principal_matches(s, asking)]
+    function = ctx.arn("lambda", f"function:{function}")
+    for_service = [s for s in statements if s.get("Effect") == "Allow"
+                   and policy_evaluation.statement_covers(s, "lambda:InvokeFunction")]
     if not for_service:
         return False, f"no statement allows {service} to call lambda:InvokeFunction"
-    for statement in for_service:
-        if not _admits(_condition_values(statement, "AWS:SourceAccount"), ctx.account):
+    for source in sources or [None]:
+        request = dict(service_request(ctx, source), principal=policy_evaluation.Principal("Service", service))
+        if policy_evaluation.allows([{"Statement": statements}], "lambda:InvokeFunction", function, **request):
+            granting = next(s for s in for_service if policy_evaluation.statement_applies(
+                s, "lambda:InvokeFunction", function, **request) is True)
+            return True, str(granting.get("Sid") or "statement")
+    limits = sorted({limit for s in for_service for limit in _source_limits(s)})
+    keys = sorted({k for s in for_service for k in policy_evaluation.limits(s) if k.lower() != "aws:sourcearn"})
+    detail = ", ".join(limits) if limits else ("conditions on " + ", ".join(keys) if keys else "another source")
+    if not sources:
+        return False, f"{service} may invoke it only for {detail}, and {missing_source}"
+    return False, f"{service} may invoke it only for {detail}, which is not the source this lab set up"
+
+
+def _source_limits(statement: dict[str, Any]) -> list[str]:
+    """The source ARNs a statement's conditions name: as written, or ``anything but ...`` under a negated
+    operator (ArnNotLike, StringNotEquals...)."""
+    found = []
+    for operator, block in (statement.get("Condition") or {}).items():
+        if not isinstance(block, dict):
             continue
-        arns = _condition_values(statement, "AWS:SourceArn")
-        if not sources or any(_admits(arns, source) for source in sources):
-            return True, str(statement.get("Sid") or "statement")
-    limits = sorted({a for s in for_service for a in _condition_values(s, "AWS:SourceArn")[0]})
-    return False, (f"{service} may invoke it only for {', '.join(limits) or 'another account or source'}, "
-                   "which is not the source this lab set up")
+        for key, values in block.items():
+            if str(key).lower() == "aws:sourcearn":
+                for value in values if isinstance(values, list) else [values]:
+                    found.append(f"anything but {value}" if "Not" in str(operator) else str(value))
+    return found

@@ -1,7 +1,15 @@
 """Lab 2: HelloWorldFunction behind a REST API (the console's "Add trigger: API Gateway")."""
 
 from checks import python_behaviour
-from checks.lambda_lab.common import HELLO, configuration, execute_api_arn, missing, routes_to, service_may_invoke
+from checks.lambda_lab.common import (
+    HELLO,
+    configuration,
+    execute_api_arn,
+    missing,
+    remove_first,
+    routes_to,
+    service_may_invoke,
+)
 from checks.lambda_lab.deployed import Lacks, code_check, where
 from checks.python_source import Handler, Source
 from grader import shell
@@ -17,11 +25,12 @@ def permission_fix(ctx: Context) -> str:
     proxies = [r for r in routes_to(ctx, HELLO) if r.is_proxy]
     if not proxies:
         return shell.comment("the console's API Gateway trigger (2.1) adds this permission; built by hand, grade "
-                             "again once the API exists: this fix is then filled in with its id")
+                             "again once the API's proxy method exists: this fix is then filled in with its id")
     api, path = proxies[0].api_id, proxies[0].path
-    return shell.aws("lambda", "add-permission", "--function-name", HELLO, "--statement-id", "apigateway-invoke",
-                     "--action", "lambda:InvokeFunction", "--principal", "apigateway.amazonaws.com",
-                     "--source-arn", ctx.arn("execute-api", f"{api}/*/*{path}"))
+    return shell.fix(remove_first(ctx, HELLO, "apigateway-invoke"), shell.aws(
+        "lambda", "add-permission", "--function-name", HELLO, "--statement-id", "apigateway-invoke",
+        "--action", "lambda:InvokeFunction", "--principal", "apigateway.amazonaws.com",
+        "--source-arn", ctx.arn("execute-api", f"{api}/*/*{path}")))
 
 
 @TASK.check("2.1", "A REST API method invokes HelloWorldFunction through a Lambda proxy integration", points=5,
@@ -66,7 +75,8 @@ def permitted(ctx: Context) -> Verdict:
     for route in (r for r in routes_to(ctx, HELLO) if r.is_proxy):
         stages = [str(s.get("stageName")) for s in ctx.facts.rest_api_stages(route.api_id)] or ["default"]
         sources += [execute_api_arn(ctx, route, stage) for stage in stages]
-    allowed, detail = service_may_invoke(ctx, policy, "apigateway.amazonaws.com", sources)
+    allowed, detail = service_may_invoke(ctx, policy, "apigateway.amazonaws.com", sources, HELLO,
+                                         f"no Lambda proxy method of a REST API invokes {HELLO} (2.1)")
     if allowed:
         return passed(f"apigateway.amazonaws.com may invoke {HELLO} ({detail})")
     return failed(detail, hint=permission_fix(ctx))

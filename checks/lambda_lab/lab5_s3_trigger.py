@@ -10,11 +10,12 @@ from checks.lambda_lab.common import (
     function_exists,
     is_function,
     missing,
+    remove_first,
     service_may_invoke,
 )
 from checks.lambda_lab.deployed import Lacks, code_check, where
 from checks.python_source import Handler, Source
-from checks.shared import role_name, role_policy_documents
+from checks.shared import role_name, role_policy_documents, role_request
 from grader import shell
 from grader.rubric import Context, Task, Verdict, failed, passed
 
@@ -109,11 +110,14 @@ def permitted(ctx: Context) -> Verdict:
     if configuration(ctx, S3_PROCESSOR) is None:
         return missing(ctx, S3_PROCESSOR)
     bucket = the_bucket(ctx)
-    hint = permission_hint(ctx, bucket or shell.placeholder("your-bucket"))
     policy = ctx.facts.function_policy(S3_PROCESSOR)
+    hint = shell.fix(remove_first(ctx, S3_PROCESSOR, "s3-invoke"),
+                     permission_hint(ctx, bucket or shell.placeholder("your-bucket")))
     if policy is None:
         return failed(f"{S3_PROCESSOR} has no resource-based policy: S3 cannot invoke it", hint=hint)
-    allowed, detail = service_may_invoke(ctx, policy, "s3.amazonaws.com", [ctx.arn("s3", bucket, region=False, account=False)] if bucket else [])
+    allowed, detail = service_may_invoke(
+        ctx, policy, "s3.amazonaws.com", [ctx.arn("s3", bucket, region=False, account=False)] if bucket else [],
+        S3_PROCESSOR, f"no lambda-lab-* bucket triggers {S3_PROCESSOR} (5.2)")
     if allowed:
         return passed(f"s3.amazonaws.com may invoke {S3_PROCESSOR} ({detail})")
     return failed(detail, hint=hint)
@@ -132,7 +136,8 @@ def role_access(ctx: Context) -> Verdict:
         return failed(f"the role {role} does not exist")
     needs = {"s3:GetObject": ctx.arn("s3", f"{bucket}/test-file.txt", region=False, account=False),
              "s3:PutObject": ctx.arn("s3", f"{bucket}/analysis/test-file.txt.json", region=False, account=False)}
-    lacking = [action for action, key in needs.items() if not policy_evaluation.allows(documents, action, key)]
+    lacking = [action for action, key in needs.items()
+               if not policy_evaluation.allows(documents, action, key, **role_request(ctx))]
     if lacking:
         policy = {"Version": "2012-10-17", "Statement": [{
             "Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"],

@@ -103,7 +103,8 @@ def permitted(ctx: Context) -> Verdict:
         return failed(f"the function {TERRAFORM} does not exist")
     policy = ctx.facts.function_policy(TERRAFORM)
     sources = [execute_api_arn(ctx, route, STAGE) for route in routes_to(ctx, TERRAFORM, the_api(ctx))]
-    allowed, detail = service_may_invoke(ctx, policy, "apigateway.amazonaws.com", sources)
+    allowed, detail = service_may_invoke(ctx, policy, "apigateway.amazonaws.com", sources, TERRAFORM,
+                                         f"no method of {API} invokes {TERRAFORM}")
     if allowed:
         return passed(f"apigateway.amazonaws.com may invoke it ({detail})")
     return failed(f"{detail}: calls to the API will fail with 500 until it may")

@@ -20,7 +20,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from checks.building import LAMBDA_TRUST, MANAGED, ClientFactory, queue_arn, zip_of
+from checks.building import LAMBDA_TRUST, MANAGED, ClientFactory, queue_arn, settled, zip_of
 
 CODE = Path(__file__).parent / "code"
 # The code README_lambda_lab.md gives, lab by lab: one folder of files each, shown as they are.
@@ -117,7 +117,8 @@ def build(client: ClientFactory, sid: str | None = None) -> dict[str, Any]:
                        SourceArn=f"arn:aws:execute-api:{region}:{account}:{api['id']}/*/*/HelloWorldFunction")
     built["hello_api"] = api
 
-    # Lab 3: environment variables (as changed in step 3.4), 256 MB, 10 s.
+    # Lab 3: environment variables (as changed in step 3.4), 256 MB, 10 s, once the new function is Active.
+    settled(lam, "HelloWorldFunction")
     lam.update_function_configuration(FunctionName="HelloWorldFunction", MemorySize=256, Timeout=10, Environment={
         "Variables": {"GREETING_PREFIX": "Greetings", "GREETING_SUFFIX": "Thanks for using our API!",
                       "ENVIRONMENT": "staging", "MAX_RESPONSE_LENGTH": "500", "ENABLE_DEBUG_LOGGING": "true"}})
@@ -178,4 +179,6 @@ def build(client: ClientFactory, sid: str | None = None) -> dict[str, Any]:
                                          DestinationConfig={"OnFailure": {"Destination": queue_arn(sqs, dlq_url)}})
     lam.put_function_concurrency(FunctionName="AsyncProcessor", ReservedConcurrentExecutions=5)
     built.update(layer=layer["LayerVersionArn"], dlq_url=dlq_url)
+    settled(lam, "HelloWorldFunction", "S3FileProcessor", "terraform-managed-lambda", "AdvancedProcessor",
+            "AsyncProcessor")
     return built

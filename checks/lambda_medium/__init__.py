@@ -3,6 +3,7 @@
 The student-facing text is README_lambda_medium.md at the project root; each task is one module here.
 """
 
+from checks.aws_rules import waits_for_settling
 from checks.lambda_medium import (
     task01_layer,
     task02_layer_consumer,
@@ -64,8 +65,9 @@ ASSESSMENT = Assessment(
     readme="README_lambda_medium.md",
     discovery={"functions": FUNCTIONS, "layers": ("common-utils-layer",)},
     prefetch=first_reads,
+    finish_fix=waits_for_settling,
     reads=(
-        "function", "reserved_concurrency", "latest_layer_version", "event_invoke_config", "event_source_mappings",
+        "function", "reserved_concurrency", "account_concurrency", "latest_layer_version", "event_invoke_config", "event_source_mappings",
         "aliases", "versions", "provisioned_concurrency", "function_policy", "queue", "subnets", "security_groups",
         "attached_role_policies", "inline_role_policies", "managed_policy_document", "scalable_targets",
         "scaling_policies", "metric_alarms", "metric_alarms_named", "function_package", "layer_package",

@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from checks.building import LAMBDA_TRUST, MANAGED, ClientFactory, queue_arn, zip_of
+from checks.building import LAMBDA_TRUST, MANAGED, ClientFactory, queue_arn, settled, zip_of
 
 OTHER_ACCOUNT = "111122223333"  # the "trusted account" of task 11
 INSIGHTS_PUBLISHER = "580247275435"
@@ -83,6 +83,20 @@ def __getattr__(name: str) -> bytes:
     raise AttributeError(name)
 
 
+def queue_permissions(queues: dict[str, dict[str, str]]) -> dict[str, Any]:
+    """What the execution role needs of the queues: send to the destinations and the dead-letter queue, read
+    and delete from the two queues that trigger a function."""
+    def arns(*prefixes: str) -> list[str]:
+        return [queues[prefix]["arn"] for prefix in prefixes]
+
+    return {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "sqs:SendMessage",
+         "Resource": arns("lambda-success-queue", "lambda-failure-queue", "lambda-dlq")},
+        {"Effect": "Allow", "Action": ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
+         "Resource": arns("task-queue", "lambda-dlq")},
+    ]}
+
+
 def build(client: ClientFactory, sid: str) -> dict[str, Any]:
     """Build every task for student ``sid``; returns the identifiers a test may want to break."""
     iam, lam, sqs, ec2 = client("iam"), client("lambda"), client("sqs"), client("ec2")
@@ -142,6 +156,11 @@ def build(client: ClientFactory, sid: str) -> dict[str, Any]:
         url = sqs.create_queue(QueueName=f"{prefix}-{sid}", Attributes=attributes)["QueueUrl"]
         queues[prefix] = {"url": url, "arn": queue_arn(sqs, url)}
     built["queues"] = queues
+    # AWS checks the execution role before it accepts a queue (InvalidParameterValueException "The function's
+    # execution role does not have permissions to call SendMessage on ..."): destinations and the dead-letter
+    # queue need sqs:SendMessage, the triggers sqs:ReceiveMessage, DeleteMessage and GetQueueAttributes.
+    iam.put_role_policy(RoleName=f"lambda-role-{sid}", PolicyName="queues",
+                        PolicyDocument=json.dumps(queue_permissions(queues)))
     function(f"async-processor-{sid}", MemorySize=256)
     lam.put_function_event_invoke_config(
         FunctionName=f"async-processor-{sid}", MaximumRetryAttempts=2, MaximumEventAgeInSeconds=6 * 3600,
@@ -156,7 +175,9 @@ def build(client: ClientFactory, sid: str) -> dict[str, Any]:
         MaximumBatchingWindowInSeconds=5, FunctionResponseTypes=["ReportBatchItemFailures"],
     )["UUID"]
 
-    # Task 6: the dead-letter queue of the async function, and its processor.
+    # Task 6: the dead-letter queue of the async function, and its processor. A new function is Pending for a
+    # while, and AWS refuses a change until it is Active.
+    settled(lam, f"async-processor-{sid}")
     lam.update_function_configuration(FunctionName=f"async-processor-{sid}",
                                       DeadLetterConfig={"TargetArn": queues["lambda-dlq"]["arn"]})
     function(f"dlq-processor-{sid}")
@@ -169,10 +190,12 @@ def build(client: ClientFactory, sid: str) -> dict[str, Any]:
 
     # Task 9: version 1, aliases, then version 2 as a 10 % canary behind PROD.
     consumer = f"layer-consumer-{sid}"
+    settled(lam, consumer)
     lam.publish_version(FunctionName=consumer, Description="Initial production version")
     lam.create_alias(FunctionName=consumer, Name="PROD", FunctionVersion="1")
     lam.create_alias(FunctionName=consumer, Name="STAGING", FunctionVersion="$LATEST")
     lam.update_function_configuration(FunctionName=consumer, Description="Second release")
+    settled(lam, consumer)  # AWS refuses to publish while the update is in progress
     lam.publish_version(FunctionName=consumer, Description="Canary")
     # Task 10's provisioned concurrency goes on PROD before task 9's weights: AWS refuses it on an alias
     # that already has weights ("Alias with weights can not be used with Provisioned Concurrency"), and
@@ -211,4 +234,7 @@ def build(client: ClientFactory, sid: str) -> dict[str, Any]:
     cloudwatch.put_metric_alarm(AlarmName=f"Lambda-Throttles-{sid}", MetricName="Throttles", Statistic="Sum",
                                 EvaluationPeriods=1, Threshold=1, ComparisonOperator="GreaterThanOrEqualToThreshold",
                                 **alarm)
+    # As a student leaves the account once AWS has finished: every function Active, its last update done.
+    settled(lam, *(f"{prefix}-{sid}" for prefix in ("layer-consumer", "vpc-lambda", "async-processor", "sqs-consumer",
+                                                    "dlq-processor", "rate-limited-function")))
     return built

@@ -5,7 +5,7 @@ import json
 from checks import policy_evaluation, python_behaviour
 from checks.lambda_medium.common import configuration, function_exists, memory_check, runtime_check
 from checks.lambda_medium.deployed import code_check, redeploy, where
-from checks.shared import missing_role_fix, role_name, role_policy_documents
+from checks.shared import missing_role_fix, role_name, role_policy_documents, role_request
 from grader import shell
 from grader.rubric import Context, Task, Verdict, failed, passed
 
@@ -148,6 +148,18 @@ def environment(ctx: Context) -> Verdict:
     return passed("the three variables match the VPC configuration")
 
 
+def eni_resources(ctx: Context) -> dict[str, list[str]]:
+    """The resources IAM evaluates each ENI action on when Lambda joins the function to its VPC: the network
+    interface, and for its creation the subnets and security groups too; describing supports no resource but
+    ``*`` (Service Authorization Reference, Amazon EC2). A role scoped to network-interface/* alone is refused
+    ("The provided execution role does not have permissions to call CreateNetworkInterface on EC2")."""
+    interface = ctx.arn("ec2", "network-interface/*")
+    created = [interface, *(ctx.arn("ec2", f"subnet/{s}") for s in subnet_ids(ctx)),
+               *(ctx.arn("ec2", f"security-group/{g}") for g in group_ids(ctx))]
+    return {"ec2:CreateNetworkInterface": created, "ec2:DescribeNetworkInterfaces": ["*"],
+            "ec2:DeleteNetworkInterface": [interface]}
+
+
 @TASK.check("3.7", "Execution role allows the ENI actions", points=1.5, requires=exists)
 def eni_permissions(ctx: Context) -> Verdict:
     role = (configuration(ctx, FUNCTION) or {}).get("Role")
@@ -156,7 +168,7 @@ def eni_permissions(ctx: Context) -> Verdict:
                        "--policy-arn", ctx.fill(VPC_ACCESS))
     if documents is None:
         return failed(f"the execution role {role} does not exist", hint=missing_role_fix(role, attach))
-    missing = policy_evaluation.missing_actions(documents, ENI_ACTIONS)
+    missing = policy_evaluation.missing_on(documents, eni_resources(ctx), **role_request(ctx))
     if missing:
         return failed(f"the execution role does not allow {', '.join(missing)}", hint=attach, role=role)
     return passed("the execution role allows creating, describing and deleting network interfaces", role=role)

@@ -1,6 +1,7 @@
 """Task 4: async-processor-<id> sends results to SQS destinations."""
 
 from checks import python_behaviour
+from checks.aws_rules import QUEUE_SEND_ACTIONS, async_limits, queue_role_fix
 from checks.lambda_medium.common import (
     create_queue_hint,
     function_exists,
@@ -10,6 +11,7 @@ from checks.lambda_medium.common import (
     set_queue_attributes_fix,
 )
 from checks.lambda_medium.deployed import code_check, redeploy, where
+from checks.shared import configuration
 from grader import shell
 from grader.rubric import Context, Task, Verdict, failed, passed
 
@@ -32,13 +34,23 @@ def invoke_config(ctx: Context) -> dict:
     return ctx.facts.event_invoke_config(ctx.name(FUNCTION)) or {}
 
 
+def configure_fix(ctx: Context, *before: str) -> str:
+    """The whole asynchronous configuration, after what it needs: AWS accepts the two destinations only
+    when the function's role may send to them, so the grant comes first when the role lacks it."""
+    role = (configuration(ctx, FUNCTION) or {}).get("Role")
+    queues = [queue_arn(ctx, prefix) or ctx.arn("sqs", ctx.name(prefix)) for prefix in (SUCCESS, FAILURE)]
+    grant = queue_role_fix(ctx, role, QUEUE_SEND_ACTIONS, queues, ctx.name("lambda-destinations"))
+    return shell.fix(*(ctx.fill(line) for line in before), grant, ctx.fill(INVOKE_CONFIG_HINT))
+
+
 @TASK.check("4.4", "Async invocation: 2 retries, maximum event age 6 hours", points=1.5, requires=exists,
             hint=INVOKE_CONFIG_HINT)
 def retries_and_age(ctx: Context) -> Verdict:
     config = ctx.facts.event_invoke_config(ctx.name(FUNCTION))
     if config is None:
-        return failed(f"{ctx.name(FUNCTION)} has no asynchronous invocation configuration")
-    retries, age = config.get("MaximumRetryAttempts"), config.get("MaximumEventAgeInSeconds")
+        return failed(f"{ctx.name(FUNCTION)} has no asynchronous invocation configuration", hint=configure_fix(ctx))
+    # A limit never set is left out of AWS's answer, and AWS then applies its default (aws_rules.async_limits).
+    retries, age, defaults = async_limits(config)
     problems, options = [], []
     if retries != 2:
         problems.append(f"retry attempts {retries} (expected 2)")
@@ -50,7 +62,7 @@ def retries_and_age(ctx: Context) -> Verdict:
         # update- changes only what it names: the destinations stay as they are.
         return failed("; ".join(problems), hint=shell.aws(
             "lambda", "update-function-event-invoke-config", "--function-name", ctx.name(FUNCTION), *options))
-    return passed("2 retries, events kept 6 hours")
+    return passed(f"2 retries, events kept 6 hours{defaults}")
 
 
 def destination_check(check_id: str, kind: str, queue: str, other: str, points: float):
@@ -61,13 +73,14 @@ def destination_check(check_id: str, kind: str, queue: str, other: str, points: 
         wanted = queue_arn(ctx, queue)
         if wanted is None:
             return failed(f"the queue {ctx.name(queue)} does not exist; create it first",
-                          hint=ctx.fill(shell.fix(create_queue_hint(queue, {"MessageRetentionPeriod": "86400"}),
-                                                  INVOKE_CONFIG_HINT)))
+                          hint=configure_fix(ctx, create_queue_hint(queue, {"MessageRetentionPeriod": "86400"})))
         if target == wanted:
             return passed(f"on {kind.lower()}: {ctx.name(queue)}")
         if target and target == queue_arn(ctx, other):
-            return failed(f"on {kind.lower()} goes to {ctx.name(other)}: success and failure are swapped")
-        return failed(f"on {kind.lower()} goes to {target or 'nowhere'}, expected {wanted}", destination=target)
+            return failed(f"on {kind.lower()} goes to {ctx.name(other)}: success and failure are swapped",
+                          hint=configure_fix(ctx))
+        return failed(f"on {kind.lower()} goes to {target or 'nowhere'}, expected {wanted}", hint=configure_fix(ctx),
+                      destination=target)
 
     return destination
 

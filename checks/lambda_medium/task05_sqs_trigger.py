@@ -1,6 +1,7 @@
 """Task 5: sqs-consumer-<id> is triggered by task-queue-<id> with partial batch responses."""
 
 from checks import python_behaviour
+from checks.aws_rules import QUEUE_TRIGGER_ACTIONS, queue_role_fix
 from checks.lambda_medium.common import (
     ENABLING,
     function_exists,
@@ -12,6 +13,8 @@ from checks.lambda_medium.common import (
     trigger_from,
 )
 from checks.lambda_medium.deployed import code_check, redeploy, where
+from checks.shared import configuration
+from grader import shell
 from grader.rubric import Context, Task, Verdict, failed, passed
 
 TASK = Task(5, "SQS trigger", points=10)
@@ -41,7 +44,10 @@ def trigger(ctx: Context) -> Verdict:
         return failed(f"the queue {ctx.name(QUEUE)} does not exist (see 5.1)")
     found = mapping(ctx)
     if found is None:
-        return failed(f"{ctx.name(FUNCTION)} has no trigger from {ctx.name(QUEUE)}")
+        # AWS creates the trigger only when the function's role may read the queue: granted first if need be.
+        grant = queue_role_fix(ctx, (configuration(ctx, FUNCTION) or {}).get("Role"), QUEUE_TRIGGER_ACTIONS,
+                               [queue_arn(ctx, QUEUE)], ctx.name("sqs-trigger"))
+        return failed(f"{ctx.name(FUNCTION)} has no trigger from {ctx.name(QUEUE)}", hint=shell.fix(grant, ctx.fill(MAPPING_HINT)))
     state, uuid = found.get("State"), found.get("UUID")
     if state == "Enabled":
         return passed(f"trigger {uuid} is Enabled", uuid=uuid, state=state)

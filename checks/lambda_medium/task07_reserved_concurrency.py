@@ -1,8 +1,10 @@
 """Task 7: rate-limited-function-<id> never runs more than 5 at once."""
 
 from checks import python_behaviour
+from checks.account_concurrency import no_room
 from checks.lambda_medium.common import configuration, function_exists
 from checks.lambda_medium.deployed import code_check, redeploy, where
+from grader import shell
 from grader.rubric import Context, Task, Verdict, failed, passed
 
 TASK = Task(7, "Reserved concurrency", points=6)
@@ -11,16 +13,21 @@ FUNCTION = "rate-limited-function"
 exists = function_exists(TASK, "7.1", FUNCTION, points=2, timeout=15)
 
 
-@TASK.check(
-    "7.2", "Reserved concurrency is 5", points=2.5, requires=exists,
-    hint="aws lambda put-function-concurrency --function-name rate-limited-function-{sid} "
-    "--reserved-concurrent-executions 5",
-)
+RESERVE = ("aws lambda put-function-concurrency --function-name rate-limited-function-{sid} "
+           "--reserved-concurrent-executions 5")
+
+
+@TASK.check("7.2", "Reserved concurrency is 5", points=2.5, requires=exists, hint=RESERVE)
 def reserved(ctx: Context) -> Verdict:
     value = ctx.facts.reserved_concurrency(ctx.name(FUNCTION))
     if value == 5:
         return passed("reserved concurrency 5")
-    return failed(f"reserved concurrency is {'not set' if value is None else value} (expected 5)", reserved=value)
+    message = f"reserved concurrency is {'not set' if value is None else value} (expected 5)"
+    # A new account's quota (10) leaves no room for any reservation: AWS refuses the fix until it is raised.
+    refused = no_room(ctx, 5, value or 0)
+    if refused:
+        return failed(f"{message}; {refused.message}", hint=shell.fix(refused.request, ctx.fill(RESERVE)), reserved=value)
+    return failed(message, reserved=value)
 
 
 @TASK.check(

@@ -9,6 +9,7 @@ from checks.shared import (
     missing_role_fix,
     role_name,
     role_policy_documents,
+    role_request,
 )
 from grader import shell
 from grader.rubric import Context, Task, Verdict, failed, passed
@@ -74,6 +75,14 @@ def has_extension(ctx: Context) -> Verdict:
     return failed("none of your functions has a LambdaInsightsExtension layer", hint=insights_hint(ctx))
 
 
+def insights_log_resources(ctx: Context) -> dict[str, list[str]]:
+    """Where the extension writes: log streams of /aws/lambda-insights (CloudWatch user guide, Lambda Insights;
+    AWS's managed policy grants the two actions on arn:aws:logs:*:*:log-group:/aws/lambda-insights:*). A role
+    that may write only to /aws/lambda/<function>, as the console's own policy, may not write there."""
+    group = ctx.arn("logs", "log-group:/aws/lambda-insights")
+    return {"logs:CreateLogStream": [f"{group}:*"], "logs:PutLogEvents": [f"{group}:log-stream:*"]}
+
+
 @TASK.check("8.2", "That function's role may write Lambda Insights logs", points=3, requires=has_extension)
 def role_can_report(ctx: Context) -> Verdict:
     reasons = []
@@ -88,7 +97,7 @@ def role_can_report(ctx: Context) -> Verdict:
             reasons.append(f"{name}: role {role} does not exist")
             absent.append(role)
             continue
-        missing = policy_evaluation.missing_actions(documents, LOG_ACTIONS)
+        missing = policy_evaluation.missing_on(documents, insights_log_resources(ctx), **role_request(ctx))
         if not missing:
             return passed(f"{name}'s role allows {' and '.join(LOG_ACTIONS)}", role=role)
         reasons.append(f"{name}'s role does not allow {', '.join(missing)}")

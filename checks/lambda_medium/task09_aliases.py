@@ -100,6 +100,8 @@ def canary_fix(ctx: Context, prod_version: str | None) -> str:
         shell.comment("a new version needs a change since the last one (publish-version returns the last one "
                       "otherwise), for example its description:"),
         shell.aws("lambda", "update-function-configuration", "--function-name", name, "--description", "Release 2"),
+        # AWS refuses to publish while the update is in progress (ResourceConflictException): wait for it.
+        shell.aws("lambda", "wait", "function-updated-v2", "--function-name", name),
         shell.aws("lambda", "publish-version", "--function-name", name, "--query", "Version", "--output", "text"),
         shell.comment(f"publish-version prints the new version: {following} here unless a version was deleted"),
         route(following))

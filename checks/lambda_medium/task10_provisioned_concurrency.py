@@ -3,7 +3,9 @@
 import json
 import math
 
+from checks.account_concurrency import no_room
 from grader import shell
+from grader.model import Status
 from grader.rubric import Context, Task, Verdict, failed, passed
 
 TASK = Task(10, "Provisioned concurrency", points=8)
@@ -37,14 +39,34 @@ def provision_fix(ctx: Context, weights: dict | None) -> str:
     if not weights:
         return provision
     alias = ["lambda", "update-alias", "--function-name", ctx.name(FUNCTION), "--name", "PROD"]
+    # Weights come off with empty AdditionalVersionWeights, the form recorded against AWS (LocalStack's
+    # test_alias_lifecycle, update_alias_1_1: the alias then has no RoutingConfig).
     return shell.fix(shell.comment("take PROD's weights off, provision it, then put the same weights back:"),
-                     shell.aws(*alias, "--routing-config", "{}"), provision,
+                     shell.aws(*alias, "--routing-config", json.dumps({"AdditionalVersionWeights": {}})), provision,
                      shell.aws(*alias, "--routing-config", json.dumps({"AdditionalVersionWeights": weights})))
+
+
+def room_for_two(ctx: Context, held: int, verdict: Verdict) -> Verdict:
+    """The failed verdict, or, when the account's quota has no room for 2 (a new account's 10 has none), the
+    same with why AWS refuses its fix and the quota request first. Provisioned concurrency comes out of the
+    function's reservation when it has one, else out of the unreserved pool (``held``: PROD's now)."""
+    reserved = ctx.facts.reserved_concurrency(ctx.name(FUNCTION))
+    refused = None if reserved is not None and reserved >= 2 else no_room(ctx, 2, held)
+    if refused is None:
+        return verdict
+    return failed(f"{verdict.message}; {refused.message}", hint=shell.fix(refused.request, verdict.hint or PROVISION),
+                  **verdict.evidence)
 
 
 @TASK.check("10.1", "Provisioned concurrency 2 on PROD", points=3, hint=PROVISION)
 def provisioned(ctx: Context) -> Verdict:
     config = ctx.facts.provisioned_concurrency(ctx.name(FUNCTION), "PROD")
+    held = int((config or {}).get("RequestedProvisionedConcurrentExecutions") or 0)
+    verdict = judge_provisioned(ctx, config)
+    return verdict if verdict.status is Status.PASS else room_for_two(ctx, held, verdict)
+
+
+def judge_provisioned(ctx: Context, config: dict | None) -> Verdict:
     if config is None:
         weights = prod_weights(ctx)
         if weights:

@@ -17,6 +17,7 @@ EMULATOR_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key":
 # Recorded AWS behaviours, on by default, tuned or turned off by these (patches.Switches):
 SETTLE_SECONDS_VARIABLE = "GRADER_EMULATOR_SETTLE_SECONDS"  # event source mappings: Creating/Updating... this long
 SCALING_ALARMS_VARIABLE = "GRADER_EMULATOR_SCALING_ALARMS"  # "1": target tracking creates its CloudWatch alarms
+CONCURRENCY_QUOTA_VARIABLE = "GRADER_EMULATOR_CONCURRENCY_QUOTA"  # "10": every account is a new account
 
 
 class EmulatorUnavailable(RuntimeError):
@@ -25,14 +26,16 @@ class EmulatorUnavailable(RuntimeError):
 
 @dataclass
 class Emulator:
-    """moto on loopback. ``settle_seconds`` and ``scaling_alarms`` switch on recorded AWS behaviours (see
-    ``patches.Switches``); None takes them from $GRADER_EMULATOR_SETTLE_SECONDS / $GRADER_EMULATOR_SCALING_ALARMS,
-    else the recorded behaviour (on). Like moto's state, they are process-wide."""
+    """moto on loopback. ``settle_seconds``, ``scaling_alarms`` and ``concurrency_quota`` tune recorded AWS
+    behaviours (see ``patches.Switches``); None takes them from $GRADER_EMULATOR_SETTLE_SECONDS /
+    $GRADER_EMULATOR_SCALING_ALARMS / $GRADER_EMULATOR_CONCURRENCY_QUOTA, else their defaults. Like moto's
+    state, they are process-wide."""
 
     host: str = "127.0.0.1"
     port: int = 0
     settle_seconds: float | None = None
     scaling_alarms: bool | None = None
+    concurrency_quota: int | None = None
     _server: Any = field(default=None, repr=False)
 
     @property
@@ -55,7 +58,8 @@ class Emulator:
             patches.apply()
         except patches.UntestedMotoVersion as exc:
             raise EmulatorUnavailable(str(exc)) from exc
-        patches.configure(settle_seconds=self._settle_seconds(), scaling_alarms=self._scaling_alarms())
+        patches.configure(settle_seconds=self._settle_seconds(), scaling_alarms=self._scaling_alarms(),
+                          concurrency_quota=self._concurrency_quota())
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no access log on the student's terminal
         self._server = ThreadedMotoServer(ip_address=self.host, port=self.port, verbose=False)
         self._server.start()
@@ -79,6 +83,17 @@ class Emulator:
             return bool(self.scaling_alarms)
         value = os.environ.get(SCALING_ALARMS_VARIABLE, "").strip().lower()
         return value not in ("0", "false", "no", "off") if value else _default_switches().scaling_alarms
+
+    def _concurrency_quota(self) -> int:
+        if self.concurrency_quota is not None:
+            return int(self.concurrency_quota)
+        value = os.environ.get(CONCURRENCY_QUOTA_VARIABLE, "").strip()
+        if not value:
+            return _default_switches().concurrency_quota
+        if not value.isdigit() or int(value) < 1:
+            raise EmulatorUnavailable(f"{CONCURRENCY_QUOTA_VARIABLE}={value!r} is not a quota (a whole number, 10 for "
+                                      "a new account)")
+        return int(value)
 
     def stop(self) -> None:
         if self._server is not None:

@@ -15,6 +15,7 @@ from typing import Any
 
 import checks
 from grader.roster import Student
+from grader.sandbox import settled_at_once
 
 DEMO_SIZE = 30
 DEMO_ROLE = "arn:aws:iam::{account_id}:role/grader"
@@ -48,7 +49,8 @@ def seed(emulator: Any, name: str, students: list[Student], region: str, varied:
         def client(service: str, credentials: Any = credentials) -> Any:
             return emulator.client(service, region, credentials)
 
-        solution.build(client, student.student_id)
+        with settled_at_once():  # as a student leaves it long before grading
+            solution.build(client, student.student_id)
         sid = student.student_id
         if stage >= 1:
             client("lambda").delete_function_concurrency(FunctionName=f"rate-limited-function-{sid}")

@@ -50,9 +50,12 @@ def build_lab_with_cli(aws: LabCli, bucket: str) -> None:
         return arn
 
     def create(name: str, role_arn: str, extra: str, code: str) -> str:
-        return aws(f"lambda create-function --function-name {name} --runtime python3.12 --architectures x86_64 "
-                   f"--role {role_arn} --handler lambda_function.lambda_handler --zip-file fileb://{tmp}/{code}.zip "
-                   f"{extra} --query FunctionArn --output text")
+        arn = aws(f"lambda create-function --function-name {name} --runtime python3.12 --architectures x86_64 "
+                  f"--role {role_arn} --handler lambda_function.lambda_handler --zip-file fileb://{tmp}/{code}.zip "
+                  f"{extra} --query FunctionArn --output text")
+        # A new function is Pending, and can be neither changed nor invoked, until Active (the console waits too).
+        aws(f"lambda wait function-active-v2 --function-name {name}")
+        return arn
 
     def proxy_api(name: str, path: str, function_arn: str, stage: str) -> str:
         api = aws(f"apigateway create-rest-api --name {name} --query id --output text")

@@ -61,8 +61,9 @@ def build_with_cli(aws: AwsCli, sid: str, erratum_dimension: bool = False) -> No
         {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
     role = aws(f"iam create-role --role-name lambda-exec-{sid} --assume-role-policy-document '{trust}' "
                "--query Role.Arn --output text")
+    # AWS checks the role before it accepts a trigger (the README's task 5 attaches the SQS execution policy).
     for policy in ("service-role/AWSLambdaBasicExecutionRole", "service-role/AWSLambdaVPCAccessExecutionRole",
-                   "CloudWatchLambdaInsightsExecutionRolePolicy"):
+                   "CloudWatchLambdaInsightsExecutionRolePolicy", "service-role/AWSLambdaSQSQueueExecutionRole"):
         aws(f"iam attach-role-policy --role-name lambda-exec-{sid} --policy-arn arn:aws:iam::aws:policy/{policy}")
     region, account = "us-east-1", aws("sts get-caller-identity --query Account --output text")
 
@@ -88,6 +89,10 @@ def build_with_cli(aws: AwsCli, sid: str, erratum_dimension: bool = False) -> No
     aws(f"sqs create-queue --queue-name lambda-failure-queue-{sid} --attributes MessageRetentionPeriod=86400")
     aws(f"{create} --function-name async-processor-{sid} --memory-size 256")
     queue = f"arn:aws:sqs:{region}:{account}"
+    # ... and before it accepts a destination or dead-letter queue (the README's tasks 4 and 6).
+    send = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": [
+        f"{queue}:lambda-success-queue-{sid}", f"{queue}:lambda-failure-queue-{sid}", f"{queue}:lambda-dlq-{sid}"]}]})
+    aws(f"iam put-role-policy --role-name lambda-exec-{sid} --policy-name queues --policy-document '{send}'")
     destinations = json.dumps({"OnSuccess": {"Destination": f"{queue}:lambda-success-queue-{sid}"},
                                "OnFailure": {"Destination": f"{queue}:lambda-failure-queue-{sid}"}})
     aws(f"lambda put-function-event-invoke-config --function-name async-processor-{sid} "
@@ -99,6 +104,7 @@ def build_with_cli(aws: AwsCli, sid: str, erratum_dimension: bool = False) -> No
         "--batch-size 10 --maximum-batching-window-in-seconds 5 --function-response-types ReportBatchItemFailures")
 
     aws(f"sqs create-queue --queue-name lambda-dlq-{sid} --attributes MessageRetentionPeriod=1209600")
+    aws(f"lambda wait function-active-v2 --function-name async-processor-{sid}")  # the README's task 6, as on AWS
     aws(f"lambda update-function-configuration --function-name async-processor-{sid} "
         f"--dead-letter-config TargetArn={queue}:lambda-dlq-{sid}")
     aws(f"{create} --function-name dlq-processor-{sid}")
@@ -107,10 +113,12 @@ def build_with_cli(aws: AwsCli, sid: str, erratum_dimension: bool = False) -> No
     aws(f"{create} --function-name rate-limited-function-{sid} --timeout 15")
     aws(f"lambda put-function-concurrency --function-name rate-limited-function-{sid} --reserved-concurrent-executions 5")
 
+    aws(f"lambda wait function-updated-v2 --function-name layer-consumer-{sid}")  # the README's task 9
     aws(f"lambda publish-version --function-name layer-consumer-{sid} --description 'Initial production version'")
     aws(f"lambda create-alias --function-name layer-consumer-{sid} --name PROD --function-version 1")
     aws(f"lambda create-alias --function-name layer-consumer-{sid} --name STAGING --function-version '$LATEST'")
     aws(f"lambda update-function-configuration --function-name layer-consumer-{sid} --description v2")
+    aws(f"lambda wait function-updated-v2 --function-name layer-consumer-{sid}")  # AWS refuses to publish meanwhile
     aws(f"lambda publish-version --function-name layer-consumer-{sid}")
     # Provisioned concurrency (task 10) before the canary weights (task 9): AWS refuses it on a weighted alias.
     aws(f"lambda put-provisioned-concurrency-config --function-name layer-consumer-{sid} "

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from checks.building import settled
 from grader import shell
 from grader.model import Status, StudentResult
 from tests.acceptance.test_aws_cli_student import AwsCli, write_student_code
@@ -78,6 +79,12 @@ def fix_and_regrade(account: Account, aws: AwsCli, sid: str, mistake, tasks: set
     assert fixes, "no fix printed"
     for fix in fixes:
         run_fix(aws, fix)
+    # Graded again once AWS has applied the fixes (a function updated by one reads InProgress for a while).
+    lambda_client = account.client("lambda")
+    listed = [f["FunctionName"] for page in lambda_client.get_paginator("list_functions").paginate()
+              for f in page["Functions"]]
+    settled(lambda_client, *(name for name in listed
+                             if name.endswith(sid) or not account.assessment.names_end_in_student_id))
     again = account.grade_run(sid).students[0]
     still = {c.id: c.message for t in again.tasks for c in t.checks if c.status not in (Status.PASS, Status.WARN)}
     assert not still, f"still failing after the printed fixes {fixes}: {still}"
@@ -174,6 +181,20 @@ def public_instead_of_cross_account(a, sid):
                           Principal="*")
 
 
+def own_account_under_the_statement_id(a, sid):
+    """AllowCrossAccountInvoke names the student's own account: the fix must remove it before adding it again
+    (AWS refuses a statement id twice: tests/recordings/lambda/AddPermission.json statement-id-exists)."""
+    lam(a).remove_permission(FunctionName=f"layer-consumer-{sid}", StatementId="AllowCrossAccountInvoke")
+    lam(a).add_permission(FunctionName=f"layer-consumer-{sid}", StatementId="AllowCrossAccountInvoke",
+                          Action="lambda:InvokeFunction", Principal="123456789012")
+
+
+def no_provisioned_concurrency_behind_weights(a, sid):
+    """PROD keeps its canary weights: AWS refuses provisioned concurrency until they come off, in the recorded
+    form (tests/recordings/lambda/UpdateAlias.json weights-removed)."""
+    lam(a).delete_provisioned_concurrency_config(FunctionName=f"layer-consumer-{sid}", Qualifier="PROD")
+
+
 def duration_threshold_30000(a, sid):
     a.client("cloudwatch").put_metric_alarm(
         AlarmName=f"Lambda-HighDuration-{sid}", Namespace="AWS/Lambda", MetricName="Duration", Statistic="Average",
@@ -204,6 +225,8 @@ MEDIUM = {
     "9.5 no canary": (no_canary, {9}),
     "10.2 scalable target from 1": (scalable_target_from_1, {10}),
     "11.2 public instead of cross-account": (public_instead_of_cross_account, {11}),
+    "11.2 own account under the statement id": (own_account_under_the_statement_id, {11}),
+    "10.1 no provisioned concurrency behind PROD's weights": (no_provisioned_concurrency_behind_weights, {10}),
     "12.3 Duration threshold 30000": (duration_threshold_30000, {12}),
     "12.4 Throttles alarm on layer-consumer-<id minus a character>": (throttles_alarm_on_a_typo, {12}),
 }
@@ -278,6 +301,14 @@ def lab_role_without_s3(a, _):
                                        PolicyArn="arn:aws:iam::aws:policy/AmazonS3FullAccess")
 
 
+def lab_permission_for_another_bucket(a, _):
+    """s3-invoke limited to a bucket that is not the lab's: it grants the lab's nothing, and the fix removes it
+    before adding it again (AWS refuses a statement id twice)."""
+    lam(a).remove_permission(FunctionName="S3FileProcessor", StatementId="s3-invoke")
+    lam(a).add_permission(FunctionName="S3FileProcessor", StatementId="s3-invoke", Action="lambda:InvokeFunction",
+                          Principal="s3.amazonaws.com", SourceArn="arn:aws:s3:::lambda-lab-deleted-last-week")
+
+
 def lab_no_retries(a, _):
     lam(a).update_function_event_invoke_config(FunctionName="AsyncProcessor", MaximumRetryAttempts=0)
 
@@ -294,6 +325,7 @@ LAB = {
     "4.3 alarm threshold 10": (lab_alarm_threshold_10, {4}),
     "5.2 trigger on Put only": (lab_trigger_on_put_only, {5}),
     "5.4 role without S3 access": (lab_role_without_s3, {5}),
+    "5.3 permission for another bucket": (lab_permission_for_another_bucket, {5}),
     "7.3 no retries": (lab_no_retries, {7}),
     "7.5 reserved concurrency 3": (lab_reserved_3, {7}),
 }
@@ -312,3 +344,27 @@ def test_lab_fix_lines_fix_the_mistake_and_nothing_else(own_account, aws, monkey
         # The student's own values are kept; the suffix's "!" went through the shell untouched.
         assert variables["GREETING_PREFIX"] == "Greetings" and variables["GREETING_SUFFIX"] == "Thanks for using our API!"
         assert "'" in fixes[0] and json.loads(shell.split_words(fixes[0])[-1].strip("'"))
+
+
+def test_lab_7_5_on_a_new_accounts_quota_asks_service_quotas_first(own_account, aws, monkeypatch):
+    """A new account's quota (10) leaves no room for 5 (tests/recordings/lambda/PutFunctionConcurrency.json):
+    the printed request raises it (the emulator grants it at once), then the reservation is accepted."""
+    import dataclasses
+
+    from grader.emulator import patches
+
+    for key, value in own_account.credentials.items():
+        monkeypatch.setenv(key.upper(), value)
+    own_account.build("lab")
+    saved = patches.configure()
+
+    def unreserved_in_a_new_account(a, sid):
+        lam(a).delete_function_concurrency(FunctionName="AsyncProcessor")
+        patches.configure(concurrency_quota=10)
+
+    try:
+        _, fixes = fix_and_regrade(own_account, aws, "lab", unreserved_in_a_new_account, {7})
+    finally:
+        patches.configure(**dataclasses.asdict(saved))
+    assert "aws service-quotas request-service-quota-increase --service-code lambda --quota-code L-B99A9384" in fixes[0]
+    assert own_account.client("lambda").get_account_settings()["AccountLimit"]["ConcurrentExecutions"] == 1000

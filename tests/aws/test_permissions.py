@@ -36,6 +36,8 @@ def test_lambda_medium_policy_covers_every_read_and_has_no_unused_action(account
     built = account.build()
     complete = built["sid"]
     others = [account.build()["sid"] for _ in range(2)]
+    # One unreserved: 7.2 reads the account's concurrency quota (lambda:GetAccountSettings) to say whether AWS has room.
+    account.client("lambda").delete_function_concurrency(FunctionName=f"rate-limited-function-{others[0]}")
     from grader.emulator import patches
 
     previous = patches.configure(settle_seconds=2.0)  # long enough to be still Updating when grading reads it
@@ -50,6 +52,7 @@ def test_lambda_medium_policy_covers_every_read_and_has_no_unused_action(account
 
 
 def test_lambda_lab_policy_covers_every_read_and_has_no_unused_action(own_account, emulator):
+    from checks.lambda_lab import solution as lab_solution
     from tests.conftest import Account, new_account_id
 
     own_account.build("lab")
@@ -57,8 +60,13 @@ def test_lambda_lab_policy_covers_every_read_and_has_no_unused_action(own_accoun
         RoleName="S3FileProcessor-role", PolicyName="extra", PolicyDocument=json.dumps(
             {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*"}]}))
     empty = Account(emulator, credentials=emulator.account_credentials(new_account_id()), assessment=LAB)
+    unreserved = Account(emulator, credentials=emulator.account_credentials(new_account_id()), assessment=LAB,
+                         solution=lab_solution)
+    unreserved.build("unreserved")
+    unreserved.client("lambda").delete_function_concurrency(FunctionName="AsyncProcessor")
     used = used_actions(own_account, LAB, ["lab"], inventory=False) | used_actions(own_account, LAB, ["lab"], True)
     used |= used_actions(empty, LAB, ["nobody"], inventory=False)  # looks for the lab in other regions
+    used |= used_actions(unreserved, LAB, ["unreserved"], inventory=False)  # 7.5 reads the concurrency quota
     assert_policy_is(policy_actions(facts_read(LAB)), used)
     assert "lambda:ListTags" in policy_actions(facts_read(LAB))  # 6.4 reads the tags GetFunction returns
     assert {"apigateway:GET", "s3:ListAllMyBuckets", "s3:GetBucketNotification", "s3:ListBucket",

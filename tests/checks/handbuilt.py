@@ -89,6 +89,7 @@ class HandBuiltFacts:
     resources: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # API id -> resources (methods embedded)
     stages: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # API id -> stages
     buckets: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> {"notifications": ..., "keys": [...]}
+    concurrency_quota: int = 1000  # the Region's Lambda concurrency quota (AWS's default; a new account's is 10)
     packages: dict[str, Package] = field(default_factory=dict)  # function -> its deployment package
     layer_contents: dict[str, Package] = field(default_factory=dict)  # layer version ARN -> its content
     inventory: bool = False
@@ -168,6 +169,16 @@ class HandBuiltFacts:
 
     def reserved_concurrency(self, name: str) -> int | None:
         return self.reserved.get(name) if name in self.configurations else None
+
+    def account_concurrency(self) -> dict[str, int]:
+        """As GetAccountSettings has it: a reservation holds the function's provisioned concurrency, else the
+        provisioned concurrency comes out of the unreserved pool (tests/recordings/lambda/GetAccountSettings.json)."""
+        provisioned: dict[str, int] = {}
+        for (function, _qualifier), config in self.provisioned.items():
+            provisioned[function] = provisioned.get(function, 0) + int(config.get("RequestedProvisionedConcurrentExecutions") or 0)
+        used = sum(max(self.reserved.get(n, 0), provisioned.get(n, 0)) for n in set(self.reserved) | set(provisioned))
+        return {"ConcurrentExecutions": self.concurrency_quota,
+                "UnreservedConcurrentExecutions": self.concurrency_quota - used}
 
     def layer_names(self) -> set[str]:
         return set(self.layer_versions)

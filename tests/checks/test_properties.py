@@ -131,6 +131,11 @@ class GeneratedFacts:
     def reserved_concurrency(self, name):
         return self._draw(("reserved", name), st.integers(-1, 1000))
 
+    def account_concurrency(self):
+        return self._draw(("account",), st.fixed_dictionaries({}, optional={
+            "ConcurrentExecutions": st.integers(0, 2000), "UnreservedConcurrentExecutions": st.integers(-100, 2000)}),
+            False)
+
     # Deployment packages: the assessments' own code, fragments, stubs, any bytes, and (PACKAGE) the lab's
     # code with its lines shuffled (mostly not Python); or a package that cannot be judged.
     def function_package(self, name):

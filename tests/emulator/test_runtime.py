@@ -6,7 +6,7 @@ import base64
 import json
 import time
 
-from checks.building import LAMBDA_TRUST, zip_of
+from checks.building import LAMBDA_TRUST, settled, zip_of
 from tests.conftest import new_student_id
 from tests.support.emulator import wait_for_deliveries
 
@@ -36,6 +36,7 @@ def make_function(account, code: str, **extra):
     role = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(LAMBDA_TRUST))["Role"]["Arn"]
     lam.create_function(FunctionName=name, Runtime="python3.12", Role=role, Handler="lambda_function.lambda_handler",
                         Code={"ZipFile": zip_of({"lambda_function.py": code})}, Timeout=15, **extra)
+    settled(lam, name)  # AWS refuses to invoke a function while it is Pending
     return name, role
 
 

@@ -134,6 +134,7 @@ class AwsAccount:
     log_groups: dict[str, int | None] = field(default_factory=dict)  # name -> retention days
     apis: list[RestApi] = field(default_factory=list)
     buckets: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> {"lambda": [(fn, events)], "keys": [...]}
+    concurrency_quota: int = 1000  # GetAccountSettings' ConcurrentExecutions (AWS's default; a new account's is 10)
 
     # --- names ---------------------------------------------------------------------------------
 
@@ -217,6 +218,7 @@ class AwsAccount:
             ("lambda", "ListVersionsByFunction"): here(self._list_versions),
             ("lambda", "GetProvisionedConcurrencyConfig"): here(self._provisioned),
             ("lambda", "GetPolicy"): here(self._get_policy),
+            ("lambda", "GetAccountSettings"): here(self._account_settings),
             ("sqs", "GetQueueUrl"): here(self._queue_url),
             ("sqs", "ListQueues"): here(self._list_queues, {}),
             ("sqs", "GetQueueAttributes"): here(self._queue_attributes),
@@ -493,6 +495,18 @@ class AwsAccount:
         if function is None:
             return self._not_found(params["FunctionName"])
         return ok({"Versions": [self.configuration(function, v, listed=True) for v in ("$LATEST", *function.versions)]})
+
+    def _account_settings(self, params: dict[str, Any]) -> Answer:
+        """The quota and what is unreserved: a reservation holds the function's provisioned concurrency, else
+        that comes out of the unreserved pool (corpus lambda/GetAccountSettings, established-account)."""
+        _expect(params)
+        response = corpus.response("lambda", "GetAccountSettings", "default-quota")
+        used = sum(max(f.reserved or 0, sum(int(c["requested"]) for c in f.provisioned.values()))
+                   for f in self.functions.values())
+        response["AccountLimit"].update(ConcurrentExecutions=self.concurrency_quota,
+                                        UnreservedConcurrentExecutions=self.concurrency_quota - used)
+        response["AccountUsage"]["FunctionCount"] = len(self.functions)
+        return ok(response)
 
     def _provisioned(self, params: dict[str, Any]) -> Answer:
         _expect(params, {"FunctionName", "Qualifier"})

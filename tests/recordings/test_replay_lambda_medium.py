@@ -133,3 +133,60 @@ def test_an_own_layer_named_like_the_extension_is_not_lambda_insights(inventory)
         f"layer-consumer-{SID} has LambdaInsightsExtension:1 published by your own account: a look-alike, not AWS's "
         "Lambda Insights extension (published by 580247275435 in us-east-1)")
     assert student.tasks[7].score == 0
+
+
+def test_a_new_accounts_quota_is_named_with_the_request_that_raises_it():
+    """A new account's concurrency quota is 10, all of which AWS keeps unreserved (corpus lambda/
+    GetAccountSettings new-account; lambda/PutFunctionConcurrency and PutProvisionedConcurrencyConfig
+    new-account-below-minimum): tasks 7 and 10 are refused until Service Quotas raises it."""
+    account = medium_account(SID)
+    account.concurrency_quota = 10
+    account.functions[f"rate-limited-function-{SID}"].reserved = None
+    account.functions[f"layer-consumer-{SID}"].provisioned.clear()
+    by_name, inventory = grade_both_ways(account, SID, ASSESSMENT)
+    assert by_name == inventory
+    for check_id, wanted in (("7.2", 5), ("10.1", 2)):
+        found = check(by_name, check_id)
+        assert found.status.value == "fail"
+        assert f"AWS refuses {wanted} in this account: its concurrency quota in us-east-1 is 10" in found.message
+        assert "minimum value of [10]" in found.message
+        assert ("aws service-quotas request-service-quota-increase --service-code lambda --quota-code L-B99A9384 "
+                "--desired-value 1000") in found.hint
+
+
+def test_the_default_quota_leaves_room_and_says_nothing_of_it():
+    account = medium_account(SID)
+    account.functions[f"rate-limited-function-{SID}"].reserved = None
+    student = grade(account, SID, ASSESSMENT, False)
+    assert check(student, "7.2").message == "reserved concurrency is not set (expected 5)"
+
+
+def test_a_permission_counts_only_for_whom_and_when_it_grants():
+    """Principals and conditions as AWS stores them (corpus lambda/AddPermission: role-principal,
+    function-url-for-an-organization, alexa-skill): a role of the other account may invoke; anyone limited to an
+    organization, to a function URL or to an Alexa skill's token is not another account invoking directly."""
+    function = f"arn:aws:lambda:us-east-1:{medium_account(SID).account}:function:layer-consumer-{SID}"
+    for statement, verdict in (
+        ({"Principal": {"AWS": "arn:aws:iam::111122223333:role/Invoker"}}, "pass"),
+        ({"Principal": "*", "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-1234567890"}}}, "fail"),
+        ({"Principal": "*", "Action": "lambda:InvokeFunctionUrl",
+          "Condition": {"StringEquals": {"lambda:FunctionUrlAuthType": "NONE"}}}, "fail"),
+        ({"Principal": "*", "Condition": {"StringEquals": {"lambda:EventSourceToken": "amzn1.ask.skill.x"}}}, "fail"),
+    ):
+        account = medium_account(SID)
+        account.functions[f"layer-consumer-{SID}"].statements = [
+            {"Sid": "grant", "Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": function, **statement}]
+        found = check(grade(account, SID, ASSESSMENT, False), "11.2")
+        assert found.status.value == verdict, (statement, found.message)
+
+
+def test_limits_aws_leaves_out_are_its_defaults():
+    """A configuration whose limits were never set has neither key (corpus lambda/GetFunctionEventInvokeConfig
+    destinations-without-limits): AWS then retries twice and keeps events 6 hours, which is what task 4 asks."""
+    account = medium_account(SID)
+    settings = account.functions[f"async-processor-{SID}"].invoke_config
+    settings.pop("MaximumRetryAttempts", None)
+    settings.pop("MaximumEventAgeInSeconds", None)
+    found = check(grade(account, SID, ASSESSMENT, False), "4.4")
+    assert found.status.value == "pass"
+    assert found.message == "2 retries, events kept 6 hours (retry attempts and event age not set: AWS's defaults apply)"

@@ -33,3 +33,17 @@ def botocore_constraints(service: str, shape: str) -> dict:
     import botocore.session
 
     return botocore.session.get_session().get_service_model(service).shape_for(shape).metadata
+
+
+def assert_refused_as_recorded(excinfo, service: str, operation: str, case: str, **replace: str) -> None:
+    """The emulator refused as AWS did in the recorded case (``tests/recordings/<service>/<operation>.json``):
+    the same code, status and message, the recording's values replaced (``replace``: recorded -> here)."""
+    from tests.recordings import corpus
+
+    recorded = corpus.error(service, operation, case)
+    message = recorded["Message"]
+    for old, new in replace.items():
+        message = message.replace(old, new)
+    response = excinfo.value.response
+    assert (response["Error"]["Code"], response["ResponseMetadata"]["HTTPStatusCode"], response["Error"]["Message"]) == (
+        recorded["Code"], recorded["HTTPStatusCode"], message)

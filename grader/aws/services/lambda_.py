@@ -90,6 +90,15 @@ class LambdaFacts(ServiceFacts):
         found = self.read("lambda", "GetFunction", FunctionName=name)
         return ((found or {}).get("Concurrency") or {}).get("ReservedConcurrentExecutions")
 
+    @reads("lambda:GetAccountSettings")
+    def account_concurrency(self) -> dict[str, int]:
+        """The Region's concurrency quota and what is left unreserved (GetAccountSettings' ``AccountLimit``:
+        ``ConcurrentExecutions``, ``UnreservedConcurrentExecutions``); a new account's quota is 10."""
+        found = self.read("lambda", "GetAccountSettings") or {}
+        limit = expect(found.get("AccountLimit") or {}, dict, "lambda:GetAccountSettings")
+        return {key: int(limit[key]) for key in ("ConcurrentExecutions", "UnreservedConcurrentExecutions")
+                if isinstance(limit.get(key), (int, float))}
+
     @reads("lambda:ListLayers")
     def layer_names(self) -> set[str]:
         """Names of every layer in the region (one paginated listing)."""

@@ -22,8 +22,14 @@ from grader.emulator.patches import (
     enforcement,
     iam,
     lambda_,
+    lambda_aliases,
+    lambda_concurrency,
     lambda_packages,
+    lambda_permissions,
+    lambda_roles,
+    lambda_states,
     s3,
+    service_quotas,
     sqs,
 )
 from grader.emulator.patches._common import SWITCHES, Switches, UntestedMotoVersion
@@ -64,6 +70,19 @@ PATCHES: tuple[Patch, ...] = (
     Patch("lambda", "UpdateFunctionCode ignores Architectures", lambda_.update_code_architectures),
     Patch("lambda", "Invoke runs functions in Docker (offline: a Docker error), Event and DryRun synchronously",
           lambda_.local_python_runtime),
+    Patch("lambda", "a destination, dead-letter queue or SQS trigger accepted whatever the execution role may do "
+          "(AWS: InvalidParameterValueException without sqs:SendMessage / ReceiveMessage...)",
+          lambda_roles.execution_role_permissions),
+    Patch("lambda", "an alias whose weights were removed keeps an empty RoutingConfig", lambda_aliases.routing_config_removed),
+    Patch("lambda", "AddPermission: account IDs and ARNs kept bare as principals, EventSourceToken dropped, "
+          "FunctionUrlAuthType not a condition, a statement id accepted twice", lambda_permissions.aws_stored_statements),
+    Patch("lambda", "no GetAccountSettings, and no concurrency quota: reserved and provisioned concurrency accepted "
+          "whatever they leave unreserved", lambda_concurrency.account_concurrency),
+    Patch("lambda", "a function is Active and updated at once (AWS: Pending after a create, LastUpdateStatus "
+          "InProgress after an update, another change meanwhile refused with 409)", lambda_states.function_states),
+    # Service Quotas
+    Patch("service-quotas", "no RequestServiceQuotaIncrease; GetServiceQuota knows VPC's quotas only",
+          service_quotas.lambda_concurrency_requests),
     Patch("lambda", "GetFunction's Code.Location is an S3 URL nothing answers, GetLayerVersion's Content.Location "
           "the literal s3://", lambda_packages.package_locations),
     # CloudWatch

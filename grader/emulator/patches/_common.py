@@ -51,6 +51,9 @@ class Switches:
     settle_seconds: float = 1.0
     # A target-tracking policy on Lambda provisioned concurrency creates its two CloudWatch alarms.
     scaling_alarms: bool = True
+    # Every account's Lambda concurrency quota per Region (GetAccountSettings' ConcurrentExecutions) until a
+    # Service Quotas request raises it: high, so that one account holds a whole class; 10 is a new account's.
+    concurrency_quota: int = 100_000
 
 
 SWITCHES = Switches()

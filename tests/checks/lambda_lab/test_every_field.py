@@ -170,22 +170,30 @@ integration = lambda f: f.resources[HELLO_API][1]["resourceMethods"]["ANY"]["met
 permission = lambda f: f.policies[HELLO]["Statement"][0]  # noqa: E731
 NOT_INTEGRATED = "no REST API in us-east-1 has a method integrated with HelloWorldFunction"
 
-MISTAKES.add("2.1 not a proxy integration", lambda f: integration(f).__setitem__("type", "AWS"), "2.1 2.2", score=7,
-             says="ANY /HelloWorldFunction of HelloWorldFunction-API (h3ll0w0rld) is a AWS integration, not AWS_PROXY")
+# Without a proxy method to the function, the permission's source ARN names no route the lab graded: it
+# grants that route nothing (a limited permission counts only for the source it names).
+NO_PROXY_ROUTE = "and no Lambda proxy method of a REST API invokes HelloWorldFunction (2.1)"
+MISTAKES.add("2.1 not a proxy integration", lambda f: integration(f).__setitem__("type", "AWS"), "2.1 2.2 2.3", score=3,
+             says={"2.1": "ANY /HelloWorldFunction of HelloWorldFunction-API (h3ll0w0rld) is a AWS integration, not AWS_PROXY",
+                   "2.3": NO_PROXY_ROUTE})
 for label, arn in {"another function": lambda f: f.function_arn(PROCESSOR),
                    "a function whose name starts the same": lambda f: f.function_arn(HELLO + "2"),
                    "the function's name in another account": lambda f: f.function_arn(HELLO, account=OTHER_ACCOUNT),
                    "the function's name in another region": lambda f: f.function_arn(HELLO, region=OTHER_REGION)}.items():
     MISTAKES.add(f"2.1 the integration invokes {label}", lambda f, a=arn: integration(f).__setitem__(
-        "uri", invocations(f, a(f))), "2.1 2.2", score=7, says=NOT_INTEGRATED)
+        "uri", invocations(f, a(f))), "2.1 2.2 2.3", score=3,
+    says={"2.1": NOT_INTEGRATED, "2.3": NO_PROXY_ROUTE})
 MISTAKES.add("2.1 an integration URI that is no Lambda invocation", lambda f: integration(f).__setitem__(
-    "uri", invocations(f, f.function_arn(HELLO)).removesuffix("/invocations")), "2.1 2.2", score=7, says=NOT_INTEGRATED)
-MISTAKES.add("2.1 the API deleted", lambda f: f.apis.pop(0), "2.1 2.2", score=7, says=NOT_INTEGRATED)
+    "uri", invocations(f, f.function_arn(HELLO)).removesuffix("/invocations")), "2.1 2.2 2.3", score=3,
+    says={"2.1": NOT_INTEGRATED, "2.3": NO_PROXY_ROUTE})
+MISTAKES.add("2.1 the API deleted", lambda f: f.apis.pop(0), "2.1 2.2 2.3", score=3,
+    says={"2.1": NOT_INTEGRATED, "2.3": NO_PROXY_ROUTE})
 MISTAKES.add("2.1 two non-proxy methods: the first is named", lambda f: (
     integration(f).__setitem__("type", "AWS"),
     f.resources[HELLO_API][1]["resourceMethods"].__setitem__("GET", {"httpMethod": "GET", "methodIntegration": dict(
-        integration(f), type="HTTP")})), "2.1 2.2", score=7,
-    says="ANY /HelloWorldFunction of HelloWorldFunction-API (h3ll0w0rld) is a AWS integration, not AWS_PROXY")
+        integration(f), type="HTTP")})), "2.1 2.2 2.3", score=3,
+    says={"2.1": "ANY /HelloWorldFunction of HelloWorldFunction-API (h3ll0w0rld) is a AWS integration, not AWS_PROXY",
+          "2.3": NO_PROXY_ROUTE})
 MISTAKES.add("2.2 never deployed, with a permission for the default stage", lambda f: (
     f.stages[HELLO_API].clear(), permission(f).__setitem__("Condition", {"ArnLike": {
         "AWS:SourceArn": f"arn:aws:execute-api:us-east-1:123456789012:{HELLO_API}/default/GET/{HELLO}"}})), "2.2",
@@ -329,15 +337,22 @@ MISTAKES.add("5.2 EventBridge on, trigger on Put only: the fix keeps EventBridge
     trigger(f).__setitem__("Events", ["s3:ObjectCreated:Put"])), "5.2", score=12,
     says=f"{BUCKET} invokes S3FileProcessor only on s3:ObjectCreated:Put")
 MISTAKES.add("5.2 the trigger on a bucket not named lambda-lab-*", lambda f: f.buckets.__setitem__(
-    "my-lab-bucket", f.buckets.pop(BUCKET)), "5.2 5.4 5.5", score=7.5, says={
-        "5.2": "no bucket named lambda-lab-*", "5.4": "no bucket named lambda-lab-*", "5.5": "no bucket named lambda-lab-*"})
+    "my-lab-bucket", f.buckets.pop(BUCKET)), "5.2 5.3 5.4 5.5", score=5, says={
+        "5.2": "no bucket named lambda-lab-*", "5.3": "and no lambda-lab-* bucket triggers S3FileProcessor (5.2)",
+        "5.4": "no bucket named lambda-lab-*", "5.5": "no bucket named lambda-lab-*"})
 MISTAKES.add("5.2 two lambda-lab-* buckets, neither triggering", lambda f: (
     f.buckets[BUCKET]["notifications"].clear(), f.buckets.__setitem__("lambda-lab-old", {"notifications": {}, "keys": []})),
-    "5.2 5.4 5.5", score=7.5, says={"5.2": f"none of {BUCKET}, lambda-lab-old triggers S3FileProcessor",
-                                 "5.4": "so it is unclear which is the lab's", "5.5": "so it is unclear which is the lab's"})
+    "5.2 5.3 5.4 5.5", score=5, says={"5.2": f"none of {BUCKET}, lambda-lab-old triggers S3FileProcessor",
+                                     "5.3": "and no lambda-lab-* bucket triggers S3FileProcessor (5.2)",
+                                     "5.4": "so it is unclear which is the lab's", "5.5": "so it is unclear which is the lab's"})
 MISTAKES.add("5.3 a negated source condition written ForAnyValue:ArnNotLike", lambda f: s3_permission(f).__setitem__(
     "Condition", {"ForAnyValue:ArnNotLike": {"AWS:SourceArn": f"arn:aws:s3:::{BUCKET}"}}), "5.3", score=13.5,
-    says="s3.amazonaws.com may invoke it only for another account or source")
+    says=f"s3.amazonaws.com may invoke it only for anything but arn:aws:s3:::{BUCKET}")
+# A single-valued key is a set of one (IAM User Guide, "Conditions with multiple context keys or values"): under
+# ForAllValues it must match, so this limits the source to lambda-lab-other (it holds only where the key is absent).
+MISTAKES.add("5.3 a ForAllValues condition limits a single-valued key that is present", lambda f: s3_permission(f).__setitem__(
+    "Condition", {"ForAllValues:ArnLike": {"AWS:SourceArn": ["arn:aws:s3:::lambda-lab-other"]}}), "5.3", score=13.5,
+    says="s3.amazonaws.com may invoke it only for arn:aws:s3:::lambda-lab-other")
 MISTAKES.add("5.3 a limit after a ForAllValues condition still limits", lambda f: s3_permission(f).__setitem__(
     "Condition", {"ForAllValues:StringLike": {"aws:TagKeys": ["a*"]},
                   "ArnLike": {"AWS:SourceArn": "arn:aws:s3:::lambda-lab-other"}}), "5.3", score=13.5,
@@ -372,7 +387,7 @@ for label, source in {"another bucket": "arn:aws:s3:::lambda-lab-someone-else",
     if source is None:
         change = lambda f: s3_permission(f)["Condition"].update(  # noqa: E731
             ArnLike={"AWS:SourceArn": "arn:aws:s3:::*"}, ArnNotLike={"AWS:SourceArn": f"arn:aws:s3:::{BUCKET}"})
-        says = S3_ONLY_FOR + "arn:aws:s3:::*"
+        says = S3_ONLY_FOR + f"anything but arn:aws:s3:::{BUCKET}, arn:aws:s3:::*"
     else:
         change = lambda f, s=source: s3_permission(f)["Condition"].__setitem__("ArnLike", {"AWS:SourceArn": s})  # noqa: E731
         says = S3_ONLY_FOR + source
@@ -501,9 +516,15 @@ for label, arn in {"no layer": None,
                  "7.2 7.7", score=12.5, says=(f"AdvancedProcessor has {shown(arn)}", "it must use a version of your common-utilities"))
 MISTAKES.add("7.2 the function missing", lambda f: f.configurations.pop(ADVANCED), "7.2 7.7", score=12.5,
              says="the function AdvancedProcessor does not exist (lab 7)")
-wrong("7.3", "event age", async_config, "MaximumEventAgeInSeconds", [60, 3599, 3601, 21600, None], score=13,
+wrong("7.3", "event age", async_config, "MaximumEventAgeInSeconds", [60, 3599, 3601, 21600], score=13,
       says="MaximumEventAgeInSeconds is ")
-wrong("7.3", "retries", async_config, "MaximumRetryAttempts", [0, 1, 3, None], score=13, says="MaximumRetryAttempts is ")
+wrong("7.3", "retries", async_config, "MaximumRetryAttempts", [0, 1, 3], score=13, says="MaximumRetryAttempts is ")
+# What AWS leaves out (a limit never set) is its default: events kept 6 hours, not the lab's hour.
+MISTAKES.add("7.3 event age never set: AWS's default 6 hours", lambda f: async_config(f).pop("MaximumEventAgeInSeconds"),
+             "7.3", score=13,
+             message="MaximumEventAgeInSeconds is not set, so AWS's default 21600 (expected 3600 s and 2 retries)",
+             fix="aws lambda update-function-event-invoke-config --function-name AsyncProcessor "
+                 "--maximum-event-age-in-seconds 3600")
 MISTAKES.add("7.3 no asynchronous settings", lambda f: f.invoke_configs.pop(ASYNC), "7.3 7.4", score=11,
              says={"7.3": "AsyncProcessor has no asynchronous invocation settings",
                    "7.4": "AsyncProcessor sends failed events nowhere"})
@@ -517,7 +538,31 @@ MISTAKES.add("7.4 successes, not failures, to the queue", lambda f: async_config
     "OnSuccess": {"Destination": f.queue_arn("lambda-dlq")}, "OnFailure": {}}), "7.4", score=14,
     says="AsyncProcessor sends failed events nowhere")
 MISTAKES.add("7.4 no queue", lambda f: f.queues.pop("lambda-dlq"), "7.4", score=14, says="no SQS queue named lambda-dlq")
+
+
+def nowhere_and_may_not_send(f):
+    async_config(f)["DestinationConfig"]["OnFailure"] = {}
+    f.roles["lab7-role"]["inline"].pop("send-to-dlq")
+
+
+# AWS accepts the destination only once the role may send to it: the fix grants it first.
+MISTAKES.add("7.4 failures nowhere, the role may not send to the queue", nowhere_and_may_not_send, "7.4", score=14,
+             says="sends failed events nowhere", fix=(
+                 "# AWS refuses the queue until the function's role may SendMessage on it:\n"
+                 "aws iam put-role-policy --role-name lab7-role --policy-name send-to-lambda-dlq --policy-document "
+                 "'{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"sqs:SendMessage\"],"
+                 "\"Resource\":\"arn:aws:sqs:us-east-1:123456789012:lambda-dlq\"}]}'\n"
+                 "aws lambda put-function-event-invoke-config --function-name AsyncProcessor "
+                 "--maximum-event-age-in-seconds 3600 --maximum-retry-attempts 2 --destination-config "
+                 "'{\"OnFailure\":{\"Destination\":\"arn:aws:sqs:us-east-1:123456789012:lambda-dlq\"}}'"))
 wrong("7.5", "reserved", lambda f: f.reserved, ASYNC, [0, 4, 6], score=14, says="reserved concurrency is ")
+MISTAKES.add("7.5 a new account's quota leaves no room", lambda f: (f.reserved.pop(ASYNC), setattr(
+    f, "concurrency_quota", 10)), "7.5", score=14,
+    says=("AWS refuses 5 in this account", "concurrency quota in us-east-1 is 10 (a new account's)"), fix=(
+        "# the account's concurrency quota is 10: ask Service Quotas for 1000 (AWS may take hours or days, and may "
+        "ask why)\naws service-quotas request-service-quota-increase --service-code lambda --quota-code L-B99A9384 "
+        "--desired-value 1000\n# once `aws lambda get-account-settings --query AccountLimit.ConcurrentExecutions` "
+        "shows it:\naws lambda put-function-concurrency --function-name AsyncProcessor --reserved-concurrent-executions 5"))
 MISTAKES.add("7.5 not reserved", lambda f: f.reserved.pop(ASYNC), "7.5", score=14,
              says="reserved concurrency is not set (expected 5)")
 MISTAKES.add("7.5 the function missing", lambda f: f.configurations.pop(ASYNC), "7.3 7.4 7.5 7.8", score=7.5,
@@ -571,10 +616,9 @@ ACCEPTED.update({
     "2.3 anyone may invoke (*)": lambda f: permission(f).update(Principal="*", Condition={}),
     "2.3 a statement for another account before the right one": lambda f: f.policies[HELLO]["Statement"].insert(0, dict(
         permission(f), Sid="other", Condition={"StringEquals": {"AWS:SourceAccount": OTHER_ACCOUNT}})),
-    "5.3 a ForAllValues condition does not limit a single-valued key": lambda f: s3_permission(f).__setitem__(
-        "Condition", {"ForAllValues:ArnLike": {"AWS:SourceArn": ["arn:aws:s3:::lambda-lab-other"]}}),
     "5.3 the lab's bucket among the buckets allowed": lambda f: s3_permission(f).__setitem__("Condition", {"ArnLike": {
         "AWS:SourceArn": ["arn:aws:s3:::lambda-lab-other", f"arn:aws:s3:::{BUCKET}"]}}),
+    "7.3 retries never set: AWS's default 2": lambda f: async_config(f).pop("MaximumRetryAttempts"),
     "7.4 a dead-letter queue instead of a destination": lambda f: (
         async_config(f).__setitem__("DestinationConfig", {"OnFailure": {}}),
         f.config(ASYNC).__setitem__("DeadLetterConfig", {"TargetArn": f.queue_arn("lambda-dlq")})),

@@ -25,15 +25,17 @@ def permission_for(source_api):
     return apply
 
 
+# Without a proxy method to HelloWorldFunction, its permission (limited to the API's ARN) names no route the lab
+# grades: a permission counts only for the source it names, so 2.3 fails too.
 MISTAKES = {
-    "not a proxy integration": (integrate(kind="AWS"), {"2.1", "2.2"}),
-    "integration invokes another function": (integrate(function="S3FileProcessor"), {"2.1", "2.2"}),
+    "not a proxy integration": (integrate(kind="AWS"), {"2.1", "2.2", "2.3"}),
+    "integration invokes another function": (integrate(function="S3FileProcessor"), {"2.1", "2.2", "2.3"}),
     "never deployed": (lambda a, b: a.client("apigateway").delete_stage(restApiId=api(b)["id"], stageName="default"),
                        {"2.2"}),
     "no permission for API Gateway": (lambda a, b: a.client("lambda").remove_permission(
         FunctionName="HelloWorldFunction", StatementId="lambda-apigateway-invoke"), {"2.3"}),
     "permission left for a deleted API": (permission_for("oldapi1234"), {"2.3"}),
-    "API deleted": (lambda a, b: a.client("apigateway").delete_rest_api(restApiId=api(b)["id"]), {"2.1", "2.2"}),
+    "API deleted": (lambda a, b: a.client("apigateway").delete_rest_api(restApiId=api(b)["id"]), {"2.1", "2.2", "2.3"}),
 }
 
 test_mistake_costs_only_lab_2 = mistakes_cost_only_their_task(2, MISTAKES)

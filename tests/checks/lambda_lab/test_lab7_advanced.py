@@ -1,3 +1,5 @@
+import json
+
 from checks.building import zip_of
 from checks.lambda_lab.solution import LAYER
 from tests.checks.conftest import mistakes_cost_only_their_task
@@ -21,6 +23,9 @@ def failures_to(queue):
         sqs = a.client("sqs")
         url = sqs.create_queue(QueueName=queue)["QueueUrl"]
         arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        # AWS accepts the destination only once the role may send to it
+        a.client("iam").put_role_policy(RoleName="lab7-role", PolicyName="send-elsewhere", PolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": arn}]}))
         invoke_config(DestinationConfig={"OnFailure": {"Destination": arn}})(a, b)
     return apply
 

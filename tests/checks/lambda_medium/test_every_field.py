@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from checks.lambda_medium import ASSESSMENT
-from checks.lambda_medium.solution import function_files, layer_files
+from checks.lambda_medium.solution import function_files, layer_files, queue_permissions
+from checks.lambda_medium.task03_vpc import ENI_ACTIONS
 from checks.shared import value_text
 from grader.aws.packages import Package
 from tests.checks.handbuilt import (
@@ -81,6 +82,10 @@ def add_student(f: HandBuiltFacts, sid: str) -> None:
     failure = f.add_queue(n("lambda-failure-queue", sid), MessageRetentionPeriod="86400")
     tasks = f.add_queue(n("task-queue", sid), VisibilityTimeout="300", MessageRetentionPeriod="345600")
     dlq = f.add_queue(n("lambda-dlq", sid), MessageRetentionPeriod="1209600")
+    # AWS accepts the destinations, the dead-letter queue and the triggers only once the role may use them.
+    f.roles[role.rsplit("/", 1)[-1]]["inline"]["queues"] = queue_permissions({
+        prefix: {"arn": arn} for prefix, arn in (("lambda-success-queue", success), ("lambda-failure-queue", failure),
+                                                 ("task-queue", tasks), ("lambda-dlq", dlq))})
     f.add_function(n("async-processor", sid), role, MemorySize=256, DeadLetterConfig={"TargetArn": dlq})
     f.invoke_configs[n("async-processor", sid)] = {
         "FunctionArn": f.function_arn(n("async-processor", sid)) + ":$LATEST", "MaximumRetryAttempts": 2,
@@ -235,6 +240,16 @@ MISTAKES.add("2.1 only a classmate's layer-consumer", lambda f: delete_function(
              says=GONE_TOO)
 wrong("2.2", "runtime", config("layer-consumer"), "Runtime", ["python3.11", "python3.13", None], score=7)
 wrong("2.3", "memory", config("layer-consumer"), "MemorySize", [128, 255, 257, 512], score=7)
+# A function AWS is still updating (LastUpdateStatus InProgress) or creating (Pending) refuses another change:
+# the fix waits for it first (tests/recordings/lambda/UpdateFunctionConfiguration.json update-in-progress).
+MISTAKES.add("2.3 memory 128 while an update is in progress", lambda f: f.config(n("layer-consumer")).update(
+    MemorySize=128, LastUpdateStatus="InProgress"), "2.3", score=7, says="Memory (MB) of layer-consumer-kim7 is 128",
+    fix="aws lambda wait function-updated-v2 --function-name layer-consumer-kim7\naws lambda update-function-configuration "
+        "--function-name layer-consumer-kim7 --memory-size 256")
+MISTAKES.add("2.3 memory 128 while the function is still being created", lambda f: f.config(n("layer-consumer")).update(
+    MemorySize=128, State="Pending"), "2.3", score=7, says="Memory (MB) of layer-consumer-kim7 is 128",
+    fix="aws lambda wait function-active-v2 --function-name layer-consumer-kim7\naws lambda update-function-configuration "
+        "--function-name layer-consumer-kim7 --memory-size 256")
 
 
 def layers(*arns: str):
@@ -336,6 +351,15 @@ for missing in ("ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "
 MISTAKES.add("3.7 an explicit Deny", lambda f: vpc_role(f)["inline"].__setitem__("no-eni", document(
     {"Effect": "Deny", "Action": "ec2:DeleteNetworkInterface", "Resource": "*"})), "3.7", score=8.5,
     says="does not allow ec2:DeleteNetworkInterface")
+# The resources the check needs: creating an ENI is evaluated on the subnets and groups too, describing on * only.
+MISTAKES.add("3.7 ENI actions only on network-interface/*", lambda f: vpc_role(f).update(attached=[], inline={
+    "eni": document({"Effect": "Allow", "Action": list(ENI_ACTIONS),
+                     "Resource": "arn:aws:ec2:us-east-1:123456789012:network-interface/*"})}), "3.7", score=8.5,
+    says="does not allow ec2:CreateNetworkInterface, ec2:DescribeNetworkInterfaces")
+MISTAKES.add("3.7 ENI actions only in another Region", lambda f: vpc_role(f).update(attached=[], inline={
+    "eni": document({"Effect": "Allow", "Action": list(ENI_ACTIONS), "Resource": "*",
+                     "Condition": {"StringEquals": {"aws:RequestedRegion": "eu-west-1"}}})}), "3.7", score=8.5,
+    says="does not allow ec2:CreateNetworkInterface, ec2:DescribeNetworkInterfaces, ec2:DeleteNetworkInterface")
 MISTAKES.add("3.7 a configuration without a role", lambda f: f.config(n("vpc-lambda")).pop("Role"), "3.7", score=8.5,
              message="the execution role None does not exist")
 MISTAKES.add("3.7 the role does not exist", lambda f: f.roles.pop(n("vpc-lambda-role")), "3.7", score=8.5,
@@ -367,9 +391,9 @@ MISTAKES.add("4.1 only a classmate's async-processor", lambda f: delete_function
              fix={"4.1": create("async-processor", 256)})
 wrong("4.2", "runtime", config("async-processor"), "Runtime", ["python3.11", "python3.13"], score=9.5)
 wrong("4.3", "memory", config("async-processor"), "MemorySize", [128, 255, 257, 512], score=9.5)
-wrong("4.4", "retries", invoke, "MaximumRetryAttempts", [0, 1, 3, None], score=8.5,
+wrong("4.4", "retries", invoke, "MaximumRetryAttempts", [0, 1, 3], score=8.5,
       says="retry attempts")
-wrong("4.4", "event age", invoke, "MaximumEventAgeInSeconds", [3600, 21599, 21601, None], score=8.5,
+wrong("4.4", "event age", invoke, "MaximumEventAgeInSeconds", [3600, 21599, 21601], score=8.5,
       says="maximum event age")
 MISTAKES.add("4.4 no asynchronous configuration", lambda f: f.invoke_configs.pop(n("async-processor")),
              "4.4 4.5 4.6", score=5.5, says={"4.4": "async-processor-kim7 has no asynchronous invocation configuration",
@@ -393,6 +417,34 @@ MISTAKES.add("4.5 destinations swapped", lambda f: destinations(f).update(
     OnSuccess=destinations(f)["OnFailure"], OnFailure=destinations(f)["OnSuccess"]), "4.5 4.6", score=7,
     says={"4.5": "on success goes to lambda-failure-queue-kim7: success and failure are swapped",
           "4.6": "on failure goes to lambda-success-queue-kim7: success and failure are swapped"})
+no_queue_permissions = lambda f: f.roles[n("lambda-role")]["inline"].pop("queues")  # noqa: E731
+SEND_GRANT = ("# AWS refuses the queue until the function's role may SendMessage on it:\n"
+              "aws iam put-role-policy --role-name lambda-role-kim7 --policy-name {name} --policy-document "
+              "'{{\"Version\":\"2012-10-17\",\"Statement\":[{{\"Effect\":\"Allow\",\"Action\":[\"sqs:SendMessage\"],"
+              "\"Resource\":{resource}}}]}}'\n")
+TRIGGER_GRANT = ("# AWS refuses the queue until the function's role may ReceiveMessage, DeleteMessage and "
+                 "GetQueueAttributes on it:\naws iam attach-role-policy --role-name lambda-role-kim7 --policy-arn "
+                 "arn:aws:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole\n")
+QUEUE_ARN = "arn:aws:sqs:us-east-1:123456789012:{}-kim7"
+SUCCESS_ARN, FAILURE_ARN = QUEUE_ARN.format("lambda-success-queue"), QUEUE_ARN.format("lambda-failure-queue")
+
+
+def without_queue_permissions(mistake):
+    def apply(f):
+        mistake(f)
+        no_queue_permissions(f)
+    return apply
+
+
+MISTAKES.add("4.5 destinations swapped, the role may not send to them", without_queue_permissions(
+    lambda f: destinations(f).update(OnSuccess=destinations(f)["OnFailure"], OnFailure=destinations(f)["OnSuccess"])),
+    "4.5 4.6", score=7, says={"4.5": "swapped", "4.6": "swapped"},
+    fix={"4.5": SEND_GRANT.format(name="lambda-destinations-kim7", resource=f'["{SUCCESS_ARN}","{FAILURE_ARN}"]') + (
+        "aws lambda put-function-event-invoke-config --function-name async-processor-kim7 --maximum-retry-attempts 2 "
+        f"--maximum-event-age-in-seconds 21600 --destination-config '{{\"OnSuccess\":{{\"Destination\":\"{SUCCESS_ARN}\"}},"
+        f"\"OnFailure\":{{\"Destination\":\"{FAILURE_ARN}\"}}}}'")})
+# The grader does not grade the permissions themselves (AWS refused the configuration without them).
+MISTAKES.add("4.5 a role without its queue permissions costs nothing", no_queue_permissions, "", score={})
 for queue in ("lambda-success-queue", "lambda-failure-queue"):
     wrong("4.7", f"{queue} retention", lambda f, q=queue: f.queues[n(q)], "MessageRetentionPeriod",
           ["86399", "86401", "345600"], score=9, says=f"{n(queue)} keeps messages")
@@ -422,6 +474,11 @@ wrong("5.4", "runtime", config("sqs-consumer"), "Runtime", ["python3.11", "pytho
 wrong("5.5", "memory", config("sqs-consumer"), "MemorySize", [128, 255, 257, 512], score=9.5)
 NO_TRIGGER = "sqs-consumer-kim7 has no trigger from task-queue-kim7"
 MISTAKES.add("5.6 no trigger", lambda f: f.mappings.remove(task_mapping(f)), "5.6 5.7 5.8", score=6.5, says=NO_TRIGGER)
+MISTAKES.add("5.6 no trigger, the role may not read the queue", without_queue_permissions(
+    lambda f: f.mappings.remove(task_mapping(f))), "5.6 5.7 5.8", score=6.5, says=NO_TRIGGER,
+    fix={"5.6": TRIGGER_GRANT + "aws lambda create-event-source-mapping --function-name sqs-consumer-kim7 "
+         "--event-source-arn arn:aws:sqs:us-east-1:123456789012:task-queue-kim7 --batch-size 10 "
+         "--maximum-batching-window-in-seconds 5 --function-response-types ReportBatchItemFailures"})
 for label, source in {"a classmate's queue (kim7b)": lambda f: f.queue_arn(n("task-queue", CLASSMATE)),
                       "the dead-letter queue": lambda f: f.queue_arn(n("lambda-dlq")),
                       "the same name in another account": lambda f: f.queue_arn(n("task-queue"), account=OTHER_ACCOUNT)}.items():
@@ -463,10 +520,19 @@ for label, target in {"a classmate's dead-letter queue (kim7b)": lambda f: f.que
         "DeadLetterConfig", {"TargetArn": t(f)}), "6.3", score=6, says="async-processor-kim7 dead-letter target is arn:aws:sqs:")
 MISTAKES.add("6.3 no dead-letter configuration", lambda f: f.config(n("async-processor")).pop("DeadLetterConfig"), "6.3",
              score=6, says="dead-letter target is not set")
+MISTAKES.add("6.3 no dead-letter configuration, the role may not send", without_queue_permissions(
+    lambda f: f.config(n("async-processor")).pop("DeadLetterConfig")), "6.3", score=6, says="not set",
+    fix=SEND_GRANT.format(name="lambda-dlq-kim7", resource='"{}"'.format(QUEUE_ARN.format("lambda-dlq"))) + (
+        "aws lambda update-function-configuration --function-name async-processor-kim7 --dead-letter-config "
+        "TargetArn=arn:aws:sqs:us-east-1:123456789012:lambda-dlq-kim7"))
 MISTAKES.add("6.4 only a classmate's dlq-processor", lambda f: delete_function(f, "dlq-processor"), "6.4 6.5 6.6",
              score=4.5, says="no function named dlq-processor-kim7", fix=create("dlq-processor"))
 DLQ_UNREAD = "dlq-processor-kim7 has no trigger from lambda-dlq-kim7"
 MISTAKES.add("6.5 no trigger", lambda f: f.mappings.remove(dlq_mapping(f)), "6.5", score=7, says=DLQ_UNREAD)
+MISTAKES.add("6.5 no trigger, the role may not read the queue", without_queue_permissions(
+    lambda f: f.mappings.remove(dlq_mapping(f))), "6.5", score=7, says=DLQ_UNREAD,
+    fix=TRIGGER_GRANT + "aws lambda create-event-source-mapping --function-name dlq-processor-kim7 "
+        "--event-source-arn arn:aws:sqs:us-east-1:123456789012:lambda-dlq-kim7")
 MISTAKES.add("6.5 trigger from a classmate's queue (kim7b)", lambda f: dlq_mapping(f).__setitem__(
     "EventSourceArn", f.queue_arn(n("lambda-dlq", CLASSMATE))), "6.5", score=7, says=DLQ_UNREAD)
 MISTAKES.add("6.5 trigger to a classmate's function (kim7b)", lambda f: dlq_mapping(f).__setitem__(
@@ -480,6 +546,46 @@ wrong("7.2", "reserved", lambda f: f.reserved, n("rate-limited-function"), [0, 4
       says="reserved concurrency is ")
 MISTAKES.add("7.2 not reserved", lambda f: f.reserved.pop(n("rate-limited-function")), "7.2", score=3.5,
              says="reserved concurrency is not set (expected 5)")
+
+# A new account's concurrency quota is 10, all of which AWS keeps unreserved (tests/recordings/lambda/
+# GetAccountSettings.json, PutFunctionConcurrency.json): neither 7.2 nor 10.1 can be done until it is raised.
+QUOTA_REQUEST = ("# the account's concurrency quota is 10: ask Service Quotas for 1000 (AWS may take hours or days, "
+                 "and may ask why)\naws service-quotas request-service-quota-increase --service-code lambda "
+                 "--quota-code L-B99A9384 --desired-value 1000\n# once `aws lambda get-account-settings --query "
+                 "AccountLimit.ConcurrentExecutions` shows it:\n")
+
+
+def new_account(f):
+    f.concurrency_quota = 10
+    f.reserved.clear()  # nobody in the account could reserve or provision anything
+    f.provisioned.clear()
+
+
+MISTAKES.add("7.2 a new account's quota leaves no room", new_account, "7.2 10.1", score={7: 3.5, 10: 5},
+             message={"7.2": "reserved concurrency is not set (expected 5); AWS refuses 5 in this account: its "
+                             "concurrency quota in us-east-1 is 10 (a new account's) with 10 unreserved, and AWS keeps "
+                             "10 unreserved (\"decreases account's UnreservedConcurrentExecution below its minimum "
+                             "value of [10]\"): ask for a higher quota first"},
+             says={"7.2": "AWS refuses 5 in this account", "10.1": ("AWS refuses 2 in this account",
+                                                                     "minimum value of [10]")},
+             fix={"7.2": QUOTA_REQUEST + "aws lambda put-function-concurrency --function-name rate-limited-function-kim7 "
+                         "--reserved-concurrent-executions 5"})
+
+
+def classmates_reserved(amount):
+    def apply(f):
+        f.reserved.pop(n("rate-limited-function"))
+        f.reserved[n("rate-limited-function", CLASSMATE)] = amount
+    return apply
+
+
+# At the default quota AWS keeps 100 unreserved: a classmate reserving 894 (and the two PROD aliases provisioning
+# 2 each) leaves 102 unreserved, too few for 5 more; 891 leaves 105, enough.
+MISTAKES.add("7.2 classmates reserved nearly everything", classmates_reserved(894), "7.2", score=3.5,
+             says=("AWS refuses 5 in this account", "quota in us-east-1 is 1000 with 102 unreserved",
+                   "minimum value of [100]"))
+MISTAKES.add("7.2 classmates reserved a lot, room remains", classmates_reserved(891), "7.2", score=3.5,
+             message="reserved concurrency is not set (expected 5)")
 
 # --- task 8: Lambda Insights ------------------------------------------------------------------------
 
@@ -528,6 +634,21 @@ def own_policy_named_like_insights(f):
 
 MISTAKES.add("8.2 the Insights policy's name on a policy of the student's own", own_policy_named_like_insights, "8.2",
              score=5, says="does not allow logs:CreateLogStream, logs:PutLogEvents")
+
+# The resource the check needs: the extension writes to /aws/lambda-insights, not to the function's own group.
+CONSOLE_LOGGING = document({"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                            "Resource": "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/layer-consumer-kim7:*"})
+MISTAKES.add("8.2 the console's role policy: logs only in the function's own group", lambda f: role(f).update(
+    attached=[], inline={"console": CONSOLE_LOGGING}), "8.2", score=5,
+    says="layer-consumer-kim7's role does not allow logs:CreateLogStream, logs:PutLogEvents")
+MISTAKES.add("8.2 logging allowed only in another Region", lambda f: role(f).update(attached=[], inline={"region": document(
+    {"Effect": "Allow", "Action": "logs:*", "Resource": "*",
+     "Condition": {"StringEquals": {"aws:RequestedRegion": "eu-west-1"}}})}), "8.2", score=5,
+    says="does not allow logs:CreateLogStream, logs:PutLogEvents")
+MISTAKES.add("8.2 logging allowed only under a tag the grader cannot see", lambda f: role(f).update(
+    attached=[], inline={"tagged": document({"Effect": "Allow", "Action": "logs:*", "Resource": "*",
+                                             "Condition": {"StringEquals": {"aws:PrincipalTag/team": "data"}}})}),
+    "8.2", score=5, says="does not allow logs:CreateLogStream, logs:PutLogEvents")
 
 # --- task 9: versions and aliases -------------------------------------------------------------------
 
@@ -647,6 +768,34 @@ wrong("11.2", "principal", statement, "Principal", [{"Service": "s3.amazonaws.co
 wrong("11.2", "action", statement, "Action", ["lambda:GetFunction", "lambda:InvokeAsync"], score=2,
       says="no statement allows another account lambda:InvokeFunction", absent=True)
 wrong("11.2", "effect", statement, "Effect", ["Deny"], score=2, says="no statement allows another account", absent=True)
+# A statement counts only for what it grants: to whom, on which function, under which conditions (for a direct call
+# no aws:SourceArn/SourceAccount nor function-URL key is present; the caller's organization is unknown).
+for label, condition in {
+    "only in an organization": {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}},
+    "only for a tag the grader cannot see": {"StringEquals": {"aws:PrincipalTag/team": "data"}},
+}.items():
+    MISTAKES.add(f"11.2 the account may invoke {label}", lambda f, c=condition: statement(f).__setitem__("Condition", c),
+                 "11.2", score=2, says=("no statement certainly lets another account invoke it", "may not apply"))
+for label, condition in {
+    "only through a function URL": {"StringEquals": {"lambda:FunctionUrlAuthType": "AWS_IAM"}},
+    "only when invoked via a function URL": {"Bool": {"lambda:InvokedViaFunctionUrl": "true"}},
+    "only for a source account (a service's limit)": {"StringEquals": {"AWS:SourceAccount": TRUSTED_ACCOUNT}},
+}.items():
+    MISTAKES.add(f"11.2 the account may invoke {label}", lambda f, c=condition: statement(f).__setitem__("Condition", c),
+                 "11.2", score=2, says="no statement allows another account lambda:InvokeFunction")
+MISTAKES.add("11.2 anyone, but only in an organization", lambda f: statement(f).update(
+    Principal="*", Condition={"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}), "11.2", score=2,
+    says="anyone (*) under aws:PrincipalOrgID may not apply")
+MISTAKES.add("11.2 a deleted role (its unique ID)", lambda f: statement(f).__setitem__(
+    "Principal", {"AWS": "AROAEXAMPLEID12345678"}), "11.2", score=2,
+    says="no statement allows another account lambda:InvokeFunction")
+MISTAKES.add("11.2 the statement is about another function", lambda f: statement(f).__setitem__(
+    "Resource", "arn:aws:lambda:us-east-1:123456789012:function:layer-consumer-kim7b"), "11.2", score=2,
+    says="no statement allows another account lambda:InvokeFunction")
+MISTAKES.add("11.2 an explicit Deny for the account", lambda f: f.policies[n("layer-consumer")]["Statement"].append({
+    "Sid": "NoThanks", "Effect": "Deny", "Principal": {"AWS": TRUSTED_ACCOUNT}, "Action": "lambda:*",
+    "Resource": f.function_arn(n("layer-consumer"))}), "11.2", score=2,
+    says="no statement allows another account lambda:InvokeFunction")
 
 # --- task 12: alarms ---------------------------------------------------------------------------------
 
@@ -834,6 +983,29 @@ ACCEPTED.update({
     "11.2 the account among the student's own": lambda f: statement(f).__setitem__(
         "Principal", {"AWS": ["arn:aws:iam::123456789012:root", TRUSTED_ACCOUNT]}),
     "11.2 lambda:* allows invoking": lambda f: statement(f).__setitem__("Action", "lambda:*"),
+    # What AWS leaves out (a limit never set) is its default: 2 retries, 6 hours (aws_rules.async_limits).
+    "4.4 retries never set: AWS's default 2": lambda f: invoke(f).pop("MaximumRetryAttempts"),
+    "4.4 neither limit set: AWS's defaults": lambda f: (invoke(f).pop("MaximumRetryAttempts"),
+                                                       invoke(f).pop("MaximumEventAgeInSeconds")),
+    "11.2 a role of the other account": lambda f: statement(f).__setitem__(
+        "Principal", {"AWS": f"arn:aws:iam::{TRUSTED_ACCOUNT}:role/Invoker"}),
+    "11.2 a condition that holds for a direct call (HTTPS)": lambda f: statement(f).__setitem__(
+        "Condition", {"Bool": {"aws:SecureTransport": "true"}}),
+    "11.2 a negated service limit, which a direct call meets": lambda f: statement(f).__setitem__(
+        "Condition", {"StringNotEquals": {"AWS:SourceAccount": OTHER_ACCOUNT}}),
+    "11.2 a Deny for someone else": lambda f: f.policies[n("layer-consumer")]["Statement"].append({
+        "Effect": "Deny", "Principal": {"AWS": OTHER_ACCOUNT}, "Action": "lambda:InvokeFunction"}),
+    "3.7 ENI actions on the account's EC2 resources, describing on *": lambda f: vpc_role(f).update(
+        attached=[], inline={"eni": document(
+            {"Effect": "Allow", "Action": ["ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface"],
+             "Resource": "arn:aws:ec2:us-east-1:123456789012:*"},
+            {"Effect": "Allow", "Action": "ec2:DescribeNetworkInterfaces", "Resource": "*"})}),
+    "8.2 logs allowed in this Region only": lambda f: role(f).update(attached=[], inline={"region": document(
+        {"Effect": "Allow", "Action": "logs:*", "Resource": "*",
+         "Condition": {"StringEquals": {"aws:RequestedRegion": "us-east-1"}}})}),
+    "8.2 logs allowed on the Insights group alone": lambda f: role(f).update(attached=[], inline={"insights": document(
+        {"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+         "Resource": "arn:aws:logs:*:*:log-group:/aws/lambda-insights:*"})}),
     "12.1 an alarm of the student's own named like Application Auto Scaling's": lambda f: throttles(f).__setitem__(
         "AlarmName", "TargetTracking-mine"),
     "12.2 the Errors alarm on another function of the student's": lambda f: errors(f).__setitem__(
@@ -850,6 +1022,14 @@ ACCEPTED.update({
         "Sid": "Read", "Effect": "Allow", "Principal": {"AWS": OTHER_ACCOUNT}, "Action": "lambda:GetFunction"}),
 })
 # These also say what they saw.
+ACCEPTED["2.1 an update in progress"] = (lambda f: f.config(n("layer-consumer")).update(
+    LastUpdateStatus="InProgress", LastUpdateStatusReason="The function is being created.",
+    LastUpdateStatusReasonCode="Creating"), {
+    "2.1": "layer-consumer-kim7 exists (an update is in progress: judged by the configuration it is moving to)"})
+ACCEPTED["2.1 still being created"] = (lambda f: f.config(n("layer-consumer")).update(State="Pending"), {
+    "2.1": "layer-consumer-kim7 exists (still being created: judged by the configuration it will have)"})
+ACCEPTED["4.4 neither limit set: AWS's defaults"] = (ACCEPTED["4.4 neither limit set: AWS's defaults"], {
+    "4.4": "2 retries, events kept 6 hours (retry attempts and event age not set: AWS's defaults apply)"})
 ACCEPTED["8.2 AWS's managed Insights policy alone"] = (ACCEPTED["8.2 AWS's managed Insights policy alone"], {
     "8.2": "layer-consumer-kim7's role has CloudWatchLambdaInsightsExecutionRolePolicy"})
 ACCEPTED["10.1 provisioned concurrency still being allocated"] = (

@@ -1,3 +1,4 @@
+import json
 
 from tests.checks.conftest import mistakes_cost_only_their_task
 
@@ -22,6 +23,11 @@ def to_classmates_queue(account, built):
     sqs = account.client("sqs")
     url = sqs.create_queue(QueueName=f"lambda-success-queue-{built['sid']}b")["QueueUrl"]
     arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    # AWS accepts the destination only once the role may send to it (a student granting lambda-success-queue-*).
+    account.client("iam").put_role_policy(
+        RoleName=f"lambda-role-{built['sid']}", PolicyName="classmate",
+        PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": arn}]}))
     account.client("lambda").put_function_event_invoke_config(
         FunctionName=f"async-processor-{built['sid']}", MaximumRetryAttempts=2, MaximumEventAgeInSeconds=21600,
         DestinationConfig={"OnSuccess": {"Destination": arn},

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from checks.building import LAMBDA_TRUST
+from checks.building import LAMBDA_TRUST, settled
 from checks.lambda_medium.solution import HANDLER
 from tests.conftest import new_student_id
 
@@ -17,18 +17,39 @@ def lam(account):
     return account.client("lambda")
 
 
+# What AWS checks an execution role for before it accepts a queue as a destination, dead-letter queue or
+# trigger (grader/emulator/patches/lambda_roles.py): the tests' functions may use any queue.
+QUEUE_USE = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": [
+    "sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], "Resource": "*"}]}
+
+
+def make_role(iam, name: str, *, queues: bool = True) -> str:
+    """An execution role trusting Lambda; with ``queues``, allowed what a function needs of its queues."""
+    arn = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(LAMBDA_TRUST))["Role"]["Arn"]
+    if queues:
+        iam.put_role_policy(RoleName=name, PolicyName="queues", PolicyDocument=json.dumps(QUEUE_USE))
+    return arn
+
+
 @pytest.fixture
 def role(account):
-    name = new_student_id("role")
-    return account.client("iam").create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(LAMBDA_TRUST))["Role"]["Arn"]
+    return make_role(account.client("iam"), new_student_id("role"))
+
+
+@pytest.fixture
+def bare_role(account):
+    """An execution role allowed nothing (as a role made in the console before anything is attached)."""
+    return make_role(account.client("iam"), new_student_id("role"), queues=False)
 
 
 @pytest.fixture
 def make_function(lam, role):
+    """A function of the tests' role, once Active (AWS refuses changes while it is Pending: lambda_states)."""
     def make(**extra):
         name = new_student_id("fn")
         lam.create_function(FunctionName=name, Runtime="python3.12", Role=role, Handler="h.h",
                             Code={"ZipFile": HANDLER}, **extra)
+        settled(lam, name)
         return name
 
     return make

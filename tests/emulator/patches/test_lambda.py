@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from botocore.exceptions import ClientError
 
-from checks.building import LAMBDA_TRUST
+from checks.building import settled
 from checks.lambda_medium.solution import HANDLER, LAYER
 from tests.conftest import new_student_id
+from tests.emulator.patches.conftest import make_role
 from tests.support.emulator import botocore_doc, error_code
 
 
@@ -20,6 +19,7 @@ def test_dead_letter_config_is_kept_on_create_update_and_versions(lam, make_func
     assert lam.get_function(FunctionName=name, Qualifier="1")["Configuration"]["DeadLetterConfig"]["TargetArn"] == queue_arn
     lam.update_function_configuration(FunctionName=name, DeadLetterConfig={"TargetArn": ""})
     assert "DeadLetterConfig" not in lam.get_function(FunctionName=name)["Configuration"]
+    settled(lam, name)  # one update at a time, as AWS takes them
     lam.update_function_configuration(FunctionName=name, DeadLetterConfig={"TargetArn": queue_arn})
     assert lam.get_function_configuration(FunctionName=name)["DeadLetterConfig"]["TargetArn"] == queue_arn
 
@@ -113,8 +113,10 @@ def test_update_function_code_changes_the_architecture(lam, make_function):
     assert lam.update_function_code(FunctionName=name, ZipFile=HANDLER, Architectures=["arm64"])["Architectures"] == [
         "arm64"]
     assert lam.get_function(FunctionName=name)["Configuration"]["Architectures"] == ["arm64"]
+    settled(lam, name)
     lam.update_function_code(FunctionName=name, ZipFile=HANDLER)  # without the parameter it stays
     assert lam.get_function(FunctionName=name)["Configuration"]["Architectures"] == ["arm64"]
+    settled(lam, name)
     with pytest.raises(ClientError):
         lam.update_function_code(FunctionName=name, ZipFile=HANDLER, Architectures=["x86_64", "arm64"])
 
@@ -185,8 +187,8 @@ def test_event_source_mappings_page_as_aws_does(own_account):
     # response, even if you set the number higher"; ListEventSourceMappingsResponse.NextMarker.
     assert "maximum of 100 items" in botocore_doc("lambda", "ListEventSourceMappingsRequest", "MaxItems")
     lam, sqs = own_account.client("lambda"), own_account.client("sqs")
-    role = own_account.client("iam").create_role(RoleName="r", AssumeRolePolicyDocument=json.dumps(LAMBDA_TRUST))
-    lam.create_function(FunctionName="fn", Runtime="python3.12", Role=role["Role"]["Arn"], Handler="h.h",
+    role = make_role(own_account.client("iam"), "r")
+    lam.create_function(FunctionName="fn", Runtime="python3.12", Role=role, Handler="h.h",
                         Code={"ZipFile": HANDLER})
     url = sqs.create_queue(QueueName="q")["QueueUrl"]
     queue = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
@@ -214,6 +216,7 @@ def test_provisioned_concurrency_is_refused_on_a_weighted_alias_not_before_weigh
     name = make_function()
     lam.publish_version(FunctionName=name)
     lam.update_function_configuration(FunctionName=name, Description="second")
+    settled(lam, name)  # AWS refuses to publish while the update is in progress
     lam.publish_version(FunctionName=name)
     lam.create_alias(FunctionName=name, Name="CANARY", FunctionVersion="1",
                      RoutingConfig={"AdditionalVersionWeights": {"2": 0.1}})
@@ -228,3 +231,22 @@ def test_provisioned_concurrency_is_refused_on_a_weighted_alias_not_before_weigh
                      RoutingConfig={"AdditionalVersionWeights": {"2": 0.1}})  # weights afterwards: accepted
     assert lam.get_provisioned_concurrency_config(FunctionName=name, Qualifier="PROD")["Status"] == "READY"
     assert lam.get_alias(FunctionName=name, Name="PROD")["RoutingConfig"] == {"AdditionalVersionWeights": {"2": 0.1}}
+
+
+def test_removing_an_aliass_weights_leaves_no_routing_configuration(lam, make_function):
+    """The recorded form (tests/recordings/lambda/UpdateAlias.json weights-removed): empty AdditionalVersionWeights,
+    after which AWS reads the alias without RoutingConfig, and provisioned concurrency may be put on it again."""
+    from tests.recordings import corpus
+
+    recorded = corpus.case("lambda", "UpdateAlias", "weights-removed")
+    name = make_function()
+    lam.publish_version(FunctionName=name)
+    lam.update_function_configuration(FunctionName=name, Description="second")
+    settled(lam, name)  # AWS refuses to publish while the update is in progress
+    lam.publish_version(FunctionName=name)
+    lam.create_alias(FunctionName=name, Name="PROD", FunctionVersion="1",
+                     RoutingConfig={"AdditionalVersionWeights": {"2": 0.1}})
+    updated = lam.update_alias(FunctionName=name, Name="PROD", RoutingConfig=recorded["params"]["RoutingConfig"])
+    assert "RoutingConfig" not in updated and set(recorded["response"]) <= set(updated) | {"ResponseMetadata"}
+    assert "RoutingConfig" not in lam.get_alias(FunctionName=name, Name="PROD")
+    lam.put_provisioned_concurrency_config(FunctionName=name, Qualifier="PROD", ProvisionedConcurrentExecutions=2)

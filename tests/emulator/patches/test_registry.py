@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from grader.emulator import patches
@@ -31,7 +33,9 @@ def test_every_patch_function_of_a_service_module_is_registered():
 
     registered = {patch.apply for patch in patches.PATCHES}
     for module in (patches.apigateway, patches.application_autoscaling, patches.cloudwatch, patches.enforcement,
-                   patches.iam, patches.lambda_, patches.lambda_packages, patches.s3, patches.sqs):
+                   patches.iam, patches.lambda_, patches.lambda_aliases, patches.lambda_concurrency,
+                   patches.lambda_packages, patches.lambda_permissions, patches.lambda_roles, patches.lambda_states,
+                   patches.s3, patches.service_quotas, patches.sqs):
         public = {function for name, function in inspect.getmembers(module, inspect.isfunction)
                   if not name.startswith("_") and function.__module__ == module.__name__}
         assert public <= registered, f"{module.__name__}: not in PATCHES: {public - registered}"
@@ -61,6 +65,19 @@ def test_switches_come_from_emulator_options_then_environment_then_on_as_on_aws(
         Emulator()._settle_seconds()
 
 
+def test_the_concurrency_quota_is_high_unless_a_new_account_is_asked_for(monkeypatch):
+    from grader.emulator import CONCURRENCY_QUOTA_VARIABLE, Emulator, EmulatorUnavailable
+
+    monkeypatch.delenv(CONCURRENCY_QUOTA_VARIABLE, raising=False)
+    assert Emulator()._concurrency_quota() >= 10_000  # a whole class fits in one account
+    monkeypatch.setenv(CONCURRENCY_QUOTA_VARIABLE, "10")
+    assert Emulator()._concurrency_quota() == 10 and Emulator(concurrency_quota=1000)._concurrency_quota() == 1000
+    for wrong in ("ten", "0", "-5"):
+        monkeypatch.setenv(CONCURRENCY_QUOTA_VARIABLE, wrong)
+        with pytest.raises(EmulatorUnavailable, match=CONCURRENCY_QUOTA_VARIABLE):
+            Emulator()._concurrency_quota()
+
+
 def test_configure_sets_only_known_switches_and_returns_the_previous_ones():
     saved = patches.configure()
     try:
@@ -69,4 +86,4 @@ def test_configure_sets_only_known_switches_and_returns_the_previous_ones():
         with pytest.raises(TypeError, match="no such emulator switch"):
             patches.configure(settle=1)
     finally:
-        patches.configure(settle_seconds=saved.settle_seconds, scaling_alarms=saved.scaling_alarms)
+        patches.configure(**dataclasses.asdict(saved))
