@@ -14,7 +14,7 @@ import time
 import pytest
 
 from checks.lambda_lab.solution import DEPLOYED, LAYER_CODE, files
-from tests.acceptance.test_aws_cli_student import AwsCli, write_zip
+from tests.acceptance.aws_cli import AwsCli, write_zip
 from tests.conftest import new_account_id
 from tests.support.emulator import wait_for_deliveries
 from tests.test_cli import cli, own_account_env

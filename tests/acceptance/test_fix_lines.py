@@ -19,7 +19,7 @@ import pytest
 from checks.building import settled
 from grader import shell
 from grader.model import Status, StudentResult
-from tests.acceptance.test_aws_cli_student import AwsCli, write_student_code
+from tests.acceptance.aws_cli import AwsCli, write_student_code
 from tests.conftest import Account, new_student_id
 
 # The values only the student can choose, and what this test chooses for them.

@@ -13,7 +13,7 @@ import re
 import sys
 
 from grader import shell
-from tests.acceptance.test_aws_cli_student import write_student_code
+from tests.acceptance.aws_cli import write_student_code
 from tests.conftest import new_student_id
 from tests.test_cli import ROOT, free_port
 from tests.test_loop import bash, needs_aws_cli, pasted, start_sandbox, stop
