@@ -95,9 +95,14 @@ def partition_of(region: str) -> str:
 Judge = Callable[[Context], Verdict]
 
 
+# The kinds of resource a task may name; grader/whereabouts.py knows how to look for each (its KINDS, keyed
+# by these: the layer above the rubric, which the rubric does not import).
+RESOURCE_KINDS = ("function", "layer", "queue", "security group", "scalable target", "alarm", "alarms on")
+
+
 @dataclass(frozen=True)
 class Resource:
-    """A resource a task names: ``kind`` is one of :data:`grader.whereabouts.KINDS` (``function``,
+    """A resource a task names: ``kind`` is one of :data:`RESOURCE_KINDS` (``function``,
     ``queue``...), ``name`` its exact name (for ``alarms on``, the function the alarms watch)."""
 
     task: int
@@ -210,11 +215,9 @@ class Assessment:
         unknown = unknown_facts(self.reads)
         if unknown:
             raise ValueError(f"{self.name} reads unknown facts: {', '.join(unknown)}")
-        from grader.whereabouts import KINDS  # cheap: no botocore
-
         numbers = {t.number for t in self.tasks}
         for resource in self.resources("id"):
-            if resource.kind not in KINDS or resource.task not in numbers:
+            if resource.kind not in RESOURCE_KINDS or resource.task not in numbers:
                 raise ValueError(f"{self.name}: resource {resource} is of no known kind or task")
 
     def landmarks(self, sid: str) -> list[str]:

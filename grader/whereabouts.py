@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from grader.aws.errors import FactUnavailable
 from grader.model import Status, TaskResult
-from grader.rubric import Assessment, Resource, partition_of
+from grader.rubric import RESOURCE_KINDS, Assessment, Resource, partition_of
 
 if TYPE_CHECKING:
     from concurrent.futures import ThreadPoolExecutor
@@ -106,6 +106,10 @@ KINDS: dict[str, Kind] = {
         "alarms on {}", "sets of alarms", lambda f, n: n in _watched(f), _watched, ("metric_alarms",), any_of=True
     ),
 }
+
+
+if tuple(KINDS) != RESOURCE_KINDS:  # a kind the rubric accepts is one this module can look for
+    raise ImportError(f"grader.whereabouts.KINDS {tuple(KINDS)} differ from grader.rubric.RESOURCE_KINDS")
 
 
 def facts_read(assessment: Assessment) -> list[str]:

@@ -314,7 +314,7 @@ def local_python_runtime() -> None:
     from moto.awslambda.models import LambdaFunction
     from moto.awslambda.utils import get_backend
 
-    from grader.emulator import runtime
+    import grader.emulator.runtime as runtime  # the module itself, not the package that applies these patches
 
     original = require(LambdaFunction, "_invoke_lambda")
 
