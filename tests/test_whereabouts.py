@@ -59,7 +59,8 @@ def move_layer(account, built, _):
 def move_alarms(account, built, _):
     sid = built["sid"]
     cloudwatch = account.client("cloudwatch")
-    own = [a["AlarmName"] for a in cloudwatch.describe_alarms()["MetricAlarms"] if a["AlarmName"].endswith(f"-{sid}")]
+    pages = cloudwatch.get_paginator("describe_alarms").paginate()  # a page holds 100: the account holds more
+    own = [a["AlarmName"] for page in pages for a in page["MetricAlarms"] if a["AlarmName"].endswith(f"-{sid}")]
     cloudwatch.delete_alarms(AlarmNames=own)
     alarm(account.client("cloudwatch", OTHER), f"Lambda-HighErrorRate-{sid}", f"layer-consumer-{sid}")
     return f"alarms on layer-consumer-{sid}"

@@ -44,10 +44,11 @@ def bare_role(account):
 
 @pytest.fixture
 def make_function(lam, role):
-    """A function of the tests' role, once Active (AWS refuses changes while it is Pending: lambda_states)."""
-    def make(**extra):
+    """A function of the tests' role (or of the role given), once Active (AWS refuses changes while it is
+    Pending: lambda_states)."""
+    def make(execution_role: str = role, **extra):
         name = new_student_id("fn")
-        lam.create_function(FunctionName=name, Runtime="python3.12", Role=role, Handler="h.h",
+        lam.create_function(FunctionName=name, Runtime="python3.12", Role=execution_role, Handler="h.h",
                             Code={"ZipFile": HANDLER}, **extra)
         settled(lam, name)
         return name

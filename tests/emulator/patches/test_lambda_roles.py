@@ -10,7 +10,6 @@ import pytest
 from botocore.exceptions import ClientError
 
 from checks.building import settled
-from checks.lambda_medium.solution import HANDLER
 from tests.conftest import new_student_id
 from tests.support.emulator import assert_refused_as_recorded
 
@@ -24,20 +23,8 @@ def allow(account, role_arn, actions, resource):
             {"Effect": "Allow", "Action": actions, "Resource": resource}]}))
 
 
-@pytest.fixture
-def function_of(lam):
-    def make(role, **extra):
-        name = new_student_id("fn")
-        lam.create_function(FunctionName=name, Runtime="python3.12", Role=role, Handler="h.h",
-                            Code={"ZipFile": HANDLER}, **extra)
-        settled(lam, name)
-        return name
-
-    return make
-
-
-def test_a_destination_needs_send_message_on_the_queue(account, lam, bare_role, function_of, queue_arn):
-    name = function_of(bare_role)
+def test_a_destination_needs_send_message_on_the_queue(account, lam, bare_role, make_function, queue_arn):
+    name = make_function(bare_role)
     config = {"OnSuccess": {"Destination": queue_arn}, "OnFailure": {}}
     with pytest.raises(ClientError) as refused:
         lam.put_function_event_invoke_config(FunctionName=name, MaximumRetryAttempts=2, DestinationConfig=config)
@@ -57,28 +44,28 @@ def test_a_destination_needs_send_message_on_the_queue(account, lam, bare_role, 
     assert got == {"Destination": queue_arn}
 
 
-def test_limits_without_destinations_need_nothing_of_the_role(lam, bare_role, function_of):
-    name = function_of(bare_role)
+def test_limits_without_destinations_need_nothing_of_the_role(lam, bare_role, make_function):
+    name = make_function(bare_role)
     lam.put_function_event_invoke_config(FunctionName=name, MaximumRetryAttempts=1, MaximumEventAgeInSeconds=60)
 
 
-def test_an_explicit_deny_wins_over_an_allow(account, lam, bare_role, function_of, queue_arn):
+def test_an_explicit_deny_wins_over_an_allow(account, lam, bare_role, make_function, queue_arn):
     allow(account, bare_role, "sqs:*", "*")
     account.client("iam").put_role_policy(
         RoleName=bare_role.rsplit("/", 1)[-1], PolicyName="deny",
         PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
             {"Effect": "Deny", "Action": "sqs:SendMessage", "Resource": queue_arn}]}))
-    name = function_of(bare_role)
+    name = make_function(bare_role)
     with pytest.raises(ClientError) as refused:
         lam.put_function_event_invoke_config(FunctionName=name, DestinationConfig={"OnFailure": {"Destination": queue_arn}})
     assert "SendMessage" in refused.value.response["Error"]["Message"]
 
 
-def test_a_dead_letter_queue_needs_send_message_on_create_and_update(account, lam, bare_role, function_of, queue_arn):
+def test_a_dead_letter_queue_needs_send_message_on_create_and_update(account, lam, bare_role, make_function, queue_arn):
     with pytest.raises(ClientError) as refused:
-        function_of(bare_role, DeadLetterConfig={"TargetArn": queue_arn})
+        make_function(bare_role, DeadLetterConfig={"TargetArn": queue_arn})
     assert_refused_as_recorded(refused, "lambda", "UpdateFunctionConfiguration", "dead-letter-role-cannot-send")
-    name = function_of(bare_role)
+    name = make_function(bare_role)
     with pytest.raises(ClientError) as refused:
         lam.update_function_configuration(FunctionName=name, DeadLetterConfig={"TargetArn": queue_arn})
     assert_refused_as_recorded(refused, "lambda", "UpdateFunctionConfiguration", "dead-letter-role-cannot-send")
@@ -90,13 +77,13 @@ def test_a_dead_letter_queue_needs_send_message_on_create_and_update(account, la
     assert lam.get_function(FunctionName=name)["Configuration"]["DeadLetterConfig"] == {"TargetArn": queue_arn}
 
 
-def test_a_new_role_given_with_the_queue_is_the_one_checked(account, lam, bare_role, role, function_of, queue_arn):
-    name = function_of(bare_role)
+def test_a_new_role_given_with_the_queue_is_the_one_checked(account, lam, bare_role, role, make_function, queue_arn):
+    name = make_function(bare_role)
     lam.update_function_configuration(FunctionName=name, Role=role, DeadLetterConfig={"TargetArn": queue_arn})
 
 
-def test_an_sqs_trigger_needs_receive_delete_and_get_attributes(account, lam, bare_role, function_of, queue_arn):
-    name = function_of(bare_role)
+def test_an_sqs_trigger_needs_receive_delete_and_get_attributes(account, lam, bare_role, make_function, queue_arn):
+    name = make_function(bare_role)
     granted = []
     for action in ("ReceiveMessage", "DeleteMessage", "GetQueueAttributes"):
         with pytest.raises(ClientError) as refused:
@@ -109,17 +96,17 @@ def test_an_sqs_trigger_needs_receive_delete_and_get_attributes(account, lam, ba
     assert created["EventSourceArn"] == queue_arn
 
 
-def test_the_managed_sqs_execution_policy_is_enough_for_a_trigger(account, lam, bare_role, function_of, queue_arn):
+def test_the_managed_sqs_execution_policy_is_enough_for_a_trigger(account, lam, bare_role, make_function, queue_arn):
     # AWSLambdaSQSQueueExecutionRole: ReceiveMessage, DeleteMessage, GetQueueAttributes on * (with-sqs.md)
     account.client("iam").attach_role_policy(
         RoleName=bare_role.rsplit("/", 1)[-1],
         PolicyArn="arn:aws:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole")
-    name = function_of(bare_role)
+    name = make_function(bare_role)
     lam.create_event_source_mapping(EventSourceArn=queue_arn, FunctionName=name)
 
 
-def test_a_function_whose_role_does_not_exist_may_use_no_queue(lam, role, function_of, queue_arn, account):
-    name = function_of(role)
+def test_a_function_whose_role_does_not_exist_may_use_no_queue(lam, role, make_function, queue_arn, account):
+    name = make_function(role)
     account.client("iam").delete_role_policy(RoleName=role.rsplit("/", 1)[-1], PolicyName="queues")
     account.client("iam").delete_role(RoleName=role.rsplit("/", 1)[-1])
     with pytest.raises(ClientError) as refused:
