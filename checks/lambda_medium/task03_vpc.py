@@ -5,6 +5,7 @@ import json
 from checks import policy_evaluation, python_behaviour
 from checks.lambda_medium.common import configuration, function_exists, memory_check, runtime_check
 from checks.lambda_medium.deployed import code_check, redeploy, where
+from checks.python_source import Handler, Source
 from checks.shared import missing_role_fix, role_name, role_policy_documents, role_request
 from grader import shell
 from grader.rubric import Context, Task, Verdict, failed, passed
@@ -177,7 +178,7 @@ def eni_permissions(ctx: Context) -> Verdict:
 VARIABLES = ("VPC_ID", "SUBNET_IDS", "SECURITY_GROUP_ID")
 
 
-def reads_variables(ctx: Context, handler, modules) -> Verdict:
+def reads_variables(ctx: Context, handler: Handler, modules: list[Source]) -> Verdict:
     read = python_behaviour.environment_reads(modules)
     missing = [name for name in VARIABLES if name not in read]
     if missing:

@@ -11,6 +11,7 @@ from checks.lambda_medium.common import (
     set_queue_attributes_fix,
 )
 from checks.lambda_medium.deployed import code_check, redeploy, where
+from checks.python_source import Handler, Source
 from checks.shared import configuration
 from grader import shell
 from grader.rubric import Context, Task, Verdict, failed, passed
@@ -105,7 +106,7 @@ def queues(ctx: Context) -> Verdict:
     return passed("both queues exist with MessageRetentionPeriod 86400")
 
 
-def raises_on_failure(ctx: Context, handler, modules) -> Verdict:
+def raises_on_failure(ctx: Context, handler: Handler, modules: list[Source]) -> Verdict:
     # Lambda sends an event to the on-failure destination (and retries it) only when the invocation
     # ends in an error: a handler that returns, whatever it returns, always succeeds.
     found = python_behaviour.raises(modules)

@@ -13,6 +13,7 @@ from checks.lambda_medium.common import (
     trigger_from,
 )
 from checks.lambda_medium.deployed import code_check, redeploy, where
+from checks.python_source import Handler, Source
 from checks.shared import configuration
 from grader import shell
 from grader.rubric import Context, Task, Verdict, failed, passed
@@ -85,7 +86,7 @@ def partial_batches(ctx: Context) -> Verdict:
     )
 
 
-def reports_failures(ctx: Context, handler, modules) -> Verdict:
+def reports_failures(ctx: Context, handler: Handler, modules: list[Source]) -> Verdict:
     # With ReportBatchItemFailures, Lambda retries only the messages whose messageId the function returns
     # as {"batchItemFailures": [{"itemIdentifier": ...}]} (Lambda Developer Guide, "Implementing partial
     # batch responses"); without it a failure retries the whole batch.

@@ -11,6 +11,7 @@ from checks.lambda_medium.common import (
     trigger_from,
 )
 from checks.lambda_medium.deployed import code_check, redeploy, where
+from checks.python_source import Handler, Source
 from grader import shell
 from grader.rubric import Context, Task, Verdict, failed, passed
 
@@ -60,7 +61,7 @@ def drains_queue(ctx: Context) -> Verdict:
     return failed(f"{ctx.name(PROCESSOR)} has no trigger from {ctx.name(QUEUE)}", hint=shell.fix(grant, ctx.fill(TRIGGER_HINT)))
 
 
-def reads_failed_events(ctx: Context, handler, modules) -> Verdict:
+def reads_failed_events(ctx: Context, handler: Handler, modules: list[Source]) -> Verdict:
     # Triggered by the queue, the function gets {"Records": [...]}, each record's "body" holding the event
     # that failed (Lambda Developer Guide, "Using Lambda with Amazon SQS").
     read = python_behaviour.keys_read(modules)

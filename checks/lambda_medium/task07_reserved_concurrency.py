@@ -4,6 +4,7 @@ from checks import python_behaviour
 from checks.account_concurrency import no_room
 from checks.lambda_medium.common import configuration, function_exists
 from checks.lambda_medium.deployed import code_check, redeploy, where
+from checks.python_source import Handler, Source
 from grader import shell
 from grader.rubric import Context, Task, Verdict, failed, passed
 
@@ -41,7 +42,7 @@ def timeout(ctx: Context) -> Verdict:
     return failed(f"timeout is {seconds} s: every invocation will time out before its 10 s sleep ends")
 
 
-def sleeps(ctx: Context, handler, modules) -> Verdict:
+def sleeps(ctx: Context, handler: Handler, modules: list[Source]) -> Verdict:
     found = python_behaviour.calls(modules, "time.sleep")
     if not found:
         lacks = f"{handler.source.path} never calls time.sleep: each invocation ends at once, so the cap is never reached"
