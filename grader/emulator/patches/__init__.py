@@ -70,8 +70,8 @@ PATCHES: tuple[Patch, ...] = (
     Patch("lambda", "UpdateFunctionCode ignores Architectures", lambda_.update_code_architectures),
     Patch("lambda", "Invoke runs functions in Docker (offline: a Docker error), Event and DryRun synchronously",
           lambda_.local_python_runtime),
-    Patch("lambda", "a destination, dead-letter queue or SQS trigger accepted whatever the execution role may do "
-          "(AWS: InvalidParameterValueException without sqs:SendMessage / ReceiveMessage...)",
+    Patch("lambda", "a destination, dead-letter queue, SQS trigger or VPC accepted whatever the execution role may "
+          "do (AWS: InvalidParameterValueException without sqs:SendMessage / ReceiveMessage / ec2:CreateNetworkInterface...)",
           lambda_roles.execution_role_permissions),
     Patch("lambda", "an alias whose weights were removed keeps an empty RoutingConfig", lambda_aliases.routing_config_removed),
     Patch("lambda", "AddPermission: account IDs and ARNs kept bare as principals, EventSourceToken dropped, "

@@ -9,7 +9,9 @@ the role may not (``InvalidParameterValueException``; the messages as AWS words 
 - a dead-letter queue or topic (``CreateFunction`` / ``UpdateFunctionConfiguration``): ``sqs:SendMessage`` /
   ``sns:Publish``;
 - an SQS trigger (``CreateEventSourceMapping``): ``sqs:ReceiveMessage``, ``sqs:DeleteMessage`` and
-  ``sqs:GetQueueAttributes`` on the queue, checked in that order.
+  ``sqs:GetQueueAttributes`` on the queue, checked in that order;
+- subnets to run in (``VpcConfig`` of ``CreateFunction`` / ``UpdateFunctionConfiguration``): the network
+  interface actions Lambda creates and removes the function's interfaces with, on ``*``.
 
 The role's policies are judged by moto's own IAM evaluation (an explicit Deny wins, then any Allow).
 """
@@ -22,13 +24,16 @@ from grader.emulator.patches._common import require
 
 # AWS's words (tests/recordings/lambda/*.json name where each was recorded).
 DESTINATION_REFUSED = "The function's execution role does not have permissions to call {action} on {target}"
-DEAD_LETTER_REFUSED = "The provided execution role does not have permissions to call {action} on {service}"
+DEAD_LETTER_REFUSED = "The provided execution role does not have permissions to call {action} on {service}"  # also VPC
 TRIGGER_REFUSED = "The function execution role does not have permissions to call {action} on SQS"
 
 # What Lambda calls on a destination or dead-letter target, by the target's service.
 DELIVERY_ACTIONS = {"sqs": "sqs:SendMessage", "sns": "sns:Publish", "lambda": "lambda:InvokeFunction",
                     "events": "events:PutEvents"}
 SQS_TRIGGER_ACTIONS = ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes")
+# What Lambda does in a VPC as the role (AWSLambdaVPCAccessExecutionRole grants them): CreateNetworkInterface's
+# refusal is the one AWS's users quote; the order of the other two is assumed.
+VPC_ACTIONS = ("ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DeleteNetworkInterface")
 
 
 def execution_role_permissions() -> None:
@@ -60,14 +65,24 @@ def execution_role_permissions() -> None:
                 raise InvalidParameterValueException(DESTINATION_REFUSED.format(
                     action=action.split(":")[1], target=target))
 
+    def refuse_vpc(account_id: str, role: str | None, config: Any) -> None:
+        if not (isinstance(config, dict) and config.get("SubnetIds")):  # no subnets: the function leaves its VPC
+            return
+        for action in VPC_ACTIONS:
+            if not _role_allows(account_id, role, action, "*"):
+                raise InvalidParameterValueException(DEAD_LETTER_REFUSED.format(action=action.split(":")[1],
+                                                                                service="EC2"))
+
     def create_function(self: Any, spec: dict[str, Any]) -> Any:
         refuse_dead_letter(self.account_id, spec.get("Role"), spec.get("DeadLetterConfig"))
+        refuse_vpc(self.account_id, spec.get("Role"), spec.get("VpcConfig"))
         return original_create(self, spec)
 
     def update_function_configuration(self: Any, function_name: str, qualifier: str, body: dict[str, Any]) -> Any:
-        if "DeadLetterConfig" in body:
+        if "DeadLetterConfig" in body or "VpcConfig" in body:
             role = body.get("Role") or self.get_function(function_name, qualifier).role
-            refuse_dead_letter(self.account_id, role, body["DeadLetterConfig"])
+            refuse_dead_letter(self.account_id, role, body.get("DeadLetterConfig"))
+            refuse_vpc(self.account_id, role, body.get("VpcConfig"))
         return original_update(self, function_name, qualifier, body)
 
     def put_function_event_invoke_config(self: Any, function_name: str, config: dict[str, Any]) -> Any:

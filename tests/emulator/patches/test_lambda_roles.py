@@ -107,8 +107,41 @@ def test_the_managed_sqs_execution_policy_is_enough_for_a_trigger(account, lam, 
 
 def test_a_function_whose_role_does_not_exist_may_use_no_queue(lam, role, make_function, queue_arn, account):
     name = make_function(role)
-    account.client("iam").delete_role_policy(RoleName=role.rsplit("/", 1)[-1], PolicyName="queues")
-    account.client("iam").delete_role(RoleName=role.rsplit("/", 1)[-1])
+    iam, role_name = account.client("iam"), role.rsplit("/", 1)[-1]
+    iam.delete_role_policy(RoleName=role_name, PolicyName="queues")
+    for attached in iam.list_attached_role_policies(RoleName=role_name)["AttachedPolicies"]:
+        iam.detach_role_policy(RoleName=role_name, PolicyArn=attached["PolicyArn"])
+    iam.delete_role(RoleName=role_name)
     with pytest.raises(ClientError) as refused:
         lam.create_event_source_mapping(EventSourceArn=queue_arn, FunctionName=name)
     assert refused.value.response["Error"]["Code"] == "InvalidParameterValueException"
+
+
+def test_subnets_need_the_network_interface_permissions(account, lam, bare_role, make_function):
+    """tests/recordings/lambda/CreateFunction.json and UpdateFunctionConfiguration.json,
+    vpc-role-cannot-create-network-interface: Lambda creates the function's network interfaces as its role."""
+    ec2 = account.client("ec2")
+    vpc = ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"][0]["VpcId"]
+    subnet = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["Subnets"][0]["SubnetId"]
+    group = ec2.create_security_group(GroupName=new_student_id("sg"), Description="t", VpcId=vpc)["GroupId"]
+    in_vpc = {"SubnetIds": [subnet], "SecurityGroupIds": [group]}
+    with pytest.raises(ClientError) as refused:
+        make_function(bare_role, VpcConfig=in_vpc)
+    assert_refused_as_recorded(refused, "lambda", "CreateFunction", "vpc-role-cannot-create-network-interface")
+    name = make_function(bare_role)
+    with pytest.raises(ClientError) as refused:
+        lam.update_function_configuration(FunctionName=name, VpcConfig=in_vpc)
+    assert_refused_as_recorded(refused, "lambda", "UpdateFunctionConfiguration",
+                               "vpc-role-cannot-create-network-interface")
+    lam.update_function_configuration(FunctionName=name, VpcConfig={"SubnetIds": [], "SecurityGroupIds": []})  # none
+    settled(lam, name)
+
+    allow(account, bare_role, ["ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces"], "*")
+    with pytest.raises(ClientError, match="call DeleteNetworkInterface on EC2"):  # all three, not the first alone
+        lam.update_function_configuration(FunctionName=name, VpcConfig=in_vpc)
+    account.client("iam").attach_role_policy(
+        RoleName=bare_role.rsplit("/", 1)[-1],
+        PolicyArn="arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole")
+    settled(lam, name)
+    lam.update_function_configuration(FunctionName=name, VpcConfig=in_vpc)
+    assert make_function(bare_role, VpcConfig=in_vpc)
